@@ -1,0 +1,190 @@
+//! The command line: a thin layer that parses arguments, calls the library, prints results
+//! and turns outcomes into exit codes CI can use.
+//!
+//! Exit codes: 0 success; 1 the command found something (changes, findings, drift, pending
+//! migrations); 2 bad input, usage or I/O error.
+
+mod generate;
+
+use crate::config::Config;
+use crate::diag::{self, Diagnostics, Style};
+use crate::dialect::DialectKind;
+use crate::model::Schema;
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Builds the declared schema: what a schema crate hands to [`main_with_schema`].
+pub type SchemaFn = fn() -> Result<Schema, Diagnostics>;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FOUND: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "schemactl",
+    version,
+    about = "Schema-as-code migrations and guard rails for multi-tenant PostgreSQL and SQLite",
+    long_about = "schemactl turns a schema declared in Rust (or SQL) into ordered, checksummed SQL \
+migrations, and checks them before they reach a database.\n\n\
+A schema crate runs it as `cargo schemactl <command>` (see README.md); the plain binary works \
+on migration folders and SQL schemas.\n\n\
+Exit codes: 0 success, 1 something was found (changes, findings, drift, pending), 2 error.",
+    after_help = "Examples:\n  cargo schemactl generate              write the next migration for the declared schema\n  cargo schemactl sql                   print the schema's SQL\n  schemactl generate --check            fail (exit 1) when the schema has changes no migration holds"
+)]
+pub struct Cli {
+    /// Project config file [default: ./schemactl.yaml when present]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Migration folder (overrides the config)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub migrations: Option<PathBuf>,
+    /// SQL dialect (overrides the config)
+    #[arg(long, global = true, value_enum)]
+    pub dialect: Option<DialectKind>,
+    /// Colour in reports
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the next numbered migration for the declared schema (and update schemactl.sum)
+    Generate(generate::GenerateArgs),
+    /// Print the SQL that creates the declared schema from nothing
+    Sql,
+    /// Print the declared schema's model as JSON
+    Model,
+}
+
+/// What every command gets: the project, the declared schema (when there is one), output style.
+pub struct Context {
+    pub config: Config,
+    pub schema_fn: Option<SchemaFn>,
+    pub style: Style,
+    /// Where relative paths in diagnostics are resolved from.
+    pub base: PathBuf,
+}
+
+impl Context {
+    /// The declared schema: from the schema crate, or the config's SQL schema file.
+    pub fn schema(&self) -> Result<Schema, Diagnostics> {
+        match self.schema_fn {
+            Some(build) => build(),
+            None => Err(crate::Diagnostic::error(
+                "cli::no-schema",
+                "this command needs a declared schema, and none was given",
+            )
+            .help("run it through your schema crate (`cargo schemactl ...`, see README.md)")
+            .into()),
+        }
+    }
+
+    pub fn report(&self, ds: &Diagnostics) {
+        eprint!("{}", diag::render_all(ds, &self.base, self.style));
+    }
+}
+
+/// Entry point for a schema crate's binary: `fn main() -> ExitCode { main_with_schema(build) }`.
+pub fn main_with_schema(schema: SchemaFn) -> ExitCode {
+    run(std::env::args_os(), Some(schema))
+}
+
+/// Entry point of the plain `schemactl` binary.
+pub fn main() -> ExitCode {
+    run(std::env::args_os(), None)
+}
+
+pub fn run<I, T>(args: I, schema_fn: Option<SchemaFn>) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK });
+        }
+    };
+    let style = match cli.color {
+        ColorChoice::Always => Style::Color,
+        ColorChoice::Never => Style::Plain,
+        ColorChoice::Auto => {
+            if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+                Style::Color
+            } else {
+                Style::Plain
+            }
+        }
+    };
+    let base = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut config = match Config::load(cli.config.as_deref(), Path::new(".")) {
+        Ok(c) => c,
+        Err(ds) => {
+            eprint!("{}", diag::render_all(&ds, &base, style));
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    if let Some(m) = cli.migrations {
+        config.migrations = m;
+    }
+    if let Some(d) = cli.dialect {
+        config.dialect = d;
+    }
+    let ctx = Context {
+        config,
+        schema_fn,
+        style,
+        base,
+    };
+    let code = match cli.command {
+        Command::Generate(args) => generate::run(&ctx, &args),
+        Command::Sql => print_sql(&ctx),
+        Command::Model => print_model(&ctx),
+    };
+    ExitCode::from(code)
+}
+
+fn print_sql(ctx: &Context) -> u8 {
+    match ctx
+        .schema()
+        .and_then(|s| generate::render_script(&s, ctx.config.dialect))
+    {
+        Ok(sql) => {
+            print!("{sql}");
+            EXIT_OK
+        }
+        Err(ds) => {
+            ctx.report(&ds);
+            EXIT_ERROR
+        }
+    }
+}
+
+fn print_model(ctx: &Context) -> u8 {
+    match ctx.schema() {
+        Ok(s) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&s).expect("the model serializes")
+            );
+            EXIT_OK
+        }
+        Err(ds) => {
+            ctx.report(&ds);
+            EXIT_ERROR
+        }
+    }
+}

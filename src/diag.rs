@@ -1,0 +1,257 @@
+//! Diagnostics: every error and finding schemactl reports, with where it comes from.
+//!
+//! A [`Diagnostic`] is plain data (serializable for `--format json`); [`render`] turns it into a
+//! rustc-style miette report that quotes the DSL or SQL line it points at.
+
+use crate::model::Origin;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable code: `schema::<kind>` for model errors, `SGnnn` for guard rules.
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Origin>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code: code.into(),
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, origin: &Origin) -> Self {
+        if origin.is_known() {
+            self.location = Some(origin.clone());
+        }
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(loc) => write!(f, "{loc}: [{}] {}", self.code, self.message),
+            None => write!(f, "[{}] {}", self.code, self.message),
+        }
+    }
+}
+
+/// Several diagnostics reported together (a model is checked whole, never first-error-only).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+/// How reports look: colours for a terminal, plain Unicode for snapshots and pipes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Color,
+    Plain,
+}
+
+/// Renders one diagnostic as a rustc-style report quoting its source line when the file is
+/// readable (relative paths are resolved against `base` and its ancestors).
+pub fn render(d: &Diagnostic, base: &Path, style: Style) -> String {
+    let theme = match style {
+        Style::Color => GraphicalTheme::unicode(),
+        Style::Plain => GraphicalTheme::unicode_nocolor(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let report = Report::new(d, base);
+    let mut out = String::new();
+    if handler.render_report(&mut out, &report).is_err() {
+        return format!("{d}\n");
+    }
+    out
+}
+
+/// Renders many diagnostics followed by a one-line summary.
+pub fn render_all(ds: &Diagnostics, base: &Path, style: Style) -> String {
+    let mut out = String::new();
+    for d in ds.iter() {
+        out.push_str(&render(d, base, style));
+    }
+    let errors = ds.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = ds.len() - errors;
+    out.push_str(&format!(
+        "{errors} error{}, {warnings} warning{}\n",
+        plural(errors),
+        plural(warnings)
+    ));
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Finds a diagnostic's file: as given, else relative to `base` or one of its ancestors
+/// (DSL origins are workspace-relative paths recorded by the compiler).
+pub fn resolve_file(file: &str, base: &Path) -> Option<PathBuf> {
+    let p = Path::new(file);
+    if p.is_absolute() {
+        return p.is_file().then(|| p.to_path_buf());
+    }
+    base.ancestors()
+        .map(|dir| dir.join(p))
+        .find(|candidate| candidate.is_file())
+}
+
+struct Report<'a> {
+    diagnostic: &'a Diagnostic,
+    source: Option<(NamedSource<String>, SourceSpan)>,
+}
+
+impl<'a> Report<'a> {
+    fn new(diagnostic: &'a Diagnostic, base: &Path) -> Self {
+        let source = diagnostic.location.as_ref().and_then(|loc| {
+            let path = resolve_file(&loc.file, base)?;
+            let text = std::fs::read_to_string(path).ok()?;
+            let span = line_span(&text, loc.line, loc.column)?;
+            Some((
+                NamedSource::new(&loc.file, text).with_language("rust"),
+                span,
+            ))
+        });
+        Report { diagnostic, source }
+    }
+}
+
+/// The span from `column` to the end of `line` (both 1-based).
+fn line_span(text: &str, line: u32, column: u32) -> Option<SourceSpan> {
+    let mut offset = 0usize;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line as usize {
+            let content = l.trim_end_matches(['\n', '\r']);
+            let start = (column.max(1) as usize - 1).min(content.len());
+            let len = content.len().saturating_sub(start).max(1);
+            return Some(SourceSpan::new((offset + start).into(), len));
+        }
+        offset += l.len();
+    }
+    None
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diagnostic, f)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)?;
+        if self.source.is_none() {
+            if let Some(loc) = &self.diagnostic.location {
+                write!(f, "\n  at {loc}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.diagnostic.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source
+            .as_ref()
+            .map(|(s, _)| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (_, span) = self.source.as_ref()?;
+        let label = self
+            .diagnostic
+            .location
+            .as_ref()
+            .map(|l| format!("declared here ({}:{})", l.file, l.line));
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            label, *span,
+        ))))
+    }
+}

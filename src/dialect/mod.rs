@@ -1,0 +1,82 @@
+//! Dialects: everything that depends on the database behind one trait.
+//!
+//! A dialect turns the model into statements. The model and its consumers never spell SQL
+//! themselves; they ask the dialect.
+
+pub mod postgres;
+pub mod sqlite;
+
+use crate::diag::Diagnostics;
+use crate::model::Schema;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DialectKind {
+    #[default]
+    Postgres,
+    Sqlite,
+}
+
+impl DialectKind {
+    pub fn dialect(self) -> &'static dyn Dialect {
+        match self {
+            DialectKind::Postgres => &postgres::Postgres,
+            DialectKind::Sqlite => &sqlite::Sqlite,
+        }
+    }
+}
+
+impl fmt::Display for DialectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.dialect().name())
+    }
+}
+
+/// One SQL statement, without its trailing semicolon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub sql: String,
+    /// A heading written as a `--` comment before the statement, to group a script for readers.
+    pub section: Option<String>,
+}
+
+impl Statement {
+    pub fn new(sql: impl Into<String>) -> Self {
+        Statement {
+            sql: sql.into(),
+            section: None,
+        }
+    }
+}
+
+pub trait Dialect: Sync {
+    fn name(&self) -> &'static str;
+
+    /// The statements that create `schema` in an empty database, in dependency order.
+    fn create(&self, schema: &Schema) -> Result<Vec<Statement>, Diagnostics>;
+}
+
+/// Joins statements into a script: each ends with `;`, groups separated by their headings.
+pub fn to_script(statements: &[Statement]) -> String {
+    let mut out = String::new();
+    for s in statements {
+        if let Some(section) = &s.section {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str("-- ");
+            out.push_str(section);
+            out.push('\n');
+        }
+        out.push_str(&s.sql);
+        out.push_str(";\n");
+    }
+    out
+}
+
+/// A SQL string literal with embedded quotes doubled.
+pub fn quote_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}

@@ -1,0 +1,199 @@
+//! SQLite: the model mapped onto SQLite's types and DDL.
+//!
+//! SQLite has few types, so the mapping is deliberate: exact decimals (money) are stored as
+//! TEXT because NUMERIC affinity would turn `12.30` into a float; enums become TEXT with a
+//! CHECK; timestamps are ISO-8601 TEXT. What SQLite cannot express (exclusion constraints,
+//! RLS, partitions, database-side UUIDs) is refused with a diagnostic, never dropped.
+
+use super::{quote_literal, Dialect, Statement};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::graph::FkGraph;
+use crate::model::*;
+use std::fmt::Write;
+
+pub struct Sqlite;
+
+pub fn quote_ident(name: &str) -> String {
+    // SQLite accepts PostgreSQL's rules for plain identifiers; reusing them keeps one spelling.
+    super::postgres::quote_ident(name)
+}
+
+fn unsupported(what: &str, origin: &Origin) -> Diagnostic {
+    Diagnostic::error(
+        "sqlite::unsupported",
+        format!("SQLite cannot express {what}"),
+    )
+    .at(origin)
+    .help("declare this only for PostgreSQL schemas, or enforce it in the application")
+}
+
+pub fn column_type(schema: &Schema, ty: &ColumnType) -> Result<String, String> {
+    Ok(match ty {
+        ColumnType::Text | ColumnType::Uuid | ColumnType::Inet | ColumnType::Interval => {
+            "TEXT".into()
+        }
+        ColumnType::Varchar { length } => format!("VARCHAR({length})"),
+        ColumnType::Char { length } => format!("CHAR({length})"),
+        ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt | ColumnType::Boolean => {
+            "INTEGER".into()
+        }
+        ColumnType::Numeric { .. } => "TEXT".into(),
+        ColumnType::Real | ColumnType::Double => "REAL".into(),
+        ColumnType::Json | ColumnType::Jsonb => "TEXT".into(),
+        ColumnType::Timestamptz | ColumnType::Timestamp | ColumnType::Date | ColumnType::Time => {
+            "TEXT".into()
+        }
+        ColumnType::Bytea => "BLOB".into(),
+        ColumnType::Array { .. } => "TEXT".into(),
+        ColumnType::Range { .. } => return Err("range types".into()),
+        ColumnType::Enum { name } => {
+            if schema.enum_type(name).is_none() {
+                return Err(format!("enum `{name}` (not declared)"));
+            }
+            "TEXT".into()
+        }
+        ColumnType::Custom { sql } => sql.clone(),
+    })
+}
+
+fn default_value(d: &DefaultValue) -> Result<String, String> {
+    Ok(match d {
+        DefaultValue::Now => "CURRENT_TIMESTAMP".into(),
+        DefaultValue::RandomUuid => return Err("a database-generated UUID default".into()),
+        DefaultValue::Bool(b) => u8::from(*b).to_string(),
+        DefaultValue::Int(i) => i.to_string(),
+        DefaultValue::Number(n) => quote_literal(n),
+        DefaultValue::Text(s) | DefaultValue::EnumValue(s) => quote_literal(s),
+        DefaultValue::Expression(e) => format!("({e})"),
+    })
+}
+
+impl Dialect for Sqlite {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn create(&self, schema: &Schema) -> Result<Vec<Statement>, Diagnostics> {
+        let mut errors = Diagnostics::default();
+        for e in &schema.extensions {
+            errors.push(unsupported(&format!("extension `{}`", e.name), &e.origin));
+        }
+        for n in &schema.namespaces {
+            errors.push(unsupported(
+                &format!("schema (namespace) `{}`", n.name),
+                &n.origin,
+            ));
+        }
+        for f in &schema.functions {
+            errors.push(unsupported(&format!("function `{}`", f.name), &f.origin));
+        }
+        let graph = FkGraph::new(schema);
+        let mut out = Vec::new();
+        for node in graph.creation_order() {
+            let t = schema
+                .table(graph.graph[node])
+                .expect("graph nodes are tables");
+            let mut lines = Vec::new();
+            let mut checks = Vec::new();
+            for c in &t.columns {
+                let ty = match column_type(schema, &c.ty) {
+                    Ok(ty) => ty,
+                    Err(what) => {
+                        errors.push(unsupported(&what, &c.origin));
+                        continue;
+                    }
+                };
+                let mut s = format!("{} {ty}", quote_ident(&c.name));
+                if let Some(expr) = &c.generated {
+                    write!(s, " GENERATED ALWAYS AS ({expr}) STORED").unwrap();
+                }
+                if !c.nullable {
+                    s.push_str(" NOT NULL");
+                }
+                if let Some(d) = &c.default {
+                    match default_value(d) {
+                        Ok(v) => write!(s, " DEFAULT {v}").unwrap(),
+                        Err(what) => errors.push(unsupported(&what, &c.origin)),
+                    }
+                }
+                lines.push(s);
+                if let ColumnType::Enum { name } = &c.ty {
+                    if let Some(e) = schema.enum_type(name) {
+                        let values: Vec<String> =
+                            e.values.iter().map(|v| quote_literal(v)).collect();
+                        checks.push(format!(
+                            "CONSTRAINT {} CHECK ({} IN ({}))",
+                            quote_ident(&crate::dsl::names::check(&t.name.name, &c.name)),
+                            quote_ident(&c.name),
+                            values.join(", ")
+                        ));
+                    }
+                }
+            }
+            if let Some(pk) = &t.primary_key {
+                lines.push(super::postgres::primary_key_def(pk));
+            }
+            for u in &t.uniques {
+                lines.push(format!(
+                    "CONSTRAINT {} UNIQUE ({})",
+                    quote_ident(&u.name),
+                    u.columns
+                        .iter()
+                        .map(|c| quote_ident(c))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            lines.extend(t.checks.iter().map(super::postgres::check_def));
+            lines.extend(checks);
+            for fk in &t.foreign_keys {
+                lines.push(super::postgres::foreign_key_def(fk));
+            }
+            for x in &t.excludes {
+                errors.push(unsupported(
+                    &format!("exclusion constraint `{}`", x.name),
+                    &x.origin,
+                ));
+            }
+            if t.rls.enabled || !t.policies.is_empty() {
+                errors.push(unsupported("row-level security", &t.origin));
+            }
+            if t.partition_by.is_some() {
+                errors.push(unsupported("declarative partitioning", &t.origin));
+            }
+            out.push(Statement {
+                sql: format!(
+                    "CREATE TABLE {} (\n    {}\n)",
+                    quote_ident(&t.name.name),
+                    lines.join(",\n    ")
+                ),
+                section: Some(format!("table {}", t.name)),
+            });
+            for ix in &t.indexes {
+                if ix.method != IndexMethod::Btree || !ix.include.is_empty() {
+                    errors.push(unsupported(
+                        &format!("index `{}` (only plain b-tree indexes exist)", ix.name),
+                        &ix.origin,
+                    ));
+                    continue;
+                }
+                let unqualified = QName {
+                    schema: None,
+                    name: t.name.name.clone(),
+                };
+                out.push(Statement::new(super::postgres::create_index(
+                    &unqualified,
+                    ix,
+                )));
+            }
+            for tr in &t.triggers {
+                out.push(Statement::new(tr.sql.clone()));
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+}

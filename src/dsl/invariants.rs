@@ -1,0 +1,365 @@
+//! Invariant building blocks: each emits the complete database-level enforcement of one
+//! multi-tenant pattern (columns, keys, checks, indexes, triggers) and refuses an unsafe use.
+
+use super::names;
+use super::{text, timestamptz, Deferred, FkSpec, IndexSpec, TableBuilder, TableRef};
+use crate::diag::Diagnostic;
+use crate::model::*;
+
+/// The names the invariant helpers build with; each schema states its own.
+#[derive(Debug, Clone)]
+pub struct Conventions {
+    /// The tenant column every tenant-scoped table carries (`biz_id`, `tenant_id`, ...).
+    pub tenant_column: &'static str,
+    /// The tenant root table the tenant column references.
+    pub tenant_table: TableRef,
+    /// The table audit columns (`created_by`, ...) reference.
+    pub user_table: TableRef,
+    /// The registry of extensible subjects referenced by `(tenant, subject_type, subject_id)`.
+    pub subject_table: TableRef,
+}
+
+impl Default for Conventions {
+    fn default() -> Self {
+        Conventions {
+            tenant_column: "biz_id",
+            tenant_table: TableRef::new("bizes"),
+            user_table: TableRef::new("users"),
+            subject_table: TableRef::new("subjects"),
+        }
+    }
+}
+
+/// The function append-only tables' triggers call.
+pub const REJECT_MUTATION_FUNCTION: &str = "schemactl_reject_mutation";
+
+/// A no-overlap rule: no two qualifying rows share `keys` while their time windows overlap.
+#[derive(Debug, Clone)]
+pub struct OverlapSpec<'a> {
+    /// Columns compared with `=` (the tenant column is added first automatically).
+    pub keys: &'a [&'a str],
+    pub starts_at: &'a str,
+    pub ends_at: &'a str,
+    /// Which rows the rule applies to, e.g. `status IN ('reserved', 'confirmed')`.
+    pub only_when: &'a str,
+}
+
+impl TableBuilder<'_> {
+    /// Makes the table tenant-scoped: the tenant column, its FK to the tenant table, and the
+    /// `(tenant, id)` unique that tenant-safe composite FKs into this table need.
+    #[track_caller]
+    pub fn tenant_scoped(&mut self) -> &mut Self {
+        let origin = Origin::caller();
+        let conv = self.schema_builder().conventions().clone();
+        let tc = conv.tenant_column;
+        self.col(tc, text());
+        self.push_fk(
+            FkSpec::new(&[tc], conv.tenant_table, &["id"]),
+            origin.clone(),
+        );
+        let table = self.table().name.name.clone();
+        let cols = vec![tc.to_string(), "id".to_string()];
+        self.table_mut().uniques.push(UniqueConstraint {
+            name: names::unique(&table, &cols),
+            columns: cols,
+            nulls_not_distinct: false,
+            origin,
+        });
+        self.table_mut().meta.scope = Scope::Tenant {
+            column: tc.to_string(),
+        };
+        self
+    }
+
+    /// A required reference to a tenant-scoped table: column `col`, composite FK
+    /// `(tenant, col) -> target (tenant, id)` and the index that serves it.
+    #[track_caller]
+    pub fn tenant_ref(&mut self, col: &str, target: TableRef) -> &mut Self {
+        self.tenant_reference(col, target, false, Origin::caller())
+    }
+
+    /// An optional reference to a tenant-scoped table (the FK holds whenever `col` is set).
+    #[track_caller]
+    pub fn tenant_ref_opt(&mut self, col: &str, target: TableRef) -> &mut Self {
+        self.tenant_reference(col, target, true, Origin::caller())
+    }
+
+    fn tenant_reference(
+        &mut self,
+        col: &str,
+        target: TableRef,
+        nullable: bool,
+        origin: Origin,
+    ) -> &mut Self {
+        let spec = if nullable { text().null() } else { text() };
+        self.col(col, spec);
+        if let Some(c) = self.table_mut().columns.last_mut() {
+            c.origin = origin.clone();
+        }
+        self.tenant_fk(&[col], target, &["id"], origin)
+    }
+
+    /// A tenant-safe composite FK on existing columns: `(tenant, cols...) -> target (tenant, ref_cols...)`.
+    #[track_caller]
+    pub fn tenant_fk(
+        &mut self,
+        cols: &[&str],
+        target: TableRef,
+        ref_cols: &[&str],
+        origin: Origin,
+    ) -> &mut Self {
+        let tc = self.schema_builder().conventions().tenant_column;
+        let by = self.table().name.clone();
+        self.schema_builder()
+            .deferred
+            .push(Deferred::TenantScopedTarget {
+                target: target.qname(),
+                by,
+                origin: origin.clone(),
+            });
+        let mut local = vec![tc];
+        local.extend_from_slice(cols);
+        let mut remote = vec![tc];
+        remote.extend_from_slice(ref_cols);
+        self.push_fk(FkSpec::new(&local, target, &remote), origin.clone());
+        self.push_index(IndexSpec::columns(&local), origin)
+    }
+
+    /// A reference to the subject registry: `<prefix>_subject_type` and `<prefix>_subject_id`
+    /// with the composite FK `(tenant, type, id) -> subjects (tenant, subject_type, subject_id)`.
+    #[track_caller]
+    pub fn subject_ref(&mut self, prefix: &str, nullable: bool) -> &mut Self {
+        let origin = Origin::caller();
+        let conv = self.schema_builder().conventions().clone();
+        let ty = format!("{prefix}_subject_type");
+        let id = format!("{prefix}_subject_id");
+        let spec = || if nullable { text().null() } else { text() };
+        self.col(&ty, spec());
+        self.col(&id, spec());
+        let tc = conv.tenant_column;
+        let local = [tc, ty.as_str(), id.as_str()];
+        self.push_fk(
+            FkSpec::new(
+                &local,
+                conv.subject_table,
+                &[tc, "subject_type", "subject_id"],
+            ),
+            origin.clone(),
+        );
+        self.push_index(IndexSpec::columns(&local), origin.clone());
+        if nullable {
+            let table = self.table().name.name.clone();
+            self.table_mut().checks.push(Check {
+                name: names::check(&table, &format!("{prefix}_subject_pair")),
+                expression: format!("({ty} IS NULL) = ({id} IS NULL)"),
+                origin,
+            });
+        }
+        self
+    }
+
+    /// At most one live row per value of `col` among rows matching `predicate`: a partial
+    /// unique index that ignores soft-deleted rows and rows where `col` is null.
+    #[track_caller]
+    pub fn one_live_wrapper(&mut self, col: &str, predicate: &str) -> &mut Self {
+        let origin = Origin::caller();
+        let table = self.table().name.name.clone();
+        let spec = IndexSpec::columns(&[col])
+            .unique()
+            .named(&names::fit(format!("{table}_{col}_live_unique")))
+            .filter(&format!(
+                "{predicate} AND {col} IS NOT NULL AND deleted_at IS NULL"
+            ));
+        self.push_index(spec, origin)
+    }
+
+    /// A polymorphic shape check: the row's `type_col` selects exactly one target column,
+    /// which must be set while every other target column is null.
+    #[track_caller]
+    pub fn exactly_one_by(&mut self, type_col: &str, cases: &[(&str, &str)]) -> &mut Self {
+        let origin = Origin::caller();
+        let mut targets: Vec<&str> = cases.iter().map(|(_, c)| *c).collect();
+        targets.dedup();
+        let branches: Vec<String> = cases
+            .iter()
+            .map(|(value, col)| {
+                let mut parts = vec![format!("{type_col} = '{value}'")];
+                for t in &targets {
+                    let state = if t == col { "IS NOT NULL" } else { "IS NULL" };
+                    parts.push(format!("{t} {state}"));
+                }
+                format!("({})", parts.join(" AND "))
+            })
+            .collect();
+        let table = self.table().name.name.clone();
+        self.table_mut().checks.push(Check {
+            name: names::check(&table, &format!("{type_col}_shape")),
+            expression: branches.join(" OR "),
+            origin,
+        });
+        self
+    }
+
+    /// A typed bridge to a sellable-like parent: a fixed `kind_col` enum column (default and
+    /// CHECK) and the composite FK `(tenant, ref_col, kind_col) -> parent (tenant, id, kind)`.
+    #[track_caller]
+    pub fn typed_bridge(
+        &mut self,
+        ref_col: &str,
+        parent: TableRef,
+        kind_col: &str,
+        kind: super::EnumDef,
+        value: &str,
+    ) -> &mut Self {
+        let origin = Origin::caller();
+        let tc = self.schema_builder().conventions().tenant_column;
+        self.col(ref_col, text());
+        self.col(kind_col, super::enum_of(kind).default_enum(value));
+        let table = self.table().name.name.clone();
+        self.table_mut().checks.push(Check {
+            name: names::check(&table, kind_col),
+            expression: format!("{kind_col} = '{value}'"),
+            origin: origin.clone(),
+        });
+        let by = self.table().name.clone();
+        self.schema_builder()
+            .deferred
+            .push(Deferred::TenantScopedTarget {
+                target: parent.qname(),
+                by,
+                origin: origin.clone(),
+            });
+        let local = [tc, ref_col, kind_col];
+        self.push_fk(
+            FkSpec::new(&local, parent, &[tc, "id", "kind"]),
+            origin.clone(),
+        );
+        let cols = vec![ref_col.to_string()];
+        let name = names::unique(&table, &cols);
+        self.table_mut().uniques.push(UniqueConstraint {
+            name,
+            columns: cols,
+            nulls_not_distinct: false,
+            origin: origin.clone(),
+        });
+        self.push_index(IndexSpec::columns(&local), origin)
+    }
+
+    /// No two qualifying live rows with equal keys may have overlapping `[starts, ends)`
+    /// windows: a GiST exclusion constraint (needs `btree_gist`) plus the window check.
+    #[track_caller]
+    pub fn no_overlap(&mut self, what: &str, spec: OverlapSpec<'_>) -> &mut Self {
+        let origin = Origin::caller();
+        self.schema_builder().extension("btree_gist");
+        let tc = self.schema_builder().conventions().tenant_column;
+        let window = format!("tstzrange({}, {}, '[)')", spec.starts_at, spec.ends_at);
+        let mut elements: Vec<ExcludeElement> = std::iter::once(tc)
+            .chain(spec.keys.iter().copied())
+            .map(|k| ExcludeElement {
+                expression: k.to_string(),
+                operator: "=".into(),
+            })
+            .collect();
+        elements.push(ExcludeElement {
+            expression: window,
+            operator: "&&".into(),
+        });
+        let predicate = format!("deleted_at IS NULL AND {}", spec.only_when);
+        let table = self.table().name.name.clone();
+        let t = self.table_mut();
+        t.excludes.push(Exclude {
+            name: names::exclude(&table, what),
+            method: IndexMethod::Gist,
+            elements,
+            predicate: Some(predicate),
+            origin: origin.clone(),
+        });
+        t.checks.push(Check {
+            name: names::check(&table, &format!("{what}_window")),
+            expression: format!(
+                "NOT ({}) OR ({s} IS NOT NULL AND {e} IS NOT NULL AND {e} > {s})",
+                spec.only_when,
+                s = spec.starts_at,
+                e = spec.ends_at
+            ),
+            origin,
+        });
+        self
+    }
+
+    /// Audit columns and soft delete: `created_at`, `updated_at`, `deleted_at`, and
+    /// `created_by`, `updated_by`, `deleted_by` referencing the user table.
+    #[track_caller]
+    pub fn audited(&mut self) -> &mut Self {
+        let origin = Origin::caller();
+        let users = self.schema_builder().conventions().user_table;
+        self.col("created_at", timestamptz().default_now());
+        self.col("updated_at", timestamptz().default_now());
+        self.col("deleted_at", timestamptz().null());
+        for col in ["created_by", "updated_by", "deleted_by"] {
+            self.col(col, text().null());
+            self.push_fk(FkSpec::new(&[col], users, &["id"]), origin.clone());
+        }
+        self
+    }
+
+    /// The database itself rejects UPDATE and DELETE on this table (ledgers, event logs).
+    #[track_caller]
+    pub fn append_only(&mut self) -> &mut Self {
+        let origin = Origin::caller();
+        self.schema_builder().function(
+            REJECT_MUTATION_FUNCTION,
+            &format!(
+                "CREATE FUNCTION {REJECT_MUTATION_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$\n\
+                 BEGIN\n  \
+                 RAISE EXCEPTION '% on %: table is append-only (trigger %)', TG_OP, TG_TABLE_NAME, TG_NAME\n    \
+                 USING ERRCODE = 'restrict_violation';\n\
+                 END\n$$"
+            ),
+        );
+        let table = self.table().name.clone();
+        let trigger = names::fit(format!("{}_append_only", table.name));
+        let quoted = crate::dialect::postgres::quote_qname(&table);
+        self.table_mut().triggers.push(Trigger {
+            sql: format!(
+                "CREATE TRIGGER {trigger} BEFORE UPDATE OR DELETE ON {quoted} FOR EACH ROW EXECUTE FUNCTION {REJECT_MUTATION_FUNCTION}()"
+            ),
+            name: trigger,
+            origin,
+        });
+        self.table_mut().meta.append_only = true;
+        self
+    }
+}
+
+/// Checks the requirements that need every table declared.
+pub(crate) fn check_deferred(
+    schema: &Schema,
+    deferred: &[Deferred],
+    conv: &Conventions,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for d in deferred {
+        match d {
+            Deferred::TenantScopedTarget { target, by, origin } => {
+                let Some(t) = schema.table(target) else {
+                    continue; // the missing table itself is reported by validation
+                };
+                if !matches!(t.meta.scope, Scope::Tenant { .. }) {
+                    out.push(
+                        Diagnostic::error(
+                            "schema::tenant-ref-to-untenanted",
+                            format!("`{by}` makes a tenant-safe reference to `{target}`, which is not tenant-scoped"),
+                        )
+                        .at(origin)
+                        .help(format!(
+                            "declare `{target}` with `.tenant_scoped()` so it carries `{}` and the `({}, id)` unique, or use a plain `.fk(..)`",
+                            conv.tenant_column, conv.tenant_column
+                        )),
+                    );
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,785 @@
+//! The Rust DSL: declare a schema as code and build it into the [`Schema`] model.
+//!
+//! Every builder method is `#[track_caller]`, so each object remembers the DSL line that
+//! declared it and diagnostics point there. Building never stops at the first mistake: all
+//! problems are collected and [`SchemaBuilder::build`] reports them together.
+
+mod invariants;
+pub mod names;
+mod types;
+
+pub use invariants::{Conventions, OverlapSpec};
+pub use types::*;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::*;
+
+/// A table handle: declare one as a `const` per table, so a misspelt reference does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableRef {
+    pub schema: Option<&'static str>,
+    pub name: &'static str,
+}
+
+impl TableRef {
+    pub const fn new(name: &'static str) -> Self {
+        TableRef { schema: None, name }
+    }
+
+    pub const fn in_schema(schema: &'static str, name: &'static str) -> Self {
+        TableRef {
+            schema: Some(schema),
+            name,
+        }
+    }
+
+    pub fn qname(&self) -> QName {
+        QName {
+            schema: self.schema.map(str::to_string),
+            name: self.name.to_string(),
+        }
+    }
+}
+
+/// A requirement that can only be checked once every table is declared.
+#[derive(Debug, Clone)]
+pub(crate) enum Deferred {
+    /// `table` must be tenant-scoped with a `(tenant, id)` key, because `by` references it so.
+    TenantScopedTarget {
+        target: QName,
+        by: QName,
+        origin: Origin,
+    },
+}
+
+/// Collects a schema's declarations.
+#[derive(Debug, Default)]
+pub struct SchemaBuilder {
+    schema: Schema,
+    conventions: Conventions,
+    domain: Option<String>,
+    errors: Vec<Diagnostic>,
+    pub(crate) deferred: Vec<Deferred>,
+}
+
+impl SchemaBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the names the invariant helpers use (tenant column, tenant and user tables).
+    pub fn with_conventions(conventions: Conventions) -> Self {
+        SchemaBuilder {
+            conventions,
+            ..Self::default()
+        }
+    }
+
+    pub fn conventions(&self) -> &Conventions {
+        &self.conventions
+    }
+
+    /// Tables declared from now on belong to `domain` (a module), for layering and graphs.
+    pub fn domain(&mut self, domain: &str) -> &mut Self {
+        self.domain = Some(domain.to_string());
+        self
+    }
+
+    #[track_caller]
+    pub fn extension(&mut self, name: &str) -> &mut Self {
+        if !self.schema.extensions.iter().any(|e| e.name == name) {
+            self.schema.extensions.push(Extension {
+                name: name.to_string(),
+                origin: Origin::caller(),
+            });
+        }
+        self
+    }
+
+    /// A PostgreSQL schema (namespace) besides `public`.
+    #[track_caller]
+    pub fn namespace(&mut self, name: &str, doc: &str) -> &mut Self {
+        let origin = Origin::caller();
+        if self.schema.namespaces.iter().any(|n| n.name == name) {
+            self.errors.push(
+                Diagnostic::error(
+                    "schema::duplicate",
+                    format!("schema `{name}` is declared twice"),
+                )
+                .at(&origin),
+            );
+        } else {
+            self.schema.namespaces.push(Namespace {
+                name: name.to_string(),
+                doc: Some(doc.to_string()),
+                origin,
+            });
+        }
+        self
+    }
+
+    /// Registers an enum; columns using [`enum_of`] do this themselves.
+    #[track_caller]
+    pub fn enumeration(&mut self, def: EnumDef) -> &mut Self {
+        self.register_enum(def, Origin::caller());
+        self
+    }
+
+    fn register_enum(&mut self, def: EnumDef, origin: Origin) {
+        let name = def.qname();
+        let values: Vec<String> = def.values.iter().map(|v| v.to_string()).collect();
+        match self.schema.enums.iter().find(|e| e.name == name) {
+            Some(existing) if existing.values != values => self.errors.push(
+                Diagnostic::error(
+                    "schema::duplicate",
+                    format!("enum `{name}` is declared twice with different values"),
+                )
+                .at(&origin)
+                .help(format!("first declared at {}", existing.origin)),
+            ),
+            Some(_) => {}
+            None => self.schema.enums.push(EnumType {
+                name,
+                values,
+                doc: None,
+                origin,
+            }),
+        }
+    }
+
+    /// A custom type (`CREATE TYPE name <definition>`) or domain, kept verbatim.
+    #[track_caller]
+    pub fn custom_type(&mut self, name: &str, kind: CustomTypeKind, definition: &str) -> &mut Self {
+        self.schema.custom_types.push(CustomType {
+            name: QName::parse(name),
+            definition: definition.to_string(),
+            kind,
+            origin: Origin::caller(),
+        });
+        self
+    }
+
+    /// A function as a complete `CREATE FUNCTION` statement.
+    #[track_caller]
+    pub fn function(&mut self, name: &str, sql: &str) -> &mut Self {
+        let name = QName::parse(name);
+        if !self.schema.functions.iter().any(|f| f.name == name) {
+            self.schema.functions.push(Function {
+                name,
+                sql: sql.trim().trim_end_matches(';').to_string(),
+                origin: Origin::caller(),
+            });
+        }
+        self
+    }
+
+    /// Starts a table. Declaring the same table twice is an error reported at build time.
+    #[track_caller]
+    pub fn table(&mut self, table: TableRef) -> TableBuilder<'_> {
+        let origin = Origin::caller();
+        let name = table.qname();
+        if let Some(existing) = self.schema.tables.iter().find(|t| t.name == name) {
+            let first = existing.origin.clone();
+            self.errors.push(
+                Diagnostic::error(
+                    "schema::duplicate",
+                    format!("table `{name}` is declared twice"),
+                )
+                .at(&origin)
+                .help(format!("first declared at {first}; rename one of them")),
+            );
+        }
+        let mut t = Table::new(name, origin);
+        t.meta.domain = self.domain.clone();
+        self.schema.tables.push(t);
+        let index = self.schema.tables.len() - 1;
+        TableBuilder {
+            builder: self,
+            index,
+        }
+    }
+
+    /// Checks the whole model and returns it, or every problem found.
+    pub fn build(self) -> Result<Schema, Diagnostics> {
+        let SchemaBuilder {
+            schema,
+            errors,
+            deferred,
+            conventions,
+            ..
+        } = self;
+        let mut all = Diagnostics(errors);
+        for d in crate::validate::validate(&schema).0 {
+            all.push(d);
+        }
+        for d in invariants::check_deferred(&schema, &deferred, &conventions) {
+            all.push(d);
+        }
+        if all.is_empty() {
+            Ok(schema)
+        } else {
+            Err(all)
+        }
+    }
+}
+
+/// Declares one table. Methods chain: `s.table(USERS).doc("..").col("email", text())`.
+pub struct TableBuilder<'a> {
+    builder: &'a mut SchemaBuilder,
+    index: usize,
+}
+
+impl TableBuilder<'_> {
+    pub(crate) fn table_mut(&mut self) -> &mut Table {
+        &mut self.builder.schema.tables[self.index]
+    }
+
+    pub(crate) fn table(&self) -> &Table {
+        &self.builder.schema.tables[self.index]
+    }
+
+    pub(crate) fn schema_builder(&mut self) -> &mut SchemaBuilder {
+        self.builder
+    }
+
+    fn short_name(&self) -> String {
+        self.table().name.name.clone()
+    }
+
+    /// Applies a reusable building block: any `fn(&mut TableBuilder)`.
+    pub fn with(&mut self, block: impl FnOnce(&mut Self)) -> &mut Self {
+        block(self);
+        self
+    }
+
+    /// What the table is, why it exists and how it connects; becomes COMMENT ON TABLE.
+    pub fn doc(&mut self, doc: &str) -> &mut Self {
+        self.table_mut().doc = Some(doc.trim().to_string());
+        self
+    }
+
+    #[track_caller]
+    pub fn col(&mut self, name: &str, spec: ColumnSpec) -> &mut Self {
+        let origin = Origin::caller();
+        if let Some(def) = spec.enum_def {
+            self.builder.register_enum(def, origin.clone());
+        }
+        let table = self.table_mut();
+        if table.has_column(name) {
+            let msg = format!(
+                "column `{name}` is declared twice in table `{}`",
+                table.name
+            );
+            self.builder
+                .errors
+                .push(Diagnostic::error("schema::duplicate", msg).at(&origin));
+            return self;
+        }
+        let table_name = table.name.name.clone();
+        table.columns.push(Column {
+            name: name.to_string(),
+            ty: spec.ty,
+            nullable: spec.nullable,
+            default: spec.default,
+            generated: spec.generated,
+            identity: spec.identity,
+            doc: spec.doc,
+            renamed_from: spec.renamed_from,
+            origin: origin.clone(),
+        });
+        if spec.unique {
+            let cols = vec![name.to_string()];
+            table.uniques.push(UniqueConstraint {
+                name: names::unique(&table_name, &cols),
+                columns: cols,
+                nulls_not_distinct: false,
+                origin,
+            });
+        }
+        self
+    }
+
+    /// A text primary key `id` whose values the application makes as `<tag>_<unique part>`;
+    /// a CHECK keeps rows of other tables' ids out.
+    #[track_caller]
+    pub fn id_tagged(&mut self, tag: &str) -> &mut Self {
+        let origin = Origin::caller();
+        self.col(
+            "id",
+            text().doc(&format!(
+                "`{tag}_` followed by a KSUID, made by the application"
+            )),
+        );
+        self.primary_key_at(&["id"], origin.clone());
+        let table = self.short_name();
+        self.table_mut().checks.push(Check {
+            name: names::check(&table, "id_tag"),
+            expression: format!("starts_with(id, '{tag}_')"),
+            origin,
+        });
+        self
+    }
+
+    /// A `uuid` primary key `id` with a database default.
+    #[track_caller]
+    pub fn id_uuid(&mut self) -> &mut Self {
+        let origin = Origin::caller();
+        self.col("id", uuid().default_random_uuid());
+        self.primary_key_at(&["id"], origin)
+    }
+
+    #[track_caller]
+    pub fn primary_key<const N: usize>(&mut self, cols: [&str; N]) -> &mut Self {
+        self.primary_key_at(&cols, Origin::caller())
+    }
+
+    fn primary_key_at(&mut self, cols: &[&str], origin: Origin) -> &mut Self {
+        let name = names::primary_key(&self.short_name());
+        let table = self.table_mut();
+        if table.primary_key.is_some() {
+            let msg = format!("table `{}` declares a second primary key", table.name);
+            self.builder
+                .errors
+                .push(Diagnostic::error("schema::duplicate", msg).at(&origin));
+            return self;
+        }
+        table.primary_key = Some(PrimaryKey {
+            name,
+            columns: strings(cols),
+            origin,
+        });
+        self
+    }
+
+    /// A unique constraint `<table>_<cols>_unique`.
+    #[track_caller]
+    pub fn unique<const N: usize>(&mut self, cols: [&str; N]) -> &mut Self {
+        let origin = Origin::caller();
+        let cols = strings(&cols);
+        let name = names::unique(&self.short_name(), &cols);
+        self.table_mut().uniques.push(UniqueConstraint {
+            name,
+            columns: cols,
+            nulls_not_distinct: false,
+            origin,
+        });
+        self
+    }
+
+    /// A plain btree index `<table>_<cols>_idx`.
+    #[track_caller]
+    pub fn index<const N: usize>(&mut self, cols: [&str; N]) -> &mut Self {
+        let origin = Origin::caller();
+        self.push_index(IndexSpec::columns(&cols), origin)
+    }
+
+    /// An index with options: `.index_with(["a"], |i| i.method(IndexMethod::Gin))`.
+    #[track_caller]
+    pub fn index_with<const N: usize>(
+        &mut self,
+        cols: [&str; N],
+        configure: impl FnOnce(IndexSpec) -> IndexSpec,
+    ) -> &mut Self {
+        let origin = Origin::caller();
+        self.push_index(configure(IndexSpec::columns(&cols)), origin)
+    }
+
+    /// An expression index: `.index_on(IndexSpec::expression("lower(email)").unique())`.
+    #[track_caller]
+    pub fn index_on(&mut self, spec: IndexSpec) -> &mut Self {
+        let origin = Origin::caller();
+        self.push_index(spec, origin)
+    }
+
+    /// A unique index, optionally partial: the form that survives every push and diff.
+    #[track_caller]
+    pub fn unique_where<const N: usize>(&mut self, cols: [&str; N], predicate: &str) -> &mut Self {
+        let origin = Origin::caller();
+        self.push_index(IndexSpec::columns(&cols).unique().filter(predicate), origin)
+    }
+
+    pub(crate) fn push_index(&mut self, spec: IndexSpec, origin: Origin) -> &mut Self {
+        let table = self.short_name();
+        let name = spec.name.clone().unwrap_or_else(|| {
+            let cols: Vec<String> = spec
+                .parts
+                .iter()
+                .map(|p| match &p.key {
+                    IndexKey::Column(c) => c.clone(),
+                    IndexKey::Expression(e) => expression_slug(e),
+                })
+                .collect();
+            if spec.unique {
+                names::unique(&table, &cols)
+            } else {
+                names::index(&table, &cols)
+            }
+        });
+        self.table_mut().indexes.push(Index {
+            name,
+            parts: spec.parts,
+            unique: spec.unique,
+            method: spec.method,
+            predicate: spec.predicate,
+            include: spec.include,
+            nulls_not_distinct: spec.nulls_not_distinct,
+            origin,
+        });
+        self
+    }
+
+    /// A foreign key `<table>_<cols>_fk` to `target (ref_cols)`.
+    #[track_caller]
+    pub fn fk<const N: usize>(
+        &mut self,
+        cols: [&str; N],
+        target: TableRef,
+        ref_cols: [&str; N],
+    ) -> &mut Self {
+        let origin = Origin::caller();
+        self.push_fk(FkSpec::new(&cols, target, &ref_cols), origin)
+    }
+
+    /// A foreign key with options: `.fk_with(["a"], T, ["id"], |f| f.on_delete(Cascade))`.
+    #[track_caller]
+    pub fn fk_with<const N: usize>(
+        &mut self,
+        cols: [&str; N],
+        target: TableRef,
+        ref_cols: [&str; N],
+        configure: impl FnOnce(FkSpec) -> FkSpec,
+    ) -> &mut Self {
+        let origin = Origin::caller();
+        self.push_fk(configure(FkSpec::new(&cols, target, &ref_cols)), origin)
+    }
+
+    /// A nullable or required column `col` referencing `target.id`, with its FK and index.
+    #[track_caller]
+    pub fn references(&mut self, col: &str, target: TableRef, spec: ColumnSpec) -> &mut Self {
+        let origin = Origin::caller();
+        self.col(col, spec);
+        self.push_fk(FkSpec::new(&[col], target, &["id"]), origin.clone());
+        self.push_index(IndexSpec::columns(&[col]), origin)
+    }
+
+    pub(crate) fn push_fk(&mut self, spec: FkSpec, origin: Origin) -> &mut Self {
+        let name = spec
+            .name
+            .clone()
+            .unwrap_or_else(|| names::foreign_key(&self.short_name(), &spec.columns));
+        self.table_mut().foreign_keys.push(ForeignKey {
+            name,
+            columns: spec.columns,
+            ref_table: spec.target.qname(),
+            ref_columns: spec.ref_columns,
+            on_delete: spec.on_delete,
+            on_update: spec.on_update,
+            deferrable: spec.deferrable,
+            origin,
+        });
+        self
+    }
+
+    /// A named CHECK `<table>_<what>_check`.
+    #[track_caller]
+    pub fn check(&mut self, what: &str, expression: &str) -> &mut Self {
+        let origin = Origin::caller();
+        let name = names::check(&self.short_name(), what);
+        self.table_mut().checks.push(Check {
+            name,
+            expression: expression.trim().to_string(),
+            origin,
+        });
+        self
+    }
+
+    /// An exclusion constraint `<table>_<what>_excl`.
+    #[track_caller]
+    pub fn exclude(
+        &mut self,
+        what: &str,
+        method: IndexMethod,
+        elements: &[(&str, &str)],
+        predicate: Option<&str>,
+    ) -> &mut Self {
+        let origin = Origin::caller();
+        let name = names::exclude(&self.short_name(), what);
+        self.table_mut().excludes.push(Exclude {
+            name,
+            method,
+            elements: elements
+                .iter()
+                .map(|(e, op)| ExcludeElement {
+                    expression: e.to_string(),
+                    operator: op.to_string(),
+                })
+                .collect(),
+            predicate: predicate.map(str::to_string),
+            origin,
+        });
+        self
+    }
+
+    /// Turns on row-level security (`force` also applies it to the table owner).
+    pub fn rls(&mut self, force: bool) -> &mut Self {
+        self.table_mut().rls = Rls {
+            enabled: true,
+            forced: force,
+        };
+        self
+    }
+
+    #[track_caller]
+    pub fn policy(
+        &mut self,
+        name: &str,
+        configure: impl FnOnce(PolicySpec) -> PolicySpec,
+    ) -> &mut Self {
+        let origin = Origin::caller();
+        let spec = configure(PolicySpec::default());
+        self.table_mut().policies.push(Policy {
+            name: name.to_string(),
+            command: spec.command,
+            permissive: !spec.restrictive,
+            roles: spec.roles,
+            using: spec.using,
+            with_check: spec.with_check,
+            origin,
+        });
+        self
+    }
+
+    /// A trigger as a complete `CREATE TRIGGER` statement.
+    #[track_caller]
+    pub fn trigger(&mut self, name: &str, sql: &str) -> &mut Self {
+        let origin = Origin::caller();
+        self.table_mut().triggers.push(Trigger {
+            name: name.to_string(),
+            sql: sql.trim().trim_end_matches(';').to_string(),
+            origin,
+        });
+        self
+    }
+
+    pub fn partition_by(&mut self, strategy: PartitionStrategy, keys: &[&str]) -> &mut Self {
+        self.table_mut().partition_by = Some(PartitionBy {
+            strategy,
+            keys: strings(keys),
+        });
+        self
+    }
+
+    /// A partition of this table, e.g. `("audit_logs_2026", "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')")`.
+    #[track_caller]
+    pub fn partition(&mut self, name: &str, bound: &str) -> &mut Self {
+        let origin = Origin::caller();
+        let schema = self.table().name.schema.clone();
+        self.table_mut().partitions.push(Partition {
+            name: QName {
+                schema,
+                name: name.to_string(),
+            },
+            bound: bound.to_string(),
+            origin,
+        });
+        self
+    }
+
+    /// Declares the table outside any tenant, with the reason (guard asks for one).
+    pub fn global(&mut self, reason: &str) -> &mut Self {
+        self.table_mut().meta.scope = Scope::Global {
+            reason: reason.to_string(),
+        };
+        self
+    }
+
+    /// Suppresses a guard rule for this table, with the reason.
+    pub fn allow(&mut self, code: &str, reason: &str) -> &mut Self {
+        self.table_mut().meta.allow.push(Allow {
+            code: code.to_string(),
+            reason: reason.to_string(),
+        });
+        self
+    }
+}
+
+/// Options of an index being declared.
+#[derive(Debug, Clone, Default)]
+pub struct IndexSpec {
+    name: Option<String>,
+    parts: Vec<IndexPart>,
+    unique: bool,
+    method: IndexMethod,
+    predicate: Option<String>,
+    include: Vec<String>,
+    nulls_not_distinct: bool,
+}
+
+impl IndexSpec {
+    pub fn columns(cols: &[&str]) -> Self {
+        IndexSpec {
+            parts: cols
+                .iter()
+                .map(|c| IndexPart {
+                    key: IndexKey::Column(c.to_string()),
+                    opclass: None,
+                    descending: false,
+                })
+                .collect(),
+            ..Self::default()
+        }
+    }
+
+    /// An index over one expression, e.g. `lower(email)`.
+    pub fn expression(expr: &str) -> Self {
+        IndexSpec {
+            parts: vec![IndexPart {
+                key: IndexKey::Expression(expr.to_string()),
+                opclass: None,
+                descending: false,
+            }],
+            ..Self::default()
+        }
+    }
+
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = Some(name.to_string());
+        self
+    }
+    pub fn unique(mut self) -> Self {
+        self.unique = true;
+        self
+    }
+    pub fn method(mut self, method: IndexMethod) -> Self {
+        self.method = method;
+        self
+    }
+    /// Makes the index partial: `WHERE predicate`.
+    pub fn filter(mut self, predicate: &str) -> Self {
+        self.predicate = Some(predicate.trim().to_string());
+        self
+    }
+    pub fn include(mut self, cols: &[&str]) -> Self {
+        self.include = strings(cols);
+        self
+    }
+    pub fn nulls_not_distinct(mut self) -> Self {
+        self.nulls_not_distinct = true;
+        self
+    }
+    /// Sets the operator class of the last key, e.g. `jsonb_path_ops`.
+    pub fn opclass(mut self, opclass: &str) -> Self {
+        if let Some(p) = self.parts.last_mut() {
+            p.opclass = Some(opclass.to_string());
+        }
+        self
+    }
+    /// Makes the last key descending.
+    pub fn desc(mut self) -> Self {
+        if let Some(p) = self.parts.last_mut() {
+            p.descending = true;
+        }
+        self
+    }
+    /// Appends a key column.
+    pub fn then(mut self, col: &str) -> Self {
+        self.parts.push(IndexPart {
+            key: IndexKey::Column(col.to_string()),
+            opclass: None,
+            descending: false,
+        });
+        self
+    }
+}
+
+/// Options of a foreign key being declared.
+#[derive(Debug, Clone)]
+pub struct FkSpec {
+    name: Option<String>,
+    columns: Vec<String>,
+    target: TableRef,
+    ref_columns: Vec<String>,
+    on_delete: FkAction,
+    on_update: FkAction,
+    deferrable: Deferrable,
+}
+
+impl FkSpec {
+    pub fn new(cols: &[&str], target: TableRef, ref_cols: &[&str]) -> Self {
+        FkSpec {
+            name: None,
+            columns: strings(cols),
+            target,
+            ref_columns: strings(ref_cols),
+            on_delete: FkAction::NoAction,
+            on_update: FkAction::NoAction,
+            deferrable: Deferrable::NotDeferrable,
+        }
+    }
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = Some(name.to_string());
+        self
+    }
+    pub fn on_delete(mut self, action: FkAction) -> Self {
+        self.on_delete = action;
+        self
+    }
+    pub fn on_update(mut self, action: FkAction) -> Self {
+        self.on_update = action;
+        self
+    }
+    pub fn deferrable(mut self, deferrable: Deferrable) -> Self {
+        self.deferrable = deferrable;
+        self
+    }
+}
+
+/// Options of a row-level security policy being declared.
+#[derive(Debug, Clone, Default)]
+pub struct PolicySpec {
+    command: PolicyCommand,
+    restrictive: bool,
+    roles: Vec<String>,
+    using: Option<String>,
+    with_check: Option<String>,
+}
+
+impl PolicySpec {
+    pub fn command(mut self, command: PolicyCommand) -> Self {
+        self.command = command;
+        self
+    }
+    pub fn restrictive(mut self) -> Self {
+        self.restrictive = true;
+        self
+    }
+    pub fn to(mut self, roles: &[&str]) -> Self {
+        self.roles = strings(roles);
+        self
+    }
+    pub fn using(mut self, expr: &str) -> Self {
+        self.using = Some(expr.trim().to_string());
+        self
+    }
+    pub fn with_check(mut self, expr: &str) -> Self {
+        self.with_check = Some(expr.trim().to_string());
+        self
+    }
+}
+
+pub(crate) fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// A name fragment for an expression index key: `lower(email)` becomes `lower_email`.
+fn expression_slug(expr: &str) -> String {
+    let mut slug = String::new();
+    for ch in expr.chars() {
+        if ch.is_ascii_alphanumeric() {
+            slug.push(ch.to_ascii_lowercase());
+        } else if !slug.ends_with('_') && !slug.is_empty() {
+            slug.push('_');
+        }
+    }
+    slug.trim_end_matches('_').to_string()
+}

@@ -1,0 +1,94 @@
+//! The foreign-key dependency graph: creation order for the renderer, cycles for guard.
+
+use crate::model::{ForeignKey, QName, Schema};
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+/// Tables as nodes (in declaration order) and an edge `parent -> child` per foreign key.
+pub struct FkGraph<'a> {
+    pub graph: DiGraph<&'a QName, &'a ForeignKey>,
+    pub nodes: HashMap<&'a QName, NodeIndex>,
+}
+
+impl<'a> FkGraph<'a> {
+    pub fn new(schema: &'a Schema) -> Self {
+        let mut graph = DiGraph::with_capacity(schema.tables.len(), schema.tables.len() * 2);
+        let mut nodes = HashMap::with_capacity(schema.tables.len());
+        for t in &schema.tables {
+            nodes
+                .entry(&t.name)
+                .or_insert_with(|| graph.add_node(&t.name));
+        }
+        for t in &schema.tables {
+            let child = nodes[&t.name];
+            for fk in &t.foreign_keys {
+                if let Some(&parent) = nodes.get(&fk.ref_table) {
+                    graph.add_edge(parent, child, fk);
+                }
+            }
+        }
+        FkGraph { graph, nodes }
+    }
+
+    /// Groups of tables that reference each other in a cycle (self-references included),
+    /// each sorted by name, the groups sorted too.
+    pub fn cycles(&self) -> Vec<Vec<&'a QName>> {
+        let mut groups: Vec<Vec<&QName>> = tarjan_scc(&self.graph)
+            .into_iter()
+            .filter(|scc| scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]))
+            .map(|scc| {
+                let mut names: Vec<&QName> = scc.iter().map(|&n| self.graph[n]).collect();
+                names.sort();
+                names
+            })
+            .collect();
+        groups.sort();
+        groups
+    }
+
+    /// A creation order: every table after the tables it references, ties broken by
+    /// declaration order. Where a cycle blocks progress, the earliest-declared table of the
+    /// cycle goes first and its FKs to not-yet-created tables are created afterwards.
+    pub fn creation_order(&self) -> Vec<NodeIndex> {
+        let n = self.graph.node_count();
+        let mut pending: Vec<usize> = vec![0; n];
+        for e in self.graph.edge_indices() {
+            let (a, b) = self.graph.edge_endpoints(e).expect("edge exists");
+            if a != b {
+                pending[b.index()] += 1;
+            }
+        }
+        let mut ready: BinaryHeap<Reverse<usize>> =
+            (0..n).filter(|&i| pending[i] == 0).map(Reverse).collect();
+        let mut placed = vec![false; n];
+        let mut order = Vec::with_capacity(n);
+        let mut next_unplaced = 0;
+        while order.len() < n {
+            let i = match ready.pop() {
+                Some(Reverse(i)) if !placed[i] => i,
+                Some(_) => continue,
+                None => {
+                    // A cycle: break it at the earliest-declared table still waiting.
+                    while placed[next_unplaced] {
+                        next_unplaced += 1;
+                    }
+                    next_unplaced
+                }
+            };
+            placed[i] = true;
+            order.push(NodeIndex::new(i));
+            for child in self.graph.neighbors(NodeIndex::new(i)) {
+                let c = child.index();
+                if c != i && !placed[c] {
+                    pending[c] -= 1;
+                    if pending[c] == 0 {
+                        ready.push(Reverse(c));
+                    }
+                }
+            }
+        }
+        order
+    }
+}

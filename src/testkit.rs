@@ -1,0 +1,245 @@
+//! A throwaway PostgreSQL server for tests and benchmarks, started from the installed server
+//! binaries into a temporary folder (as the `postgres` user when running as root, because the
+//! server refuses root). One server per process, one database per test, so tests run in
+//! parallel without seeing each other. Stopped and deleted when the process exits.
+//!
+//! If no server binaries are installed, [`PgServer::shared`] panics with how to install them:
+//! a test that needs PostgreSQL never passes without one.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+pub struct PgServer {
+    pub bin: PathBuf,
+    pub root: PathBuf,
+    pub port: u16,
+    pub socket_dir: PathBuf,
+    run_as_postgres: bool,
+}
+
+/// A database created for one test.
+pub struct TestDb {
+    pub name: String,
+    /// key=value connection string over the Unix socket.
+    pub conninfo: String,
+    /// A `postgres://` URL over TCP on 127.0.0.1.
+    pub url: String,
+}
+
+impl TestDb {
+    pub fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.conninfo, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to test database {}: {e}", self.name))
+    }
+}
+
+static SHARED: OnceLock<PgServer> = OnceLock::new();
+static STOP_PATHS: Mutex<Option<(PathBuf, PathBuf, bool)>> = Mutex::new(None);
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+const INSTALL_HINT: &str = "PostgreSQL server binaries (initdb, pg_ctl) were not found. Install them with \
+`apt-get install postgresql` (Debian/Ubuntu), or set SCHEMACTL_PG_BIN to the folder that holds initdb and pg_ctl.";
+
+impl PgServer {
+    /// The process-wide server, started on first use.
+    pub fn shared() -> &'static PgServer {
+        SHARED.get_or_init(|| {
+            let server = PgServer::start().unwrap_or_else(|e| panic!("{e}"));
+            *STOP_PATHS.lock().unwrap() = Some((
+                server.bin.clone(),
+                server.root.clone(),
+                server.run_as_postgres,
+            ));
+            extern "C" fn stop_at_exit() {
+                if let Ok(mut guard) = STOP_PATHS.lock() {
+                    if let Some((bin, root, as_pg)) = guard.take() {
+                        stop(&bin, &root, as_pg);
+                    }
+                }
+            }
+            // SAFETY: registering a plain extern "C" function with no arguments.
+            unsafe {
+                libc::atexit(stop_at_exit);
+            }
+            server
+        })
+    }
+
+    /// Starts a new server in a fresh temporary folder.
+    pub fn start() -> Result<PgServer, String> {
+        let bin = find_bin().ok_or_else(|| INSTALL_HINT.to_string())?;
+        let run_as_postgres = unsafe { libc::geteuid() } == 0;
+        let root = std::env::temp_dir().join(format!(
+            "schemactl-pg-{}-{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root)
+            .map_err(|e| format!("cannot create {}: {e}", root.display()))?;
+        if run_as_postgres {
+            let uid = postgres_uid()
+                .ok_or("running as root, but there is no `postgres` user to run the server as")?;
+            std::os::unix::fs::chown(&root, Some(uid.0), Some(uid.1))
+                .map_err(|e| format!("chown {}: {e}", root.display()))?;
+        }
+        let data = root.join("data");
+        let out = pg_command(&bin, "initdb", run_as_postgres)
+            .args(["-D"])
+            .arg(&data)
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ])
+            .output()
+            .map_err(|e| format!("cannot run initdb: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "initdb failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        let port = free_port()?;
+        let options = format!(
+            "-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} \
+             -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            root.display()
+        );
+        let out = pg_command(&bin, "pg_ctl", run_as_postgres)
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(root.join("server.log"))
+            .args(["-w", "-t", "60", "-o", &options, "start"])
+            .output()
+            .map_err(|e| format!("cannot run pg_ctl: {e}"))?;
+        if !out.status.success() {
+            let log = std::fs::read_to_string(root.join("server.log")).unwrap_or_default();
+            return Err(format!(
+                "PostgreSQL did not start: {}\n{log}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(PgServer {
+            bin,
+            socket_dir: root.clone(),
+            root,
+            port,
+            run_as_postgres,
+        })
+    }
+
+    pub fn conninfo(&self, db: &str) -> String {
+        format!(
+            "host={} port={} user=postgres dbname={db}",
+            self.socket_dir.display(),
+            self.port
+        )
+    }
+
+    pub fn url(&self, db: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
+    }
+
+    /// Creates an empty database for one test.
+    pub fn create_database(&self, prefix: &str) -> TestDb {
+        let slug: String = prefix
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .take(40)
+            .collect();
+        let name = format!(
+            "{slug}_{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut admin = postgres::Client::connect(&self.conninfo("postgres"), postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to the test server: {e}"));
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .unwrap_or_else(|e| panic!("cannot create database {name}: {e}"));
+        TestDb {
+            conninfo: self.conninfo(&name),
+            url: self.url(&name),
+            name,
+        }
+    }
+
+    /// Runs a server tool such as `psql` as the right user.
+    pub fn command(&self, tool: &str) -> Command {
+        pg_command(&self.bin, tool, self.run_as_postgres)
+    }
+}
+
+fn stop(bin: &Path, root: &Path, as_postgres: bool) {
+    let _ = pg_command(bin, "pg_ctl", as_postgres)
+        .arg("-D")
+        .arg(root.join("data"))
+        .args(["-m", "immediate", "-w", "stop"])
+        .output();
+    let _ = std::fs::remove_dir_all(root);
+}
+
+fn pg_command(bin: &Path, tool: &str, as_postgres: bool) -> Command {
+    let exe = bin.join(tool);
+    if as_postgres {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(exe);
+        c
+    } else {
+        Command::new(exe)
+    }
+}
+
+/// The server binaries: `$SCHEMACTL_PG_BIN`, else the newest `/usr/lib/postgresql/*/bin`,
+/// else `pg_config --bindir`.
+pub fn find_bin() -> Option<PathBuf> {
+    let has_tools = |p: &Path| p.join("initdb").is_file() && p.join("pg_ctl").is_file();
+    if let Some(p) = std::env::var_os("SCHEMACTL_PG_BIN").map(PathBuf::from) {
+        return has_tools(&p).then_some(p);
+    }
+    if let Ok(entries) = std::fs::read_dir("/usr/lib/postgresql") {
+        let mut versions: Vec<(u32, PathBuf)> = entries
+            .flatten()
+            .filter_map(|e| {
+                let v = e.file_name().to_string_lossy().parse::<u32>().ok()?;
+                let bin = e.path().join("bin");
+                has_tools(&bin).then_some((v, bin))
+            })
+            .collect();
+        versions.sort();
+        if let Some((_, bin)) = versions.pop() {
+            return Some(bin);
+        }
+    }
+    let out = Command::new("pg_config").arg("--bindir").output().ok()?;
+    let p = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    has_tools(&p).then_some(p)
+}
+
+fn postgres_uid() -> Option<(u32, u32)> {
+    let out = Command::new("id").args(["-u", "postgres"]).output().ok()?;
+    let uid = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    let out = Command::new("id").args(["-g", "postgres"]).output().ok()?;
+    let gid = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    Some((uid, gid))
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+}

@@ -1,0 +1,409 @@
+//! Structural checks on a built model: what would make the SQL fail or lie.
+//!
+//! Missing tables and columns, FKs whose arity, types or target key do not fit, duplicate
+//! names, and identifiers PostgreSQL would silently truncate. Every problem names the DSL line.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::dsl::names::MAX_IDENT_BYTES;
+use crate::model::*;
+use std::collections::HashMap;
+
+pub fn validate(schema: &Schema) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    let tables: HashMap<&QName, &Table> = schema.tables.iter().map(|t| (&t.name, t)).collect();
+    // Index, primary-key, unique and exclusion names share one namespace per PostgreSQL schema.
+    let mut relation_names: HashMap<(String, String), &Origin> = HashMap::new();
+    for t in &schema.tables {
+        relation_names.insert(
+            (t.name.schema_or_public().to_string(), t.name.name.clone()),
+            &t.origin,
+        );
+    }
+
+    for e in &schema.enums {
+        ident(&mut out, &e.name.name, "enum", &e.origin);
+        for v in &e.values {
+            if v.len() > MAX_IDENT_BYTES {
+                out.push(too_long(v, "enum label", &e.origin));
+            }
+        }
+    }
+
+    for t in &schema.tables {
+        ident(&mut out, &t.name.name, "table", &t.origin);
+        if let Some(ns) = &t.name.schema {
+            if ns != "public" && !schema.namespaces.iter().any(|n| &n.name == ns) {
+                out.push(
+                    Diagnostic::error(
+                        "schema::missing-schema",
+                        format!(
+                            "table `{}` is in schema `{ns}`, which is not declared",
+                            t.name
+                        ),
+                    )
+                    .at(&t.origin)
+                    .help(format!("declare it with `s.namespace(\"{ns}\", \"...\")`")),
+                );
+            }
+        }
+        if t.columns.is_empty() {
+            out.push(
+                Diagnostic::error(
+                    "schema::empty-table",
+                    format!("table `{}` has no columns", t.name),
+                )
+                .at(&t.origin),
+            );
+        }
+        for c in &t.columns {
+            ident(&mut out, &c.name, "column", &c.origin);
+            check_column_type(&mut out, schema, t, c);
+        }
+
+        let mut table_constraints: HashMap<&str, &Origin> = HashMap::new();
+        if let Some(pk) = &t.primary_key {
+            relation(
+                &mut out,
+                &mut relation_names,
+                t,
+                &pk.name,
+                "primary key",
+                &pk.origin,
+            );
+            columns_exist(&mut out, t, &pk.columns, "primary key", &pk.origin);
+            for c in &pk.columns {
+                if t.column(c).is_some_and(|c| c.nullable) {
+                    out.push(
+                        Diagnostic::error(
+                            "schema::nullable-key",
+                            format!("primary key column `{}.{c}` is declared nullable", t.name),
+                        )
+                        .at(&pk.origin)
+                        .help("primary key columns are always NOT NULL; drop `.null()`"),
+                    );
+                }
+            }
+        }
+        for u in &t.uniques {
+            relation(
+                &mut out,
+                &mut relation_names,
+                t,
+                &u.name,
+                "unique constraint",
+                &u.origin,
+            );
+            columns_exist(&mut out, t, &u.columns, "unique constraint", &u.origin);
+        }
+        for x in &t.excludes {
+            relation(
+                &mut out,
+                &mut relation_names,
+                t,
+                &x.name,
+                "exclusion constraint",
+                &x.origin,
+            );
+        }
+        for ix in &t.indexes {
+            relation(
+                &mut out,
+                &mut relation_names,
+                t,
+                &ix.name,
+                "index",
+                &ix.origin,
+            );
+            let cols: Vec<String> = ix
+                .parts
+                .iter()
+                .filter_map(|p| match &p.key {
+                    IndexKey::Column(c) => Some(c.clone()),
+                    IndexKey::Expression(_) => None,
+                })
+                .chain(ix.include.iter().cloned())
+                .collect();
+            columns_exist(&mut out, t, &cols, "index", &ix.origin);
+        }
+        for p in &t.partitions {
+            relation(
+                &mut out,
+                &mut relation_names,
+                t,
+                &p.name.name,
+                "partition",
+                &p.origin,
+            );
+        }
+        for c in &t.checks {
+            ident(&mut out, &c.name, "check constraint", &c.origin);
+            unique_in_table(&mut out, &mut table_constraints, &c.name, t, &c.origin);
+        }
+        for fk in &t.foreign_keys {
+            ident(&mut out, &fk.name, "foreign key", &fk.origin);
+            unique_in_table(&mut out, &mut table_constraints, &fk.name, t, &fk.origin);
+            check_fk(&mut out, &tables, t, fk);
+        }
+        for p in &t.policies {
+            ident(&mut out, &p.name, "policy", &p.origin);
+        }
+        for tr in &t.triggers {
+            ident(&mut out, &tr.name, "trigger", &tr.origin);
+        }
+        if let Some(pb) = &t.partition_by {
+            let plain: Vec<String> = pb
+                .keys
+                .iter()
+                .filter(|k| is_plain_ident(k))
+                .cloned()
+                .collect();
+            columns_exist(&mut out, t, &plain, "partition key", &t.origin);
+        }
+    }
+    out
+}
+
+/// Records a name in its PostgreSQL schema's relation namespace, reporting a clash.
+fn relation<'a>(
+    out: &mut Diagnostics,
+    names: &mut HashMap<(String, String), &'a Origin>,
+    t: &Table,
+    name: &str,
+    what: &str,
+    origin: &'a Origin,
+) {
+    ident(out, name, what, origin);
+    let key = (t.name.schema_or_public().to_string(), name.to_string());
+    if let Some(first) = names.get(&key) {
+        out.push(
+            Diagnostic::error(
+                "schema::duplicate",
+                format!("{what} name `{name}` is already used in schema `{}`", key.0),
+            )
+            .at(origin)
+            .help(format!(
+                "first used at {first}; give one of them another name"
+            )),
+        );
+    } else {
+        names.insert(key, origin);
+    }
+}
+
+fn is_plain_ident(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn ident(out: &mut Diagnostics, name: &str, what: &str, origin: &Origin) {
+    if name.len() > MAX_IDENT_BYTES {
+        out.push(too_long(name, what, origin));
+    }
+}
+
+fn too_long(name: &str, what: &str, origin: &Origin) -> Diagnostic {
+    Diagnostic::error(
+        "schema::identifier-too-long",
+        format!("{what} name `{name}` is {} bytes; PostgreSQL silently truncates identifiers to {MAX_IDENT_BYTES}", name.len()),
+    )
+    .at(origin)
+    .help("choose a shorter name")
+}
+
+fn unique_in_table<'a>(
+    out: &mut Diagnostics,
+    seen: &mut HashMap<&'a str, &'a Origin>,
+    name: &'a str,
+    t: &Table,
+    origin: &'a Origin,
+) {
+    if let Some(first) = seen.insert(name, origin) {
+        out.push(
+            Diagnostic::error(
+                "schema::duplicate",
+                format!(
+                    "constraint name `{name}` is used twice on table `{}`",
+                    t.name
+                ),
+            )
+            .at(origin)
+            .help(format!("first used at {first}")),
+        );
+    }
+}
+
+fn columns_exist(out: &mut Diagnostics, t: &Table, cols: &[String], what: &str, origin: &Origin) {
+    for c in cols {
+        if !t.has_column(c) {
+            out.push(missing_column(t, c, what, origin));
+        }
+    }
+}
+
+fn missing_column(t: &Table, col: &str, what: &str, origin: &Origin) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        "schema::missing-column",
+        format!(
+            "{what} names column `{col}`, which table `{}` does not have",
+            t.name
+        ),
+    )
+    .at(origin);
+    if let Some(near) = closest(col, t.columns.iter().map(|c| c.name.as_str())) {
+        d = d.help(format!("did you mean `{near}`?"));
+    } else {
+        d = d.help(format!(
+            "declare it with `.col(\"{col}\", ...)` or fix the name"
+        ));
+    }
+    d
+}
+
+fn check_column_type(out: &mut Diagnostics, schema: &Schema, t: &Table, c: &Column) {
+    let mut ty = &c.ty;
+    while let ColumnType::Array { element } = ty {
+        ty = element;
+    }
+    if let ColumnType::Enum { name } = ty {
+        match schema.enum_type(name) {
+            None => out.push(
+                Diagnostic::error(
+                    "schema::missing-type",
+                    format!(
+                        "column `{}.{}` uses enum `{name}`, which is not declared",
+                        t.name, c.name
+                    ),
+                )
+                .at(&c.origin),
+            ),
+            Some(e) => {
+                if let Some(DefaultValue::EnumValue(v)) = &c.default {
+                    if !e.values.contains(v) {
+                        out.push(
+                            Diagnostic::error(
+                                "schema::bad-default",
+                                format!(
+                                    "default `{v}` of `{}.{}` is not a value of enum `{name}`",
+                                    t.name, c.name
+                                ),
+                            )
+                            .at(&c.origin)
+                            .help(format!("the values are: {}", e.values.join(", "))),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if c.generated.is_some() && c.default.is_some() {
+        out.push(
+            Diagnostic::error(
+                "schema::generated-with-default",
+                format!(
+                    "column `{}.{}` is generated and also has a default",
+                    t.name, c.name
+                ),
+            )
+            .at(&c.origin),
+        );
+    }
+}
+
+fn check_fk(out: &mut Diagnostics, tables: &HashMap<&QName, &Table>, t: &Table, fk: &ForeignKey) {
+    columns_exist(out, t, &fk.columns, "foreign key", &fk.origin);
+    if fk.columns.len() != fk.ref_columns.len() {
+        out.push(
+            Diagnostic::error(
+                "schema::fk-arity",
+                format!(
+                    "foreign key `{}` has {} column(s) but references {} column(s) of `{}`",
+                    fk.name,
+                    fk.columns.len(),
+                    fk.ref_columns.len(),
+                    fk.ref_table
+                ),
+            )
+            .at(&fk.origin),
+        );
+        return;
+    }
+    let Some(target) = tables.get(&fk.ref_table) else {
+        let mut d = Diagnostic::error(
+            "schema::missing-table",
+            format!(
+                "foreign key `{}` on `{}` references table `{}`, which is not declared",
+                fk.name, t.name, fk.ref_table
+            ),
+        )
+        .at(&fk.origin);
+        if let Some(near) = closest(&fk.ref_table.name, tables.keys().map(|q| q.name.as_str())) {
+            d = d.help(format!("did you mean `{near}`?"));
+        }
+        out.push(d);
+        return;
+    };
+    let mut all_exist = true;
+    for c in &fk.ref_columns {
+        if !target.has_column(c) {
+            out.push(missing_column(
+                target,
+                c,
+                &format!("foreign key `{}`", fk.name),
+                &fk.origin,
+            ));
+            all_exist = false;
+        }
+    }
+    if !all_exist {
+        return;
+    }
+    for (local, remote) in fk.columns.iter().zip(&fk.ref_columns) {
+        if let (Some(a), Some(b)) = (t.column(local), target.column(remote)) {
+            if !a.ty.fk_compatible(&b.ty) {
+                out.push(
+                    Diagnostic::error(
+                        "schema::fk-type-mismatch",
+                        format!(
+                            "foreign key `{}`: `{}.{local}` is {:?} but `{}.{remote}` is {:?}",
+                            fk.name, t.name, a.ty, target.name, b.ty
+                        ),
+                    )
+                    .at(&fk.origin)
+                    .help("make both columns the same type"),
+                );
+            }
+        }
+    }
+    if !target.has_unique_key(&fk.ref_columns) {
+        out.push(
+            Diagnostic::error(
+                "schema::fk-target-not-unique",
+                format!("foreign key `{}` references `{}` ({}), which is not its primary key or a unique key", fk.name, fk.ref_table, fk.ref_columns.join(", ")),
+            )
+            .at(&fk.origin)
+            .help(format!("declare `.unique([\"{}\"])` on `{}`, or reference a key it has", fk.ref_columns.join("\", \""), fk.ref_table)),
+        );
+    }
+}
+
+/// The candidate nearest to `name` by edit distance, when it is close enough to be a typo.
+fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= 2.max(name.len() / 4))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
