@@ -275,7 +275,7 @@ impl TableBuilder<'_> {
             origin: origin.clone(),
         });
         t.checks.push(Check {
-            name: names::check(&table, &format!("{what}_window")),
+            name: names::check(&table, what),
             expression: format!(
                 "NOT ({}) OR ({s} IS NOT NULL AND {e} IS NOT NULL AND {e} > {s})",
                 spec.only_when,
