@@ -132,6 +132,7 @@ pub fn render_all(ds: &Diagnostics, base: &Path, style: Style) -> String {
     let mut out = String::new();
     for d in ds.iter() {
         out.push_str(&render(d, base, style));
+        out.push('\n');
     }
     let errors = ds.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = ds.len() - errors;
@@ -245,13 +246,9 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let (_, span) = self.source.as_ref()?;
-        let label = self
-            .diagnostic
-            .location
-            .as_ref()
-            .map(|l| format!("declared here ({}:{})", l.file, l.line));
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            label, *span,
+            Some("here".to_string()),
+            *span,
         ))))
     }
 }

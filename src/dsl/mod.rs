@@ -462,6 +462,13 @@ impl TableBuilder<'_> {
         self.push_index(IndexSpec::columns(&[col]), origin)
     }
 
+    /// A foreign key from a spec, for reusable blocks that build their own.
+    #[track_caller]
+    pub fn fk_spec(&mut self, spec: FkSpec) -> &mut Self {
+        let origin = Origin::caller();
+        self.push_fk(spec, origin)
+    }
+
     pub(crate) fn push_fk(&mut self, spec: FkSpec, origin: Origin) -> &mut Self {
         let name = spec
             .name
