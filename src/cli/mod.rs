@@ -6,6 +6,8 @@
 
 mod generate;
 
+pub use generate::render_script;
+
 use crate::config::Config;
 use crate::diag::{self, Diagnostics, Style};
 use crate::dialect::DialectKind;
