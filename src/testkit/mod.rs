@@ -6,6 +6,8 @@
 //! If no server binaries are installed, [`PgServer::shared`] panics with how to install them:
 //! a test that needs PostgreSQL never passes without one.
 
+pub mod synthetic;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
