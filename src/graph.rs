@@ -10,16 +10,20 @@ use std::collections::{BinaryHeap, HashMap};
 pub struct FkGraph<'a> {
     pub graph: DiGraph<&'a QName, &'a ForeignKey>,
     pub nodes: HashMap<&'a QName, NodeIndex>,
+    /// For each node, the index of its table in `Schema::tables`.
+    pub tables: Vec<usize>,
 }
 
 impl<'a> FkGraph<'a> {
     pub fn new(schema: &'a Schema) -> Self {
         let mut graph = DiGraph::with_capacity(schema.tables.len(), schema.tables.len() * 2);
         let mut nodes = HashMap::with_capacity(schema.tables.len());
-        for t in &schema.tables {
-            nodes
-                .entry(&t.name)
-                .or_insert_with(|| graph.add_node(&t.name));
+        let mut tables = Vec::with_capacity(schema.tables.len());
+        for (i, t) in schema.tables.iter().enumerate() {
+            nodes.entry(&t.name).or_insert_with(|| {
+                tables.push(i);
+                graph.add_node(&t.name)
+            });
         }
         for t in &schema.tables {
             let child = nodes[&t.name];
@@ -29,7 +33,16 @@ impl<'a> FkGraph<'a> {
                 }
             }
         }
-        FkGraph { graph, nodes }
+        FkGraph {
+            graph,
+            nodes,
+            tables,
+        }
+    }
+
+    /// The table a node stands for.
+    pub fn table<'s>(&self, schema: &'s Schema, node: NodeIndex) -> &'s crate::model::Table {
+        &schema.tables[self.tables[node.index()]]
     }
 
     /// Groups of tables that reference each other in a cycle (self-references included),

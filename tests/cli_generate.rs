@@ -7,13 +7,23 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 
 fn generate(migrations: &Path, extra: &[&str]) -> ExitCode {
-    let mut args = vec!["schemactl", "--color", "never", "generate", "--migrations", migrations.to_str().unwrap()];
+    let mut args = vec![
+        "schemactl",
+        "--color",
+        "never",
+        "generate",
+        "--migrations",
+        migrations.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     schemactl::cli::run(args, Some(kitchen_sink))
 }
 
 fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }
@@ -25,10 +35,17 @@ fn first_run_writes_the_initial_migration_and_the_sum_file() {
     assert_eq!(generate(&dir, &[]), ExitCode::from(0));
     assert_eq!(listing(&dir), ["0001_initial.sql", "schemactl.sum"]);
     let sql = fs::read_to_string(dir.join("0001_initial.sql")).unwrap();
-    let expected = schemactl::cli::render_script(&kitchen_sink().unwrap(), schemactl::dialect::DialectKind::Postgres).unwrap();
+    let expected = schemactl::cli::render_script(
+        &kitchen_sink().unwrap(),
+        schemactl::dialect::DialectKind::Postgres,
+    )
+    .unwrap();
     assert_eq!(sql, expected);
     let loaded = schemactl::migrate::MigrationDir::load(&dir).unwrap();
-    assert!(loaded.verify().is_empty(), "the sum file matches what was written");
+    assert!(
+        loaded.verify().is_empty(),
+        "the sum file matches what was written"
+    );
 }
 
 #[test]
@@ -36,10 +53,16 @@ fn second_run_without_changes_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("migrations");
     assert_eq!(generate(&dir, &[]), ExitCode::from(0));
-    let before: Vec<Vec<u8>> = listing(&dir).iter().map(|f| fs::read(dir.join(f)).unwrap()).collect();
+    let before: Vec<Vec<u8>> = listing(&dir)
+        .iter()
+        .map(|f| fs::read(dir.join(f)).unwrap())
+        .collect();
     assert_eq!(generate(&dir, &[]), ExitCode::from(0));
     assert_eq!(generate(&dir, &["--check"]), ExitCode::from(0));
-    let after: Vec<Vec<u8>> = listing(&dir).iter().map(|f| fs::read(dir.join(f)).unwrap()).collect();
+    let after: Vec<Vec<u8>> = listing(&dir)
+        .iter()
+        .map(|f| fs::read(dir.join(f)).unwrap())
+        .collect();
     assert_eq!(before, after);
     assert_eq!(listing(&dir), ["0001_initial.sql", "schemactl.sum"]);
 }
@@ -62,7 +85,9 @@ fn a_tampered_migration_is_refused() {
     sql.push_str("DROP TABLE rooms;\n");
     fs::write(&file, sql).unwrap();
     assert_eq!(generate(&dir, &[]), ExitCode::from(2));
-    let errors = schemactl::migrate::MigrationDir::load(&dir).unwrap().verify();
+    let errors = schemactl::migrate::MigrationDir::load(&dir)
+        .unwrap()
+        .verify();
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].code, "migrations::edited-file");
     assert!(errors[0].message.contains("0001_initial.sql"));
@@ -74,8 +99,13 @@ fn sum_file_catches_missing_extra_and_duplicate_files() {
     let dir = tmp.path().join("migrations");
     assert_eq!(generate(&dir, &[]), ExitCode::from(0));
     fs::write(dir.join("0002_by_hand.sql"), "SELECT 1;\n").unwrap();
-    let errors = schemactl::migrate::MigrationDir::load(&dir).unwrap().verify();
-    assert_eq!(errors.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["migrations::unlisted-file"]);
+    let errors = schemactl::migrate::MigrationDir::load(&dir)
+        .unwrap()
+        .verify();
+    assert_eq!(
+        errors.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+        ["migrations::unlisted-file"]
+    );
 
     fs::write(dir.join("0002_other_branch.sql"), "SELECT 2;\n").unwrap();
     let err = schemactl::migrate::MigrationDir::load(&dir).unwrap_err();
@@ -84,7 +114,9 @@ fn sum_file_catches_missing_extra_and_duplicate_files() {
     fs::remove_file(dir.join("0002_by_hand.sql")).unwrap();
     fs::remove_file(dir.join("0002_other_branch.sql")).unwrap();
     fs::remove_file(dir.join("0001_initial.sql")).unwrap();
-    let errors = schemactl::migrate::MigrationDir::load(&dir).unwrap().verify();
+    let errors = schemactl::migrate::MigrationDir::load(&dir)
+        .unwrap()
+        .verify();
     assert_eq!(errors[0].code, "migrations::missing-file");
 }
 
@@ -103,7 +135,10 @@ fn help_teaches_and_exits_zero() {
 
 #[test]
 fn usage_errors_exit_two() {
-    let out = bin().args(["generate", "--name", "Bad Name"]).output().unwrap();
+    let out = bin()
+        .args(["generate", "--name", "Bad Name"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("lowercase letters"), "{err}");
@@ -112,18 +147,34 @@ fn usage_errors_exit_two() {
 #[test]
 fn the_plain_binary_without_a_schema_says_how_to_get_one() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = bin().current_dir(tmp.path()).args(["--color", "never", "generate"]).output().unwrap();
+    let out = bin()
+        .current_dir(tmp.path())
+        .args(["--color", "never", "generate"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("needs a declared schema"), "{err}");
-    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0, "nothing written");
+    assert_eq!(
+        fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
 }
 
 #[test]
 fn a_broken_config_file_is_reported_at_its_line() {
     let tmp = tempfile::tempdir().unwrap();
-    fs::write(tmp.path().join("schemactl.yaml"), "migrations: db/migrations\ndialect: oracle\n").unwrap();
-    let out = bin().current_dir(tmp.path()).args(["--color", "never", "generate"]).output().unwrap();
+    fs::write(
+        tmp.path().join("schemactl.yaml"),
+        "migrations: db/migrations\ndialect: oracle\n",
+    )
+    .unwrap();
+    let out = bin()
+        .current_dir(tmp.path())
+        .args(["--color", "never", "generate"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("schemactl.yaml:2"), "{err}");

@@ -9,10 +9,13 @@ use schemactl::testkit::PgServer;
 
 fn applied() -> (Schema, postgres::Client) {
     let schema = kitchen_sink().expect("fixture builds");
-    let sql = schemactl::cli::render_script(&schema, schemactl::dialect::DialectKind::Postgres).unwrap();
+    let sql =
+        schemactl::cli::render_script(&schema, schemactl::dialect::DialectKind::Postgres).unwrap();
     let db = PgServer::shared().create_database("catalog");
     let mut client = db.client();
-    client.batch_execute(&sql).unwrap_or_else(|e| panic!("the generated SQL must apply: {e}"));
+    client
+        .batch_execute(&sql)
+        .unwrap_or_else(|e| panic!("the generated SQL must apply: {e}"));
     (schema, client)
 }
 
@@ -26,7 +29,10 @@ fn catalog_type(ty: &ColumnType) -> String {
         ColumnType::Integer => "integer".into(),
         ColumnType::BigInt => "bigint".into(),
         ColumnType::Boolean => "boolean".into(),
-        ColumnType::Numeric { precision: Some(p), scale: Some(s) } => format!("numeric({p},{s})"),
+        ColumnType::Numeric {
+            precision: Some(p),
+            scale: Some(s),
+        } => format!("numeric({p},{s})"),
         ColumnType::Numeric { .. } => "numeric".into(),
         ColumnType::Real => "real".into(),
         ColumnType::Double => "double precision".into(),
@@ -56,7 +62,13 @@ fn every_declared_object_exists_in_the_catalog() {
     let (schema, mut db) = applied();
 
     for e in &schema.extensions {
-        let n: i64 = db.query_one("SELECT count(*) FROM pg_extension WHERE extname = $1", &[&e.name]).unwrap().get(0);
+        let n: i64 = db
+            .query_one(
+                "SELECT count(*) FROM pg_extension WHERE extname = $1",
+                &[&e.name],
+            )
+            .unwrap()
+            .get(0);
         assert_eq!(n, 1, "extension {}", e.name);
     }
     for e in &schema.enums {
@@ -83,10 +95,18 @@ fn every_declared_object_exists_in_the_catalog() {
             )
             .unwrap_or_else(|e| panic!("table {rel} must exist: {e}"));
         let oid: u32 = oid_row.get(0);
-        assert_eq!(oid_row.get::<_, bool>(1), t.rls.enabled, "{rel} RLS enabled");
+        assert_eq!(
+            oid_row.get::<_, bool>(1),
+            t.rls.enabled,
+            "{rel} RLS enabled"
+        );
         assert_eq!(oid_row.get::<_, bool>(2), t.rls.forced, "{rel} RLS forced");
         let relkind: String = oid_row.get(3);
-        assert_eq!(relkind, if t.partition_by.is_some() { "p" } else { "r" }, "{rel} kind");
+        assert_eq!(
+            relkind,
+            if t.partition_by.is_some() { "p" } else { "r" },
+            "{rel} kind"
+        );
         assert_eq!(oid_row.get::<_, Option<String>>(4), t.doc, "{rel} comment");
 
         // Columns: type, nullability, default presence, generated and identity, comment.
@@ -103,16 +123,34 @@ fn every_declared_object_exists_in_the_catalog() {
         for (row, c) in cols.iter().zip(&t.columns) {
             let name: String = row.get(0);
             assert_eq!(name, c.name, "{rel} column order");
-            assert_eq!(row.get::<_, String>(1), catalog_type(&c.ty), "{rel}.{name} type");
-            let pk_col = t.primary_key.as_ref().is_some_and(|pk| pk.columns.contains(&c.name));
-            assert_eq!(row.get::<_, bool>(2), !c.nullable || pk_col, "{rel}.{name} NOT NULL");
+            assert_eq!(
+                row.get::<_, String>(1),
+                catalog_type(&c.ty),
+                "{rel}.{name} type"
+            );
+            let pk_col = t
+                .primary_key
+                .as_ref()
+                .is_some_and(|pk| pk.columns.contains(&c.name));
+            assert_eq!(
+                row.get::<_, bool>(2),
+                !c.nullable || pk_col,
+                "{rel}.{name} NOT NULL"
+            );
             let default: Option<String> = row.get(3);
             let generated: String = row.get(4);
             if let Some(expr) = &c.generated {
                 assert_eq!(generated, "s", "{rel}.{name} is stored generated");
-                assert!(default.as_deref().is_some_and(|d| d.contains("split_part")), "{rel}.{name} generation {expr}");
+                assert!(
+                    default.as_deref().is_some_and(|d| d.contains("split_part")),
+                    "{rel}.{name} generation {expr}"
+                );
             } else {
-                assert_eq!(default.is_some(), c.default.is_some(), "{rel}.{name} default");
+                assert_eq!(
+                    default.is_some(),
+                    c.default.is_some(),
+                    "{rel}.{name} default"
+                );
             }
             let identity: String = row.get(5);
             let expected_identity = match c.identity {
@@ -121,7 +159,11 @@ fn every_declared_object_exists_in_the_catalog() {
                 Some(Identity::ByDefault) => "d",
             };
             assert_eq!(identity, expected_identity, "{rel}.{name} identity");
-            assert_eq!(row.get::<_, Option<String>>(6), c.doc, "{rel}.{name} comment");
+            assert_eq!(
+                row.get::<_, Option<String>>(6),
+                c.doc,
+                "{rel}.{name} comment"
+            );
         }
 
         // Constraints by name and kind; FKs in full.
@@ -153,14 +195,22 @@ fn every_declared_object_exists_in_the_catalog() {
         }
         for x in &t.excludes {
             let def: String = find(&x.name, "x").get(2);
-            assert!(def.starts_with(&format!("EXCLUDE USING {} (", x.method.as_sql())), "{def}");
+            assert!(
+                def.starts_with(&format!("EXCLUDE USING {} (", x.method.as_sql())),
+                "{def}"
+            );
             assert_eq!(def.contains(" WHERE "), x.predicate.is_some(), "{def}");
         }
         for fk in &t.foreign_keys {
             let row = find(&fk.name, "f");
             assert_eq!(row.get::<_, Vec<String>>(8), fk.columns, "{}", fk.name);
             assert_eq!(row.get::<_, Vec<String>>(9), fk.ref_columns, "{}", fk.name);
-            assert_eq!(row.get::<_, String>(7), regclass(&fk.ref_table), "{}", fk.name);
+            assert_eq!(
+                row.get::<_, String>(7),
+                regclass(&fk.ref_table),
+                "{}",
+                fk.name
+            );
             let action = |a: FkAction| match a {
                 FkAction::NoAction => "a",
                 FkAction::Restrict => "r",
@@ -168,17 +218,36 @@ fn every_declared_object_exists_in_the_catalog() {
                 FkAction::SetNull => "n",
                 FkAction::SetDefault => "d",
             };
-            assert_eq!(row.get::<_, String>(5), action(fk.on_delete), "{} on delete", fk.name);
-            assert_eq!(row.get::<_, String>(6), action(fk.on_update), "{} on update", fk.name);
+            assert_eq!(
+                row.get::<_, String>(5),
+                action(fk.on_delete),
+                "{} on delete",
+                fk.name
+            );
+            assert_eq!(
+                row.get::<_, String>(6),
+                action(fk.on_update),
+                "{} on update",
+                fk.name
+            );
             let (deferrable, deferred) = match fk.deferrable {
                 Deferrable::NotDeferrable => (false, false),
                 Deferrable::InitiallyImmediate => (true, false),
                 Deferrable::InitiallyDeferred => (true, true),
             };
             assert_eq!(row.get::<_, bool>(3), deferrable, "{} deferrable", fk.name);
-            assert_eq!(row.get::<_, bool>(4), deferred, "{} initially deferred", fk.name);
+            assert_eq!(
+                row.get::<_, bool>(4),
+                deferred,
+                "{} initially deferred",
+                fk.name
+            );
         }
-        let declared = t.primary_key.iter().count() + t.uniques.len() + t.checks.len() + t.excludes.len() + t.foreign_keys.len();
+        let declared = t.primary_key.iter().count()
+            + t.uniques.len()
+            + t.checks.len()
+            + t.excludes.len()
+            + t.foreign_keys.len();
         assert_eq!(cons.len(), declared, "{rel}: no undeclared constraints");
 
         // Indexes: method, uniqueness, predicate, INCLUDE, NULLS NOT DISTINCT.
@@ -191,14 +260,34 @@ fn every_declared_object_exists_in_the_catalog() {
                     &[&oid, &ix.name],
                 )
                 .unwrap_or_else(|e| panic!("{rel}: index {} missing: {e}", ix.name));
-            assert_eq!(row.get::<_, String>(0), ix.method.as_sql(), "{} method", ix.name);
+            assert_eq!(
+                row.get::<_, String>(0),
+                ix.method.as_sql(),
+                "{} method",
+                ix.name
+            );
             assert_eq!(row.get::<_, bool>(1), ix.unique, "{} unique", ix.name);
-            assert_eq!(row.get::<_, Option<String>>(2).is_some(), ix.predicate.is_some(), "{} predicate", ix.name);
+            assert_eq!(
+                row.get::<_, Option<String>>(2).is_some(),
+                ix.predicate.is_some(),
+                "{} predicate",
+                ix.name
+            );
             let key_atts: i16 = row.get(4);
             let all_atts: i16 = row.get(5);
             assert_eq!(key_atts as usize, ix.parts.len(), "{} keys", ix.name);
-            assert_eq!((all_atts - key_atts) as usize, ix.include.len(), "{} INCLUDE", ix.name);
-            assert_eq!(row.get::<_, bool>(6), ix.nulls_not_distinct, "{} NULLS NOT DISTINCT", ix.name);
+            assert_eq!(
+                (all_atts - key_atts) as usize,
+                ix.include.len(),
+                "{} INCLUDE",
+                ix.name
+            );
+            assert_eq!(
+                row.get::<_, bool>(6),
+                ix.nulls_not_distinct,
+                "{} NULLS NOT DISTINCT",
+                ix.name
+            );
             let def: String = row.get(3);
             for p in &ix.parts {
                 if let Some(op) = &p.opclass {
@@ -218,18 +307,38 @@ fn every_declared_object_exists_in_the_catalog() {
                     &[&t.name.schema_or_public(), &t.name.name, &p.name],
                 )
                 .unwrap_or_else(|e| panic!("{rel}: policy {} missing: {e}", p.name));
-            assert_eq!(row.get::<_, String>(0), if p.permissive { "PERMISSIVE" } else { "RESTRICTIVE" });
+            assert_eq!(
+                row.get::<_, String>(0),
+                if p.permissive {
+                    "PERMISSIVE"
+                } else {
+                    "RESTRICTIVE"
+                }
+            );
             assert_eq!(row.get::<_, String>(1), p.command.as_sql());
             let roles: Vec<String> = row.get(2);
-            let expected_roles = if p.roles.is_empty() { vec!["public".to_string()] } else { p.roles.clone() };
+            let expected_roles = if p.roles.is_empty() {
+                vec!["public".to_string()]
+            } else {
+                p.roles.clone()
+            };
             assert_eq!(roles, expected_roles);
             assert_eq!(row.get::<_, Option<String>>(3).is_some(), p.using.is_some());
-            assert_eq!(row.get::<_, Option<String>>(4).is_some(), p.with_check.is_some());
+            assert_eq!(
+                row.get::<_, Option<String>>(4).is_some(),
+                p.with_check.is_some()
+            );
         }
 
         // Triggers and partitions.
         for tr in &t.triggers {
-            let n: i64 = db.query_one("SELECT count(*) FROM pg_trigger WHERE tgrelid = $1 AND tgname = $2", &[&oid, &tr.name]).unwrap().get(0);
+            let n: i64 = db
+                .query_one(
+                    "SELECT count(*) FROM pg_trigger WHERE tgrelid = $1 AND tgname = $2",
+                    &[&oid, &tr.name],
+                )
+                .unwrap()
+                .get(0);
             assert_eq!(n, 1, "{rel}: trigger {}", tr.name);
         }
         for p in &t.partitions {
@@ -246,7 +355,8 @@ fn every_declared_object_exists_in_the_catalog() {
 #[test]
 fn definitions_read_back_as_declared() {
     let (_, mut db) = applied();
-    let def = |db: &mut postgres::Client, sql: &str| -> String { db.query_one(sql, &[]).unwrap().get(0) };
+    let def =
+        |db: &mut postgres::Client, sql: &str| -> String { db.query_one(sql, &[]).unwrap().get(0) };
     assert_eq!(
         def(&mut db, "SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = 'orders_tenant_id_kind_unique'::regclass"),
         "((kind = 'member'::text) AND (deleted_at IS NULL))"
@@ -265,7 +375,10 @@ fn definitions_read_back_as_declared() {
         "'staff'::member_role"
     );
     assert_eq!(
-        def(&mut db, "SELECT qual FROM pg_policies WHERE policyname = 'rooms_tenant_isolation'"),
+        def(
+            &mut db,
+            "SELECT qual FROM pg_policies WHERE policyname = 'rooms_tenant_isolation'"
+        ),
         "(tenant_id = current_setting('app.tenant_id'::text, true))"
     );
     assert_eq!(
@@ -289,13 +402,27 @@ fn invariants_hold_on_real_rows() {
     let err = db
         .batch_execute("INSERT INTO bookings (tenant_id, id, room_id, starts_at, ends_at) VALUES ('tenant_a', 'booking_3', 'room_1', '2026-01-01 10:30Z', '2026-01-01 10:45Z')")
         .unwrap_err();
-    assert_eq!(err.as_db_error().unwrap().constraint(), Some("bookings_room_window_excl"));
+    assert_eq!(
+        err.as_db_error().unwrap().constraint(),
+        Some("bookings_room_window_excl")
+    );
 
     db.batch_execute("INSERT INTO ledger_entries (tenant_id, id, booking_id, amount) VALUES ('tenant_a', 'ledger_1', 'booking_1', 5)").unwrap();
-    let err = db.batch_execute("UPDATE ledger_entries SET amount = 6").unwrap_err();
-    assert!(err.as_db_error().unwrap().message().contains("ledger_entries_append_only"), "{err}");
+    let err = db
+        .batch_execute("UPDATE ledger_entries SET amount = 6")
+        .unwrap_err();
+    assert!(
+        err.as_db_error()
+            .unwrap()
+            .message()
+            .contains("ledger_entries_append_only"),
+        "{err}"
+    );
     let err = db.batch_execute("DELETE FROM ledger_entries").unwrap_err();
-    assert!(err.as_db_error().unwrap().message().contains("append-only"), "{err}");
+    assert!(
+        err.as_db_error().unwrap().message().contains("append-only"),
+        "{err}"
+    );
 
     // The deferred FK that closes the nodes/edges cycle lets both rows arrive in one transaction.
     db.batch_execute(

@@ -2,7 +2,7 @@
 
 use super::{Context, EXIT_ERROR, EXIT_FOUND, EXIT_OK};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::dialect::{to_script, DialectKind};
+use crate::dialect::{write_script, DialectKind};
 use crate::migrate::MigrationDir;
 use crate::model::Schema;
 
@@ -34,7 +34,9 @@ pub const HEADER: &str =
 /// The full script that creates `schema` from nothing, as a migration file holds it.
 pub fn render_script(schema: &Schema, dialect: DialectKind) -> Result<String, Diagnostics> {
     let statements = dialect.dialect().create(schema)?;
-    Ok(format!("{HEADER}{}", to_script(&statements)))
+    let mut script = String::from(HEADER);
+    write_script(&mut script, &statements);
+    Ok(script)
 }
 
 pub fn run(ctx: &Context, args: &GenerateArgs) -> u8 {

@@ -61,6 +61,13 @@ pub trait Dialect: Sync {
 /// Joins statements into a script: each ends with `;`, groups separated by their headings.
 pub fn to_script(statements: &[Statement]) -> String {
     let mut out = String::new();
+    write_script(&mut out, statements);
+    out
+}
+
+/// Appends the script of `statements` to `out` (no intermediate copy for large schemas).
+pub fn write_script(out: &mut String, statements: &[Statement]) {
+    out.reserve(statements.iter().map(|s| s.sql.len() + 2).sum());
     for s in statements {
         if let Some(section) = &s.section {
             if !out.is_empty() {
@@ -73,7 +80,6 @@ pub fn to_script(statements: &[Statement]) -> String {
         out.push_str(&s.sql);
         out.push_str(";\n");
     }
-    out
 }
 
 /// A SQL string literal with embedded quotes doubled.

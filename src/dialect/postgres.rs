@@ -483,9 +483,7 @@ fn create_statements(schema: &Schema) -> Vec<Statement> {
     let mut created: HashSet<&QName> = HashSet::new();
     let mut late_fks: Vec<(&QName, &ForeignKey)> = Vec::new();
     for node in order {
-        let t = schema
-            .table(graph.graph[node])
-            .expect("graph nodes are tables");
+        let t = graph.table(schema, node);
         let mut lines: Vec<String> = t.columns.iter().map(column_def).collect();
         lines.extend(t.primary_key.iter().map(primary_key_def));
         lines.extend(t.uniques.iter().map(unique_def));

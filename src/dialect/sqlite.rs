@@ -90,9 +90,7 @@ impl Dialect for Sqlite {
         let graph = FkGraph::new(schema);
         let mut out = Vec::new();
         for node in graph.creation_order() {
-            let t = schema
-                .table(graph.graph[node])
-                .expect("graph nodes are tables");
+            let t = graph.table(schema, node);
             let mut lines = Vec::new();
             let mut checks = Vec::new();
             for c in &t.columns {

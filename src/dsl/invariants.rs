@@ -339,10 +339,12 @@ pub(crate) fn check_deferred(
     conv: &Conventions,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let tables: std::collections::HashMap<&QName, &Table> =
+        schema.tables.iter().map(|t| (&t.name, t)).collect();
     for d in deferred {
         match d {
             Deferred::TenantScopedTarget { target, by, origin } => {
-                let Some(t) = schema.table(target) else {
+                let Some(t) = tables.get(target) else {
                     continue; // the missing table itself is reported by validation
                 };
                 if !matches!(t.meta.scope, Scope::Tenant { .. }) {

@@ -58,6 +58,8 @@ pub struct SchemaBuilder {
     schema: Schema,
     conventions: Conventions,
     domain: Option<String>,
+    /// Position of each declared table in `schema.tables`, for constant-time duplicate checks.
+    table_index: std::collections::HashMap<QName, usize>,
     errors: Vec<Diagnostic>,
     pub(crate) deferred: Vec<Deferred>,
 }
@@ -178,8 +180,8 @@ impl SchemaBuilder {
     pub fn table(&mut self, table: TableRef) -> TableBuilder<'_> {
         let origin = Origin::caller();
         let name = table.qname();
-        if let Some(existing) = self.schema.tables.iter().find(|t| t.name == name) {
-            let first = existing.origin.clone();
+        if let Some(&existing) = self.table_index.get(&name) {
+            let first = self.schema.tables[existing].origin.clone();
             self.errors.push(
                 Diagnostic::error(
                     "schema::duplicate",
@@ -189,10 +191,11 @@ impl SchemaBuilder {
                 .help(format!("first declared at {first}; rename one of them")),
             );
         }
+        let index = self.schema.tables.len();
+        self.table_index.entry(name.clone()).or_insert(index);
         let mut t = Table::new(name, origin);
         t.meta.domain = self.domain.clone();
         self.schema.tables.push(t);
-        let index = self.schema.tables.len() - 1;
         TableBuilder {
             builder: self,
             index,

@@ -9,7 +9,9 @@ const STATUS: EnumDef = EnumDef::new("synthetic_status", &["draft", "active", "a
 
 /// Leaks the table names so they can be `TableRef`s; fine for a benchmark process.
 fn table_names(n: usize) -> Vec<&'static str> {
-    (0..n).map(|i| &*Box::leak(format!("t{i:05}").into_boxed_str())).collect()
+    (0..n)
+        .map(|i| &*Box::leak(format!("t{i:05}").into_boxed_str()))
+        .collect()
 }
 
 pub fn synthetic_schema(tables: usize) -> Result<Schema, Diagnostics> {

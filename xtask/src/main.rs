@@ -22,7 +22,11 @@ fn main() -> ExitCode {
 /// One measured case, printed by the child as `name<TAB>millis<TAB>peak_kib<TAB>note`.
 fn bench(args: &[String]) -> ExitCode {
     let quick = args.iter().any(|a| a == "--quick");
-    let sizes: &[usize] = if quick { &[1_000, 10_000] } else { &[1_000, 10_000, 50_000] };
+    let sizes: &[usize] = if quick {
+        &[1_000, 10_000]
+    } else {
+        &[1_000, 10_000, 50_000]
+    };
     let mut cases: Vec<Vec<String>> = Vec::new();
     for &n in sizes {
         cases.push(vec!["model-render".into(), n.to_string()]);
@@ -32,9 +36,16 @@ fn bench(args: &[String]) -> ExitCode {
     let exe = std::env::current_exe().expect("own path");
     let mut ok = true;
     for case in cases {
-        let out = Command::new(&exe).arg("bench-case").args(&case).output().expect("run bench case");
+        let out = Command::new(&exe)
+            .arg("bench-case")
+            .args(&case)
+            .output()
+            .expect("run bench case");
         if !out.status.success() {
-            eprintln!("case {case:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+            eprintln!(
+                "case {case:?} failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             ok = false;
             continue;
         }
@@ -78,7 +89,11 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 }
 
 fn report(name: &str, d: Duration, note: &str) {
-    println!("{name}\t{:.1}\t{}\t{note}", d.as_secs_f64() * 1000.0, peak_kib());
+    println!(
+        "{name}\t{:.1}\t{}\t{note}",
+        d.as_secs_f64() * 1000.0,
+        peak_kib()
+    );
 }
 
 fn bench_case(args: &[String]) -> ExitCode {
@@ -88,18 +103,36 @@ fn bench_case(args: &[String]) -> ExitCode {
             let names = schemactl::testkit::synthetic::leaked_names(n);
             let runs = (10_000 / n).clamp(1, 5);
             let (d, bytes) = best_of(runs, || {
-                let schema = schemactl::testkit::synthetic::synthetic_schema_named(&names).expect("synthetic schema builds");
-                schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders").len()
+                let schema = schemactl::testkit::synthetic::synthetic_schema_named(&names)
+                    .expect("synthetic schema builds");
+                schemactl::cli::render_script(&schema, DialectKind::Postgres)
+                    .expect("renders")
+                    .len()
             });
-            report(&format!("model build + render, {n} tables"), d, &format!("{:.1} MB of SQL; target 10k tables < 1 s, < 500 MB", bytes as f64 / 1e6));
+            report(
+                &format!("model build + render, {n} tables"),
+                d,
+                &format!(
+                    "{:.1} MB of SQL; target 10k tables < 1 s, < 500 MB",
+                    bytes as f64 / 1e6
+                ),
+            );
         }
         Some("canonical") => {
             let (d, (tables, bytes)) = best_of(20, || {
                 let schema = bizing_schema::build().expect("canonical schema builds");
-                let sql = schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+                let sql =
+                    schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
                 (schema.tables.len(), sql.len())
             });
-            report("canonical schema build + render", d, &format!("{tables} tables, {:.2} MB of SQL; target < 50 ms", bytes as f64 / 1e6));
+            report(
+                "canonical schema build + render",
+                d,
+                &format!(
+                    "{tables} tables, {:.2} MB of SQL; target < 50 ms",
+                    bytes as f64 / 1e6
+                ),
+            );
         }
         other => {
             eprintln!("unknown bench case {other:?}");
