@@ -166,14 +166,15 @@ fn duplicate_tables_columns_and_relation_names_are_reported() {
     insta::assert_snapshot!(text);
 }
 
+const TOO_LONG: TableRef =
+    TableRef::new("a_table_whose_name_is_far_too_long_for_postgresql_to_keep_it_whole");
+
 fn long_identifier() -> Result<Schema, Diagnostics> {
     let mut s = SchemaBuilder::new();
-    s.table(TableRef::new(
-        "a_table_whose_name_is_far_too_long_for_postgresql_to_keep_it_whole",
-    ))
-    .doc("long")
-    .global("test")
-    .col("id", text());
+    s.table(TOO_LONG)
+        .doc("long")
+        .global("test")
+        .col("id", text());
     s.build()
 }
 
@@ -182,7 +183,7 @@ fn identifiers_over_63_bytes_are_reported() {
     let (ds, text) = report(long_identifier());
     assert!(
         ds.iter().any(|d| d.code == "schema::identifier-too-long"
-            && d.location.as_ref().unwrap().line == line_of("far_too_long")),
+            && d.location.as_ref().unwrap().line == line_of("s.table(TOO_LONG)")),
         "{text}"
     );
 }
