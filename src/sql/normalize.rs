@@ -65,9 +65,12 @@ fn norm_opt(e: &mut Option<String>) {
 }
 
 /// A copy of `schema` with every expression in canonical form and the facts SQL cannot hold
-/// (table metadata, rename hints) cleared. Order is kept: it is meaningful in the model.
+/// (table metadata, rename hints) cleared. Order is kept (columns, key parts, enum values are
+/// meaningful) except for tables, which are sorted by name: SQL creates them in dependency
+/// order, so a script cannot say in which order they were declared.
 pub fn normalize_schema(schema: &Schema) -> Schema {
     let mut s = schema.clone();
+    s.tables.sort_by(|a, b| a.name.cmp(&b.name));
     for t in &mut s.tables {
         t.meta = TableMeta::default();
         for c in &mut t.columns {

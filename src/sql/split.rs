@@ -44,14 +44,13 @@ pub struct SqlStatement {
 }
 
 impl SqlStatement {
-    /// The first keyword, uppercased (for messages about opaque statements).
+    /// The first `n` words, as written (to name an opaque statement in messages).
     pub fn leading_words(&self, n: usize) -> String {
         self.text
             .split_whitespace()
             .take(n)
             .collect::<Vec<_>>()
             .join(" ")
-            .to_ascii_uppercase()
     }
 }
 
