@@ -11,6 +11,7 @@ pub mod dsl;
 pub mod graph;
 pub mod migrate;
 pub mod model;
+pub mod sql;
 pub mod testkit;
 pub mod validate;
 

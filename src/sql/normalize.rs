@@ -1,0 +1,165 @@
+//! Canonical forms for comparing schemas that come from different sources.
+//!
+//! The DSL holds expressions as the user typed them and replayed SQL holds them as sqlparser
+//! printed them, so every comparison puts both sides through [`normalize_schema`].
+
+use crate::model::*;
+use sqlparser::ast::Expr;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+/// Parses an expression and prints it back canonically: `price>0` and `(price > 0)` both
+/// become `price > 0`. Text that does not parse as one expression is compared token by token
+/// (whitespace and comments ignored), or whitespace-collapsed if it does not even tokenize.
+pub fn normalize_expr(sql: &str) -> String {
+    match parse_expr(sql) {
+        Some(expr) => strip_parens(&expr).to_string(),
+        None => normalize_tokens(sql),
+    }
+}
+
+/// Parses `sql` as exactly one PostgreSQL expression.
+pub(crate) fn parse_expr(sql: &str) -> Option<Expr> {
+    let dialect = PostgreSqlDialect {};
+    let mut parser = Parser::new(&dialect).try_with_sql(sql).ok()?;
+    let expr = parser.parse_expr().ok()?;
+    (parser.peek_token_ref().token == Token::EOF).then_some(expr)
+}
+
+/// The expression inside any number of redundant outer parentheses.
+pub(crate) fn strip_parens(mut expr: &Expr) -> &Expr {
+    while let Expr::Nested(inner) = expr {
+        expr = inner;
+    }
+    expr
+}
+
+/// Tokens joined by single spaces, keywords uppercased; for SQL fragments that are not
+/// expressions (partition bounds) and for expressions sqlparser cannot read.
+pub fn normalize_tokens(sql: &str) -> String {
+    let dialect = PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, sql).tokenize() else {
+        return sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    };
+    let mut out = String::with_capacity(sql.len());
+    for t in tokens {
+        if matches!(t, Token::Whitespace(_)) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        match &t {
+            Token::Word(w) if w.quote_style.is_none() => out.push_str(&w.value.to_uppercase()),
+            _ => out.push_str(&t.to_string()),
+        }
+    }
+    out
+}
+
+fn norm_opt(e: &mut Option<String>) {
+    if let Some(s) = e {
+        *s = normalize_expr(s);
+    }
+}
+
+/// A copy of `schema` with every expression in canonical form and the facts SQL cannot hold
+/// (table metadata, rename hints) cleared. Order is kept (columns, key parts, enum values are
+/// meaningful) except for tables, which are sorted by name: SQL creates them in dependency
+/// order, so a script cannot say in which order they were declared.
+pub fn normalize_schema(schema: &Schema) -> Schema {
+    let mut s = schema.clone();
+    s.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    for t in &mut s.tables {
+        t.meta = TableMeta::default();
+        for c in &mut t.columns {
+            // A DSL hint for the differ; no SQL statement records it.
+            c.renamed_from = None;
+            norm_opt(&mut c.generated);
+            if let Some(DefaultValue::Expression(e)) = &mut c.default {
+                *e = normalize_expr(e);
+            }
+        }
+        for c in &mut t.checks {
+            c.expression = normalize_expr(&c.expression);
+        }
+        for x in &mut t.excludes {
+            for el in &mut x.elements {
+                el.expression = normalize_expr(&el.expression);
+                el.operator = el.operator.trim().to_string();
+            }
+            norm_opt(&mut x.predicate);
+        }
+        for ix in &mut t.indexes {
+            for p in &mut ix.parts {
+                if let IndexKey::Expression(e) = &mut p.key {
+                    *e = normalize_expr(e);
+                }
+            }
+            norm_opt(&mut ix.predicate);
+        }
+        for p in &mut t.policies {
+            norm_opt(&mut p.using);
+            norm_opt(&mut p.with_check);
+        }
+        if let Some(pb) = &mut t.partition_by {
+            for k in &mut pb.keys {
+                *k = normalize_expr(k);
+            }
+        }
+        for p in &mut t.partitions {
+            p.bound = normalize_tokens(&p.bound);
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spacing_and_outer_parentheses_do_not_matter() {
+        assert_eq!(normalize_expr("price>0"), normalize_expr("price > 0"));
+        assert_eq!(normalize_expr("((price > 0))"), normalize_expr("price > 0"));
+        assert_eq!(
+            normalize_expr("tenant_id = current_setting('app.tenant_id',true)"),
+            normalize_expr("tenant_id = current_setting('app.tenant_id', true)")
+        );
+        assert_ne!(normalize_expr("price > 0"), normalize_expr("price >= 0"));
+    }
+
+    #[test]
+    fn inner_grouping_is_kept() {
+        assert_ne!(
+            normalize_expr("(a OR b) AND c"),
+            normalize_expr("a OR (b AND c)")
+        );
+    }
+
+    #[test]
+    fn unparseable_text_falls_back_to_tokens() {
+        assert_eq!(
+            normalize_expr("FOR   VALUES\n IN (1)"),
+            normalize_expr("for values in (1)")
+        );
+        assert_eq!(
+            normalize_tokens("FROM ('a')  TO ('b')"),
+            "FROM ( 'a' ) TO ( 'b' )"
+        );
+    }
+
+    #[test]
+    fn normalizing_is_idempotent() {
+        for e in [
+            "NOT (status IN ('held', 'confirmed')) OR (starts_at IS NOT NULL)",
+            "'{}'::jsonb",
+            "split_part(email, '@', 2)",
+            "currency ~ '^[A-Z]{3}$'",
+        ] {
+            let once = normalize_expr(e);
+            assert_eq!(normalize_expr(&once), once, "{e}");
+        }
+    }
+}
