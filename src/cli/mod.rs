@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 the command found something (changes, findings, drift, pending
 //! migrations); 2 bad input, usage or I/O error.
 
+mod apply;
 mod generate;
 
 pub use generate::render_script;
@@ -68,6 +69,19 @@ pub enum Command {
     Sql,
     /// Print the declared schema's model as JSON
     Model,
+    /// Apply pending migrations to a database (PostgreSQL or SQLite), safely
+    Apply(apply::ApplyArgs),
+    /// Show applied, pending, modified and missing migrations; exit 1 unless all are applied
+    Status(apply::StatusArgs),
+    /// Maintain the migration folder
+    #[command(subcommand)]
+    Migrations(MigrationsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrationsCommand {
+    /// Rewrite schemactl.sum from the files as they are (after a deliberate, unapplied edit)
+    Rehash,
 }
 
 /// What every command gets: the project, the declared schema (when there is one), output style.
@@ -155,6 +169,9 @@ where
         Command::Generate(args) => generate::run(&ctx, &args),
         Command::Sql => print_sql(&ctx),
         Command::Model => print_model(&ctx),
+        Command::Apply(args) => apply::run_apply(&ctx, &args),
+        Command::Status(args) => apply::run_status(&ctx, &args),
+        Command::Migrations(MigrationsCommand::Rehash) => apply::run_rehash(&ctx),
     };
     ExitCode::from(code)
 }

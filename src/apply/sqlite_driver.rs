@@ -1,0 +1,148 @@
+//! The SQLite driver: each file in an IMMEDIATE transaction (SQLite's write lock), which also
+//! serializes concurrent runs; the tracking table is re-read inside it so no file runs twice.
+
+use super::{AppliedMigration, Driver, Record, StatementFailure, TRACKING_TABLE};
+use crate::diag::Diagnostic;
+use crate::migrate::MigrationFile;
+use crate::sql::split::SqlScript;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub struct SqliteDriver {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn db_error(path: &Path, what: &str, e: rusqlite::Error) -> Diagnostic {
+    Diagnostic::error("apply::database", format!("{what} ({}): {e}", path.display()))
+}
+
+impl SqliteDriver {
+    pub fn open(path: &Path) -> Result<Self, Diagnostic> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.is_dir() {
+                return Err(Diagnostic::error("apply::connect", format!("cannot open sqlite:{}: folder `{}` does not exist", path.display(), parent.display()))
+                    .help("create the folder, or fix the path"));
+            }
+        }
+        let conn = Connection::open(path).map_err(|e| {
+            Diagnostic::error("apply::connect", format!("cannot open sqlite:{}: {e}", path.display())).help("check the path and its permissions")
+        })?;
+        Ok(SqliteDriver { conn, path: path.to_path_buf() })
+    }
+
+    fn failure(&self, script: &SqlScript, index: usize, e: rusqlite::Error) -> StatementFailure {
+        let line = script.statements.get(index).map_or(1, |s| s.line);
+        StatementFailure {
+            index,
+            message: e.to_string(),
+            line,
+            connection_lost: false,
+        }
+    }
+}
+
+impl Driver for SqliteDriver {
+    fn lock(&mut self, timeout: Duration) -> Result<(), Diagnostic> {
+        // Writers queue on SQLite's own lock; wait as long as the caller allows.
+        self.conn.busy_timeout(timeout).map_err(|e| db_error(&self.path, "cannot set the busy timeout", e))
+    }
+
+    fn unlock(&mut self) {}
+
+    fn ensure_tracking_table(&mut self) -> Result<(), Diagnostic> {
+        self.conn
+            .execute_batch(&format!(
+                "CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (
+                    version INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    checksum TEXT NOT NULL,
+                    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+                    duration_ms INTEGER NOT NULL DEFAULT 0,
+                    applied_by TEXT NOT NULL,
+                    tool_version TEXT NOT NULL,
+                    statements_done INTEGER
+                )"
+            ))
+            .map_err(|e| db_error(&self.path, "cannot create the tracking table", e))
+    }
+
+    fn applied(&mut self) -> Result<Vec<AppliedMigration>, Diagnostic> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT version, name, checksum, applied_at, statements_done FROM {TRACKING_TABLE} ORDER BY version"))
+            .map_err(|e| db_error(&self.path, "cannot read the tracking table", e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(AppliedMigration {
+                    version: r.get::<_, i64>(0)? as u64,
+                    name: r.get(1)?,
+                    checksum: r.get(2)?,
+                    applied_at: r.get(3)?,
+                    statements_done: r.get::<_, Option<i64>>(4)?.map(|n| n as u32),
+                })
+            })
+            .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| db_error(&self.path, "cannot read the tracking table", e))?;
+        Ok(rows)
+    }
+
+    fn run_in_transaction(&mut self, script: &SqlScript, record: &Record) -> Result<bool, StatementFailure> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StatementFailure { index: 0, message: e.to_string(), line: 1, connection_lost: false })?;
+        let version = record.file.version as i64;
+        let exists = tx
+            .query_row(&format!("SELECT 1 FROM {TRACKING_TABLE} WHERE version = ?1"), [version], |_| Ok(()))
+            .optional()
+            .map_err(|e| StatementFailure { index: 0, message: e.to_string(), line: 1, connection_lost: false })?
+            .is_some();
+        if exists {
+            return Ok(false);
+        }
+        for (i, stmt) in script.statements.iter().enumerate() {
+            if let Err(e) = tx.execute_batch(&stmt.text) {
+                let line = stmt.line;
+                return Err(StatementFailure { index: i, message: e.to_string(), line, connection_lost: false });
+            }
+        }
+        insert_record(&tx, record, None).map_err(|e| StatementFailure { index: 0, message: e.to_string(), line: 1, connection_lost: false })?;
+        tx.commit().map_err(|e| StatementFailure { index: 0, message: e.to_string(), line: 1, connection_lost: false })?;
+        Ok(true)
+    }
+
+    fn run_step(&mut self, script: &SqlScript, index: usize, record: &Record, complete: bool) -> Result<(), StatementFailure> {
+        if let Some(stmt) = script.statements.get(index) {
+            if let Err(e) = self.conn.execute_batch(&stmt.text) {
+                return Err(self.failure(script, index, e));
+            }
+        }
+        let done = if complete { None } else { Some(index as i64 + 1) };
+        insert_record(&self.conn, record, done).map_err(|e| self.failure(script, index, e))
+    }
+
+    fn record_baseline(&mut self, files: &[&MigrationFile], applied_by: &str) -> Result<(), Diagnostic> {
+        let tx = self.conn.transaction().map_err(|e| db_error(&self.path, "cannot record the baseline", e))?;
+        for f in files {
+            let record = Record { file: f, duration_ms: 0, applied_by: applied_by.to_string() };
+            insert_record(&tx, &record, None).map_err(|e| db_error(&self.path, "cannot record the baseline", e))?;
+        }
+        tx.commit().map_err(|e| db_error(&self.path, "cannot record the baseline", e))
+    }
+}
+
+fn insert_record(conn: &Connection, r: &Record, done: Option<i64>) -> Result<(), rusqlite::Error> {
+    conn.execute(
+        &format!(
+            "INSERT INTO {TRACKING_TABLE} (version, name, checksum, duration_ms, applied_by, tool_version, statements_done)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (version) DO UPDATE SET statements_done = excluded.statements_done,
+                 duration_ms = excluded.duration_ms,
+                 applied_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+        ),
+        params![r.file.version as i64, r.file.name, r.file.checksum, r.duration_ms, r.applied_by, env!("CARGO_PKG_VERSION"), done],
+    )
+    .map(|_| ())
+}

@@ -1,0 +1,214 @@
+//! `schemactl apply` and `schemactl status`: the deploy side.
+
+use super::{Context, EXIT_ERROR, EXIT_FOUND, EXIT_OK};
+use crate::apply::{self, ApplyOptions, Progress, State, Target};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::migrate::{MigrationDir, MigrationFile};
+use std::time::Duration;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArgs {
+    /// Database to migrate: postgres://user@host:port/db, a key=value string, or sqlite:path.
+    /// PG* variables (PGHOST, PGUSER, PGPASSWORD, ...) fill what a PostgreSQL URL leaves out.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, value_name = "URL")]
+    pub database_url: String,
+    /// Seconds to wait for a connection
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    pub connect_timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Apply up to and including this version only
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<u64>,
+    /// Record migrations up to VERSION as applied without running them (an existing database)
+    #[arg(long, value_name = "VERSION")]
+    pub baseline: Option<u64>,
+    /// Print what would run, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Seconds to wait for another run's migration lock
+    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    pub lock_timeout: u64,
+    /// Apply although an applied migration's file was edited
+    #[arg(long)]
+    pub allow_modified: bool,
+    /// Apply although an applied migration's file is gone
+    #[arg(long)]
+    pub allow_missing: bool,
+    /// Apply a file whose version is below the last applied one
+    #[arg(long)]
+    pub allow_out_of_order: bool,
+    /// Summary format on stdout (progress always goes to stderr)
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+struct StderrProgress;
+
+impl Progress for StderrProgress {
+    fn starting(&mut self, file: &MigrationFile, resume_at: usize, total: usize) {
+        if resume_at > 0 {
+            eprintln!("applying {} (resuming at statement {} of {total})", file.file_name, resume_at + 1);
+        } else {
+            eprintln!("applying {} ({total} statements)", file.file_name);
+        }
+    }
+
+    fn finished(&mut self, file: &MigrationFile, elapsed: Duration) {
+        eprintln!("  done {} in {} ms", file.file_name, elapsed.as_millis());
+    }
+}
+
+fn target(args: &DatabaseArgs) -> Result<Target, Diagnostics> {
+    Target::parse(&args.database_url, &|k| std::env::var(k).ok()).map_err(Diagnostics::from)
+}
+
+/// The migration folder, which must exist for apply and status.
+fn folder(ctx: &Context) -> Result<MigrationDir, Diagnostics> {
+    let path = &ctx.config.migrations;
+    if !path.is_dir() {
+        return Err(Diagnostic::error("apply::no-migrations", format!("migration folder `{}` does not exist", path.display()))
+            .help("pass --migrations DIR or set `migrations:` in schemactl.yaml")
+            .into());
+    }
+    MigrationDir::load(path)
+}
+
+pub fn run_apply(ctx: &Context, args: &ApplyArgs) -> u8 {
+    match apply_inner(ctx, args) {
+        Ok(code) => code,
+        Err(ds) => {
+            ctx.report(&ds);
+            EXIT_ERROR
+        }
+    }
+}
+
+fn apply_inner(ctx: &Context, args: &ApplyArgs) -> Result<u8, Diagnostics> {
+    let target = target(&args.db)?;
+    let dir = folder(ctx)?;
+    let scripts = apply::prepare(&dir, target.dialect())?;
+    let mut db = apply::connect(&target, Duration::from_secs(args.db.connect_timeout)).map_err(Diagnostics::from)?;
+    let opts = ApplyOptions {
+        to: args.to,
+        baseline: args.baseline,
+        dry_run: args.dry_run,
+        lock_timeout: Duration::from_secs(args.lock_timeout),
+        allow_modified: args.allow_modified,
+        allow_missing: args.allow_missing,
+        allow_out_of_order: args.allow_out_of_order,
+    };
+    let report = apply::apply(db.as_mut(), &target, &dir, &scripts, &opts, &mut StderrProgress)?;
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report).expect("report serializes")),
+        OutputFormat::Text => {
+            if let Some(sql) = &report.dry_run_sql {
+                print!("{sql}");
+                eprintln!("dry run: {} migration(s) would be applied to {}; nothing was changed", report.skipped.len(), report.target);
+            } else if !report.baselined.is_empty() {
+                println!("baselined {} migration(s) on {} (recorded, not run)", report.baselined.len(), report.target);
+            }
+            if !args.dry_run {
+                let at = report.version.map_or("no migrations".to_string(), |v| format!("version {v}"));
+                if report.applied.is_empty() {
+                    println!("nothing to apply: {} is up to date at {at}", report.target);
+                } else {
+                    let ms: i64 = report.applied.iter().map(|a| a.duration_ms).sum();
+                    println!("applied {} migration(s) to {} in {ms} ms; now at {at}", report.applied.len(), report.target);
+                }
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+pub fn run_status(ctx: &Context, args: &StatusArgs) -> u8 {
+    match status_inner(ctx, args) {
+        Ok(code) => code,
+        Err(ds) => {
+            ctx.report(&ds);
+            EXIT_ERROR
+        }
+    }
+}
+
+fn status_inner(ctx: &Context, args: &StatusArgs) -> Result<u8, Diagnostics> {
+    let target = target(&args.db)?;
+    let dir = folder(ctx)?;
+    let tampered = dir.verify();
+    let mut db = apply::connect(&target, Duration::from_secs(args.db.connect_timeout)).map_err(Diagnostics::from)?;
+    db.ensure_tracking_table().map_err(Diagnostics::from)?;
+    let applied = db.applied().map_err(Diagnostics::from)?;
+    let rows = apply::status(&dir, &applied);
+    let clean = tampered.is_empty() && rows.iter().all(|r| r.state == State::Applied);
+    match args.format {
+        OutputFormat::Json => {
+            let out = serde_json::json!({ "target": target.display(), "migrations": rows, "up_to_date": clean });
+            println!("{}", serde_json::to_string_pretty(&out).expect("status serializes"));
+        }
+        OutputFormat::Text => {
+            println!("{}", target.display());
+            for r in &rows {
+                let state = serde_json::to_value(r.state).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                println!("  {:<12} {:<40} {}", state, r.name, r.applied_at.as_deref().unwrap_or(""));
+            }
+            let pending = rows.iter().filter(|r| matches!(r.state, State::Pending | State::Partial | State::OutOfOrder)).count();
+            if clean {
+                println!("up to date: every migration is applied");
+            } else {
+                println!("{pending} pending; {} problem(s)", rows.iter().filter(|r| matches!(r.state, State::Modified | State::Missing)).count() + tampered.len());
+            }
+        }
+    }
+    if !tampered.is_empty() {
+        ctx.report(&Diagnostics(tampered));
+    }
+    let refused: Vec<Diagnostic> = rows
+        .iter()
+        .filter_map(|r| match r.state {
+            State::Modified => Some(Diagnostic::error("apply::modified", format!("`{}` was applied and has been edited since", r.name))),
+            State::Missing => Some(Diagnostic::error("apply::missing", format!("`{}` was applied but is missing from the folder", r.name))),
+            _ => None,
+        })
+        .collect();
+    if !refused.is_empty() {
+        ctx.report(&Diagnostics(refused));
+    }
+    Ok(if clean { EXIT_OK } else { EXIT_FOUND })
+}
+
+/// `schemactl migrations rehash`: rewrite the sum file after a deliberate edit or renumber.
+pub fn run_rehash(ctx: &Context) -> u8 {
+    let result = MigrationDir::load(&ctx.config.migrations).and_then(|mut dir| {
+        dir.write_sum()?;
+        Ok(dir)
+    });
+    match result {
+        Ok(dir) => {
+            println!("rehashed {} file(s) into {}", dir.files.len(), dir.path.join(crate::migrate::SUM_FILE).display());
+            EXIT_OK
+        }
+        Err(ds) => {
+            ctx.report(&ds);
+            EXIT_ERROR
+        }
+    }
+}
