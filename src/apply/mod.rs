@@ -63,17 +63,35 @@ pub trait Driver {
     fn applied(&mut self) -> Result<Vec<AppliedMigration>, Diagnostic>;
     /// Runs every statement and records the file, in one transaction. Returns false when
     /// another run recorded the file first (the work was rolled back, nothing was done twice).
-    fn run_in_transaction(&mut self, script: &SqlScript, record: &Record) -> Result<bool, StatementFailure>;
+    fn run_in_transaction(
+        &mut self,
+        script: &SqlScript,
+        record: &Record,
+    ) -> Result<bool, StatementFailure>;
     /// Runs one statement outside a transaction and records `done` statements of progress.
-    fn run_step(&mut self, script: &SqlScript, index: usize, record: &Record, complete: bool) -> Result<(), StatementFailure>;
+    fn run_step(
+        &mut self,
+        script: &SqlScript,
+        index: usize,
+        record: &Record,
+        complete: bool,
+    ) -> Result<(), StatementFailure>;
     /// Records files as applied without running them (`--baseline`).
-    fn record_baseline(&mut self, files: &[&MigrationFile], applied_by: &str) -> Result<(), Diagnostic>;
+    fn record_baseline(
+        &mut self,
+        files: &[&MigrationFile],
+        applied_by: &str,
+    ) -> Result<(), Diagnostic>;
 }
 
 /// Opens the database a target names.
 pub fn connect(target: &Target, connect_timeout: Duration) -> Result<Box<dyn Driver>, Diagnostic> {
     match target {
-        Target::Postgres(config) => Ok(Box::new(postgres_driver::PgDriver::connect(config, target, connect_timeout)?)),
+        Target::Postgres(config) => Ok(Box::new(postgres_driver::PgDriver::connect(
+            config,
+            target,
+            connect_timeout,
+        )?)),
         Target::Sqlite(path) => Ok(Box::new(sqlite_driver::SqliteDriver::open(path)?)),
     }
 }
@@ -104,7 +122,11 @@ pub struct StatusRow {
 
 /// Compares the folder with the tracking table.
 pub fn status(dir: &MigrationDir, applied: &[AppliedMigration]) -> Vec<StatusRow> {
-    let max_applied = applied.iter().filter(|a| a.statements_done.is_none()).map(|a| a.version).max();
+    let max_applied = applied
+        .iter()
+        .filter(|a| a.statements_done.is_none())
+        .map(|a| a.version)
+        .max();
     let mut rows: Vec<StatusRow> = dir
         .files
         .iter()
@@ -177,7 +199,10 @@ pub trait Progress {
 }
 
 /// Loads, checks and splits the folder: everything that needs no database.
-pub fn prepare(dir: &MigrationDir, dialect: crate::dialect::DialectKind) -> Result<Vec<SqlScript>, Diagnostics> {
+pub fn prepare(
+    dir: &MigrationDir,
+    dialect: crate::dialect::DialectKind,
+) -> Result<Vec<SqlScript>, Diagnostics> {
     let tampered = dir.verify();
     if !tampered.is_empty() {
         return Err(Diagnostics(tampered));
@@ -188,9 +213,16 @@ pub fn prepare(dir: &MigrationDir, dialect: crate::dialect::DialectKind) -> Resu
         match split(&f.sql, dialect) {
             Ok(s) => scripts.push(s),
             Err(e) => errors.push(
-                Diagnostic::error("apply::unreadable-sql", format!("`{}` cannot be read as SQL: {}", f.file_name, e.message))
-                    .at(&Origin { file: f.path.display().to_string(), line: e.line, column: e.column })
-                    .help("fix the file (an unterminated string or quoted identifier?) and rehash"),
+                Diagnostic::error(
+                    "apply::unreadable-sql",
+                    format!("`{}` cannot be read as SQL: {}", f.file_name, e.message),
+                )
+                .at(&Origin {
+                    file: f.path.display().to_string(),
+                    line: e.line,
+                    column: e.column,
+                })
+                .help("fix the file (an unterminated string or quoted identifier?) and rehash"),
             ),
         }
     }
@@ -202,7 +234,14 @@ pub fn prepare(dir: &MigrationDir, dialect: crate::dialect::DialectKind) -> Resu
 }
 
 /// Applies pending migrations. The caller has connected; this takes and releases the lock.
-pub fn apply(db: &mut dyn Driver, target: &Target, dir: &MigrationDir, scripts: &[SqlScript], opts: &ApplyOptions, progress: &mut dyn Progress) -> Result<ApplyReport, Diagnostics> {
+pub fn apply(
+    db: &mut dyn Driver,
+    target: &Target,
+    dir: &MigrationDir,
+    scripts: &[SqlScript],
+    opts: &ApplyOptions,
+    progress: &mut dyn Progress,
+) -> Result<ApplyReport, Diagnostics> {
     db.lock(opts.lock_timeout).map_err(Diagnostics::from)?;
     let result = apply_locked(db, target, dir, scripts, opts, progress);
     db.unlock();
@@ -211,7 +250,9 @@ pub fn apply(db: &mut dyn Driver, target: &Target, dir: &MigrationDir, scripts: 
 
 fn applied_by() -> String {
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default();
     if host.is_empty() {
         user
     } else {
@@ -219,7 +260,14 @@ fn applied_by() -> String {
     }
 }
 
-fn apply_locked(db: &mut dyn Driver, target: &Target, dir: &MigrationDir, scripts: &[SqlScript], opts: &ApplyOptions, progress: &mut dyn Progress) -> Result<ApplyReport, Diagnostics> {
+fn apply_locked(
+    db: &mut dyn Driver,
+    target: &Target,
+    dir: &MigrationDir,
+    scripts: &[SqlScript],
+    opts: &ApplyOptions,
+    progress: &mut dyn Progress,
+) -> Result<ApplyReport, Diagnostics> {
     db.ensure_tracking_table().map_err(Diagnostics::from)?;
     let applied = db.applied().map_err(Diagnostics::from)?;
     let mut report = ApplyReport {
@@ -230,14 +278,22 @@ fn apply_locked(db: &mut dyn Driver, target: &Target, dir: &MigrationDir, script
 
     if let Some(baseline) = opts.baseline {
         if !applied.is_empty() {
-            return Err(Diagnostic::error("apply::baseline-on-tracked", "--baseline is only for a database schemactl has never applied to")
-                .help("this database already has a tracking table with rows; drop --baseline")
-                .into());
+            return Err(Diagnostic::error(
+                "apply::baseline-on-tracked",
+                "--baseline is only for a database schemactl has never applied to",
+            )
+            .help("this database already has a tracking table with rows; drop --baseline")
+            .into());
         }
         if !dir.files.iter().any(|f| f.version == baseline) {
-            return Err(Diagnostic::error("apply::bad-baseline", format!("--baseline {baseline} names no migration in the folder")).into());
+            return Err(Diagnostic::error(
+                "apply::bad-baseline",
+                format!("--baseline {baseline} names no migration in the folder"),
+            )
+            .into());
         }
-        let files: Vec<&MigrationFile> = dir.files.iter().filter(|f| f.version <= baseline).collect();
+        let files: Vec<&MigrationFile> =
+            dir.files.iter().filter(|f| f.version <= baseline).collect();
         if !opts.dry_run {
             db.record_baseline(&files, &by).map_err(Diagnostics::from)?;
         }
@@ -253,12 +309,20 @@ fn apply_locked(db: &mut dyn Driver, target: &Target, dir: &MigrationDir, script
 }
 
 /// Why apply must not run: edited, missing or out-of-order migrations, unless overridden.
-fn refusals(dir: &MigrationDir, applied: &[AppliedMigration], opts: &ApplyOptions) -> Vec<Diagnostic> {
+fn refusals(
+    dir: &MigrationDir,
+    applied: &[AppliedMigration],
+    opts: &ApplyOptions,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for row in status(dir, applied) {
         let file = dir.files.iter().find(|f| f.version == row.version);
         let at = |d: Diagnostic| match file {
-            Some(f) => d.at(&Origin { file: f.path.display().to_string(), line: 1, column: 1 }),
+            Some(f) => d.at(&Origin {
+                file: f.path.display().to_string(),
+                line: 1,
+                column: 1,
+            }),
             None => d,
         };
         match row.state {
@@ -282,7 +346,15 @@ fn refusals(dir: &MigrationDir, applied: &[AppliedMigration], opts: &ApplyOption
     out
 }
 
-fn finish(db: &mut dyn Driver, dir: &MigrationDir, scripts: &[SqlScript], opts: &ApplyOptions, progress: &mut dyn Progress, mut report: ApplyReport, by: &str) -> Result<ApplyReport, Diagnostics> {
+fn finish(
+    db: &mut dyn Driver,
+    dir: &MigrationDir,
+    scripts: &[SqlScript],
+    opts: &ApplyOptions,
+    progress: &mut dyn Progress,
+    mut report: ApplyReport,
+    by: &str,
+) -> Result<ApplyReport, Diagnostics> {
     let applied = db.applied().map_err(Diagnostics::from)?;
     let mut dry_sql = String::new();
     for (file, script) in dir.files.iter().zip(scripts) {
@@ -301,7 +373,15 @@ fn finish(db: &mut dyn Driver, dir: &MigrationDir, scripts: &[SqlScript], opts: 
             continue;
         }
         if opts.dry_run {
-            dry_sql.push_str(&format!("-- {} ({})\n", file.file_name, if script.no_transaction { "no transaction" } else { "one transaction" }));
+            dry_sql.push_str(&format!(
+                "-- {} ({})\n",
+                file.file_name,
+                if script.no_transaction {
+                    "no transaction"
+                } else {
+                    "one transaction"
+                }
+            ));
             for s in &script.statements[resume_at.min(script.statements.len())..] {
                 dry_sql.push_str(&s.text);
                 dry_sql.push_str(";\n");
@@ -313,7 +393,11 @@ fn finish(db: &mut dyn Driver, dir: &MigrationDir, scripts: &[SqlScript], opts: 
         let total = script.statements.len();
         progress.starting(file, resume_at, total);
         let start = Instant::now();
-        let mut rec = Record { file, duration_ms: 0, applied_by: by.to_string() };
+        let mut rec = Record {
+            file,
+            duration_ms: 0,
+            applied_by: by.to_string(),
+        };
         let outcome = if !script.no_transaction {
             db.run_in_transaction(script, &rec)
         } else if resume_at >= total {
@@ -347,15 +431,28 @@ fn finish(db: &mut dyn Driver, dir: &MigrationDir, scripts: &[SqlScript], opts: 
     if opts.dry_run {
         report.dry_run_sql = Some(dry_sql);
     }
-    report.version = db.applied().ok().and_then(|a| a.iter().filter(|r| r.statements_done.is_none()).map(|r| r.version).max());
+    report.version = db.applied().ok().and_then(|a| {
+        a.iter()
+            .filter(|r| r.statements_done.is_none())
+            .map(|r| r.version)
+            .max()
+    });
     Ok(report)
 }
 
-fn failure(file: &MigrationFile, script: &SqlScript, f: &StatementFailure, report: &ApplyReport) -> Diagnostic {
+fn failure(
+    file: &MigrationFile,
+    script: &SqlScript,
+    f: &StatementFailure,
+    report: &ApplyReport,
+) -> Diagnostic {
     let kept = if report.applied.is_empty() {
         String::new()
     } else {
-        format!(" The {} migration(s) before it were applied and kept.", report.applied.len())
+        format!(
+            " The {} migration(s) before it were applied and kept.",
+            report.applied.len()
+        )
     };
     let (what, help) = if f.connection_lost {
         (
@@ -374,14 +471,27 @@ fn failure(file: &MigrationFile, script: &SqlScript, f: &StatementFailure, repor
         )
     };
     let stmt_no = f.index + 1;
-    Diagnostic::error("apply::failed", format!("{} while applying `{}` (statement {stmt_no}): {}", what, file.file_name, f.message))
-        .at(&Origin { file: file.path.display().to_string(), line: f.line, column: 1 })
-        .help(help)
+    Diagnostic::error(
+        "apply::failed",
+        format!(
+            "{} while applying `{}` (statement {stmt_no}): {}",
+            what, file.file_name, f.message
+        ),
+    )
+    .at(&Origin {
+        file: file.path.display().to_string(),
+        line: f.line,
+        column: 1,
+    })
+    .help(help)
 }
 
 /// The line in the file of byte `position` (1-based, in characters as PostgreSQL counts)
 /// within a statement that starts at `line`.
 pub fn line_of_position(text: &str, line: u32, position: usize) -> u32 {
-    let upto: usize = text.char_indices().nth(position.saturating_sub(1)).map_or(text.len(), |(i, _)| i);
+    let upto: usize = text
+        .char_indices()
+        .nth(position.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| i);
     line + text[..upto].matches('\n').count() as u32
 }

@@ -1,7 +1,9 @@
 //! The PostgreSQL driver: statements over the simple query protocol (any statement, DO blocks
 //! included), an advisory lock held on its own connection for the whole run.
 
-use super::{line_of_position, AppliedMigration, Driver, Record, StatementFailure, Target, TRACKING_TABLE};
+use super::{
+    line_of_position, AppliedMigration, Driver, Record, StatementFailure, Target, TRACKING_TABLE,
+};
 use crate::diag::Diagnostic;
 use crate::migrate::MigrationFile;
 use crate::sql::split::SqlScript;
@@ -19,7 +21,11 @@ pub struct PgDriver {
     connect_timeout: Duration,
 }
 
-fn connect_client(config: &Config, target: &Target, timeout: Duration) -> Result<Client, Diagnostic> {
+fn connect_client(
+    config: &Config,
+    target: &Target,
+    timeout: Duration,
+) -> Result<Client, Diagnostic> {
     let mut config = config.clone();
     config.connect_timeout(timeout);
     let result = connect_with_tls(&config);
@@ -35,14 +41,24 @@ fn connect_client(config: &Config, target: &Target, timeout: Duration) -> Result
         } else {
             "check that the server is running and reachable at that host and port"
         };
-        Diagnostic::error("apply::connect", format!("cannot connect to {}: {}", target.display(), target.redact(&msg))).help(help)
+        Diagnostic::error(
+            "apply::connect",
+            format!(
+                "cannot connect to {}: {}",
+                target.display(),
+                target.redact(&msg)
+            ),
+        )
+        .help(help)
     })
 }
 
 #[cfg(feature = "tls")]
 fn connect_with_tls(config: &Config) -> Result<Client, postgres::Error> {
     match native_tls::TlsConnector::new() {
-        Ok(tls) if config.get_ssl_mode() != postgres::config::SslMode::Disable => config.connect(postgres_native_tls::MakeTlsConnector::new(tls)),
+        Ok(tls) if config.get_ssl_mode() != postgres::config::SslMode::Disable => {
+            config.connect(postgres_native_tls::MakeTlsConnector::new(tls))
+        }
         _ => config.connect(postgres::NoTls),
     }
 }
@@ -53,7 +69,11 @@ fn connect_with_tls(config: &Config) -> Result<Client, postgres::Error> {
 }
 
 impl PgDriver {
-    pub fn connect(config: &Config, target: &Target, connect_timeout: Duration) -> Result<Self, Diagnostic> {
+    pub fn connect(
+        config: &Config,
+        target: &Target,
+        connect_timeout: Duration,
+    ) -> Result<Self, Diagnostic> {
         let client = connect_client(config, target, connect_timeout)?;
         Ok(PgDriver {
             client,
@@ -65,7 +85,10 @@ impl PgDriver {
     }
 
     fn query_error(&self, what: &str, e: postgres::Error) -> Diagnostic {
-        Diagnostic::error("apply::database", format!("{what}: {}", self.target.redact(&error_text(&e))))
+        Diagnostic::error(
+            "apply::database",
+            format!("{what}: {}", self.target.redact(&error_text(&e))),
+        )
     }
 }
 
@@ -82,17 +105,26 @@ fn error_text(e: &postgres::Error) -> String {
     }
 }
 
-fn statement_failure(script: &SqlScript, index: usize, e: &postgres::Error, target: &Target) -> StatementFailure {
+fn statement_failure(
+    script: &SqlScript,
+    index: usize,
+    e: &postgres::Error,
+    target: &Target,
+) -> StatementFailure {
     let stmt = &script.statements[index];
     let line = match e.as_db_error().and_then(|d| d.position()) {
-        Some(postgres::error::ErrorPosition::Original(pos)) => line_of_position(&stmt.text, stmt.line, *pos as usize),
+        Some(postgres::error::ErrorPosition::Original(pos)) => {
+            line_of_position(&stmt.text, stmt.line, *pos as usize)
+        }
         _ => stmt.line,
     };
     StatementFailure {
         index,
         message: target.redact(&error_text(e)),
         line,
-        connection_lost: e.is_closed() || e.as_db_error().is_some_and(|d| d.code() == &postgres::error::SqlState::ADMIN_SHUTDOWN),
+        connection_lost: e.is_closed()
+            || e.as_db_error()
+                .is_some_and(|d| d.code() == &postgres::error::SqlState::ADMIN_SHUTDOWN),
     }
 }
 
@@ -111,7 +143,11 @@ impl Driver for PgDriver {
             if start.elapsed() >= timeout {
                 return Err(Diagnostic::error(
                     "apply::lock-timeout",
-                    format!("another schemactl run holds the migration lock on {} (waited {} s)", self.target.display(), timeout.as_secs()),
+                    format!(
+                        "another schemactl run holds the migration lock on {} (waited {} s)",
+                        self.target.display(),
+                        timeout.as_secs()
+                    ),
                 )
                 .help("wait for it to finish, or raise --lock-timeout"));
             }
@@ -162,7 +198,11 @@ impl Driver for PgDriver {
             .collect())
     }
 
-    fn run_in_transaction(&mut self, script: &SqlScript, record: &Record) -> Result<bool, StatementFailure> {
+    fn run_in_transaction(
+        &mut self,
+        script: &SqlScript,
+        record: &Record,
+    ) -> Result<bool, StatementFailure> {
         let target = self.target.clone();
         let lost = |e: postgres::Error| StatementFailure {
             index: 0,
@@ -173,7 +213,10 @@ impl Driver for PgDriver {
         let mut tx = self.client.transaction().map_err(lost)?;
         let version = record.file.version as i64;
         let exists = tx
-            .query_opt(&format!("SELECT 1 FROM {TRACKING_TABLE} WHERE version = $1"), &[&version])
+            .query_opt(
+                &format!("SELECT 1 FROM {TRACKING_TABLE} WHERE version = $1"),
+                &[&version],
+            )
             .map_err(lost)?
             .is_some();
         if exists {
@@ -189,13 +232,23 @@ impl Driver for PgDriver {
         Ok(true)
     }
 
-    fn run_step(&mut self, script: &SqlScript, index: usize, record: &Record, complete: bool) -> Result<(), StatementFailure> {
+    fn run_step(
+        &mut self,
+        script: &SqlScript,
+        index: usize,
+        record: &Record,
+        complete: bool,
+    ) -> Result<(), StatementFailure> {
         if let Some(stmt) = script.statements.get(index) {
             if let Err(e) = self.client.batch_execute(&stmt.text) {
                 return Err(statement_failure(script, index, &e, &self.target));
             }
         }
-        let done = if complete { None } else { Some(index as i32 + 1) };
+        let done = if complete {
+            None
+        } else {
+            Some(index as i32 + 1)
+        };
         let target = self.target.clone();
         let mut tx = self.client.transaction().map_err(|e| StatementFailure {
             index,
@@ -212,17 +265,34 @@ impl Driver for PgDriver {
         })
     }
 
-    fn record_baseline(&mut self, files: &[&MigrationFile], applied_by: &str) -> Result<(), Diagnostic> {
-        let mut tx = self.client.transaction().map_err(|e| Diagnostic::error("apply::database", e.to_string()))?;
+    fn record_baseline(
+        &mut self,
+        files: &[&MigrationFile],
+        applied_by: &str,
+    ) -> Result<(), Diagnostic> {
+        let mut tx = self
+            .client
+            .transaction()
+            .map_err(|e| Diagnostic::error("apply::database", e.to_string()))?;
         for f in files {
-            let record = Record { file: f, duration_ms: 0, applied_by: applied_by.to_string() };
-            insert_record(&mut tx, &record, None).map_err(|e| Diagnostic::error("apply::database", error_text(&e)))?;
+            let record = Record {
+                file: f,
+                duration_ms: 0,
+                applied_by: applied_by.to_string(),
+            };
+            insert_record(&mut tx, &record, None)
+                .map_err(|e| Diagnostic::error("apply::database", error_text(&e)))?;
         }
-        tx.commit().map_err(|e| Diagnostic::error("apply::database", error_text(&e)))
+        tx.commit()
+            .map_err(|e| Diagnostic::error("apply::database", error_text(&e)))
     }
 }
 
-fn insert_record(tx: &mut postgres::Transaction, r: &Record, done: Option<i32>) -> Result<(), postgres::Error> {
+fn insert_record(
+    tx: &mut postgres::Transaction,
+    r: &Record,
+    done: Option<i32>,
+) -> Result<(), postgres::Error> {
     tx.execute(
         &format!(
             "INSERT INTO {TRACKING_TABLE} (version, name, checksum, duration_ms, applied_by, tool_version, statements_done)

@@ -15,21 +15,38 @@ pub struct SqliteDriver {
 }
 
 fn db_error(path: &Path, what: &str, e: rusqlite::Error) -> Diagnostic {
-    Diagnostic::error("apply::database", format!("{what} ({}): {e}", path.display()))
+    Diagnostic::error(
+        "apply::database",
+        format!("{what} ({}): {e}", path.display()),
+    )
 }
 
 impl SqliteDriver {
     pub fn open(path: &Path) -> Result<Self, Diagnostic> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             if !parent.is_dir() {
-                return Err(Diagnostic::error("apply::connect", format!("cannot open sqlite:{}: folder `{}` does not exist", path.display(), parent.display()))
-                    .help("create the folder, or fix the path"));
+                return Err(Diagnostic::error(
+                    "apply::connect",
+                    format!(
+                        "cannot open sqlite:{}: folder `{}` does not exist",
+                        path.display(),
+                        parent.display()
+                    ),
+                )
+                .help("create the folder, or fix the path"));
             }
         }
         let conn = Connection::open(path).map_err(|e| {
-            Diagnostic::error("apply::connect", format!("cannot open sqlite:{}: {e}", path.display())).help("check the path and its permissions")
+            Diagnostic::error(
+                "apply::connect",
+                format!("cannot open sqlite:{}: {e}", path.display()),
+            )
+            .help("check the path and its permissions")
         })?;
-        Ok(SqliteDriver { conn, path: path.to_path_buf() })
+        Ok(SqliteDriver {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     fn failure(&self, script: &SqlScript, index: usize, e: rusqlite::Error) -> StatementFailure {
@@ -46,7 +63,9 @@ impl SqliteDriver {
 impl Driver for SqliteDriver {
     fn lock(&mut self, timeout: Duration) -> Result<(), Diagnostic> {
         // Writers queue on SQLite's own lock; wait as long as the caller allows.
-        self.conn.busy_timeout(timeout).map_err(|e| db_error(&self.path, "cannot set the busy timeout", e))
+        self.conn
+            .busy_timeout(timeout)
+            .map_err(|e| db_error(&self.path, "cannot set the busy timeout", e))
     }
 
     fn unlock(&mut self) {}
@@ -88,16 +107,34 @@ impl Driver for SqliteDriver {
         Ok(rows)
     }
 
-    fn run_in_transaction(&mut self, script: &SqlScript, record: &Record) -> Result<bool, StatementFailure> {
+    fn run_in_transaction(
+        &mut self,
+        script: &SqlScript,
+        record: &Record,
+    ) -> Result<bool, StatementFailure> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| StatementFailure { index: 0, message: e.to_string(), line: 1, connection_lost: false })?;
+            .map_err(|e| StatementFailure {
+                index: 0,
+                message: e.to_string(),
+                line: 1,
+                connection_lost: false,
+            })?;
         let version = record.file.version as i64;
         let exists = tx
-            .query_row(&format!("SELECT 1 FROM {TRACKING_TABLE} WHERE version = ?1"), [version], |_| Ok(()))
+            .query_row(
+                &format!("SELECT 1 FROM {TRACKING_TABLE} WHERE version = ?1"),
+                [version],
+                |_| Ok(()),
+            )
             .optional()
-            .map_err(|e| StatementFailure { index: 0, message: e.to_string(), line: 1, connection_lost: false })?
+            .map_err(|e| StatementFailure {
+                index: 0,
+                message: e.to_string(),
+                line: 1,
+                connection_lost: false,
+            })?
             .is_some();
         if exists {
             return Ok(false);
@@ -105,31 +142,69 @@ impl Driver for SqliteDriver {
         for (i, stmt) in script.statements.iter().enumerate() {
             if let Err(e) = tx.execute_batch(&stmt.text) {
                 let line = stmt.line;
-                return Err(StatementFailure { index: i, message: e.to_string(), line, connection_lost: false });
+                return Err(StatementFailure {
+                    index: i,
+                    message: e.to_string(),
+                    line,
+                    connection_lost: false,
+                });
             }
         }
-        insert_record(&tx, record, None).map_err(|e| StatementFailure { index: 0, message: e.to_string(), line: 1, connection_lost: false })?;
-        tx.commit().map_err(|e| StatementFailure { index: 0, message: e.to_string(), line: 1, connection_lost: false })?;
+        insert_record(&tx, record, None).map_err(|e| StatementFailure {
+            index: 0,
+            message: e.to_string(),
+            line: 1,
+            connection_lost: false,
+        })?;
+        tx.commit().map_err(|e| StatementFailure {
+            index: 0,
+            message: e.to_string(),
+            line: 1,
+            connection_lost: false,
+        })?;
         Ok(true)
     }
 
-    fn run_step(&mut self, script: &SqlScript, index: usize, record: &Record, complete: bool) -> Result<(), StatementFailure> {
+    fn run_step(
+        &mut self,
+        script: &SqlScript,
+        index: usize,
+        record: &Record,
+        complete: bool,
+    ) -> Result<(), StatementFailure> {
         if let Some(stmt) = script.statements.get(index) {
             if let Err(e) = self.conn.execute_batch(&stmt.text) {
                 return Err(self.failure(script, index, e));
             }
         }
-        let done = if complete { None } else { Some(index as i64 + 1) };
+        let done = if complete {
+            None
+        } else {
+            Some(index as i64 + 1)
+        };
         insert_record(&self.conn, record, done).map_err(|e| self.failure(script, index, e))
     }
 
-    fn record_baseline(&mut self, files: &[&MigrationFile], applied_by: &str) -> Result<(), Diagnostic> {
-        let tx = self.conn.transaction().map_err(|e| db_error(&self.path, "cannot record the baseline", e))?;
+    fn record_baseline(
+        &mut self,
+        files: &[&MigrationFile],
+        applied_by: &str,
+    ) -> Result<(), Diagnostic> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| db_error(&self.path, "cannot record the baseline", e))?;
         for f in files {
-            let record = Record { file: f, duration_ms: 0, applied_by: applied_by.to_string() };
-            insert_record(&tx, &record, None).map_err(|e| db_error(&self.path, "cannot record the baseline", e))?;
+            let record = Record {
+                file: f,
+                duration_ms: 0,
+                applied_by: applied_by.to_string(),
+            };
+            insert_record(&tx, &record, None)
+                .map_err(|e| db_error(&self.path, "cannot record the baseline", e))?;
         }
-        tx.commit().map_err(|e| db_error(&self.path, "cannot record the baseline", e))
+        tx.commit()
+            .map_err(|e| db_error(&self.path, "cannot record the baseline", e))
     }
 }
 

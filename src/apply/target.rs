@@ -21,7 +21,9 @@ impl Target {
         if let Some(rest) = url.strip_prefix("sqlite:") {
             let path = rest.strip_prefix("//").unwrap_or(rest);
             if path.is_empty() {
-                return Err(bad_url("`sqlite:` needs a file path, e.g. sqlite:data/app.db"));
+                return Err(bad_url(
+                    "`sqlite:` needs a file path, e.g. sqlite:data/app.db",
+                ));
             }
             return Ok(Target::Sqlite(PathBuf::from(path)));
         }
@@ -36,7 +38,12 @@ impl Target {
         let mut config = if url.is_empty() {
             postgres::Config::new()
         } else {
-            postgres::Config::from_str(url).map_err(|e| bad_url(&format!("cannot read the database URL: {}", redact_text(&e.to_string(), None))))?
+            postgres::Config::from_str(url).map_err(|e| {
+                bad_url(&format!(
+                    "cannot read the database URL: {}",
+                    redact_text(&e.to_string(), None)
+                ))
+            })?
         };
         if config.get_hosts().is_empty() {
             match env("PGHOST") {
@@ -53,12 +60,16 @@ impl Target {
         }
         if config.get_ports().is_empty() {
             if let Some(p) = env("PGPORT") {
-                let port: u16 = p.parse().map_err(|_| bad_url(&format!("PGPORT `{p}` is not a port number")))?;
+                let port: u16 = p
+                    .parse()
+                    .map_err(|_| bad_url(&format!("PGPORT `{p}` is not a port number")))?;
                 config.port(port);
             }
         }
         if config.get_user().is_none() {
-            let user = env("PGUSER").or_else(|| env("USER")).unwrap_or_else(|| "postgres".into());
+            let user = env("PGUSER")
+                .or_else(|| env("USER"))
+                .unwrap_or_else(|| "postgres".into());
             config.user(&user);
         }
         if config.get_password().is_none() {
@@ -77,7 +88,11 @@ impl Target {
                     "disable" => postgres::config::SslMode::Disable,
                     "prefer" | "allow" => postgres::config::SslMode::Prefer,
                     "require" | "verify-ca" | "verify-full" => postgres::config::SslMode::Require,
-                    other => return Err(bad_url(&format!("PGSSLMODE `{other}` is not one of disable, prefer, require"))),
+                    other => {
+                        return Err(bad_url(&format!(
+                            "PGSSLMODE `{other}` is not one of disable, prefer, require"
+                        )))
+                    }
                 };
                 config.ssl_mode(mode);
             }
@@ -183,8 +198,14 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted_in_urls_and_key_values() {
-        assert_eq!(redact_url_text("postgres://app:s3cret@db:5432/x"), "postgres://app:***@db:5432/x");
-        assert_eq!(redact_url_text("host=db password=s3cret user=app"), "host=db password=*** user=app");
+        assert_eq!(
+            redact_url_text("postgres://app:s3cret@db:5432/x"),
+            "postgres://app:***@db:5432/x"
+        );
+        assert_eq!(
+            redact_url_text("host=db password=s3cret user=app"),
+            "host=db password=*** user=app"
+        );
         let t = Target::parse("postgres://app:s3cret@db:5432/x", &no_env).unwrap();
         assert_eq!(t.display(), "postgres://app@db:5432/x");
         assert_eq!(t.redact("auth failed for s3cret"), "auth failed for ***");
@@ -205,8 +226,12 @@ mod tests {
 
     #[test]
     fn sqlite_and_bad_urls() {
-        assert!(matches!(Target::parse("sqlite:data/app.db", &no_env).unwrap(), Target::Sqlite(p) if p == PathBuf::from("data/app.db")));
-        assert!(matches!(Target::parse("sqlite:///tmp/a.db", &no_env).unwrap(), Target::Sqlite(p) if p == PathBuf::from("/tmp/a.db")));
+        assert!(
+            matches!(Target::parse("sqlite:data/app.db", &no_env).unwrap(), Target::Sqlite(p) if p == PathBuf::from("data/app.db"))
+        );
+        assert!(
+            matches!(Target::parse("sqlite:///tmp/a.db", &no_env).unwrap(), Target::Sqlite(p) if p == PathBuf::from("/tmp/a.db"))
+        );
         let e = Target::parse("mysql://root:pw@h/db", &no_env).unwrap_err();
         assert!(!e.message.contains("pw@"), "{}", e.message);
         assert!(Target::parse("sqlite:", &no_env).is_err());

@@ -66,7 +66,11 @@ struct StderrProgress;
 impl Progress for StderrProgress {
     fn starting(&mut self, file: &MigrationFile, resume_at: usize, total: usize) {
         if resume_at > 0 {
-            eprintln!("applying {} (resuming at statement {} of {total})", file.file_name, resume_at + 1);
+            eprintln!(
+                "applying {} (resuming at statement {} of {total})",
+                file.file_name,
+                resume_at + 1
+            );
         } else {
             eprintln!("applying {} ({total} statements)", file.file_name);
         }
@@ -85,9 +89,12 @@ fn target(args: &DatabaseArgs) -> Result<Target, Diagnostics> {
 fn folder(ctx: &Context) -> Result<MigrationDir, Diagnostics> {
     let path = &ctx.config.migrations;
     if !path.is_dir() {
-        return Err(Diagnostic::error("apply::no-migrations", format!("migration folder `{}` does not exist", path.display()))
-            .help("pass --migrations DIR or set `migrations:` in schemactl.yaml")
-            .into());
+        return Err(Diagnostic::error(
+            "apply::no-migrations",
+            format!("migration folder `{}` does not exist", path.display()),
+        )
+        .help("pass --migrations DIR or set `migrations:` in schemactl.yaml")
+        .into());
     }
     MigrationDir::load(path)
 }
@@ -106,7 +113,8 @@ fn apply_inner(ctx: &Context, args: &ApplyArgs) -> Result<u8, Diagnostics> {
     let target = target(&args.db)?;
     let dir = folder(ctx)?;
     let scripts = apply::prepare(&dir, target.dialect())?;
-    let mut db = apply::connect(&target, Duration::from_secs(args.db.connect_timeout)).map_err(Diagnostics::from)?;
+    let mut db = apply::connect(&target, Duration::from_secs(args.db.connect_timeout))
+        .map_err(Diagnostics::from)?;
     let opts = ApplyOptions {
         to: args.to,
         baseline: args.baseline,
@@ -116,23 +124,47 @@ fn apply_inner(ctx: &Context, args: &ApplyArgs) -> Result<u8, Diagnostics> {
         allow_missing: args.allow_missing,
         allow_out_of_order: args.allow_out_of_order,
     };
-    let report = apply::apply(db.as_mut(), &target, &dir, &scripts, &opts, &mut StderrProgress)?;
+    let report = apply::apply(
+        db.as_mut(),
+        &target,
+        &dir,
+        &scripts,
+        &opts,
+        &mut StderrProgress,
+    )?;
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report).expect("report serializes")),
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("report serializes")
+        ),
         OutputFormat::Text => {
             if let Some(sql) = &report.dry_run_sql {
                 print!("{sql}");
-                eprintln!("dry run: {} migration(s) would be applied to {}; nothing was changed", report.skipped.len(), report.target);
+                eprintln!(
+                    "dry run: {} migration(s) would be applied to {}; nothing was changed",
+                    report.skipped.len(),
+                    report.target
+                );
             } else if !report.baselined.is_empty() {
-                println!("baselined {} migration(s) on {} (recorded, not run)", report.baselined.len(), report.target);
+                println!(
+                    "baselined {} migration(s) on {} (recorded, not run)",
+                    report.baselined.len(),
+                    report.target
+                );
             }
             if !args.dry_run {
-                let at = report.version.map_or("no migrations".to_string(), |v| format!("version {v}"));
+                let at = report
+                    .version
+                    .map_or("no migrations".to_string(), |v| format!("version {v}"));
                 if report.applied.is_empty() {
                     println!("nothing to apply: {} is up to date at {at}", report.target);
                 } else {
                     let ms: i64 = report.applied.iter().map(|a| a.duration_ms).sum();
-                    println!("applied {} migration(s) to {} in {ms} ms; now at {at}", report.applied.len(), report.target);
+                    println!(
+                        "applied {} migration(s) to {} in {ms} ms; now at {at}",
+                        report.applied.len(),
+                        report.target
+                    );
                 }
             }
         }
@@ -154,7 +186,8 @@ fn status_inner(ctx: &Context, args: &StatusArgs) -> Result<u8, Diagnostics> {
     let target = target(&args.db)?;
     let dir = folder(ctx)?;
     let tampered = dir.verify();
-    let mut db = apply::connect(&target, Duration::from_secs(args.db.connect_timeout)).map_err(Diagnostics::from)?;
+    let mut db = apply::connect(&target, Duration::from_secs(args.db.connect_timeout))
+        .map_err(Diagnostics::from)?;
     db.ensure_tracking_table().map_err(Diagnostics::from)?;
     let applied = db.applied().map_err(Diagnostics::from)?;
     let rows = apply::status(&dir, &applied);
@@ -162,19 +195,39 @@ fn status_inner(ctx: &Context, args: &StatusArgs) -> Result<u8, Diagnostics> {
     match args.format {
         OutputFormat::Json => {
             let out = serde_json::json!({ "target": target.display(), "migrations": rows, "up_to_date": clean });
-            println!("{}", serde_json::to_string_pretty(&out).expect("status serializes"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&out).expect("status serializes")
+            );
         }
         OutputFormat::Text => {
             println!("{}", target.display());
             for r in &rows {
-                let state = serde_json::to_value(r.state).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-                println!("  {:<12} {:<40} {}", state, r.name, r.applied_at.as_deref().unwrap_or(""));
+                let state = serde_json::to_value(r.state)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                println!(
+                    "  {:<12} {:<40} {}",
+                    state,
+                    r.name,
+                    r.applied_at.as_deref().unwrap_or("")
+                );
             }
-            let pending = rows.iter().filter(|r| matches!(r.state, State::Pending | State::Partial | State::OutOfOrder)).count();
+            let pending = rows
+                .iter()
+                .filter(|r| matches!(r.state, State::Pending | State::Partial | State::OutOfOrder))
+                .count();
             if clean {
                 println!("up to date: every migration is applied");
             } else {
-                println!("{pending} pending; {} problem(s)", rows.iter().filter(|r| matches!(r.state, State::Modified | State::Missing)).count() + tampered.len());
+                println!(
+                    "{pending} pending; {} problem(s)",
+                    rows.iter()
+                        .filter(|r| matches!(r.state, State::Modified | State::Missing))
+                        .count()
+                        + tampered.len()
+                );
             }
         }
     }
@@ -184,8 +237,14 @@ fn status_inner(ctx: &Context, args: &StatusArgs) -> Result<u8, Diagnostics> {
     let refused: Vec<Diagnostic> = rows
         .iter()
         .filter_map(|r| match r.state {
-            State::Modified => Some(Diagnostic::error("apply::modified", format!("`{}` was applied and has been edited since", r.name))),
-            State::Missing => Some(Diagnostic::error("apply::missing", format!("`{}` was applied but is missing from the folder", r.name))),
+            State::Modified => Some(Diagnostic::error(
+                "apply::modified",
+                format!("`{}` was applied and has been edited since", r.name),
+            )),
+            State::Missing => Some(Diagnostic::error(
+                "apply::missing",
+                format!("`{}` was applied but is missing from the folder", r.name),
+            )),
             _ => None,
         })
         .collect();
@@ -203,7 +262,11 @@ pub fn run_rehash(ctx: &Context) -> u8 {
     });
     match result {
         Ok(dir) => {
-            println!("rehashed {} file(s) into {}", dir.files.len(), dir.path.join(crate::migrate::SUM_FILE).display());
+            println!(
+                "rehashed {} file(s) into {}",
+                dir.files.len(),
+                dir.path.join(crate::migrate::SUM_FILE).display()
+            );
             EXIT_OK
         }
         Err(ds) => {

@@ -19,6 +19,8 @@ pub struct PgServer {
     pub root: PathBuf,
     pub port: u16,
     pub socket_dir: PathBuf,
+    /// Password of the `postgres` role over TCP (the Unix socket trusts local connections).
+    pub password: String,
     run_as_postgres: bool,
 }
 
@@ -95,7 +97,8 @@ impl PgServer {
             .args([
                 "-U",
                 "postgres",
-                "--auth=trust",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
                 "--no-sync",
                 "-E",
                 "UTF8",
@@ -112,7 +115,8 @@ impl PgServer {
         let port = free_port()?;
         let options = format!(
             "-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} \
-             -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+             -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 \
+             -c client_connection_check_interval=200",
             root.display()
         );
         let out = pg_command(&bin, "pg_ctl", run_as_postgres)
@@ -130,13 +134,22 @@ impl PgServer {
                 String::from_utf8_lossy(&out.stderr)
             ));
         }
-        Ok(PgServer {
+        let password = throwaway_password();
+        let mut server = PgServer {
             bin,
             socket_dir: root.clone(),
             root,
             port,
+            password: String::new(),
             run_as_postgres,
-        })
+        };
+        let mut admin = postgres::Client::connect(&server.conninfo("postgres"), postgres::NoTls)
+            .map_err(|e| format!("cannot connect to the new server: {e}"))?;
+        admin
+            .batch_execute(&format!("ALTER ROLE postgres PASSWORD '{password}'"))
+            .map_err(|e| format!("cannot set the test password: {e}"))?;
+        server.password = password;
+        Ok(server)
     }
 
     pub fn conninfo(&self, db: &str) -> String {
@@ -147,8 +160,12 @@ impl PgServer {
         )
     }
 
+    /// A TCP URL with the password (tests that check redaction look for it in output).
     pub fn url(&self, db: &str) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
+        format!(
+            "postgres://postgres:{}@127.0.0.1:{}/{db}",
+            self.password, self.port
+        )
     }
 
     /// Creates an empty database for one test.
@@ -239,6 +256,19 @@ fn postgres_uid() -> Option<(u32, u32)> {
     let out = Command::new("id").args(["-g", "postgres"]).output().ok()?;
     let gid = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
     Some((uid, gid))
+}
+
+/// A password for one throwaway server, different on every run.
+fn throwaway_password() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.write_u32(std::process::id());
+    format!("pw{:016x}", h.finish())
 }
 
 fn free_port() -> Result<u16, String> {

@@ -1,0 +1,525 @@
+//! `schemactl apply` and `status` against a real PostgreSQL: fresh databases, concurrency,
+//! failures, crashes, terminated connections, edited files and bad input.
+
+mod support;
+
+use schemactl::testkit::{PgServer, TestDb};
+use std::fs;
+use std::time::{Duration, Instant};
+use support::*;
+
+fn db(name: &str) -> TestDb {
+    PgServer::shared().create_database(name)
+}
+
+fn apply(dir: &std::path::Path, db: &TestDb) -> Run {
+    run(&[
+        "apply",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &db.url,
+    ])
+}
+
+fn count(db: &TestDb, sql: &str) -> i64 {
+    db.client().query_one(sql, &[]).unwrap().get(0)
+}
+
+fn table_exists(db: &TestDb, name: &str) -> bool {
+    count(
+        db,
+        &format!(
+            "SELECT count(*) FROM pg_class WHERE relname = '{name}' AND relkind IN ('r', 'p')"
+        ),
+    ) == 1
+}
+
+/// Waits until a backend of this database runs a statement containing `needle`.
+fn wait_for_query(db: &TestDb, needle: &str) -> i32 {
+    let start = Instant::now();
+    loop {
+        let rows = db
+            .client()
+            .query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND query LIKE $2 AND pid <> pg_backend_pid()", &[&db.name, &format!("%{needle}%")])
+            .unwrap();
+        if let Some(r) = rows.first() {
+            return r.get(0);
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no backend ran {needle}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn fresh_database_is_migrated_once_and_then_up_to_date() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = db("fresh");
+    let dir = folder(
+        tmp.path(),
+        &[
+            ("0001_accounts.sql", "CREATE TABLE accounts (id bigint PRIMARY KEY, name text NOT NULL);\n"),
+            ("0002_seed.sql", "INSERT INTO accounts VALUES (1, 'first');\nCREATE INDEX accounts_name_idx ON accounts (name);\n"),
+        ],
+    );
+    let first = apply(&dir, &db);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first.stdout.contains("applied 2 migration(s)"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first.stderr.contains("applying 0001_accounts.sql"),
+        "progress on stderr: {}",
+        first.stderr
+    );
+    let second = apply(&dir, &db);
+    assert_eq!(second.code, 0);
+    assert!(
+        second.stdout.contains("nothing to apply"),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM accounts"),
+        1,
+        "the seed ran once"
+    );
+    let status = run(&[
+        "status",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &db.url,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status.code, 0, "{}{}", status.stdout, status.stderr);
+    let v: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(v["up_to_date"], true);
+    let row = db.client().query_one("SELECT name, checksum, tool_version, applied_by FROM schemactl_migrations WHERE version = 1", &[]).unwrap();
+    assert_eq!(row.get::<_, String>(0), "accounts");
+    assert!(row.get::<_, String>(1).starts_with("sha256:"));
+    assert_eq!(row.get::<_, String>(2), env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn status_exits_one_while_migrations_are_pending() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = db("pending");
+    let dir = folder(
+        tmp.path(),
+        &[
+            ("0001_a.sql", "CREATE TABLE a (id int);\n"),
+            ("0002_b.sql", "CREATE TABLE b (id int);\n"),
+        ],
+    );
+    let r = run(&[
+        "apply",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &db.url,
+        "--to",
+        "1",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s = run(&[
+        "status",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &db.url,
+    ]);
+    assert_eq!(s.code, 1, "{}", s.stdout);
+    assert!(
+        s.stdout.contains("pending") && s.stdout.contains("0002_b.sql"),
+        "{}",
+        s.stdout
+    );
+    let dry = run(&[
+        "apply",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &db.url,
+        "--dry-run",
+    ]);
+    assert_eq!(dry.code, 0);
+    assert!(dry.stdout.contains("CREATE TABLE b"), "{}", dry.stdout);
+    assert!(!table_exists(&db, "b"), "a dry run changes nothing");
+}
+
+#[test]
+fn eight_concurrent_applies_apply_each_migration_exactly_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = db("concurrent");
+    let mut files = vec![(
+        "0001_log.sql".to_string(),
+        "CREATE TABLE applied_log (version text NOT NULL);\n".to_string(),
+    )];
+    for v in 2..=6 {
+        files.push((format!("{v:04}_step.sql"), format!("CREATE TABLE step_{v} (id int);\nINSERT INTO applied_log VALUES ('{v}');\nSELECT pg_sleep(0.1);\n")));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = folder(tmp.path(), &refs);
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            spawn(&[
+                "apply",
+                "--migrations",
+                dir.to_str().unwrap(),
+                "--database-url",
+                &db.url,
+            ])
+        })
+        .collect();
+    let mut applied_by_someone = 0;
+    for child in children {
+        let out: Run = child.wait_with_output().unwrap().into();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout.contains("applied ") || out.stdout.contains("nothing to apply"),
+            "{}",
+            out.stdout
+        );
+        if out.stdout.contains("applied ") {
+            applied_by_someone += 1;
+        }
+    }
+    assert!(applied_by_someone >= 1);
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM applied_log"),
+        5,
+        "every data step ran once"
+    );
+    assert_eq!(
+        count(&db, "SELECT count(DISTINCT version) FROM applied_log"),
+        5
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM schemactl_migrations WHERE statements_done IS NULL"
+        ),
+        6
+    );
+}
+
+#[test]
+fn a_failing_statement_rolls_back_its_file_only_and_apply_resumes_after_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = db("failing");
+    let dir = folder(
+        tmp.path(),
+        &[
+            ("0001_good.sql", "CREATE TABLE good (id int);\n"),
+            ("0002_bad.sql", "CREATE TABLE half (id int);\n\nINSERT INTO half\n  SELECT id FROM no_such_table;\n"),
+        ],
+    );
+    let r = apply(&dir, &db);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("0002_bad.sql"),
+        "names the file: {}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("0002_bad.sql:4"),
+        "names the line of the error: {}",
+        r.stderr
+    );
+    assert!(
+        flat(&r.stderr).contains("relation \"no_such_table\" does not exist"),
+        "the database's message: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("rolled back"), "{}", r.stderr);
+    assert!(table_exists(&db, "good"), "earlier migrations are kept");
+    assert!(
+        !table_exists(&db, "half"),
+        "the failed file is rolled back completely"
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM schemactl_migrations"), 1);
+
+    fs::write(dir.join("0002_bad.sql"), "CREATE TABLE half (id int);\n").unwrap();
+    rehash(&dir);
+    let r = apply(&dir, &db);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("applied 1 migration(s)"), "{}", r.stdout);
+    assert!(table_exists(&db, "half"));
+}
+
+#[test]
+fn kill_9_during_a_migration_leaves_the_old_state_and_the_next_apply_completes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = db("killed");
+    let dir = folder(
+        tmp.path(),
+        &[(
+            "0001_slow.sql",
+            "CREATE TABLE slow (id int);\nSELECT pg_sleep(2);\nCREATE TABLE after_slow (id int);\n",
+        )],
+    );
+    let mut child = spawn(&[
+        "apply",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &db.url,
+    ]);
+    wait_for_query(&db, "pg_sleep(2)");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    // The server notices the dead client and rolls its transaction back.
+    let start = Instant::now();
+    while count(&db, &format!("SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND pid <> pg_backend_pid()", db.name)) > 0 {
+        assert!(start.elapsed() < Duration::from_secs(10), "the killed run's backends must end");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !table_exists(&db, "slow"),
+        "old state: nothing of the killed migration"
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM schemactl_migrations"),
+        0,
+        "tracking agrees"
+    );
+    let r = apply(&dir, &db);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(table_exists(&db, "slow") && table_exists(&db, "after_slow"));
+}
+
+#[test]
+fn a_killed_no_transaction_migration_resumes_where_it_stopped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = db("resume");
+    let dir = folder(
+        tmp.path(),
+        &[
+            ("0001_base.sql", "CREATE TABLE items (id int, sku text);\n"),
+            (
+                "0002_index.sql",
+                "-- schemactl:no-transaction\nCREATE INDEX CONCURRENTLY items_id_idx ON items (id);\nSELECT pg_sleep(2);\nCREATE INDEX CONCURRENTLY items_sku_idx ON items (sku);\n",
+            ),
+        ],
+    );
+    let mut child = spawn(&[
+        "apply",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &db.url,
+    ]);
+    wait_for_query(&db, "pg_sleep(2)");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM pg_class WHERE relname = 'items_id_idx'"
+        ),
+        1,
+        "the finished statement stays"
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT statements_done::bigint FROM schemactl_migrations WHERE version = 2"
+        ),
+        1,
+        "progress recorded"
+    );
+    let s = run(&[
+        "status",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &db.url,
+    ]);
+    assert_eq!(s.code, 1);
+    assert!(s.stdout.contains("partial"), "{}", s.stdout);
+    let r = apply(&dir, &db);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("resuming at statement 2 of 3"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM pg_class WHERE relname = 'items_sku_idx'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM schemactl_migrations WHERE statements_done IS NULL"
+        ),
+        2
+    );
+}
+
+#[test]
+fn a_terminated_connection_is_a_clear_error_with_no_partial_state() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = db("terminated");
+    let dir = folder(
+        tmp.path(),
+        &[(
+            "0001_slow.sql",
+            "CREATE TABLE doomed (id int);\nSELECT pg_sleep(20);\n",
+        )],
+    );
+    let child = spawn(&[
+        "apply",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &db.url,
+    ]);
+    let pid = wait_for_query(&db, "pg_sleep(20)");
+    db.client()
+        .execute("SELECT pg_terminate_backend($1)", &[&pid])
+        .unwrap();
+    let out: Run = child.wait_with_output().unwrap().into();
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        flat(&out.stderr).contains("connection to the database was lost"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("0001_slow.sql"), "{}", out.stderr);
+    assert!(!table_exists(&db, "doomed"));
+    assert_eq!(count(&db, "SELECT count(*) FROM schemactl_migrations"), 0);
+}
+
+#[test]
+fn an_applied_migration_edited_afterwards_is_refused_by_apply_and_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = db("edited");
+    let dir = folder(tmp.path(), &[("0001_a.sql", "CREATE TABLE a (id int);\n")]);
+    assert_eq!(apply(&dir, &db).code, 0);
+    fs::write(dir.join("0001_a.sql"), "CREATE TABLE a (id bigint);\n").unwrap();
+    rehash(&dir);
+    fs::write(dir.join("0002_b.sql"), "CREATE TABLE b (id int);\n").unwrap();
+    rehash(&dir);
+    let r = apply(&dir, &db);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("`0001_a.sql` was applied") && r.stderr.contains("edited"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !table_exists(&db, "b"),
+        "nothing runs while the history is in doubt"
+    );
+    let s = run(&[
+        "status",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &db.url,
+    ]);
+    assert_eq!(s.code, 1);
+    assert!(
+        s.stdout.contains("modified") && s.stdout.contains("0001_a.sql"),
+        "{}",
+        s.stdout
+    );
+}
+
+#[test]
+fn bad_targets_fail_with_one_clear_error_and_no_password() {
+    let server = PgServer::shared();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = folder(tmp.path(), &[("0001_a.sql", "CREATE TABLE a (id int);\n")]);
+    let d = dir.to_str().unwrap();
+    let db = db("badinput");
+    let wrong_password = db.url.replace(&server.password, "WrongSecret123");
+    let closed_port = format!(
+        "postgres://postgres:{}@127.0.0.1:1/{}",
+        server.password, db.name
+    );
+    let cases: Vec<(String, &str)> = vec![
+        (wrong_password.clone(), "password authentication failed"),
+        (closed_port, "cannot connect"),
+        (
+            format!(
+                "postgres://postgres:{}@no-such-host.invalid:5432/x",
+                server.password
+            ),
+            "cannot connect",
+        ),
+        (
+            format!("mysql://root:{}@localhost/db", server.password),
+            "not a database URL",
+        ),
+        (
+            db.url.replace(&db.name, "no_such_database"),
+            "does not exist",
+        ),
+    ];
+    for (url, expected) in cases {
+        let r = run(&[
+            "apply",
+            "--migrations",
+            d,
+            "--database-url",
+            &url,
+            "--connect-timeout",
+            "3",
+        ]);
+        assert_eq!(r.code, 2, "{url}: {}", r.stderr);
+        assert!(
+            flat(&r.stderr).contains(expected),
+            "{expected}: {}",
+            r.stderr
+        );
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(
+            !all.contains(&server.password) && !all.contains("WrongSecret123"),
+            "password leaked: {all}"
+        );
+        assert_eq!(r.stderr.matches("× ").count(), 1, "one error: {}", r.stderr);
+    }
+    // The URL may come from DATABASE_URL too, and is redacted there as well.
+    let out: Run = schemactl()
+        .args(["apply", "--migrations", d])
+        .env("DATABASE_URL", &wrong_password)
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(out.code, 2);
+    assert!(!out.stderr.contains("WrongSecret123"));
+
+    let r = run(&[
+        "apply",
+        "--migrations",
+        tmp.path().join("nope").to_str().unwrap(),
+        "--database-url",
+        &db.url,
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("does not exist"), "{}", r.stderr);
+
+    fs::write(dir.join("notes.txt"), "not sql").unwrap();
+    let r = run(&["apply", "--migrations", d, "--database-url", &db.url]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("notes.txt") && r.stderr.contains("not a migration file name"),
+        "{}",
+        r.stderr
+    );
+}
