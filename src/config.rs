@@ -17,6 +17,8 @@ pub struct Config {
     pub dialect: DialectKind,
     /// A SQL file declaring the schema, for projects without a Rust schema.
     pub schema_sql: Option<PathBuf>,
+    /// `schemactl guard` settings: rule levels, suppressions and rule parameters.
+    pub guard: crate::guard::GuardConfig,
     /// Where the config was read from (None: defaults).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -28,6 +30,7 @@ impl Default for Config {
             migrations: PathBuf::from("migrations"),
             dialect: DialectKind::Postgres,
             schema_sql: None,
+            guard: crate::guard::GuardConfig::default(),
             source: None,
         }
     }
@@ -81,7 +84,7 @@ impl Config {
                     line,
                     column,
                 })
-                .help("keys: migrations (folder), dialect (postgres | sqlite), schema_sql (file)"),
+                .help("keys: migrations (folder), dialect (postgres | sqlite), schema_sql (file), guard (rule levels, suppressions and parameters; see STYLE_GUIDE.md)"),
             )
         })
     }

@@ -5,6 +5,7 @@
 //! migrations); 2 bad input, usage or I/O error.
 
 mod generate;
+mod guard;
 
 use crate::config::Config;
 use crate::diag::{self, Diagnostics, Style};
@@ -32,7 +33,7 @@ migrations, and checks them before they reach a database.\n\n\
 A schema crate runs it as `cargo schemactl <command>` (see README.md); the plain binary works \
 on migration folders and SQL schemas.\n\n\
 Exit codes: 0 success, 1 something was found (changes, findings, drift, pending), 2 error.",
-    after_help = "Examples:\n  cargo schemactl generate              write the next migration for the declared schema\n  cargo schemactl sql                   print the schema's SQL\n  schemactl generate --check            fail (exit 1) when the schema has changes no migration holds"
+    after_help = "Examples:\n  cargo schemactl generate              write the next migration for the declared schema\n  cargo schemactl sql                   print the schema's SQL\n  schemactl generate --check            fail (exit 1) when the schema has changes no migration holds\n  cargo schemactl guard                 check style rules, the FK graph and the migration folder\n  schemactl guard --explain SG101       what a guard rule flags, why, and how to fix or suppress it"
 )]
 pub struct Cli {
     /// Project config file [default: ./schemactl.yaml when present]
@@ -66,6 +67,10 @@ pub enum Command {
     Sql,
     /// Print the declared schema's model as JSON
     Model,
+    /// Check the schema's style, its FK graph and the migration folder's integrity (see STYLE_GUIDE.md)
+    Guard(guard::GuardArgs),
+    /// Print the FK graph as Graphviz DOT or Mermaid
+    Graph(guard::GraphArgs),
 }
 
 /// What every command gets: the project, the declared schema (when there is one), output style.
@@ -153,6 +158,8 @@ where
         Command::Generate(args) => generate::run(&ctx, &args),
         Command::Sql => print_sql(&ctx),
         Command::Model => print_model(&ctx),
+        Command::Guard(args) => guard::run(&ctx, &args),
+        Command::Graph(args) => guard::graph(&ctx, &args),
     };
     ExitCode::from(code)
 }
