@@ -147,6 +147,17 @@ pub enum TableClass {
     Mutable,
 }
 
+impl TableClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableClass::All => "all",
+            TableClass::Tenant => "tenant",
+            TableClass::Global => "global",
+            TableClass::Mutable => "mutable",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequiredColumn {

@@ -173,7 +173,7 @@ pub(crate) mod test_support {
     }
 
     /// Snapshot text with the temp folder replaced by `<dir>`.
-    pub fn text(ds: &[Diagnostic], dir: &Path) -> String {
+    pub fn snap(ds: &[Diagnostic], dir: &Path) -> String {
         let mut s = String::new();
         let d = dir.display().to_string();
         for x in ds {

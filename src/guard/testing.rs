@@ -55,7 +55,7 @@ pub fn run_with(code: &str, schema: &Schema, config: GuardConfig) -> Vec<Diagnos
 
 /// Stable text for snapshots: no line numbers, so editing a rule's code above its tests does
 /// not churn every snapshot (tests assert the line separately where it matters).
-pub fn text(ds: &[Diagnostic]) -> String {
+pub fn snap(ds: &[Diagnostic]) -> String {
     let mut s = String::new();
     for d in ds {
         s.push_str(&format!("{:?} [{}] {}\n", d.severity, d.code, d.message));
@@ -70,9 +70,21 @@ pub fn text(ds: &[Diagnostic]) -> String {
     s
 }
 
-/// The line the diagnostics point at, in order.
-pub fn lines(ds: &[Diagnostic]) -> Vec<u32> {
-    ds.iter()
-        .map(|d| d.location.as_ref().map_or(0, |l| l.line))
-        .collect()
+/// Asserts each diagnostic points at a source line containing the matching snippet: robust to
+/// reformatting, unlike line numbers.
+pub fn assert_at(ds: &[Diagnostic], snippets: &[&str]) {
+    assert_eq!(ds.len(), snippets.len(), "{ds:#?}");
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (d, want) in ds.iter().zip(snippets) {
+        let loc = d.location.as_ref().expect("the diagnostic has a location");
+        let path = crate::diag::resolve_file(&loc.file, base).expect("source file resolves");
+        let text = std::fs::read_to_string(path).expect("source file reads");
+        let line = text.lines().nth(loc.line as usize - 1).unwrap_or_default();
+        assert!(
+            line.contains(want),
+            "{} points at `{}`, expected a line with `{want}`",
+            d.code,
+            line.trim()
+        );
+    }
 }

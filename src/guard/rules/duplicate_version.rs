@@ -41,7 +41,7 @@ mod tests {
     fn fires_on_a_shared_number() {
         let tmp = folder(&[("0001_a.sql", "SELECT 1;\n"), ("0001_b.sql", "SELECT 2;\n")]);
         let ds = run("SG305", tmp.path(), &MigrationInput::default());
-        insta::assert_snapshot!(text(&ds, tmp.path()));
+        insta::assert_snapshot!(snap(&ds, tmp.path()));
     }
 
     #[test]

@@ -35,7 +35,7 @@ mod tests {
         )
         .unwrap();
         let ds = run("SG302", tmp.path(), &MigrationInput::default());
-        insta::assert_snapshot!(text(&ds, tmp.path()));
+        insta::assert_snapshot!(snap(&ds, tmp.path()));
     }
 
     #[test]

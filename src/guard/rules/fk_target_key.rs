@@ -110,7 +110,7 @@ mod tests {
     #[test]
     fn fires_when_the_target_lacks_the_composite_unique() {
         let ds = run("SG202", &schema(false));
-        insta::assert_snapshot!(text(&ds));
+        insta::assert_snapshot!(snap(&ds));
     }
 
     #[test]

@@ -99,7 +99,7 @@ mod tests {
         t.columns[1].name =
             "a_column_name_that_goes_on_and_on_well_past_the_sixty_three_byte_limit".into();
         let ds = run("SG113", &schema);
-        insta::assert_snapshot!(text(&ds));
+        insta::assert_snapshot!(snap(&ds));
     }
 
     #[test]

@@ -54,7 +54,7 @@ mod tests {
         std::fs::write(tmp.path().join("0002-add-users.sql"), "SELECT 2;\n").unwrap();
         std::fs::write(tmp.path().join("0003_blob.sql"), [0xff, 0xfe, 0x00]).unwrap();
         let ds = run("SG307", tmp.path(), &MigrationInput::default());
-        insta::assert_snapshot!(text(&ds, tmp.path()));
+        insta::assert_snapshot!(snap(&ds, tmp.path()));
     }
 
     #[test]

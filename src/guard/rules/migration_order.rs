@@ -66,7 +66,7 @@ mod tests {
         ]);
         std::fs::write(tmp.path().join("schemactl.sum"), sum.render()).unwrap();
         let ds = run("SG306", tmp.path(), &MigrationInput::default());
-        insta::assert_snapshot!(text(&ds, tmp.path()));
+        insta::assert_snapshot!(snap(&ds, tmp.path()));
     }
 
     #[test]

@@ -52,7 +52,7 @@ mod tests {
         ]);
         std::fs::remove_file(tmp.path().join("0002_more.sql")).unwrap();
         let ds = run("SG303", tmp.path(), &MigrationInput::default());
-        insta::assert_snapshot!(text(&ds, tmp.path()));
+        insta::assert_snapshot!(snap(&ds, tmp.path()));
     }
 
     #[test]

@@ -81,15 +81,14 @@ mod tests {
     #[test]
     fn fires_on_float_and_unscaled_money() {
         let mut s = base();
-        let l = line!() + 1;
         s.table(TableRef::new("prices"))
             .global("x")
             .id_tagged("p")
             .col("price", double())
             .col("line_total", custom("numeric"));
         let ds = run("SG109", &build(s));
-        assert_eq!(lines(&ds), [l, l]);
-        insta::assert_snapshot!(text(&ds));
+        assert_at(&ds, &[".col(\"price\"", ".col(\"line_total\""]);
+        insta::assert_snapshot!(snap(&ds));
     }
 
     #[test]

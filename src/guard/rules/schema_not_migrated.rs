@@ -79,8 +79,8 @@ mod tests {
         let changed = run("SG308", tmp.path(), &input);
         let empty = tempfile::tempdir().unwrap();
         let none = run("SG308", empty.path(), &input);
-        let mut text_all = text(&changed, tmp.path());
-        text_all.push_str(&text(&none, empty.path()));
+        let mut text_all = snap(&changed, tmp.path());
+        text_all.push_str(&snap(&none, empty.path()));
         insta::assert_snapshot!(text_all);
     }
 

@@ -52,7 +52,7 @@ mod tests {
         let missing = run("SG301", tmp.path(), &MigrationInput::default());
         std::fs::write(tmp.path().join("schemactl.sum"), "nonsense\n").unwrap();
         let garbled = run("SG301", tmp.path(), &MigrationInput::default());
-        insta::assert_snapshot!(text(&[missing, garbled].concat(), tmp.path()));
+        insta::assert_snapshot!(snap(&[missing, garbled].concat(), tmp.path()));
     }
 
     #[test]

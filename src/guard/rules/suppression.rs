@@ -58,7 +58,7 @@ mod tests {
             .allow("SG107", " ")
             .allow("SG999", "typo");
         let ds = run("SG100", &build(s));
-        insta::assert_snapshot!(text(&ds));
+        insta::assert_snapshot!(snap(&ds));
     }
 
     #[test]

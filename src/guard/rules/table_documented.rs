@@ -35,14 +35,13 @@ mod tests {
     #[test]
     fn fires_on_undocumented_table() {
         let mut s = base();
-        let l = line!() + 1;
         s.table(TableRef::new("docs"))
             .global("x")
             .id_tagged("doc")
             .doc("  ");
         let ds = run("SG107", &build(s));
-        assert_eq!(lines(&ds), [l]);
-        insta::assert_snapshot!(text(&ds));
+        assert_at(&ds, &["TableRef::new(\"docs\")"]);
+        insta::assert_snapshot!(snap(&ds));
     }
 
     #[test]

@@ -57,15 +57,14 @@ mod tests {
     #[test]
     fn fires_on_naive_timestamp() {
         let mut s = base();
-        let l = line!() + 1;
         s.table(TableRef::new("slots"))
             .global("x")
             .id_tagged("s")
             .col("starts_at", timestamp())
             .col("span", range(RangeKind::Ts));
         let ds = run("SG110", &build(s));
-        assert_eq!(lines(&ds), [l, l]);
-        insta::assert_snapshot!(text(&ds));
+        assert_at(&ds, &[".col(\"starts_at\"", ".col(\"span\""]);
+        insta::assert_snapshot!(snap(&ds));
     }
 
     #[test]

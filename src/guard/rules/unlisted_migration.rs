@@ -65,7 +65,7 @@ mod tests {
         std::fs::write(tmp.path().join("0002_branch.sql"), "SELECT 2;\n").unwrap();
         std::fs::write(tmp.path().join("0004_hand.sql"), "SELECT 4;\n").unwrap();
         let ds = run("SG304", tmp.path(), &MigrationInput::default());
-        insta::assert_snapshot!(text(&ds, tmp.path()));
+        insta::assert_snapshot!(snap(&ds, tmp.path()));
     }
 
     #[test]
