@@ -1,5 +1,7 @@
 //! `schemactl.yaml`: where the migrations live, which dialect, and per-project settings.
-//! Every key is optional; a fresh project needs no file at all.
+//! Every key is optional; a fresh project needs no file at all. The `guard:` section (rule
+//! levels, suppressions, tenant column, classifier and money patterns, layers, roots) is
+//! described in STYLE_GUIDE.md and defined in `src/guard/config.rs`.
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::DialectKind;

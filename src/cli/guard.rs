@@ -58,6 +58,7 @@ pub fn run(ctx: &Context, args: &GuardArgs) -> u8 {
             if args.warnings_as_errors {
                 guard::escalate(&mut findings);
             }
+            output::relativize(&mut findings, &ctx.base);
             let text = output::render(&findings, args.format, &ctx.base, ctx.style);
             if args.format == Format::Human {
                 if ctx.schema_fn.is_none() {

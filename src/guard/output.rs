@@ -212,6 +212,22 @@ fn sarif_level(s: Option<Severity>) -> &'static str {
     }
 }
 
+/// Makes file paths relative to `base` (and drops a leading `./`), so GitHub annotations and
+/// SARIF URIs match repository paths.
+pub fn relativize(ds: &mut [Diagnostic], base: &Path) {
+    for d in ds {
+        if let Some(l) = &mut d.location {
+            let p = Path::new(&l.file);
+            let rel = match p.strip_prefix(base) {
+                Ok(r) if p.is_absolute() => r.display().to_string(),
+                _ => l.file.clone(),
+            };
+            let rel = rel.strip_prefix("./").unwrap_or(&rel).to_string();
+            l.file = rel;
+        }
+    }
+}
+
 /// Renders `ds` in `format`. Human output is miette reports plus the summary line.
 pub fn render(ds: &[Diagnostic], format: Format, base: &Path, style: Style) -> String {
     match format {
@@ -287,6 +303,26 @@ mod tests {
         let idx = r0["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(run["tool"]["driver"]["rules"][idx]["id"], "SG101");
         assert!(run["results"][1].get("locations").is_none());
+    }
+
+    #[test]
+    fn paths_become_repository_relative() {
+        let mut ds = sample();
+        ds[0].location.as_mut().unwrap().file = "/repo/schema/migrations/0001_a.sql".into();
+        ds[1].location = Some(Origin {
+            file: "./schema/migrations/schemactl.sum".into(),
+            line: 1,
+            column: 1,
+        });
+        relativize(&mut ds, Path::new("/repo"));
+        assert_eq!(
+            ds[0].location.as_ref().unwrap().file,
+            "schema/migrations/0001_a.sql"
+        );
+        assert_eq!(
+            ds[1].location.as_ref().unwrap().file,
+            "schema/migrations/schemactl.sum"
+        );
     }
 
     #[test]

@@ -25,9 +25,9 @@ fn hashed(name: &str, max: usize) -> bool {
     name.len() == max
         && name.len() > 9
         && name.as_bytes()[name.len() - 9] == b'_'
-        && name[name.len() - 8..]
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && name.as_bytes()[name.len() - 8..]
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
 }
 
 pub fn check(cx: &SchemaCx<'_>, out: &mut Vec<Finding>) {

@@ -47,7 +47,7 @@ pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
     match cx.dir.files.as_slice() {
         [] => out.push(
             Finding::new(format!(
-                "the declared schema has no migration yet: {folder} is empty"
+                "the declared schema has no migration yet: {folder} has no migration files"
             ))
             .help(help),
         ),

@@ -21,7 +21,7 @@ pub fn check(cx: &SchemaCx<'_>, out: &mut Vec<Finding>) {
         let present: Vec<_> = t
             .columns
             .iter()
-            .filter(|c| cx.config.lifecycle_columns.iter().any(|l| *l == c.name))
+            .filter(|c| cx.config.lifecycle_columns.contains(&c.name))
             .collect();
         if present.len() > 1 {
             let names: Vec<String> = present.iter().map(|c| format!("`{}`", c.name)).collect();
