@@ -306,6 +306,25 @@ mod tests {
     }
 
     #[test]
+    fn human_reports_quote_the_declaring_line() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("billing.rs");
+        std::fs::write(
+            &file,
+            "fn declare(s: &mut SchemaBuilder) {\n    s.table(INVOICES)\n        .id_tagged(\"inv\");\n}\n",
+        )
+        .unwrap();
+        let mut ds = sample();
+        ds[0].location = Some(Origin {
+            file: "billing.rs".into(),
+            line: 2,
+            column: 5,
+        });
+        let text = render(&ds, Format::Human, tmp.path(), Style::Plain);
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
     fn paths_become_repository_relative() {
         let mut ds = sample();
         ds[0].location.as_mut().unwrap().file = "/repo/schema/migrations/0001_a.sql".into();
