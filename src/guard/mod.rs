@@ -503,6 +503,30 @@ mod tests {
     }
 
     #[test]
+    fn config_suppressions_need_a_reason_and_can_target_a_table() {
+        use crate::dsl::*;
+        use config::ConfigAllow;
+        let mut s = testing::base();
+        s.table(TableRef::new("a")).global("x").id_tagged("a");
+        s.table(TableRef::new("b")).global("x").id_tagged("b");
+        let schema = testing::build(s);
+        let allow = |table: Option<&str>, reason: &str| {
+            let mut c = GuardConfig::default();
+            c.allow.push(ConfigAllow {
+                code: "SG107".into(),
+                table: table.map(str::to_string),
+                reason: reason.into(),
+            });
+            testing::only("SG107", c)
+        };
+        let count = |c: &GuardConfig| check_schema(&schema, c).len();
+        assert_eq!(count(&testing::only("SG107", GuardConfig::default())), 2);
+        assert_eq!(count(&allow(Some("a"), "scratch")), 1);
+        assert_eq!(count(&allow(None, "docs live elsewhere")), 0);
+        assert_eq!(count(&allow(None, "  ")), 2);
+    }
+
+    #[test]
     fn rule_lookup_ignores_case() {
         assert!(rule("sg101").is_some());
         assert!(rule("SG999").is_none());

@@ -12,8 +12,8 @@ pub const INFO: RuleInfo = RuleInfo {
     summary: "A table neither carries the tenant column nor is declared global with a reason",
     flags: "A table without the tenant column (`guard.tenant.column`, default `biz_id`) that is not \
             declared global; a global table with an empty reason; a global table that carries the \
-            tenant column anyway; a tenant-scoped table whose declared column is not the tenant column. \
-            The tenant root (`guard.tenant.table`) is exempt.",
+            tenant column anyway; a tenant-scoped table whose declared column is not the tenant column; a \
+            tenant column without a foreign key to the tenant root. The tenant root (`guard.tenant.table`) is exempt.",
     why: "Tenant isolation is only as strong as its weakest table: one business table without the \
           tenant column cannot be filtered, row-level-secured or referenced tenant-safely, and rows \
           from every tenant mix in it.",
@@ -64,6 +64,26 @@ pub fn check(cx: &SchemaCx<'_>, out: &mut Vec<Finding>) {
             ),
             (_, None) => {}
         }
+        // A tenant column without its FK to the tenant root accepts tenants that do not exist.
+        if cx.is_tenant(t) && has {
+            let root = cx.config.tenant.table.as_str();
+            let linked = t.foreign_keys.iter().any(|fk| {
+                fk.columns.len() == 1
+                    && fk.columns[0] == tc
+                    && (fk.ref_table.to_string() == root || fk.ref_table.name == root)
+            });
+            if !linked {
+                out.push(
+                    f(format!(
+                        "tenant column `{}.{tc}` has no foreign key to the tenant root `{root}`",
+                        t.name
+                    ))
+                    .help(format!(
+                        "`.tenant_scoped()` declares `{tc}` with its FK to `{root}`"
+                    )),
+                );
+            }
+        }
     }
 }
 
@@ -78,12 +98,15 @@ mod tests {
         let mut s = base();
         s.table(TableRef::new("invoices")).doc("x").id_tagged("inv");
         s.table(TableRef::new("odd")).global("").id_tagged("odd");
+        s.table(TableRef::new("loose"))
+            .id_tagged("loose")
+            .col("biz_id", text());
         s.table(TableRef::new("mixed"))
             .global("catalog")
             .id_tagged("mixed")
             .col("biz_id", text());
         let ds = run("SG101", &build(s));
-        assert_eq!(ds.len(), 3);
+        assert_eq!(ds.len(), 4);
         assert_at(&ds[..1], &["TableRef::new(\"invoices\")"]);
         insta::assert_snapshot!(snap(&ds));
     }
@@ -106,7 +129,9 @@ mod tests {
         s.table(TableRef::new("currencies")).id_tagged("cur");
         s.table(TableRef::new("docs"))
             .id_tagged("doc")
-            .col("tenant_id", text());
+            .col("tenant_id", text())
+            .fk(["tenant_id"], BIZES, ["id"])
+            .index(["tenant_id"]);
         let mut c = GuardConfig::default();
         c.tenant.column = "tenant_id".into();
         c.tenant
