@@ -70,13 +70,13 @@ impl RuleInfo {
     /// How to suppress it; the same for every rule of a family.
     pub fn suppress(&self) -> String {
         match self.family {
-            Family::Schema | Family::Graph => format!(
+            Family::Schema | Family::Graph | Family::Meta => format!(
                 "On the table: `.allow(\"{c}\", \"<reason>\")` in the DSL. For the project: \
                  `guard.allow: [{{code: {c}, table: <name>, reason: <why>}}]` (omit `table` for \
                  all tables), or `guard.severity: {{{c}: off}}`.",
                 c = self.code
             ),
-            Family::Migrations | Family::Meta => format!(
+            Family::Migrations => format!(
                 "Project-wide only: `guard.severity: {{{c}: off}}` or `guard.allow: [{{code: {c}, \
                  reason: <why>}}]` in schemactl.yaml.",
                 c = self.code
@@ -363,6 +363,7 @@ fn suppression_problems(cx: &SchemaCx<'_>, config: &GuardConfig) -> Vec<Diagnost
     rules::suppression::check(cx, &mut found);
     found
         .into_iter()
+        .filter(|f| !suppressed(cx, config, code, &f.tables))
         .map(|f| to_diagnostic(code, severity, f))
         .collect()
 }
