@@ -19,7 +19,8 @@ pub const INFO: RuleInfo = RuleInfo {
 };
 
 pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
-    let folder = cx.dir.path.display().to_string();
+    let shown = cx.dir.path.display().to_string();
+    let folder = shown.strip_prefix("./").unwrap_or(&shown);
     let help = "run `schemactl generate` and commit the migration with the schema change";
     // With a replay, compare models; the model's equality ignores declaration origins.
     if let (Some(replay), Some(declared)) = (cx.input.replay, cx.input.declared) {
