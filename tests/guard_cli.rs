@@ -160,6 +160,11 @@ fn bad_config_and_bad_folder_exit_two() {
     )
     .unwrap();
     assert_eq!(code(&schemactl(p.path(), &["guard"])), 2);
+    // Machine formats still print a parseable document for the failure.
+    let o = schemactl(p.path(), &["guard", "--format", "json"]);
+    assert_eq!(code(&o), 2);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid json");
+    assert_eq!(v["findings"][0]["code"], "config::unknown-rule");
     std::fs::remove_file(p.path().join("schemactl.yaml")).unwrap();
     let o = schemactl(
         p.path(),

@@ -75,6 +75,15 @@ pub fn run(ctx: &Context, args: &GuardArgs) -> u8 {
             }
         }
         Err(ds) => {
+            // Machine formats still get a parseable document describing the failure.
+            if args.format != Format::Human {
+                let mut all = ds.0.clone();
+                output::relativize(&mut all, &ctx.base);
+                print!(
+                    "{}",
+                    output::render(&all, args.format, &ctx.base, ctx.style)
+                );
+            }
             ctx.report(&ds);
             EXIT_ERROR
         }
