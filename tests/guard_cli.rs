@@ -57,7 +57,7 @@ fn clean_folder_exits_zero_with_summary() {
     let o = schemactl(p.path(), &["guard"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("guard: 0 errors, 0 warnings"),
+        stderr(&o).contains("0 errors, 0 warnings"),
         "{}",
         stderr(&o)
     );
@@ -76,7 +76,7 @@ fn edited_migration_exits_one_in_every_format() {
     let human = schemactl(p.path(), &["guard"]);
     assert_eq!(code(&human), 1);
     assert!(stderr(&human).contains("SG302"), "{}", stderr(&human));
-    assert!(stderr(&human).contains("guard: 1 error, 0 warnings"));
+    assert!(stderr(&human).contains("1 error, 0 warnings"));
 
     let json = schemactl(p.path(), &["guard", "--format", "json"]);
     assert_eq!(code(&json), 1);

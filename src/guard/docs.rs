@@ -109,7 +109,7 @@ Patterns use `*` for any run of characters and match whole column names.
 ## Output formats
 
 - `human` (default): rustc-style reports on stderr quoting the DSL line (`file:line`), then
-  `guard: N errors, M warnings`.
+  `N errors, M warnings`.
 - `github`: one workflow command per finding on stdout,
   `::error file=<f>,line=<l>,col=<c>,title=<code> <rule>::<message>%0Ahelp: <help>`
   (`::warning` for warnings), then the summary line.

@@ -231,15 +231,8 @@ pub fn relativize(ds: &mut [Diagnostic], base: &Path) {
 /// Renders `ds` in `format`. Human output is miette reports plus the summary line.
 pub fn render(ds: &[Diagnostic], format: Format, base: &Path, style: Style) -> String {
     match format {
-        Format::Human => {
-            let all = Diagnostics(ds.to_vec());
-            let mut out = String::new();
-            for d in all.iter() {
-                out.push_str(&diag::render(d, base, style));
-            }
-            out.push_str(&summary_line(summary(ds)));
-            out
-        }
+        // The shared renderer: one report per finding, then `N errors, M warnings`.
+        Format::Human => diag::render_all(&Diagnostics(ds.to_vec()), base, style),
         Format::Json => json(ds),
         Format::Github => github(ds),
         Format::Sarif => sarif(ds),
