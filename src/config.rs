@@ -1,5 +1,7 @@
 //! `schemactl.yaml`: where the migrations live, which dialect, and per-project settings.
-//! Every key is optional; a fresh project needs no file at all.
+//! Every key is optional; a fresh project needs no file at all. The `guard:` section (rule
+//! levels, suppressions, tenant column, classifier and money patterns, layers, roots) is
+//! described in STYLE_GUIDE.md and defined in `src/guard/config.rs`.
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::DialectKind;
@@ -17,6 +19,8 @@ pub struct Config {
     pub dialect: DialectKind,
     /// A SQL file declaring the schema, for projects without a Rust schema.
     pub schema_sql: Option<PathBuf>,
+    /// `schemactl guard` settings: rule levels, suppressions and rule parameters.
+    pub guard: crate::guard::GuardConfig,
     /// Where the config was read from (None: defaults).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -28,6 +32,7 @@ impl Default for Config {
             migrations: PathBuf::from("migrations"),
             dialect: DialectKind::Postgres,
             schema_sql: None,
+            guard: crate::guard::GuardConfig::default(),
             source: None,
         }
     }
@@ -81,7 +86,7 @@ impl Config {
                     line,
                     column,
                 })
-                .help("keys: migrations (folder), dialect (postgres | sqlite), schema_sql (file)"),
+                .help("keys: migrations (folder), dialect (postgres | sqlite), schema_sql (file), guard (rule levels, suppressions and parameters; see STYLE_GUIDE.md)"),
             )
         })
     }

@@ -1,7 +1,7 @@
 //! The foreign-key dependency graph: creation order for the renderer, cycles for guard.
 
 use crate::model::{ForeignKey, QName, Schema};
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -48,7 +48,7 @@ impl<'a> FkGraph<'a> {
     /// Groups of tables that reference each other in a cycle (self-references included),
     /// each sorted by name, the groups sorted too.
     pub fn cycles(&self) -> Vec<Vec<&'a QName>> {
-        let mut groups: Vec<Vec<&QName>> = tarjan_scc(&self.graph)
+        let mut groups: Vec<Vec<&QName>> = kosaraju_scc(&self.graph)
             .into_iter()
             .filter(|scc| scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]))
             .map(|scc| {

@@ -10,6 +10,7 @@ pub mod diag;
 pub mod dialect;
 pub mod dsl;
 pub mod graph;
+pub mod guard;
 pub mod migrate;
 pub mod model;
 pub mod sql;

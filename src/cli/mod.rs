@@ -6,6 +6,7 @@
 
 mod apply;
 mod generate;
+mod guard;
 
 pub use generate::render_script;
 
@@ -35,7 +36,7 @@ migrations, and checks them before they reach a database.\n\n\
 A schema crate runs it as `cargo schemactl <command>` (see README.md); the plain binary works \
 on migration folders and SQL schemas.\n\n\
 Exit codes: 0 success, 1 something was found (changes, findings, drift, pending), 2 error.",
-    after_help = "Examples:\n  cargo schemactl generate              write the next migration for the declared schema\n  cargo schemactl sql                   print the schema's SQL\n  schemactl generate --check            fail (exit 1) when the schema has changes no migration holds"
+    after_help = "Examples:\n  cargo schemactl generate              write the next migration for the declared schema\n  cargo schemactl sql                   print the schema's SQL\n  schemactl generate --check            fail (exit 1) when the schema has changes no migration holds\n  cargo schemactl guard                 check style rules, the FK graph and the migration folder\n  schemactl guard --explain SG101       what a guard rule flags, why, and how to fix or suppress it"
 )]
 pub struct Cli {
     /// Project config file [default: ./schemactl.yaml when present]
@@ -76,6 +77,10 @@ pub enum Command {
     /// Maintain the migration folder
     #[command(subcommand)]
     Migrations(MigrationsCommand),
+    /// Check the schema's style, its FK graph and the migration folder's integrity (see STYLE_GUIDE.md)
+    Guard(guard::GuardArgs),
+    /// Print the FK graph as Graphviz DOT or Mermaid
+    Graph(guard::GraphArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,6 +177,8 @@ where
         Command::Apply(args) => apply::run_apply(&ctx, &args),
         Command::Status(args) => apply::run_status(&ctx, &args),
         Command::Migrations(MigrationsCommand::Rehash) => apply::run_rehash(&ctx),
+        Command::Guard(args) => guard::run(&ctx, &args),
+        Command::Graph(args) => guard::graph(&ctx, &args),
     };
     ExitCode::from(code)
 }

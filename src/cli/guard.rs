@@ -1,0 +1,142 @@
+//! `schemactl guard` and `schemactl graph`: thin wrappers over [`crate::guard`].
+
+use super::{Context, EXIT_ERROR, EXIT_FOUND, EXIT_OK};
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::guard::graph_view::{self, GraphFormat};
+use crate::guard::output::{self, Format};
+use crate::guard::{self, docs, MigrationInput};
+
+#[derive(Debug, clap::Args)]
+pub struct GuardArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Report warnings as errors (and exit 1 on them)
+    #[arg(long)]
+    pub warnings_as_errors: bool,
+    /// Print a rule's documentation (what it flags, why, how to fix, how to suppress) and exit
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
+    /// List every rule with its default level and exit
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+    /// Only tables of this domain (plus the tables they reference, drawn dashed)
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+}
+
+pub fn run(ctx: &Context, args: &GuardArgs) -> u8 {
+    if let Some(code) = &args.explain {
+        return match guard::rule(code) {
+            Some(rule) => {
+                print!("{}", docs::explain(rule));
+                EXIT_OK
+            }
+            None => {
+                ctx.report(
+                    &Diagnostic::error("guard::unknown-rule", format!("no guard rule `{code}`"))
+                        .help("`schemactl guard --list` prints every rule code")
+                        .into(),
+                );
+                EXIT_ERROR
+            }
+        };
+    }
+    if args.list {
+        print!("{}", docs::list());
+        return EXIT_OK;
+    }
+    match check(ctx) {
+        Ok(mut findings) => {
+            if args.warnings_as_errors {
+                guard::escalate(&mut findings);
+            }
+            output::relativize(&mut findings, &ctx.base);
+            let text = output::render(&findings, args.format, &ctx.base, ctx.style);
+            if args.format == Format::Human {
+                if ctx.schema_fn.is_none() {
+                    eprintln!("note: no declared schema, so only the migration-folder rules (SG3xx) ran; run guard through your schema crate (`cargo schemactl guard`) for SG1xx/SG2xx");
+                }
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            if findings.iter().any(|d| d.severity == Severity::Error) {
+                EXIT_FOUND
+            } else {
+                EXIT_OK
+            }
+        }
+        Err(ds) => {
+            // Machine formats still get a parseable document describing the failure.
+            if args.format != Format::Human {
+                let mut all = ds.0.clone();
+                output::relativize(&mut all, &ctx.base);
+                print!(
+                    "{}",
+                    output::render(&all, args.format, &ctx.base, ctx.style)
+                );
+            }
+            ctx.report(&ds);
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Every finding for the project; `Err` for problems that stop the check (config, build, I/O).
+fn check(ctx: &Context) -> Result<Vec<Diagnostic>, Diagnostics> {
+    let config = &ctx.config.guard;
+    let problems = config.problems();
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    let schema = match ctx.schema_fn {
+        Some(_) => Some(ctx.schema()?),
+        None => None,
+    };
+    let script = match &schema {
+        Some(s) => Some(super::generate::render_script(s, ctx.config.dialect)?),
+        None => None,
+    };
+    let mut findings = match &schema {
+        Some(s) => guard::check_schema(s, config),
+        None => Vec::new(),
+    };
+    let input = MigrationInput {
+        expected_script: script.as_deref(),
+        declared: schema.as_ref(),
+        replay: None,
+    };
+    findings.extend(
+        guard::check_migrations(&ctx.config.migrations, &input, config).map_err(Diagnostics)?,
+    );
+    guard::sort(&mut findings);
+    Ok(findings)
+}
+
+pub fn graph(ctx: &Context, args: &GraphArgs) -> u8 {
+    match ctx.schema() {
+        Ok(schema) => {
+            let domain = args.domain.as_deref();
+            print!(
+                "{}",
+                match args.format {
+                    GraphFormat::Dot => graph_view::dot(&schema, domain),
+                    GraphFormat::Mermaid => graph_view::mermaid(&schema, domain),
+                }
+            );
+            EXIT_OK
+        }
+        Err(ds) => {
+            ctx.report(&ds);
+            EXIT_ERROR
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Rule documentation from the rule metadata: `--explain`, `--list`, and STYLE_GUIDE.md, which
+//! a test keeps identical to [`style_guide`] (so a registered rule cannot be undocumented).
+
+use super::{registry, Rule};
+
+/// `schemactl guard --explain CODE`.
+pub fn explain(rule: &Rule) -> String {
+    let i = &rule.info;
+    format!(
+        "{code} {name} ({family}, default: {level})\n\n{summary}.\n\nWhat it flags:\n  {flags}\n\nWhy:\n  {why}\n\nHow to fix:\n  {fix}\n\nHow to suppress:\n  {suppress}\n",
+        code = i.code,
+        name = i.name,
+        family = i.family.title(),
+        level = i.default_level.as_str(),
+        summary = i.summary,
+        flags = i.flags,
+        why = i.why,
+        fix = i.fix,
+        suppress = i.suppress(),
+    )
+}
+
+/// `schemactl guard --list`: one line per rule.
+pub fn list() -> String {
+    let mut s = String::new();
+    for r in registry() {
+        s.push_str(&format!(
+            "{}  {:<8} {:<22} {}\n",
+            r.info.code,
+            r.info.default_level.as_str(),
+            r.info.name,
+            r.info.summary
+        ));
+    }
+    s
+}
+
+const INTRO: &str = r#"# schemactl style guide
+
+<!-- Generated from the rule metadata in src/guard/rules/ by
+     `SCHEMACTL_BLESS=1 cargo test -p schemactl --lib guard::docs`; do not edit by hand. -->
+
+`schemactl guard` checks the declared schema (style rules `SG1xx`, foreign-key graph rules
+`SG2xx`) and the migration folder (`SG3xx`). `SG4xx` is reserved for the SQL safety lint of
+migration files. Every rule has a stable code, a default level and a summary;
+`schemactl guard --explain SG101` prints a rule's full text, `schemactl guard --list` lists them.
+
+```text
+cargo schemactl guard                    # schema + migration folder, rustc-style reports
+schemactl guard                          # plain binary: migration folder only
+schemactl guard --format json|github|sarif
+schemactl guard --warnings-as-errors     # warnings fail too
+schemactl graph --format dot|mermaid [--domain identity]
+```
+
+Exit codes: `0` no error-level findings, `1` error-level findings (or warnings with
+`--warnings-as-errors`), `2` usage, configuration or I/O error (or a schema that does not build).
+
+## Levels and suppressions
+
+Each rule runs at `error`, `warning` or `off`. Override the default per project:
+
+```yaml
+guard:
+  severity: { SG107: error, SG204: off }
+```
+
+Suppressions always carry a reason (an `allow` without one suppresses nothing and is itself
+reported as `SG100`):
+
+- On a table, in the DSL: `.allow("SG105", "append-only import staging table")`.
+- For the project, in `schemactl.yaml`: `guard.allow: [{code: SG111, table: audit_events, reason: "..."}]`
+  (leave out `table` to suppress the rule everywhere; migration-folder rules only take this form).
+
+## Configuration (`guard:` in schemactl.yaml)
+
+Every key is optional; the defaults suit the Bizing schema. Unknown keys are errors.
+
+```yaml
+guard:
+  severity: {}                 # code -> error | warning | off
+  allow: []                    # [{code, table?, reason}]
+  tenant:
+    column: biz_id             # the tenant column business tables carry
+    table: bizes               # the tenant root
+    global_tables: {}          # table -> reason, for schemas that cannot say .global(reason)
+  classifier_columns: [status, type, kind, visibility, "*_status", "*_kind"]
+  lifecycle_columns: [status, is_active]
+  money_columns: [amount, price, total, cost, "*_amount", "*_price", "*_total", "*_cost"]
+  audit_columns: [created_at, updated_at, deleted_at, created_by, updated_by, deleted_by]
+  append_only_audit_columns: [created_at]
+  required_columns: []         # e.g. [{column: version, tables: mutable}]; tables: all|tenant|global|mutable
+  fk_index_ignore: [created_by, updated_by, deleted_by]
+  polymorphic:
+    type_suffix: _type
+    id_suffix: _id
+    selectors: [type, kind, "*_type", "*_kind"]
+  naming: { primary_key: _pkey, unique: _unique, index: _idx, foreign_key: _fk, check: _check, exclude: _excl, table_prefix: true }
+  max_identifier_bytes: 63
+  graph:
+    roots: [bizes, users]
+    layers: {}                 # domain -> [domains it may reference], e.g. {platform: [], product: [platform]}
+    allowed_cycles: []         # e.g. [[nodes, edges]]
+    allow_self_references: true
+```
+
+Patterns use `*` for any run of characters and match whole column names.
+
+## Output formats
+
+- `human` (default): rustc-style reports on stderr quoting the DSL line (`file:line`), then
+  `N errors, M warnings`.
+- `github`: one workflow command per finding on stdout,
+  `::error file=<f>,line=<l>,col=<c>,title=<code> <rule>::<message>%0Ahelp: <help>`
+  (`::warning` for warnings), then the summary line.
+- `sarif`: a SARIF 2.1.0 log on stdout: every rule under `runs[0].tool.driver.rules`, one
+  `result` per finding with `ruleId`, `ruleIndex`, `level`, `message.text` and, when known,
+  `locations[0].physicalLocation` (`artifactLocation.uri`, `region.startLine/startColumn`).
+- `json`: one stable document on stdout (version 1; fields are never removed or renamed within a version):
+
+```json
+{
+  "version": 1,
+  "tool": "schemactl",
+  "summary": { "errors": 1, "warnings": 0 },
+  "findings": [
+    {
+      "code": "SG101",
+      "rule": "tenant-boundary",
+      "severity": "error",
+      "message": "business table `invoices` has no `biz_id` column and is not declared global",
+      "file": "schema/src/billing.rs",
+      "line": 12,
+      "column": 5,
+      "help": "add `.tenant_scoped()` ..."
+    }
+  ]
+}
+```
+
+`rule`, `file`, `line`, `column` and `help` are `null` when unknown (e.g. a schema build error
+has no rule). Findings are sorted by file, line, column, code and message.
+"#;
+
+/// The whole STYLE_GUIDE.md.
+pub fn style_guide() -> String {
+    let mut s = INTRO.to_string();
+    s.push_str("\n## Rules\n\n| code | name | default | summary |\n|---|---|---|---|\n");
+    for r in registry() {
+        s.push_str(&format!(
+            "| [{c}](#{l}) | `{n}` | {d} | {sum} |\n",
+            c = r.info.code,
+            l = r.info.code.to_ascii_lowercase(),
+            n = r.info.name,
+            d = r.info.default_level.as_str(),
+            sum = r.info.summary.replace('|', "\\|"),
+        ));
+    }
+    let mut family = None;
+    for r in registry() {
+        let i = &r.info;
+        if family != Some(i.family) {
+            family = Some(i.family);
+            s.push_str(&format!("\n## {}\n", i.family.title()));
+        }
+        s.push_str(&format!(
+            "\n### {}\n\n`{}` · default `{}` · {}.\n\n- **Flags:** {}\n- **Why:** {}\n- **Fix:** {}\n- **Suppress:** {}\n",
+            i.code,
+            i.name,
+            i.default_level.as_str(),
+            i.summary,
+            i.flags,
+            i.why,
+            i.fix,
+            i.suppress()
+        ));
+    }
+    s.push_str(&format!(
+        "\n## SQL lint ({}xx, reserved)\n\nReserved for the SQL safety lint of migration files (lock-taking DDL, table \
+         rewrites, destructive and might-fail statements), to be built on the shared statement \
+         splitter in `src/sql/`. See `src/guard/lint.rs`.\n",
+        super::lint::FAMILY_PREFIX
+    ));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// STYLE_GUIDE.md is the generated text; regenerate with SCHEMACTL_BLESS=1.
+    #[test]
+    fn style_guide_is_up_to_date() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("STYLE_GUIDE.md");
+        let want = style_guide();
+        if std::env::var_os("SCHEMACTL_BLESS").is_some() {
+            std::fs::write(&path, &want).expect("write STYLE_GUIDE.md");
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        for r in registry() {
+            assert!(
+                have.contains(&format!("### {}", r.info.code)),
+                "STYLE_GUIDE.md does not document {}; run with SCHEMACTL_BLESS=1",
+                r.info.code
+            );
+        }
+        assert!(
+            have == want,
+            "STYLE_GUIDE.md is stale; regenerate it with SCHEMACTL_BLESS=1 cargo test -p schemactl --lib guard::docs"
+        );
+    }
+
+    #[test]
+    fn explain_has_every_section() {
+        let text = explain(super::super::rule("SG101").unwrap());
+        insta::assert_snapshot!(text);
+    }
+}

@@ -1,0 +1,52 @@
+//! SG305 duplicate-version: two migration files share a number.
+
+use crate::guard::migrations::MigrationCx;
+use crate::guard::{Family, Finding, Level, RuleInfo};
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "SG305",
+    name: "duplicate-version",
+    family: Family::Migrations,
+    default_level: Level::Error,
+    summary: "Two migration files share one version number",
+    flags: "Two or more files whose `NNNN` prefixes are the same number (`0007_a.sql`, `0007_b.sql`, \
+            also `7_a.sql` next to `0007_b.sql`).",
+    why: "Which of them runs first depends on the tool and the file system; a history table keyed by \
+          version records only one, so the other is skipped on some databases. Bizing shipped two \
+          files with one number.",
+    fix: "Renumber the newer file after the newest migration and rehash (`schemactl migrations rehash`).",
+};
+
+pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
+    for pair in cx.dir.files.windows(2) {
+        if pair[0].version == pair[1].version {
+            out.push(
+                Finding::new(format!(
+                    "`{}` and `{}` share version {}",
+                    pair[0].file_name, pair[1].file_name, pair[0].version
+                ))
+                .at(&MigrationCx::file_origin(&pair[1].path))
+                .help("renumber the newer one after the newest migration, then rehash"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::guard::migrations::test_support::*;
+    use crate::guard::MigrationInput;
+
+    #[test]
+    fn fires_on_a_shared_number() {
+        let tmp = folder(&[("0001_a.sql", "SELECT 1;\n"), ("0001_b.sql", "SELECT 2;\n")]);
+        let ds = run("SG305", tmp.path(), &MigrationInput::default());
+        insta::assert_snapshot!(snap(&ds, tmp.path()));
+    }
+
+    #[test]
+    fn quiet_on_distinct_numbers() {
+        let tmp = folder(&[("0001_a.sql", "SELECT 1;\n"), ("0002_b.sql", "SELECT 2;\n")]);
+        assert!(run("SG305", tmp.path(), &MigrationInput::default()).is_empty());
+    }
+}

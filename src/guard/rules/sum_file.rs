@@ -1,0 +1,65 @@
+//! SG301 sum-file: the folder has a readable, consistent `schemactl.sum`.
+
+use crate::guard::migrations::MigrationCx;
+use crate::guard::{Family, Finding, Level, RuleInfo};
+use crate::model::Origin;
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "SG301",
+    name: "sum-file",
+    family: Family::Migrations,
+    default_level: Level::Error,
+    summary: "The migration folder's sum file is missing, unreadable or inconsistent",
+    flags:
+        "A folder with migrations but no `schemactl.sum`, a sum file that does not parse, or one \
+            whose total does not match its own entries.",
+    why: "The sum file is what proves the folder is the history that was reviewed and applied: \
+          without it, edits, deletions and merges of migration files go unnoticed until a database \
+          disagrees.",
+    fix:
+        "`schemactl generate` writes it. If the files are exactly as intended and not yet applied \
+          anywhere, recreate it with `schemactl migrations rehash`; never hand-edit it.",
+};
+
+pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
+    if let Some((line, msg)) = &cx.sum_error {
+        out.push(
+            Finding::new(format!("{} is unreadable: {msg}", crate::migrate::SUM_FILE))
+                .at(&Origin {
+                    file: cx.sum_path().display().to_string(),
+                    line: *line,
+                    column: 1,
+                })
+                .help("restore it from version control, or recreate it with `schemactl migrations rehash`"),
+        );
+    }
+    out.extend(cx.sum_findings("migrations::missing-sum"));
+    out.extend(
+        cx.sum_findings("migrations::bad-total")
+            .map(|f| f.at(&MigrationCx::file_origin(&cx.sum_path()))),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::guard::migrations::test_support::*;
+    use crate::guard::MigrationInput;
+
+    #[test]
+    fn fires_on_missing_and_garbled_sum() {
+        let tmp = folder(&[("0001_initial.sql", "CREATE TABLE a (id int);\n")]);
+        std::fs::remove_file(tmp.path().join("schemactl.sum")).unwrap();
+        let missing = run("SG301", tmp.path(), &MigrationInput::default());
+        std::fs::write(tmp.path().join("schemactl.sum"), "nonsense\n").unwrap();
+        let garbled = run("SG301", tmp.path(), &MigrationInput::default());
+        insta::assert_snapshot!(snap(&[missing, garbled].concat(), tmp.path()));
+    }
+
+    #[test]
+    fn quiet_on_an_intact_folder() {
+        let tmp = folder(&[("0001_initial.sql", "CREATE TABLE a (id int);\n")]);
+        assert!(run("SG301", tmp.path(), &MigrationInput::default()).is_empty());
+        let empty = tempfile::tempdir().unwrap();
+        assert!(run("SG301", empty.path(), &MigrationInput::default()).is_empty());
+    }
+}
