@@ -8,7 +8,7 @@
 //! finish. Concurrent runs serialize on a lock (an advisory lock on PostgreSQL, an immediate
 //! write lock on SQLite) and re-read the tracking table once they hold it.
 
-mod postgres_driver;
+pub(crate) mod postgres_driver;
 mod sqlite_driver;
 pub mod target;
 

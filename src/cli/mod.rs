@@ -5,6 +5,7 @@
 //! migrations); 2 bad input, usage or I/O error.
 
 mod apply;
+mod drift;
 mod generate;
 mod guard;
 
@@ -74,6 +75,8 @@ pub enum Command {
     Apply(apply::ApplyArgs),
     /// Show applied, pending, modified and missing migrations; exit 1 unless all are applied
     Status(apply::StatusArgs),
+    /// Report every difference between a live database and what its migrations describe (exit 1 on drift)
+    Drift(drift::DriftArgs),
     /// Maintain the migration folder
     #[command(subcommand)]
     Migrations(MigrationsCommand),
@@ -176,6 +179,7 @@ where
         Command::Model => print_model(&ctx),
         Command::Apply(args) => apply::run_apply(&ctx, &args),
         Command::Status(args) => apply::run_status(&ctx, &args),
+        Command::Drift(args) => drift::run(&ctx, &args),
         Command::Migrations(MigrationsCommand::Rehash) => apply::run_rehash(&ctx),
         Command::Guard(args) => guard::run(&ctx, &args),
         Command::Graph(args) => guard::graph(&ctx, &args),
