@@ -9,7 +9,11 @@ use schemactl::testkit::PgServer;
 use support::*;
 
 fn kitchen_sink_folder(root: &std::path::Path) -> std::path::PathBuf {
-    let sql = schemactl::cli::render_script(&kitchen_sink().unwrap(), schemactl::dialect::DialectKind::Postgres).unwrap();
+    let sql = schemactl::cli::render_script(
+        &kitchen_sink().unwrap(),
+        schemactl::dialect::DialectKind::Postgres,
+    )
+    .unwrap();
     folder(root, &[("0001_initial.sql", &sql)])
 }
 
@@ -22,7 +26,15 @@ fn postgres_drift_is_empty_after_apply_and_names_every_hand_change() {
     let dev = PgServer::shared().conninfo("postgres");
     let r = run(&["apply", "--migrations", d, "--database-url", &db.url]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(&["drift", "--migrations", d, "--database-url", &db.url, "--dev-url", &dev]);
+    let r = run(&[
+        "drift",
+        "--migrations",
+        d,
+        "--database-url",
+        &db.url,
+        "--dev-url",
+        &dev,
+    ]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("no drift"), "{}", r.stdout);
 
@@ -40,14 +52,29 @@ fn postgres_drift_is_empty_after_apply_and_names_every_hand_change() {
              CREATE TABLE stray (id int);",
         )
         .unwrap();
-    let r = run(&["drift", "--migrations", d, "--database-url", &db.url, "--dev-url", &dev, "--format", "json"]);
+    let r = run(&[
+        "drift",
+        "--migrations",
+        d,
+        "--database-url",
+        &db.url,
+        "--dev-url",
+        &dev,
+        "--format",
+        "json",
+    ]);
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let found: Vec<(String, String)> = v["differences"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["change"].as_str().unwrap().to_string(), d["object"].as_str().unwrap().to_string()))
+        .map(|d| {
+            (
+                d["change"].as_str().unwrap().to_string(),
+                d["object"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let expect = [
         ("missing", "index rooms_features_idx on rooms"),
@@ -59,7 +86,10 @@ fn postgres_drift_is_empty_after_apply_and_names_every_hand_change() {
         ("unexpected", "table stray"),
     ];
     for (change, object) in expect {
-        assert!(found.contains(&(change.to_string(), object.to_string())), "{change} {object} not in {found:#?}");
+        assert!(
+            found.contains(&(change.to_string(), object.to_string())),
+            "{change} {object} not in {found:#?}"
+        );
     }
     assert_eq!(found.len(), expect.len(), "nothing else: {found:#?}");
 }
@@ -77,14 +107,25 @@ fn sqlite_drift_is_empty_after_apply_and_names_hand_changes() {
     );
     let d = dir.to_str().unwrap();
     let url = format!("sqlite:{}", tmp.path().join("app.db").display());
-    assert_eq!(run(&["apply", "--migrations", d, "--database-url", &url]).code, 0);
+    assert_eq!(
+        run(&["apply", "--migrations", d, "--database-url", &url]).code,
+        0
+    );
     let r = run(&["drift", "--migrations", d, "--database-url", &url]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
 
     let conn = rusqlite::Connection::open(tmp.path().join("app.db")).unwrap();
-    conn.execute_batch("DROP INDEX users_status_idx; CREATE INDEX users_status_idx ON users (status);").unwrap();
+    conn.execute_batch(
+        "DROP INDEX users_status_idx; CREATE INDEX users_status_idx ON users (status);",
+    )
+    .unwrap();
     drop(conn);
     let r = run(&["drift", "--migrations", d, "--database-url", &url]);
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("changed    index users_status_idx on users"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("changed    index users_status_idx on users"),
+        "{}",
+        r.stdout
+    );
 }

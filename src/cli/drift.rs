@@ -34,7 +34,10 @@ pub fn run(ctx: &Context, args: &DriftArgs) -> u8 {
             match args.format {
                 OutputFormat::Json => {
                     let v = serde_json::json!({ "drift": !diffs.is_empty(), "differences": diffs });
-                    println!("{}", serde_json::to_string_pretty(&v).expect("drift serializes"));
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&v).expect("drift serializes")
+                    );
                 }
                 OutputFormat::Text => {
                     for d in &diffs {
@@ -43,7 +46,10 @@ pub fn run(ctx: &Context, args: &DriftArgs) -> u8 {
                     if diffs.is_empty() {
                         println!("no drift: the database matches its migrations");
                     } else {
-                        println!("{} difference(s) between the database and its migrations", diffs.len());
+                        println!(
+                            "{} difference(s) between the database and its migrations",
+                            diffs.len()
+                        );
                     }
                 }
             }
@@ -61,10 +67,15 @@ pub fn run(ctx: &Context, args: &DriftArgs) -> u8 {
 }
 
 fn drift(ctx: &Context, args: &DriftArgs) -> Result<Vec<Difference>, Diagnostics> {
-    let target = Target::parse(&args.db.database_url, &|k| std::env::var(k).ok()).map_err(Diagnostics::from)?;
+    let target = Target::parse(&args.db.database_url, &|k| std::env::var(k).ok())
+        .map_err(Diagnostics::from)?;
     let path = &ctx.config.migrations;
     if !path.is_dir() {
-        return Err(Diagnostic::error("drift::no-migrations", format!("migration folder `{}` does not exist", path.display())).into());
+        return Err(Diagnostic::error(
+            "drift::no-migrations",
+            format!("migration folder `{}` does not exist", path.display()),
+        )
+        .into());
     }
     let dir = MigrationDir::load(path)?;
     let scripts = apply::prepare(&dir, target.dialect())?;
@@ -72,9 +83,18 @@ fn drift(ctx: &Context, args: &DriftArgs) -> Result<Vec<Difference>, Diagnostics
     // Compare with the migrations the database has applied, so pending files are not drift.
     let applied_up_to = {
         let mut db = apply::connect(&target, timeout).map_err(Diagnostics::from)?;
-        db.applied().ok().and_then(|rows| rows.iter().filter(|r| r.statements_done.is_none()).map(|r| r.version).max())
+        db.applied().ok().and_then(|rows| {
+            rows.iter()
+                .filter(|r| r.statements_done.is_none())
+                .map(|r| r.version)
+                .max()
+        })
     };
-    let opts = ApplyOptions { to: Some(applied_up_to.unwrap_or(0)), lock_timeout: Duration::from_secs(60), ..ApplyOptions::default() };
+    let opts = ApplyOptions {
+        to: Some(applied_up_to.unwrap_or(0)),
+        lock_timeout: Duration::from_secs(60),
+        ..ApplyOptions::default()
+    };
     let (expected, found) = match &target {
         Target::Postgres(config) => {
             let mut live = apply::postgres_driver::connect_client(config, &target, timeout)?;
@@ -84,9 +104,18 @@ fn drift(ctx: &Context, args: &DriftArgs) -> Result<Vec<Difference>, Diagnostics
         }
         Target::Sqlite(path) => {
             if !path.is_file() {
-                return Err(Diagnostic::error("drift::no-database", format!("sqlite:{} does not exist", path.display())).into());
+                return Err(Diagnostic::error(
+                    "drift::no-database",
+                    format!("sqlite:{} does not exist", path.display()),
+                )
+                .into());
             }
-            let live = rusqlite::Connection::open(path).map_err(|e| Diagnostics::from(Diagnostic::error("drift::connect", format!("cannot open sqlite:{}: {e}", path.display()))))?;
+            let live = rusqlite::Connection::open(path).map_err(|e| {
+                Diagnostics::from(Diagnostic::error(
+                    "drift::connect",
+                    format!("cannot open sqlite:{}: {e}", path.display()),
+                ))
+            })?;
             let found = crate::inspect::sqlite::inspect(&live, TRACKING_TABLE)?;
             let expected = scratch_sqlite(&dir, &scripts, &opts)?;
             (expected, found)
@@ -96,7 +125,13 @@ fn drift(ctx: &Context, args: &DriftArgs) -> Result<Vec<Difference>, Diagnostics
 }
 
 /// Replays the migrations into a fresh scratch database and reads it back.
-fn scratch_postgres(args: &DriftArgs, dir: &MigrationDir, scripts: &[crate::sql::split::SqlScript], opts: &ApplyOptions, timeout: Duration) -> Result<Schema, Diagnostics> {
+fn scratch_postgres(
+    args: &DriftArgs,
+    dir: &MigrationDir,
+    scripts: &[crate::sql::split::SqlScript],
+    opts: &ApplyOptions,
+    timeout: Duration,
+) -> Result<Schema, Diagnostics> {
     let db_name = format!("schemactl_drift_{}", std::process::id());
     let (admin_url, _server) = match &args.dev_url {
         Some(url) => (url.clone(), None),
@@ -110,18 +145,30 @@ fn scratch_postgres(args: &DriftArgs, dir: &MigrationDir, scripts: &[crate::sql:
             (server.conninfo("postgres"), Some(server))
         }
     };
-    let admin_target = Target::parse(&admin_url, &|k| std::env::var(k).ok()).map_err(Diagnostics::from)?;
+    let admin_target =
+        Target::parse(&admin_url, &|k| std::env::var(k).ok()).map_err(Diagnostics::from)?;
     let Target::Postgres(admin_config) = &admin_target else {
-        return Err(Diagnostic::error("drift::bad-dev-url", "--dev-url must be a PostgreSQL URL").into());
+        return Err(
+            Diagnostic::error("drift::bad-dev-url", "--dev-url must be a PostgreSQL URL").into(),
+        );
     };
     let mut admin = apply::postgres_driver::connect_client(admin_config, &admin_target, timeout)?;
     let q = crate::dialect::postgres::quote_ident(&db_name);
     // Two calls: CREATE DATABASE cannot run inside the implicit transaction of a batch.
-    for sql in [format!("DROP DATABASE IF EXISTS {q}"), format!("CREATE DATABASE {q}")] {
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {q}"),
+        format!("CREATE DATABASE {q}"),
+    ] {
         admin.batch_execute(&sql).map_err(|e| {
             Diagnostics::from(
-                Diagnostic::error("drift::dev-database", format!("cannot create the scratch database: {}", admin_target.redact(&apply::postgres_driver::error_text(&e))))
-                    .help("--dev-url must name a server where this user may create databases"),
+                Diagnostic::error(
+                    "drift::dev-database",
+                    format!(
+                        "cannot create the scratch database: {}",
+                        admin_target.redact(&apply::postgres_driver::error_text(&e))
+                    ),
+                )
+                .help("--dev-url must name a server where this user may create databases"),
             )
         })?;
     }
@@ -139,15 +186,21 @@ fn scratch_postgres(args: &DriftArgs, dir: &MigrationDir, scripts: &[crate::sql:
     result
 }
 
-fn scratch_sqlite(dir: &MigrationDir, scripts: &[crate::sql::split::SqlScript], opts: &ApplyOptions) -> Result<Schema, Diagnostics> {
+fn scratch_sqlite(
+    dir: &MigrationDir,
+    scripts: &[crate::sql::split::SqlScript],
+    opts: &ApplyOptions,
+) -> Result<Schema, Diagnostics> {
     let path = std::env::temp_dir().join(format!("schemactl-drift-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&path);
     let scratch = Target::Sqlite(path.clone());
     let result = (|| {
-        let mut db = apply::connect(&scratch, Duration::from_secs(10)).map_err(Diagnostics::from)?;
+        let mut db =
+            apply::connect(&scratch, Duration::from_secs(10)).map_err(Diagnostics::from)?;
         apply::apply(db.as_mut(), &scratch, dir, scripts, opts, &mut Quiet)?;
         drop(db);
-        let conn = rusqlite::Connection::open(&path).map_err(|e| Diagnostics::from(Diagnostic::error("drift::scratch", e.to_string())))?;
+        let conn = rusqlite::Connection::open(&path)
+            .map_err(|e| Diagnostics::from(Diagnostic::error("drift::scratch", e.to_string())))?;
         crate::inspect::sqlite::inspect(&conn, TRACKING_TABLE)
     })();
     let _ = std::fs::remove_file(&path);

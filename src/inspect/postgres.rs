@@ -16,13 +16,25 @@ fn db_err(e: postgres::Error) -> Diagnostics {
 }
 
 /// Objects that belong to an extension are the extension's, not the schema's.
-const NOT_EXTENSION_MEMBER: &str = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')";
+const NOT_EXTENSION_MEMBER: &str =
+    "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')";
 
 /// The catalog as a DDL script, every definition in the server's own spelling.
 pub fn catalog_ddl(db: &mut Client, skip_table: &str) -> Result<String, Diagnostics> {
     let mut out = String::new();
-    for r in db.query("SELECT extname::text FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1", &[]).map_err(db_err)? {
-        writeln!(out, "CREATE EXTENSION IF NOT EXISTS {};", quote_ident(r.get(0))).unwrap();
+    for r in db
+        .query(
+            "SELECT extname::text FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1",
+            &[],
+        )
+        .map_err(db_err)?
+    {
+        writeln!(
+            out,
+            "CREATE EXTENSION IF NOT EXISTS {};",
+            quote_ident(r.get(0))
+        )
+        .unwrap();
     }
     for r in db
         .query(&format!("SELECT n.nspname::text, obj_description(n.oid, 'pg_namespace') FROM pg_namespace n WHERE {SYSTEM} AND n.nspname <> 'public' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = n.oid AND d.deptype = 'e') ORDER BY 1"), &[])
@@ -95,8 +107,14 @@ pub fn catalog_ddl(db: &mut Client, skip_table: &str) -> Result<String, Diagnost
     for t in &tables {
         let oid: u32 = t.get(0);
         let qualified = format!("{}.{}", quote_ident(t.get(1)), quote_ident(t.get(2)));
-        if let (Some(parent), Some(bound)) = (t.get::<_, Option<String>>(8), t.get::<_, Option<String>>(9)) {
-            writeln!(out, "CREATE TABLE {qualified} PARTITION OF {parent} {bound};").unwrap();
+        if let (Some(parent), Some(bound)) =
+            (t.get::<_, Option<String>>(8), t.get::<_, Option<String>>(9))
+        {
+            writeln!(
+                out,
+                "CREATE TABLE {qualified} PARTITION OF {parent} {bound};"
+            )
+            .unwrap();
             continue;
         }
         let cols = db
@@ -129,11 +147,25 @@ pub fn catalog_ddl(db: &mut Client, skip_table: &str) -> Result<String, Diagnost
             }
             lines.push(line);
             if let Some(doc) = c.get::<_, Option<String>>(6) {
-                writeln!(tail, "COMMENT ON COLUMN {qualified}.{} IS {};", quote_ident(&name), lit(&doc)).unwrap();
+                writeln!(
+                    tail,
+                    "COMMENT ON COLUMN {qualified}.{} IS {};",
+                    quote_ident(&name),
+                    lit(&doc)
+                )
+                .unwrap();
             }
         }
-        let partition = t.get::<_, Option<String>>(7).map(|k| format!(" PARTITION BY {k}")).unwrap_or_default();
-        writeln!(out, "CREATE TABLE {qualified} (\n    {}\n){partition};", lines.join(",\n    ")).unwrap();
+        let partition = t
+            .get::<_, Option<String>>(7)
+            .map(|k| format!(" PARTITION BY {k}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "CREATE TABLE {qualified} (\n    {}\n){partition};",
+            lines.join(",\n    ")
+        )
+        .unwrap();
         if let Some(doc) = t.get::<_, Option<String>>(6) {
             writeln!(tail, "COMMENT ON TABLE {qualified} IS {};", lit(&doc)).unwrap();
         }

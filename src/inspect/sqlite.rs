@@ -6,11 +6,18 @@ use crate::model::Schema;
 use rusqlite::Connection;
 
 pub fn catalog_ddl(db: &Connection, skip_table: &str) -> Result<String, Diagnostics> {
-    let err = |e: rusqlite::Error| Diagnostics::from(Diagnostic::error("inspect::query", format!("cannot read sqlite_master: {e}")));
+    let err = |e: rusqlite::Error| {
+        Diagnostics::from(Diagnostic::error(
+            "inspect::query",
+            format!("cannot read sqlite_master: {e}"),
+        ))
+    };
     let mut stmt = db
         .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND tbl_name <> ?1 ORDER BY type = 'table' DESC, name")
         .map_err(err)?;
-    let rows = stmt.query_map([skip_table], |r| r.get::<_, String>(0)).map_err(err)?;
+    let rows = stmt
+        .query_map([skip_table], |r| r.get::<_, String>(0))
+        .map_err(err)?;
     let mut out = String::new();
     for r in rows {
         out.push_str(&r.map_err(err)?);
