@@ -303,6 +303,87 @@ impl TableBuilder<'_> {
         self
     }
 
+    /// A currency code column `col` (`char(3)`, default `USD`) for the money columns beside it,
+    /// with the CHECK `<table>_<col>_code_check` that keeps it to three upper-case letters.
+    #[track_caller]
+    pub fn currency(&mut self, col: &str) -> &mut Self {
+        let origin = Origin::caller();
+        self.col(col, super::char_(3).default_text("USD"));
+        let table = self.table().name.name.clone();
+        self.table_mut().checks.push(Check {
+            name: names::check(&table, &format!("{col}_code")),
+            expression: format!("{col} ~ '^[A-Z]{{3}}$'"),
+            origin,
+        });
+        self
+    }
+
+    /// Money columns that may never be negative: each a `numeric(12,2)` defaulting to `0`,
+    /// with one CHECK `<table>_<col>_non_negative_check` per column.
+    #[track_caller]
+    pub fn amounts(&mut self, cols: &[&str]) -> &mut Self {
+        let origin = Origin::caller();
+        let table = self.table().name.name.clone();
+        for col in cols {
+            self.col(col, super::money().default_number("0.00"));
+            self.table_mut().checks.push(Check {
+                name: names::check(&table, &format!("{col}_non_negative")),
+                expression: format!("{col} >= 0"),
+                origin: origin.clone(),
+            });
+        }
+        self
+    }
+
+    /// A time window: `starts` (required) and `ends` (optional when `open_ended`) timestamptz
+    /// columns, with the CHECK `<table>_<ends>_after_<starts>_check` that `ends > starts`.
+    #[track_caller]
+    pub fn window(&mut self, starts: &str, ends: &str, open_ended: bool) -> &mut Self {
+        let origin = Origin::caller();
+        self.col(starts, timestamptz());
+        self.col(
+            ends,
+            if open_ended {
+                timestamptz().null()
+            } else {
+                timestamptz()
+            },
+        );
+        let table = self.table().name.name.clone();
+        self.table_mut().checks.push(Check {
+            name: names::check(&table, &format!("{ends}_after_{starts}")),
+            expression: format!("{ends} IS NULL OR {ends} > {starts}"),
+            origin,
+        });
+        self
+    }
+
+    /// Forbids a graph edge from a node to itself: CHECK `<table>_no_self_loop_check`.
+    #[track_caller]
+    pub fn no_self_loop(&mut self, from: &str, to: &str) -> &mut Self {
+        let origin = Origin::caller();
+        let table = self.table().name.name.clone();
+        self.table_mut().checks.push(Check {
+            name: names::check(&table, "no_self_loop"),
+            expression: format!("{from} <> {to}"),
+            origin,
+        });
+        self
+    }
+
+    /// Creation columns for rows that are written once and never changed (ledgers, event
+    /// logs, usually with [`append_only`](Self::append_only)): `created_at` and `created_by`
+    /// referencing the user table. Mutable tables use [`audited`](Self::audited) instead.
+    #[track_caller]
+    pub fn recorded(&mut self) -> &mut Self {
+        let origin = Origin::caller();
+        let users = self.schema_builder().conventions().user_table;
+        self.col("created_at", timestamptz().default_now());
+        self.col("created_by", text().null());
+        self.push_fk(FkSpec::new(&["created_by"], users, &["id"]), origin);
+        self
+    }
+
     /// The database itself rejects UPDATE and DELETE on this table (ledgers, event logs).
     #[track_caller]
     pub fn append_only(&mut self) -> &mut Self {
