@@ -13,17 +13,7 @@ fn kitchen_sink_postgres_sql() {
 
 #[test]
 fn rendering_is_byte_identical_across_runs() {
-    let a = to_script(
-        &DialectKind::Postgres
-            .dialect()
-            .create(&kitchen_sink().unwrap())
-            .unwrap(),
-    );
-    let b = to_script(
-        &DialectKind::Postgres
-            .dialect()
-            .create(&kitchen_sink().unwrap())
-            .unwrap(),
-    );
+    let a = to_script(&DialectKind::Postgres.dialect().create(&kitchen_sink().unwrap()).unwrap());
+    let b = to_script(&DialectKind::Postgres.dialect().create(&kitchen_sink().unwrap()).unwrap());
     assert_eq!(a, b);
 }
