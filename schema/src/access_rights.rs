@@ -60,7 +60,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .col("code_hash", text())
         .col("max_uses", integer().null())
         .col("use_count", integer().default_int(0))
-        .window("valid_from", "valid_until", true)
+        .window("valid_from", "valid_until", Window::Optional)
         .col("status", enum_of(ARTIFACT_STATUS).default_enum("issued"))
         .check("uses_within_max", "use_count >= 0 AND (max_uses IS NULL OR use_count <= max_uses)")
         .unique(["biz_id", "code_hash"])
@@ -113,7 +113,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .tenant_scoped()
         .id_tagged("access_window")
         .tenant_ref("artifact_id", ACCESS_ARTIFACTS)
-        .window("starts_at", "ends_at", false)
+        .window("starts_at", "ends_at", Window::Closed)
         .col("max_uses", integer().null())
         .audited();
 

@@ -58,7 +58,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .id_tagged("ext_event")
         .tenant_ref("connection_id", CALENDAR_CONNECTIONS)
         .col("external_event_id", text())
-        .window("starts_at", "ends_at", false)
+        .window("starts_at", "ends_at", Window::Closed)
         .col("is_all_day", boolean().default_bool(false))
         .col("is_busy", boolean().default_bool(true))
         .col("etag", text().null())

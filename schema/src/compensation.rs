@@ -68,7 +68,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .id_tagged("comp_plan_version")
         .tenant_ref("plan_id", COMPENSATION_PLANS)
         .col("version", integer())
-        .window("effective_from", "effective_until", true)
+        .window("effective_from", "effective_until", Window::OpenEnded)
         .col("status", enum_of(PLAN_VERSION_STATUS).default_enum("draft"))
         .unique(["biz_id", "plan_id", "version"])
         .audited();
@@ -94,7 +94,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .id_tagged("comp_assignment")
         .tenant_ref("resource_id", RESOURCES)
         .tenant_ref("plan_id", COMPENSATION_PLANS)
-        .window("effective_from", "effective_until", true)
+        .window("effective_from", "effective_until", Window::OpenEnded)
         .col("is_active", boolean().default_bool(true))
         .audited();
 

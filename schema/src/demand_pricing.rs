@@ -128,7 +128,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .col("previous_price", money())
         .col("new_price", money())
         .currency("currency")
-        .window("effective_from", "effective_until", true)
+        .window("effective_from", "effective_until", Window::OpenEnded)
         .col(
             "status",
             enum_of(PRICING_APPLICATION_STATUS).default_enum("proposed"),

@@ -136,7 +136,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .id_tagged("ent_rel")
         .tenant_ref("template_id", ENTERPRISE_RELATIONSHIP_TEMPLATES)
         .references("member_biz_id", BIZES, text())
-        .window("effective_from", "effective_until", true)
+        .window("effective_from", "effective_until", Window::OpenEnded)
         .col("status", enum_of(RELATIONSHIP_STATUS).default_enum("proposed"))
         .check("not_self", "member_biz_id <> biz_id")
         .unique_where(["biz_id", "member_biz_id", "template_id"], "deleted_at IS NULL")
@@ -174,7 +174,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .tenant_ref("scope_id", ENTERPRISE_SCOPES)
         .references("delegate_user_id", USERS, text())
         .col("permissions", array(text()))
-        .window("starts_at", "ends_at", true)
+        .window("starts_at", "ends_at", Window::OpenEnded)
         .col("is_active", boolean().default_bool(true))
         .audited();
 
@@ -260,7 +260,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .tenant_ref("version_id", ENTERPRISE_CONTRACT_PACK_VERSIONS)
         .tenant_ref("scope_id", ENTERPRISE_SCOPES)
         .col("exceptions", jsonb().default_sql("'{}'::jsonb"))
-        .window("effective_from", "effective_until", true)
+        .window("effective_from", "effective_until", Window::OpenEnded)
         .col("is_active", boolean().default_bool(true))
         .audited();
 

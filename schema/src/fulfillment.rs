@@ -116,7 +116,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .col("quantity", integer().default_int(1))
         .amounts(&["unit_price", "discount_amount", "tax_amount", "line_total"])
         .currency("currency")
-        .window("requested_starts_at", "requested_ends_at", true)
+        .window("requested_starts_at", "requested_ends_at", Window::Optional)
         .col("status", enum_of(ORDER_LINE_STATUS).default_enum("pending"))
         .check("quantity_positive", "quantity > 0")
         .audited();
@@ -154,7 +154,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .tenant_ref_opt("offer_component_id", OFFER_COMPONENTS)
         .tenant_ref_opt("location_id", LOCATIONS)
         .col("title", text())
-        .window("starts_at", "ends_at", true)
+        .window("starts_at", "ends_at", Window::Optional)
         .col("status", enum_of(FULFILLMENT_UNIT_STATUS).default_enum("planned"))
         .audited();
 

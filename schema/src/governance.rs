@@ -86,7 +86,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .col("scope", enum_of(SCOPE_KIND))
         .tenant_ref_opt("location_id", LOCATIONS)
         .subject_ref("custom", true)
-        .window("effective_from", "effective_until", true)
+        .window("effective_from", "effective_until", Window::OpenEnded)
         .col("is_active", boolean().default_bool(true))
         .check(
             "scope_shape",

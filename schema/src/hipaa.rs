@@ -76,7 +76,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .col("counterparty_name", text())
         .col("document_ref", text().null())
         .col("signed_at", timestamptz().null())
-        .window("effective_from", "effective_until", true)
+        .window("effective_from", "effective_until", Window::OpenEnded)
         .col("status", enum_of(BAA_STATUS).default_enum("draft"))
         .check("active_is_signed", "status <> 'active' OR signed_at IS NOT NULL")
         .audited();

@@ -57,7 +57,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .id_tagged("leave_request")
         .tenant_ref("policy_id", LEAVE_POLICIES)
         .tenant_ref("resource_id", RESOURCES)
-        .window("starts_at", "ends_at", false)
+        .window("starts_at", "ends_at", Window::Closed)
         .col("hours_requested", numeric(8, 2))
         .col("reason", text().null())
         .references("decided_by_user_id", USERS, text().null())

@@ -47,7 +47,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .tenant_ref_opt("work_run_id", WORK_RUNS)
         .subject_ref("custom", true)
         .tenant_ref_opt("location_id", LOCATIONS)
-        .window("needed_from", "needed_until", true)
+        .window("needed_from", "needed_until", Window::Optional)
         .col("priority", smallint().default_int(3))
         .col("status", enum_of(OPERATIONAL_STATUS).default_enum("open"))
         .exactly_one_by(
@@ -70,7 +70,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .tenant_ref("resource_id", RESOURCES)
         .col("source", enum_of(OPERATIONAL_ASSIGNMENT_SOURCE))
         .tenant_ref_opt("fulfillment_assignment_id", FULFILLMENT_ASSIGNMENTS)
-        .window("starts_at", "ends_at", true)
+        .window("starts_at", "ends_at", Window::Optional)
         .col("status", enum_of(OPERATIONAL_STATUS).default_enum("assigned"))
         .check("source_shape", "(source = 'fulfillment_assignment') = (fulfillment_assignment_id IS NOT NULL)")
         .audited();

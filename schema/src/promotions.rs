@@ -34,7 +34,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .currency("currency")
         .col("budget_amount", money().null())
         .col("eligibility", jsonb().default_sql("'{}'::jsonb"))
-        .window("starts_at", "ends_at", true)
+        .window("starts_at", "ends_at", Window::Optional)
         .col("status", enum_of(LIFECYCLE_STATUS).default_enum("draft"))
         .check("value_shape", "(type = 'percent') = (percent_off IS NOT NULL) AND (type = 'fixed_amount') = (amount_off IS NOT NULL)")
         .check("percent_range", "percent_off IS NULL OR percent_off BETWEEN 0 AND 100")

@@ -83,7 +83,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .col("amount", money())
         .currency("currency")
         .col("min_units", integer().default_int(1))
-        .window("effective_from", "effective_until", true)
+        .window("effective_from", "effective_until", Window::OpenEnded)
         .col("status", enum_of(LIFECYCLE_STATUS).default_enum("active"))
         .check("amount_non_negative", "amount >= 0")
         .check("min_units_positive", "min_units > 0")
@@ -94,7 +94,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .tenant_scoped()
         .id_tagged("blackout")
         .tenant_ref("resource_id", RESOURCES)
-        .window("starts_at", "ends_at", false)
+        .window("starts_at", "ends_at", Window::Closed)
         .col("reason", text().null())
         .audited();
 }

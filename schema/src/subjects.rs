@@ -41,7 +41,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .id_tagged("subject_location")
         .subject_ref("target", false)
         .tenant_ref("location_id", LOCATIONS)
-        .window("effective_from", "effective_until", true)
+        .window("effective_from", "effective_until", Window::OpenEnded)
         .col("is_active", boolean().default_bool(true))
         .unique_where(
             ["biz_id", "target_subject_type", "target_subject_id", "location_id"],

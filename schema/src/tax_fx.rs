@@ -40,7 +40,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .col("tax_category", text().default_text("standard"))
         .col("rate_percent", numeric(7, 4))
         .col("is_inclusive", boolean().default_bool(false))
-        .window("effective_from", "effective_until", true)
+        .window("effective_from", "effective_until", Window::OpenEnded)
         .check("rate_range", "rate_percent >= 0 AND rate_percent <= 100")
         .audited();
 

@@ -82,7 +82,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .id_tagged("overlay")
         .tenant_ref("calendar_id", CALENDARS)
         .col("type", enum_of(OVERLAY_TYPE))
-        .window("starts_at", "ends_at", false)
+        .window("starts_at", "ends_at", Window::Closed)
         .col("capacity_delta", integer().null())
         .col("reason", text().null())
         .audited();
@@ -141,7 +141,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .tenant_scoped()
         .id_tagged("capacity_hold")
         .tenant_ref("capacity_pool_id", CAPACITY_POOLS)
-        .window("starts_at", "ends_at", false)
+        .window("starts_at", "ends_at", Window::Closed)
         .col("quantity", integer().default_int(1))
         .col("expires_at", timestamptz())
         .col("status", enum_of(CAPACITY_HOLD_STATUS).default_enum("held"))

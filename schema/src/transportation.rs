@@ -73,7 +73,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .tenant_ref_opt("vehicle_id", FLEET_VEHICLES)
         .tenant_ref_opt("driver_resource_id", RESOURCES)
         .tenant_ref_opt("fulfillment_unit_id", FULFILLMENT_UNITS)
-        .window("departs_at", "arrives_at", true)
+        .window("departs_at", "arrives_at", Window::OpenEnded)
         .col("status", enum_of(TRIP_STATUS).default_enum("scheduled"))
         .audited();
 

@@ -145,6 +145,6 @@ pub fn declare(s: &mut SchemaBuilder) {
         .tenant_ref("run_id", WORK_RUNS)
         .tenant_ref("resource_id", RESOURCES)
         .col("type", enum_of(TIME_SEGMENT_TYPE).default_enum("work"))
-        .window("starts_at", "ends_at", true)
+        .window("starts_at", "ends_at", Window::OpenEnded)
         .audited();
 }

@@ -30,6 +30,17 @@ impl Default for Conventions {
     }
 }
 
+/// Which ends of a [`TableBuilder::window`] must be present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// Both ends required (a booked slot, a blackout).
+    Closed,
+    /// Start required, end optional: open until further notice (effective dating).
+    OpenEnded,
+    /// Both optional, e.g. not scheduled yet; when both are set the end is after the start.
+    Optional,
+}
+
 /// The function append-only tables' triggers call.
 pub const REJECT_MUTATION_FUNCTION: &str = "schemactl_reject_mutation";
 
@@ -159,12 +170,17 @@ impl TableBuilder<'_> {
     }
 
     /// At most one live row per value of `col` among rows matching `predicate`: a partial
-    /// unique index that ignores soft-deleted rows and rows where `col` is null.
+    /// unique index `<table>_<col>_live_unique` that ignores soft-deleted rows and rows where
+    /// `col` is null. On a tenant-scoped table the key is `(tenant, col)`, so one wrapped
+    /// global row (a user) can have its own live wrapper in each tenant.
     #[track_caller]
     pub fn one_live_wrapper(&mut self, col: &str, predicate: &str) -> &mut Self {
         let origin = Origin::caller();
         let table = self.table().name.name.clone();
-        let spec = IndexSpec::columns(&[col])
+        let tc = self.schema_builder().conventions().tenant_column;
+        let tenant = matches!(self.table().meta.scope, Scope::Tenant { .. });
+        let keys: Vec<&str> = if tenant { vec![tc, col] } else { vec![col] };
+        let spec = IndexSpec::columns(&keys)
             .unique()
             .named(&names::fit(format!("{table}_{col}_live_unique")))
             .filter(&format!(
@@ -335,24 +351,30 @@ impl TableBuilder<'_> {
         self
     }
 
-    /// A time window: `starts` (required) and `ends` (optional when `open_ended`) timestamptz
-    /// columns, with the CHECK `<table>_<ends>_after_<starts>_check` that `ends > starts`.
+    /// A time window of two timestamptz columns, with the CHECK
+    /// `<table>_<ends>_after_<starts>_check` that `ends > starts` whenever both are set.
+    /// `kind` says which ends must be present (see [`Window`]).
     #[track_caller]
-    pub fn window(&mut self, starts: &str, ends: &str, open_ended: bool) -> &mut Self {
+    pub fn window(&mut self, starts: &str, ends: &str, kind: Window) -> &mut Self {
         let origin = Origin::caller();
-        self.col(starts, timestamptz());
-        self.col(
-            ends,
-            if open_ended {
-                timestamptz().null()
-            } else {
-                timestamptz()
-            },
-        );
+        let (start_spec, end_spec) = match kind {
+            Window::Closed => (timestamptz(), timestamptz()),
+            Window::OpenEnded => (timestamptz(), timestamptz().null()),
+            Window::Optional => (timestamptz().null(), timestamptz().null()),
+        };
+        self.col(starts, start_spec);
+        self.col(ends, end_spec);
         let table = self.table().name.name.clone();
+        let expression = match kind {
+            Window::Closed => format!("{ends} > {starts}"),
+            Window::OpenEnded => format!("{ends} IS NULL OR {ends} > {starts}"),
+            Window::Optional => {
+                format!("{starts} IS NULL OR {ends} IS NULL OR {ends} > {starts}")
+            }
+        };
         self.table_mut().checks.push(Check {
             name: names::check(&table, &format!("{ends}_after_{starts}")),
-            expression: format!("{ends} IS NULL OR {ends} > {starts}"),
+            expression,
             origin,
         });
         self

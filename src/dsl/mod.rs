@@ -8,7 +8,7 @@ mod invariants;
 pub mod names;
 mod types;
 
-pub use invariants::{Conventions, OverlapSpec};
+pub use invariants::{Conventions, OverlapSpec, Window};
 pub use types::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
