@@ -3843,9 +3843,9 @@ CREATE TABLE entitlement_grants (
     plan_id text,
     booking_order_line_id text,
     unit entitlement_unit NOT NULL,
-    quantity numeric(12,2) NOT NULL,
+    quantity numeric(10,2) NOT NULL,
     applies_to_sellable_ids text[] NOT NULL DEFAULT '{}'::text[],
-    rollover_max numeric(12,2),
+    rollover_max numeric(10,2),
     is_active boolean NOT NULL DEFAULT true,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
@@ -3876,7 +3876,7 @@ CREATE TABLE entitlement_wallets (
     id text NOT NULL,
     user_id text NOT NULL,
     unit entitlement_unit NOT NULL,
-    balance numeric(12,2) NOT NULL DEFAULT 0,
+    balance numeric(10,2) NOT NULL DEFAULT 0,
     expires_at timestamptz,
     is_active boolean NOT NULL DEFAULT true,
     created_at timestamptz NOT NULL DEFAULT now(),
@@ -3906,7 +3906,7 @@ CREATE TABLE entitlement_ledger_entries (
     id text NOT NULL,
     wallet_id text NOT NULL,
     type entitlement_entry_type NOT NULL,
-    quantity_delta numeric(12,2) NOT NULL,
+    quantity_delta numeric(10,2) NOT NULL,
     grant_id text,
     fulfillment_unit_id text,
     occurred_at timestamptz NOT NULL DEFAULT now(),
@@ -8378,7 +8378,7 @@ CREATE TABLE invoice_lines (
     invoice_id text NOT NULL,
     booking_order_line_id text,
     description text NOT NULL,
-    quantity numeric(12,2) NOT NULL DEFAULT 1,
+    quantity numeric(10,2) NOT NULL DEFAULT 1,
     unit_price numeric(12,2) NOT NULL,
     line_total numeric(12,2) NOT NULL,
     currency char(3) NOT NULL DEFAULT 'USD',
@@ -8983,7 +8983,7 @@ CREATE TABLE tax_calculation_lines (
 CREATE INDEX tax_calculation_lines_biz_id_calculation_id_idx ON tax_calculation_lines (biz_id, calculation_id);
 CREATE INDEX tax_calculation_lines_biz_id_booking_order_line_id_idx ON tax_calculation_lines (biz_id, booking_order_line_id);
 CREATE INDEX tax_calculation_lines_biz_id_tax_rate_id_idx ON tax_calculation_lines (biz_id, tax_rate_id);
-COMMENT ON TABLE tax_calculation_lines IS 'Tax on one order line under one rate.';
+COMMENT ON TABLE tax_calculation_lines IS 'Tax on one order line under one rate, within a frozen tax calculation; refunds and invoices reuse these amounts line by line.';
 COMMENT ON COLUMN tax_calculation_lines.id IS '`tax_calc_line_` followed by a KSUID, made by the application';
 
 -- table fx_rate_snapshots

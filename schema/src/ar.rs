@@ -84,7 +84,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .tenant_ref("invoice_id", INVOICES)
         .tenant_ref_opt("booking_order_line_id", BOOKING_ORDER_LINES)
         .col("description", text())
-        .col("quantity", numeric(12, 2).default_number("1"))
+        .col("quantity", numeric(10, 2).default_number("1"))
         .col("unit_price", money())
         .col("line_total", money())
         .currency("currency")

@@ -57,7 +57,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .audited();
 
     s.table(TAX_CALCULATION_LINES)
-        .doc("Tax on one order line under one rate.")
+        .doc("Tax on one order line under one rate, within a frozen tax calculation; refunds and invoices reuse these amounts line by line.")
         .tenant_scoped()
         .id_tagged("tax_calc_line")
         .tenant_ref("calculation_id", TAX_CALCULATIONS)
