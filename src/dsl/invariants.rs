@@ -466,3 +466,119 @@ pub(crate) fn check_deferred(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{integer, SchemaBuilder};
+    use super::*;
+
+    const BIZES: TableRef = TableRef::new("bizes");
+    const USERS: TableRef = TableRef::new("users");
+    const SLOTS: TableRef = TableRef::new("slots");
+
+    fn base(s: &mut SchemaBuilder) {
+        s.table(USERS).global("people").id_tagged("user");
+        s.table(BIZES).global("tenant root").id_tagged("biz");
+    }
+
+    #[test]
+    fn money_window_and_wrapper_helpers_emit_named_enforcement() {
+        let mut s = SchemaBuilder::new();
+        base(&mut s);
+        s.table(SLOTS)
+            .tenant_scoped()
+            .id_tagged("slot")
+            .references("host_user_id", USERS, text().null())
+            .amounts(&["price"])
+            .currency("currency")
+            .window("starts_at", "ends_at", Window::Optional)
+            .col("capacity", integer())
+            .one_live_wrapper("host_user_id", "capacity > 0")
+            .audited();
+        let schema = s.build().expect("builds");
+        let t = schema
+            .tables
+            .iter()
+            .find(|t| t.name.name == "slots")
+            .unwrap();
+        let check = |name: &str| {
+            t.checks
+                .iter()
+                .find(|c| c.name == name)
+                .unwrap_or_else(|| panic!("no check {name}"))
+                .expression
+                .clone()
+        };
+        assert_eq!(check("slots_price_non_negative_check"), "price >= 0");
+        assert_eq!(
+            check("slots_currency_code_check"),
+            "currency ~ '^[A-Z]{3}$'"
+        );
+        assert_eq!(
+            check("slots_ends_at_after_starts_at_check"),
+            "starts_at IS NULL OR ends_at IS NULL OR ends_at > starts_at"
+        );
+        assert!(t.column("starts_at").unwrap().nullable);
+        let wrapper = t
+            .indexes
+            .iter()
+            .find(|i| i.name == "slots_host_user_id_live_unique")
+            .unwrap();
+        assert!(wrapper.unique);
+        assert_eq!(
+            wrapper.parts.len(),
+            2,
+            "tenant-scoped wrappers are unique per tenant"
+        );
+        assert_eq!(
+            wrapper.predicate.as_deref(),
+            Some("capacity > 0 AND host_user_id IS NOT NULL AND deleted_at IS NULL")
+        );
+    }
+
+    #[test]
+    fn recorded_rows_have_creation_columns_only() {
+        let mut s = SchemaBuilder::new();
+        base(&mut s);
+        s.table(SLOTS)
+            .tenant_scoped()
+            .id_tagged("slot")
+            .recorded()
+            .append_only();
+        let schema = s.build().expect("builds");
+        let t = schema
+            .tables
+            .iter()
+            .find(|t| t.name.name == "slots")
+            .unwrap();
+        assert!(t.has_column("created_at") && t.has_column("created_by"));
+        assert!(!t.has_column("updated_at") && !t.has_column("deleted_at"));
+        assert!(t
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.name == "slots_created_by_fk"));
+        assert!(t.triggers.iter().any(|tr| tr.name == "slots_append_only"));
+    }
+
+    #[test]
+    fn closed_windows_require_both_ends() {
+        let mut s = SchemaBuilder::new();
+        base(&mut s);
+        s.table(SLOTS)
+            .tenant_scoped()
+            .id_tagged("slot")
+            .window("starts_at", "ends_at", Window::Closed)
+            .no_self_loop("starts_at", "ends_at");
+        let schema = s.build().expect("builds");
+        let t = schema
+            .tables
+            .iter()
+            .find(|t| t.name.name == "slots")
+            .unwrap();
+        assert!(!t.column("starts_at").unwrap().nullable);
+        assert!(!t.column("ends_at").unwrap().nullable);
+        assert!(t.checks.iter().any(
+            |c| c.name == "slots_no_self_loop_check" && c.expression == "starts_at <> ends_at"
+        ));
+    }
+}
