@@ -2829,6 +2829,7 @@ CREATE TABLE fulfillment_assignments (
     CONSTRAINT fulfillment_assignments_pkey PRIMARY KEY (id),
     CONSTRAINT fulfillment_assignments_biz_id_id_unique UNIQUE (biz_id, id),
     CONSTRAINT fulfillment_assignments_id_tag_check CHECK (starts_with(id, 'assignment_')),
+    CONSTRAINT fulfillment_assignments_ends_at_after_starts_at_check CHECK (starts_at IS NULL OR ends_at IS NULL OR ends_at > starts_at),
     CONSTRAINT fulfillment_assignments_resource_window_check CHECK (NOT (conflict_policy = 'enforce_no_overlap' AND status IN ('reserved', 'confirmed', 'in_progress')) OR (starts_at IS NOT NULL AND ends_at IS NOT NULL AND ends_at > starts_at)),
     CONSTRAINT fulfillment_assignments_resource_window_excl EXCLUDE USING gist (biz_id WITH =, resource_id WITH =, (tstzrange(starts_at, ends_at, '[)')) WITH &&) WHERE (deleted_at IS NULL AND conflict_policy = 'enforce_no_overlap' AND status IN ('reserved', 'confirmed', 'in_progress')),
     CONSTRAINT fulfillment_assignments_biz_id_fk FOREIGN KEY (biz_id) REFERENCES bizes (id),

@@ -177,8 +177,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .tenant_ref("fulfillment_unit_id", FULFILLMENT_UNITS)
         .tenant_ref("resource_id", RESOURCES)
         .col("role", enum_of(ASSIGNMENT_ROLE).default_enum("primary"))
-        .col("starts_at", timestamptz().null())
-        .col("ends_at", timestamptz().null())
+        .window("starts_at", "ends_at", Window::Optional)
         .col("conflict_policy", enum_of(CONFLICT_POLICY).default_enum("enforce_no_overlap"))
         .col("status", enum_of(ASSIGNMENT_STATUS).default_enum("proposed"))
         .no_overlap(
