@@ -112,6 +112,7 @@ CREATE TYPE access_artifact_status AS ENUM ('issued', 'active', 'suspended', 're
 CREATE TYPE access_link_type AS ENUM ('order_line', 'fulfillment_unit', 'sellable');
 CREATE TYPE access_event_type AS ENUM ('issued', 'activated', 'suspended', 'reinstated', 'revoked', 'expired', 'transferred');
 CREATE TYPE access_activity_type AS ENUM ('scan', 'download', 'stream', 'unlock', 'denied');
+CREATE TYPE checkout_channel AS ENUM ('web', 'mobile_app', 'point_of_sale', 'partner_channel');
 CREATE TYPE checkout_status AS ENUM ('open', 'awaiting_payment', 'completed', 'abandoned', 'expired', 'recovered');
 CREATE TYPE checkout_event_type AS ENUM ('started', 'item_added', 'item_removed', 'details_entered', 'payment_started', 'payment_failed', 'completed', 'abandoned');
 CREATE TYPE recovery_status AS ENUM ('pending', 'sent', 'clicked', 'converted', 'expired');
@@ -5226,7 +5227,7 @@ CREATE TABLE checkout_sessions (
     id text NOT NULL,
     user_id text,
     contact_email text,
-    channel text NOT NULL DEFAULT 'web',
+    channel checkout_channel NOT NULL DEFAULT 'web',
     subtotal_amount numeric(12,2) NOT NULL DEFAULT 0.00,
     currency char(3) NOT NULL DEFAULT 'USD',
     last_activity_at timestamptz NOT NULL DEFAULT now(),

@@ -21,6 +21,10 @@ const CHECKOUT_STATUS: EnumDef = EnumDef::new(
         "recovered",
     ],
 );
+const CHECKOUT_CHANNEL: EnumDef = EnumDef::new(
+    "checkout_channel",
+    &["web", "mobile_app", "point_of_sale", "partner_channel"],
+);
 const CHECKOUT_EVENT_TYPE: EnumDef = EnumDef::new(
     "checkout_event_type",
     &[
@@ -48,7 +52,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .id_tagged("checkout")
         .references("user_id", USERS, text().null())
         .col("contact_email", text().null())
-        .col("channel", text().default_text("web"))
+        .col("channel", enum_of(CHECKOUT_CHANNEL).default_enum("web"))
         .amounts(&["subtotal_amount"])
         .currency("currency")
         .col("last_activity_at", timestamptz().default_now())

@@ -302,3 +302,34 @@ fn every_canonical_module_declares_tables() {
         );
     }
 }
+
+#[test]
+fn only_root_and_user_owned_tables_are_global() {
+    let mut global: Vec<&str> = schema()
+        .tables
+        .iter()
+        .filter(|t| matches!(t.meta.scope, Scope::Global { .. }))
+        .map(|t| t.name.name.as_str())
+        .collect();
+    global.sort_unstable();
+    assert_eq!(
+        global,
+        [
+            "auth_accounts",
+            "auth_api_keys",
+            "auth_mfa_factors",
+            "auth_sessions",
+            "auth_verification_tokens",
+            "bizes",
+            "extension_definitions",
+            "extension_permission_definitions",
+            "stripe_webhook_events",
+            "user_contact_methods",
+            "user_credential_documents",
+            "user_credential_facts",
+            "user_credential_records",
+            "user_profiles",
+            "users",
+        ]
+    );
+}
