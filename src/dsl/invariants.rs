@@ -56,6 +56,39 @@ pub struct OverlapSpec<'a> {
 }
 
 impl TableBuilder<'_> {
+    /// Records that a helper's SQL names `columns`, checked when the schema is built.
+    fn expect_columns(&mut self, helper: &'static str, columns: &[&str], origin: &Origin) {
+        let table = self.table().name.clone();
+        self.schema_builder()
+            .deferred
+            .push(Deferred::HelperColumns {
+                table,
+                helper,
+                columns: columns.iter().map(|c| c.to_string()).collect(),
+                origin: origin.clone(),
+            });
+    }
+
+    /// Records that a helper compares `column` with `labels`, checked when the schema is built.
+    fn expect_labels(
+        &mut self,
+        helper: &'static str,
+        column: &str,
+        labels: &[&str],
+        origin: &Origin,
+    ) {
+        let table = self.table().name.clone();
+        self.schema_builder()
+            .deferred
+            .push(Deferred::HelperEnumLabels {
+                table,
+                helper,
+                column: column.to_string(),
+                labels: labels.iter().map(|l| l.to_string()).collect(),
+                origin: origin.clone(),
+            });
+    }
+
     /// Makes the table tenant-scoped: the tenant column, its FK to the tenant table, and the
     /// `(tenant, id)` unique that tenant-safe composite FKs into this table need.
     #[track_caller]
@@ -180,6 +213,7 @@ impl TableBuilder<'_> {
         let tc = self.schema_builder().conventions().tenant_column;
         let tenant = matches!(self.table().meta.scope, Scope::Tenant { .. });
         let keys: Vec<&str> = if tenant { vec![tc, col] } else { vec![col] };
+        self.expect_columns("one_live_wrapper", &[col, "deleted_at"], &origin);
         let spec = IndexSpec::columns(&keys)
             .unique()
             .named(&names::fit(format!("{table}_{col}_live_unique")))
@@ -196,6 +230,11 @@ impl TableBuilder<'_> {
         let origin = Origin::caller();
         let mut targets: Vec<&str> = cases.iter().map(|(_, c)| *c).collect();
         targets.dedup();
+        let mut named = vec![type_col];
+        named.extend(&targets);
+        self.expect_columns("exactly_one_by", &named, &origin);
+        let labels: Vec<&str> = cases.iter().map(|(v, _)| *v).collect();
+        self.expect_labels("exactly_one_by", type_col, &labels, &origin);
         let branches: Vec<String> = cases
             .iter()
             .map(|(value, col)| {
@@ -280,6 +319,9 @@ impl TableBuilder<'_> {
             expression: window,
             operator: "&&".into(),
         });
+        let mut named: Vec<&str> = spec.keys.to_vec();
+        named.extend([spec.starts_at, spec.ends_at, "deleted_at"]);
+        self.expect_columns("no_overlap", &named, &origin);
         let predicate = format!("deleted_at IS NULL AND {}", spec.only_when);
         let table = self.table().name.name.clone();
         let t = self.table_mut();
@@ -462,6 +504,56 @@ pub(crate) fn check_deferred(
                     );
                 }
             }
+            Deferred::HelperColumns {
+                table,
+                helper,
+                columns,
+                origin,
+            } => {
+                let Some(t) = schema.table(table) else {
+                    continue;
+                };
+                for c in columns.iter().filter(|c| !t.has_column(c)) {
+                    let mut d = Diagnostic::error(
+                        "schema::helper-missing-column",
+                        format!("`{helper}` on `{table}` names column `{c}`, which the table does not have"),
+                    )
+                    .at(origin);
+                    d = if c == "deleted_at" {
+                        d.help("this helper ignores soft-deleted rows: declare `.audited()` on the table")
+                    } else {
+                        d.help(format!("declare `.col(\"{c}\", ...)` or fix the name"))
+                    };
+                    out.push(d);
+                }
+            }
+            Deferred::HelperEnumLabels {
+                table,
+                helper,
+                column,
+                labels,
+                origin,
+            } => {
+                let Some(col) = schema.table(table).and_then(|t| t.column(column)) else {
+                    continue; // reported by HelperColumns
+                };
+                let ColumnType::Enum { name } = &col.ty else {
+                    continue; // free text: any label can match (guard flags text classifiers)
+                };
+                let Some(e) = schema.enum_type(name) else {
+                    continue; // reported by validation
+                };
+                for l in labels.iter().filter(|l| !e.values.contains(l)) {
+                    out.push(
+                        Diagnostic::error(
+                            "schema::helper-unknown-label",
+                            format!("`{helper}` on `{table}` compares `{column}` with `{l}`, which is not a value of enum `{name}`"),
+                        )
+                        .at(origin)
+                        .help(format!("the values are: {}", e.values.join(", "))),
+                    );
+                }
+            }
         }
     }
     out
@@ -580,5 +672,58 @@ mod tests {
         assert!(t.checks.iter().any(
             |c| c.name == "slots_no_self_loop_check" && c.expression == "starts_at <> ends_at"
         ));
+    }
+}
+
+#[cfg(test)]
+mod refusals {
+    use super::super::{enum_of, SchemaBuilder};
+    use super::*;
+
+    const BIZES: TableRef = TableRef::new("bizes");
+    const USERS: TableRef = TableRef::new("users");
+    const THINGS: TableRef = TableRef::new("things");
+    const THING_TYPE: super::super::EnumDef = super::super::EnumDef::new("thing_type", &["a", "b"]);
+
+    fn build(declare: impl FnOnce(&mut SchemaBuilder)) -> Vec<String> {
+        let mut s = SchemaBuilder::new();
+        s.table(USERS).global("people").id_tagged("user");
+        s.table(BIZES).global("tenant root").id_tagged("biz");
+        declare(&mut s);
+        match s.build() {
+            Ok(_) => Vec::new(),
+            Err(ds) => ds.0.iter().map(|d| d.message.clone()).collect(),
+        }
+    }
+
+    #[test]
+    fn soft_delete_aware_helpers_need_soft_delete() {
+        let errors = build(|s| {
+            s.table(THINGS)
+                .tenant_scoped()
+                .id_tagged("thing")
+                .col("owner_id", text().null())
+                .one_live_wrapper("owner_id", "true");
+        });
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("`deleted_at`"), "{errors:?}");
+    }
+
+    #[test]
+    fn shape_checks_need_real_columns_and_labels() {
+        let errors = build(|s| {
+            s.table(THINGS)
+                .tenant_scoped()
+                .id_tagged("thing")
+                .col("type", enum_of(THING_TYPE))
+                .col("a_id", text().null())
+                .exactly_one_by("type", &[("a", "a_id"), ("c", "c_id")]);
+        });
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains("column `c_id`")),
+            "{errors:?}"
+        );
+        assert!(errors.iter().any(|e| e.contains("with `c`")), "{errors:?}");
     }
 }

@@ -50,6 +50,23 @@ pub(crate) enum Deferred {
         by: QName,
         origin: Origin,
     },
+    /// An invariant helper wrote SQL naming these columns of `table` (checks, predicates),
+    /// which the model cannot see inside expressions; each must exist once the table is done.
+    HelperColumns {
+        table: QName,
+        helper: &'static str,
+        columns: Vec<String>,
+        origin: Origin,
+    },
+    /// An invariant helper compares `column` with these labels; the column must be of an enum
+    /// type that has them, or the comparison silently never matches.
+    HelperEnumLabels {
+        table: QName,
+        helper: &'static str,
+        column: String,
+        labels: Vec<String>,
+        origin: Origin,
+    },
 }
 
 /// Collects a schema's declarations.
