@@ -435,6 +435,55 @@ fn polymorphic_shape_checks_reject_mismatched_targets() {
 }
 
 #[test]
+fn graphs_refuse_self_loops_and_money_is_well_formed() {
+    let (_db, mut c) = migrated_db("inv_graph_money");
+    tenants(&mut c);
+    ok(
+        &mut c,
+        "INSERT INTO fulfillment_units (id, biz_id, title) VALUES
+            ('fulfillment_unit_1', 'biz_a', 'Setup'), ('fulfillment_unit_2', 'biz_a', 'Session');
+         INSERT INTO fulfillment_unit_dependencies (id, biz_id, predecessor_unit_id, successor_unit_id)
+            VALUES ('fu_dependency_1', 'biz_a', 'fulfillment_unit_1', 'fulfillment_unit_2');",
+    );
+    rejected_by(
+        &mut c,
+        "INSERT INTO fulfillment_unit_dependencies (id, biz_id, predecessor_unit_id, successor_unit_id) VALUES ('fu_dependency_2', 'biz_a', 'fulfillment_unit_1', 'fulfillment_unit_1')",
+        "fulfillment_unit_dependencies_no_self_loop_check",
+    );
+    ok(
+        &mut c,
+        "INSERT INTO subjects (id, biz_id, subject_type, subject_id) VALUES ('subject_1', 'biz_a', 'plugin.horse', 'h1')",
+    );
+    rejected_by(
+        &mut c,
+        "INSERT INTO subject_relationships (id, biz_id, from_subject_type, from_subject_id, to_subject_type, to_subject_id, type)
+            VALUES ('subject_rel_1', 'biz_a', 'plugin.horse', 'h1', 'plugin.horse', 'h1', 'related_to')",
+        "subject_relationships_no_self_loop_check",
+    );
+    // Money: non-negative amounts and three-letter upper-case currency codes.
+    ok(
+        &mut c,
+        "INSERT INTO booking_orders (id, biz_id, order_number, customer_user_id, total_amount, currency) VALUES ('booking_order_1', 'biz_a', 'A-1', 'user_owner', 120.50, 'EUR')",
+    );
+    rejected_by(
+        &mut c,
+        "INSERT INTO booking_orders (id, biz_id, order_number, customer_user_id, total_amount) VALUES ('booking_order_2', 'biz_a', 'A-2', 'user_owner', -1)",
+        "booking_orders_total_amount_non_negative_check",
+    );
+    rejected_by(
+        &mut c,
+        "INSERT INTO booking_orders (id, biz_id, order_number, customer_user_id, currency) VALUES ('booking_order_3', 'biz_a', 'A-3', 'user_owner', 'EU1')",
+        "booking_orders_currency_code_check",
+    );
+    // Ids carry their table's tag.
+    rejected_by(
+        &mut c,
+        "INSERT INTO booking_orders (id, biz_id, order_number, customer_user_id) VALUES ('invoice_1', 'biz_a', 'A-4', 'user_owner')",
+        "booking_orders_id_tag_check",
+    );
+}
+
+#[test]
 fn append_only_ledgers_reject_update_and_delete() {
     let (_db, mut c) = migrated_db("inv_append_only");
     tenants(&mut c);
