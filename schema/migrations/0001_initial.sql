@@ -48,6 +48,7 @@ CREATE TYPE calendar_connection_status AS ENUM ('connected', 'needs_reauth', 'pa
 CREATE TYPE run_status AS ENUM ('queued', 'running', 'succeeded', 'failed', 'cancelled');
 CREATE TYPE credential_type AS ENUM ('license', 'certification', 'background_check', 'insurance', 'education', 'identity', 'other');
 CREATE TYPE credential_status AS ENUM ('unverified', 'pending_verification', 'verified', 'expired', 'revoked');
+CREATE TYPE credential_fact_source AS ENUM ('self_reported', 'document_extracted', 'issuer_verified', 'staff_verified');
 CREATE TYPE share_data_level AS ENUM ('existence_only', 'summary', 'facts', 'full_documents');
 CREATE TYPE share_grant_status AS ENUM ('active', 'paused', 'revoked', 'expired');
 CREATE TYPE share_selector_type AS ENUM ('credential_type', 'credential_record');
@@ -125,6 +126,7 @@ CREATE TYPE checklist_status AS ENUM ('not_started', 'in_progress', 'completed',
 CREATE TYPE checklist_item_status AS ENUM ('open', 'done', 'skipped', 'failed');
 CREATE TYPE message_channel AS ENUM ('email', 'sms', 'push', 'in_app', 'webhook', 'voice');
 CREATE TYPE consent_purpose AS ENUM ('transactional', 'marketing', 'reminders', 'surveys');
+CREATE TYPE consent_source AS ENUM ('checkout', 'signup_form', 'staff_entry', 'import', 'api');
 CREATE TYPE consent_status AS ENUM ('granted', 'withdrawn');
 CREATE TYPE message_status AS ENUM ('queued', 'deferred_quiet_hours', 'sent', 'delivered', 'bounced', 'failed', 'suppressed');
 CREATE TYPE message_event_type AS ENUM ('queued', 'sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed', 'failed');
@@ -148,6 +150,7 @@ CREATE TYPE queue_event_type AS ENUM ('joined', 'position_changed', 'called', 's
 CREATE TYPE trip_status AS ENUM ('scheduled', 'boarding', 'in_transit', 'completed', 'cancelled');
 CREATE TYPE stop_event_type AS ENUM ('arrived', 'departed', 'skipped', 'delayed');
 CREATE TYPE cross_biz_order_status AS ENUM ('pending', 'confirmed', 'partially_fulfilled', 'fulfilled', 'cancelled');
+CREATE TYPE referral_source AS ENUM ('referral_link', 'referral_code', 'partner_widget', 'marketplace_search');
 CREATE TYPE commission_status AS ENUM ('accrued', 'invoiced', 'paid', 'voided');
 CREATE TYPE operational_demand_source AS ENUM ('fulfillment_unit', 'staffing_demand', 'work_run', 'custom_subject');
 CREATE TYPE operational_status AS ENUM ('open', 'assigned', 'in_progress', 'done', 'cancelled');
@@ -171,6 +174,7 @@ CREATE TYPE break_glass_outcome AS ENUM ('pending', 'justified', 'unjustified', 
 CREATE TYPE incident_severity AS ENUM ('low', 'medium', 'high', 'critical');
 CREATE TYPE incident_status AS ENUM ('reported', 'investigating', 'contained', 'resolved', 'closed');
 CREATE TYPE breach_notification_recipient AS ENUM ('individual', 'hhs', 'media', 'business_associate');
+CREATE TYPE breach_notification_method AS ENUM ('mail', 'email', 'phone', 'website_notice', 'press_release', 'portal');
 CREATE TYPE breach_notification_status AS ENUM ('planned', 'sent', 'acknowledged');
 CREATE TYPE hipaa_authorization_status AS ENUM ('active', 'revoked', 'expired');
 CREATE TYPE workflow_instance_status AS ENUM ('running', 'waiting', 'completed', 'failed', 'cancelled');
@@ -193,6 +197,7 @@ CREATE TYPE sla_metric_kind AS ENUM ('response_time', 'arrival_time', 'completio
 CREATE TYPE sla_credit_status AS ENUM ('pending', 'issued', 'void');
 CREATE TYPE tax_kind AS ENUM ('sales', 'vat', 'gst', 'service', 'excise');
 CREATE TYPE tax_engine AS ENUM ('internal', 'stripe_tax', 'avalara');
+CREATE TYPE fx_rate_source AS ENUM ('payment_processor', 'central_bank', 'rate_provider', 'manual');
 CREATE TYPE leave_kind AS ENUM ('vacation', 'sick', 'parental', 'unpaid', 'bereavement', 'other');
 CREATE TYPE leave_entry_type AS ENUM ('accrual', 'taken', 'adjustment', 'carry_over', 'expiry');
 CREATE TYPE device_status AS ENUM ('active', 'lost', 'retired');
@@ -2268,7 +2273,7 @@ CREATE TABLE user_credential_facts (
     credential_record_id text NOT NULL,
     fact_key text NOT NULL,
     fact_value jsonb NOT NULL,
-    source text NOT NULL DEFAULT 'self_reported',
+    source credential_fact_source NOT NULL DEFAULT 'self_reported',
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     deleted_at timestamptz,
@@ -5684,7 +5689,7 @@ CREATE TABLE communication_consents (
     address text NOT NULL,
     channel message_channel NOT NULL,
     purpose consent_purpose NOT NULL,
-    source text NOT NULL,
+    source consent_source NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT now(),
     status consent_status NOT NULL DEFAULT 'granted',
     created_at timestamptz NOT NULL DEFAULT now(),
@@ -6902,7 +6907,7 @@ CREATE TABLE referral_attributions (
     booking_order_id text NOT NULL,
     referrer_user_id text,
     referrer_biz_id text,
-    source text NOT NULL,
+    source referral_source NOT NULL,
     attributed_at timestamptz NOT NULL DEFAULT now(),
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
@@ -8029,7 +8034,7 @@ CREATE TABLE breach_notifications (
     recipient breach_notification_recipient NOT NULL,
     due_at timestamptz NOT NULL,
     sent_at timestamptz,
-    method text,
+    method breach_notification_method,
     status breach_notification_status NOT NULL DEFAULT 'planned',
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
@@ -8995,7 +9000,7 @@ CREATE TABLE fx_rate_snapshots (
     base_currency char(3) NOT NULL DEFAULT 'USD',
     quote_currency char(3) NOT NULL DEFAULT 'USD',
     rate numeric(18,8) NOT NULL,
-    source text NOT NULL,
+    source fx_rate_source NOT NULL,
     captured_at timestamptz NOT NULL DEFAULT now(),
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),

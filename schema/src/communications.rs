@@ -18,6 +18,10 @@ const CONSENT_PURPOSE: EnumDef = EnumDef::new(
     "consent_purpose",
     &["transactional", "marketing", "reminders", "surveys"],
 );
+const CONSENT_SOURCE: EnumDef = EnumDef::new(
+    "consent_source",
+    &["checkout", "signup_form", "staff_entry", "import", "api"],
+);
 const CONSENT_STATUS: EnumDef = EnumDef::new("consent_status", &["granted", "withdrawn"]);
 const MESSAGE_STATUS: EnumDef = EnumDef::new(
     "message_status",
@@ -76,7 +80,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .col("address", text())
         .col("channel", enum_of(CHANNEL_KIND))
         .col("purpose", enum_of(CONSENT_PURPOSE))
-        .col("source", text())
+        .col("source", enum_of(CONSENT_SOURCE))
         .col("recorded_at", timestamptz().default_now())
         .col("status", enum_of(CONSENT_STATUS).default_enum("granted"))
         .unique_where(["biz_id", "address", "channel", "purpose"], "deleted_at IS NULL")

@@ -35,6 +35,15 @@ const CREDENTIAL_STATUS: EnumDef = EnumDef::new(
         "revoked",
     ],
 );
+const FACT_SOURCE: EnumDef = EnumDef::new(
+    "credential_fact_source",
+    &[
+        "self_reported",
+        "document_extracted",
+        "issuer_verified",
+        "staff_verified",
+    ],
+);
 const SHARE_GRANT_STATUS: EnumDef = EnumDef::new(
     "share_grant_status",
     &["active", "paused", "revoked", "expired"],
@@ -103,7 +112,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .references("credential_record_id", USER_CREDENTIAL_RECORDS, text())
         .col("fact_key", text())
         .col("fact_value", jsonb())
-        .col("source", text().default_text("self_reported"))
+        .col("source", enum_of(FACT_SOURCE).default_enum("self_reported"))
         .unique(["credential_record_id", "fact_key"])
         .audited();
 

@@ -61,6 +61,17 @@ const NOTIFICATION_STATUS: EnumDef = EnumDef::new(
     "breach_notification_status",
     &["planned", "sent", "acknowledged"],
 );
+const NOTIFICATION_METHOD: EnumDef = EnumDef::new(
+    "breach_notification_method",
+    &[
+        "mail",
+        "email",
+        "phone",
+        "website_notice",
+        "press_release",
+        "portal",
+    ],
+);
 const AUTHORIZATION_STATUS: EnumDef = EnumDef::new(
     "hipaa_authorization_status",
     &["active", "revoked", "expired"],
@@ -158,7 +169,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .col("recipient", enum_of(NOTIFICATION_RECIPIENT))
         .col("due_at", timestamptz())
         .col("sent_at", timestamptz().null())
-        .col("method", text().null())
+        .col("method", enum_of(NOTIFICATION_METHOD).null())
         .col("status", enum_of(NOTIFICATION_STATUS).default_enum("planned"))
         .check("sent_shape", "(status = 'planned') = (sent_at IS NULL)")
         .audited();

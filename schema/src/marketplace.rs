@@ -23,6 +23,15 @@ const CROSS_BIZ_ORDER_STATUS: EnumDef = EnumDef::new(
         "cancelled",
     ],
 );
+const REFERRAL_SOURCE: EnumDef = EnumDef::new(
+    "referral_source",
+    &[
+        "referral_link",
+        "referral_code",
+        "partner_widget",
+        "marketplace_search",
+    ],
+);
 const COMMISSION_STATUS: EnumDef = EnumDef::new(
     "commission_status",
     &["accrued", "invoiced", "paid", "voided"],
@@ -77,7 +86,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .tenant_ref("booking_order_id", BOOKING_ORDERS)
         .references("referrer_user_id", USERS, text().null())
         .references("referrer_biz_id", BIZES, text().null())
-        .col("source", text())
+        .col("source", enum_of(REFERRAL_SOURCE))
         .col("attributed_at", timestamptz().default_now())
         .check("one_referrer", "(referrer_user_id IS NOT NULL)::int + (referrer_biz_id IS NOT NULL)::int = 1")
         .audited();

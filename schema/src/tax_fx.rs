@@ -14,6 +14,16 @@ pub const FX_RATE_SNAPSHOTS: TableRef = TableRef::new("fx_rate_snapshots");
 const TAX_KIND: EnumDef = EnumDef::new("tax_kind", &["sales", "vat", "gst", "service", "excise"]);
 const TAX_ENGINE: EnumDef = EnumDef::new("tax_engine", &["internal", "stripe_tax", "avalara"]);
 
+const FX_SOURCE: EnumDef = EnumDef::new(
+    "fx_rate_source",
+    &[
+        "payment_processor",
+        "central_bank",
+        "rate_provider",
+        "manual",
+    ],
+);
+
 pub fn declare(s: &mut SchemaBuilder) {
     s.domain("tax_fx");
 
@@ -75,7 +85,7 @@ pub fn declare(s: &mut SchemaBuilder) {
         .currency("base_currency")
         .currency("quote_currency")
         .col("rate", numeric(18, 8))
-        .col("source", text())
+        .col("source", enum_of(FX_SOURCE))
         .col("captured_at", timestamptz().default_now())
         .check("rate_positive", "rate > 0")
         .check("distinct_currencies", "base_currency <> quote_currency")
