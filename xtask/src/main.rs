@@ -34,7 +34,10 @@ fn bench(args: &[String]) -> ExitCode {
     cases.push(vec!["canonical".into()]);
     cases.push(vec!["guard-canonical".into()]);
     cases.push(vec!["guard-synthetic".into(), "10000".into()]);
-    cases.push(vec!["replay".into(), if quick { "10000" } else { "50000" }.into()]);
+    cases.push(vec![
+        "replay".into(),
+        if quick { "10000" } else { "50000" }.into(),
+    ]);
     cases.push(vec!["apply-canonical".into()]);
     println!("{:<44} {:>12} {:>14}  note", "case", "time", "peak memory");
     let exe = std::env::current_exe().expect("own path");
@@ -140,36 +143,69 @@ fn bench_case(args: &[String]) -> ExitCode {
         }
         Some("guard-canonical") => {
             let schema = bizing_schema::build().expect("canonical schema builds");
-            let script = schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
-            let tmp = std::env::temp_dir().join(format!("schemactl-bench-guard-{}", std::process::id()));
+            let script =
+                schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+            let tmp =
+                std::env::temp_dir().join(format!("schemactl-bench-guard-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&tmp);
             let mut dir = schemactl::migrate::MigrationDir::load(&tmp).expect("empty folder");
-            dir.write_migration("initial", &script).expect("write migration");
+            dir.write_migration("initial", &script)
+                .expect("write migration");
             let config = schemactl::guard::GuardConfig::default();
             let (d, findings) = best_of(10, || {
-                let input = schemactl::guard::MigrationInput { expected_script: Some(&script), declared: Some(&schema), replay: None };
+                let input = schemactl::guard::MigrationInput {
+                    expected_script: Some(&script),
+                    declared: Some(&schema),
+                    replay: None,
+                };
                 let mut all = schemactl::guard::check_schema(&schema, &config);
-                all.extend(schemactl::guard::check_migrations(&tmp, &input, &config).unwrap_or_else(|e| e));
+                all.extend(
+                    schemactl::guard::check_migrations(&tmp, &input, &config).unwrap_or_else(|e| e),
+                );
                 all.len()
             });
             let _ = std::fs::remove_dir_all(&tmp);
-            report("guard: canonical schema + its migrations", d, &format!("{} tables, {findings} findings; target < 100 ms", schema.tables.len()));
+            report(
+                "guard: canonical schema + its migrations",
+                d,
+                &format!(
+                    "{} tables, {findings} findings; target < 100 ms",
+                    schema.tables.len()
+                ),
+            );
         }
         Some("guard-synthetic") => {
             let n: usize = args[1].parse().expect("table count");
-            let schema = schemactl::testkit::synthetic::synthetic_schema(n).expect("synthetic schema builds");
+            let schema = schemactl::testkit::synthetic::synthetic_schema(n)
+                .expect("synthetic schema builds");
             let config = schemactl::guard::GuardConfig::default();
-            let (d, findings) = best_of(3, || schemactl::guard::check_schema(&schema, &config).len());
-            report(&format!("guard: every schema rule (graph included), {n} tables"), d, &format!("{findings} findings; graph rules target < 1 s"));
+            let (d, findings) =
+                best_of(3, || schemactl::guard::check_schema(&schema, &config).len());
+            report(
+                &format!("guard: every schema rule (graph included), {n} tables"),
+                d,
+                &format!("{findings} findings; graph rules target < 1 s"),
+            );
         }
         Some("replay") => {
             let n: usize = args[1].parse().expect("table count");
-            let schema = schemactl::testkit::synthetic::synthetic_schema(n).expect("synthetic schema builds");
-            let script = schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+            let schema = schemactl::testkit::synthetic::synthetic_schema(n)
+                .expect("synthetic schema builds");
+            let script =
+                schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
             drop(schema);
-            let (d, tables) = best_of(1, || schemactl::sql::import::import_sql(&script, "bench.sql", DialectKind::Postgres).expect("replays").tables.len());
+            let (d, tables) = best_of(1, || {
+                schemactl::sql::import::import_sql(&script, "bench.sql", DialectKind::Postgres)
+                    .expect("replays")
+                    .tables
+                    .len()
+            });
             let mb = script.len() as f64 / 1e6;
-            report(&format!("replay SQL into the model, {mb:.0} MB"), d, &format!("{:.1} MB/s, {tables} tables", mb / d.as_secs_f64()));
+            report(
+                &format!("replay SQL into the model, {mb:.0} MB"),
+                d,
+                &format!("{:.1} MB/s, {tables} tables", mb / d.as_secs_f64()),
+            );
         }
         Some("apply-canonical") => bench_apply(),
         other => {
@@ -189,31 +225,68 @@ fn bench_apply() {
     let tmp = std::env::temp_dir().join(format!("schemactl-bench-apply-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let mut dir = schemactl::migrate::MigrationDir::load(&tmp).expect("empty folder");
-    let file = dir.write_migration("initial", &script).expect("write migration");
+    let file = dir
+        .write_migration("initial", &script)
+        .expect("write migration");
     let server = PgServer::shared();
     let runs = 5;
     // Databases are made before the clock starts: CREATE DATABASE is not what is measured.
-    let mut psql_dbs: Vec<_> = (0..runs).map(|_| server.create_database("bench_psql")).collect();
-    let mut our_dbs: Vec<_> = (0..runs).map(|_| server.create_database("bench_apply")).collect();
+    let mut psql_dbs: Vec<_> = (0..runs)
+        .map(|_| server.create_database("bench_psql"))
+        .collect();
+    let mut our_dbs: Vec<_> = (0..runs)
+        .map(|_| server.create_database("bench_apply"))
+        .collect();
     let (psql, _) = best_of(runs, || {
         let db = psql_dbs.pop().expect("one database per run");
         let out = server
             .command("psql")
-            .args(["-q", "-X", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-h"])
+            .args([
+                "-q",
+                "-X",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "--single-transaction",
+                "-h",
+            ])
             .arg(&server.socket_dir)
-            .args(["-p", &server.port.to_string(), "-U", "postgres", "-d", &db.name, "-f"])
+            .args([
+                "-p",
+                &server.port.to_string(),
+                "-U",
+                "postgres",
+                "-d",
+                &db.name,
+                "-f",
+            ])
             .arg(&file)
             .output()
             .expect("run psql");
-        assert!(out.status.success(), "psql failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "psql failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     });
     let (ours, _) = best_of(runs, || {
         let db = our_dbs.pop().expect("one database per run");
         let target = schemactl::apply::Target::parse(&db.conninfo, &|_| None).expect("target");
         let scripts = schemactl::apply::prepare(&dir, DialectKind::Postgres).expect("prepare");
-        let mut driver = schemactl::apply::connect(&target, Duration::from_secs(10)).expect("connect");
-        let opts = schemactl::apply::ApplyOptions { lock_timeout: Duration::from_secs(10), ..Default::default() };
-        schemactl::apply::apply(driver.as_mut(), &target, &dir, &scripts, &opts, &mut NoProgress).expect("apply");
+        let mut driver =
+            schemactl::apply::connect(&target, Duration::from_secs(10)).expect("connect");
+        let opts = schemactl::apply::ApplyOptions {
+            lock_timeout: Duration::from_secs(10),
+            ..Default::default()
+        };
+        schemactl::apply::apply(
+            driver.as_mut(),
+            &target,
+            &dir,
+            &scripts,
+            &opts,
+            &mut NoProgress,
+        )
+        .expect("apply");
     });
     let _ = std::fs::remove_dir_all(&tmp);
     let overhead = (ours.as_secs_f64() / psql.as_secs_f64() - 1.0) * 100.0;
