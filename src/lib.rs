@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod dialect;
+pub mod diff;
 pub mod drift;
 pub mod dsl;
 pub mod graph;

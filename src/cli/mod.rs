@@ -9,7 +9,7 @@ mod drift;
 mod generate;
 mod guard;
 
-pub use generate::render_script;
+pub use generate::{render_script, HEADER as GENERATED_HEADER};
 
 use crate::config::Config;
 use crate::diag::{self, Diagnostics, Style};
