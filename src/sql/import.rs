@@ -57,7 +57,7 @@ pub struct Replayer {
 }
 
 enum Reparse {
-    Statement(Statement),
+    Statement(Box<Statement>),
     Ignore,
     No,
 }
@@ -121,7 +121,7 @@ impl Replayer {
                 let sql = format!("DROP INDEX {}", rest.join(" "));
                 let d = super::split::sqlparser_dialect(self.dialect);
                 match sqlparser::parser::Parser::parse_sql(d, &sql) {
-                    Ok(mut v) if v.len() == 1 => Reparse::Statement(v.remove(0)),
+                    Ok(mut v) if v.len() == 1 => Reparse::Statement(Box::new(v.remove(0))),
                     _ => Reparse::No,
                 }
             }
