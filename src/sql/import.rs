@@ -724,6 +724,45 @@ impl Replayer {
                     origin,
                 });
             }
+            TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
+                // The index becomes the constraint (and takes the constraint's name).
+                let index = ident(&u.index_name);
+                let Some(pos) = t.indexes.iter().position(|ix| ix.name == index) else {
+                    return self.unknown(at, &format!("index `{index}` on `{}`", t.name));
+                };
+                let columns: Option<Vec<String>> = t.indexes[pos]
+                    .parts
+                    .iter()
+                    .map(|p| match &p.key {
+                        IndexKey::Column(c) => Some(c.clone()),
+                        IndexKey::Expression(_) => None,
+                    })
+                    .collect();
+                let Some(columns) = columns else {
+                    return self.unsupported(at, "a constraint on an expression index");
+                };
+                let ix = t.indexes.remove(pos);
+                let name = u.name.as_ref().map(ident).unwrap_or(index);
+                if matches!(c, TableConstraint::PrimaryKeyUsingIndex(_)) {
+                    for col in &mut t.columns {
+                        if columns.contains(&col.name) {
+                            col.nullable = false;
+                        }
+                    }
+                    t.primary_key = Some(PrimaryKey {
+                        name,
+                        columns,
+                        origin,
+                    });
+                } else {
+                    t.uniques.push(UniqueConstraint {
+                        name,
+                        columns,
+                        nulls_not_distinct: ix.nulls_not_distinct,
+                        origin,
+                    });
+                }
+            }
             other => self.unsupported(at, &format!("constraint `{other}`")),
         }
     }
@@ -1527,6 +1566,8 @@ mod tests {
              ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email <> '') NOT VALID;
              ALTER TABLE users VALIDATE CONSTRAINT users_email_check;
              CREATE UNIQUE INDEX users_email_idx ON users (lower(email));
+             CREATE UNIQUE INDEX CONCURRENTLY users_handle_idx ON users (handle);
+             ALTER TABLE users ADD CONSTRAINT users_handle_key UNIQUE USING INDEX users_handle_idx;
              CREATE TABLE posts (id bigint PRIMARY KEY, author bigint REFERENCES users ON DELETE CASCADE, junk int);
              ALTER TABLE posts DROP COLUMN junk;
              ALTER TABLE users RENAME TO people;
@@ -1550,6 +1591,8 @@ mod tests {
         assert_eq!(people.primary_key.as_ref().unwrap().columns, ["person_id"]);
         assert_eq!(people.checks[0].expression, "email <> ''");
         assert!(people.indexes.is_empty());
+        assert_eq!(people.uniques[0].name, "users_handle_key");
+        assert_eq!(people.uniques[0].columns, ["handle"]);
         let posts = s.table(&QName::parse("posts")).unwrap();
         assert_eq!(posts.columns.len(), 2);
         let fk = &posts.foreign_keys[0];
