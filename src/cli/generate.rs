@@ -5,6 +5,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::{write_script, DialectKind};
 use crate::migrate::MigrationDir;
 use crate::model::Schema;
+use crate::sql::{import_files, normalize_schema};
 
 #[derive(Debug, clap::Args)]
 pub struct GenerateArgs {
@@ -51,7 +52,6 @@ pub fn run(ctx: &Context, args: &GenerateArgs) -> u8 {
 
 fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
     let schema = ctx.schema()?;
-    let script = render_script(&schema, ctx.config.dialect)?;
     let mut dir = MigrationDir::load(&ctx.config.migrations)?;
     let tampered = dir.verify();
     if !tampered.is_empty() {
@@ -64,6 +64,7 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
             eprintln!("Run `schemactl generate` and commit the result.");
             return Ok(EXIT_FOUND);
         }
+        let script = render_script(&schema, ctx.config.dialect)?;
         let path = dir.write_migration(&args.name, &script)?;
         println!(
             "Wrote {} ({} tables, {} enums) and updated {}.",
@@ -74,9 +75,14 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
         );
         return Ok(EXIT_OK);
     }
-    if dir.files.len() == 1 && dir.files[0].sql == script {
+    if up_to_date(&schema, &dir, ctx.config.dialect)? {
         println!("No schema changes: the migrations in {folder} are up to date. Nothing written.");
         return Ok(EXIT_OK);
+    }
+    if args.check {
+        eprintln!("The declared schema has changes no migration holds: it differs from the state the migrations in {folder} build.");
+        eprintln!("Run `schemactl generate --name <what_changed>` and commit the result.");
+        return Ok(EXIT_FOUND);
     }
     Err(Diagnostic::error(
         "generate::incremental-unsupported",
@@ -84,4 +90,32 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
     )
     .help("incremental migrations need the diff engine, which this build does not have yet; regenerate the initial migration if nothing was applied")
     .into())
+}
+
+/// True when replaying the migration folder gives the declared schema (both normalized).
+///
+/// SQLite migrations are still compared byte for byte with a fresh render: replay reads the
+/// PostgreSQL spelling, and SQLite's type names would not map back to the model.
+fn up_to_date(
+    schema: &Schema,
+    dir: &MigrationDir,
+    dialect: DialectKind,
+) -> Result<bool, Diagnostics> {
+    if dialect != DialectKind::Postgres {
+        let script = render_script(schema, dialect)?;
+        return Ok(dir.files.len() == 1 && dir.files[0].sql == script);
+    }
+    let names: Vec<String> = dir
+        .files
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    let current = import_files(
+        names
+            .iter()
+            .zip(&dir.files)
+            .map(|(n, f)| (n.as_str(), f.sql.as_str())),
+        dialect,
+    )?;
+    Ok(normalize_schema(&current) == normalize_schema(schema))
 }

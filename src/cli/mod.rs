@@ -46,6 +46,9 @@ pub struct Cli {
     /// Migration folder (overrides the config)
     #[arg(long, global = true, value_name = "DIR")]
     pub migrations: Option<PathBuf>,
+    /// A SQL file declaring the schema, for the plain binary (overrides the config's schema_sql)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub schema_sql: Option<PathBuf>,
     /// SQL dialect (overrides the config)
     #[arg(long, global = true, value_enum)]
     pub dialect: Option<DialectKind>,
@@ -102,17 +105,30 @@ pub struct Context {
 }
 
 impl Context {
-    /// The declared schema: from the schema crate, or the config's SQL schema file.
+    /// The declared schema: from the schema crate, or the SQL schema file (`--schema-sql` or
+    /// the config's `schema_sql`), replayed into the model.
     pub fn schema(&self) -> Result<Schema, Diagnostics> {
-        match self.schema_fn {
-            Some(build) => build(),
-            None => Err(crate::Diagnostic::error(
+        if let Some(build) = self.schema_fn {
+            return build();
+        }
+        let Some(path) = &self.config.schema_sql else {
+            return Err(crate::Diagnostic::error(
                 "cli::no-schema",
                 "this command needs a declared schema, and none was given",
             )
-            .help("run it through your schema crate (`cargo schemactl ...`, see README.md)")
-            .into()),
-        }
+            .help("run it through your schema crate (`cargo schemactl ...`, see README.md), or name a SQL schema with --schema-sql FILE or `schema_sql:` in schemactl.yaml")
+            .into());
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Diagnostics::from(
+                crate::Diagnostic::error(
+                    "cli::unreadable-schema",
+                    format!("cannot read the SQL schema `{}`: {e}", path.display()),
+                )
+                .help("check the path given by --schema-sql or `schema_sql:` in schemactl.yaml"),
+            )
+        })?;
+        crate::sql::import_sql(&text, &path.display().to_string(), self.config.dialect)
     }
 
     pub fn report(&self, ds: &Diagnostics) {
@@ -163,6 +179,9 @@ where
     };
     if let Some(m) = cli.migrations {
         config.migrations = m;
+    }
+    if let Some(p) = cli.schema_sql {
+        config.schema_sql = Some(p);
     }
     if let Some(d) = cli.dialect {
         config.dialect = d;

@@ -56,6 +56,12 @@ pub struct Replayer {
     tables: HashMap<QName, usize>,
 }
 
+enum Reparse {
+    Statement(Box<Statement>),
+    Ignore,
+    No,
+}
+
 /// Where the statement being replayed sits.
 struct At<'a> {
     stmt: &'a SqlStatement,
@@ -73,24 +79,7 @@ impl Replayer {
     }
 
     pub fn replay(&mut self, sql: &str, file: &str) {
-        let script = match split(sql, self.dialect) {
-            Ok(s) => s,
-            Err(e) => {
-                self.diags.push(
-                    Diagnostic::error(
-                        "replay::unreadable",
-                        format!("cannot read SQL in {file}: {}", e.message),
-                    )
-                    .at(&Origin {
-                        file: file.to_string(),
-                        line: e.line,
-                        column: e.column,
-                    })
-                    .help("close the string, quoted identifier or comment that starts here"),
-                );
-                return;
-            }
-        };
+        let script = split(sql, self.dialect);
         for stmt in &script.statements {
             let at = At {
                 stmt,
@@ -102,11 +91,41 @@ impl Replayer {
             };
             match &stmt.parsed {
                 Some(parsed) => self.statement(parsed, &at),
-                None => {
-                    let err = stmt.parse_error.as_deref().unwrap_or("unknown error");
-                    self.unsupported(&at, &format!("sqlparser cannot read it ({err})"));
+                None => match self.reparse(stmt) {
+                    Reparse::Statement(parsed) => self.statement(&parsed, &at),
+                    Reparse::Ignore => {}
+                    Reparse::No => {
+                        let err = stmt.parse_error.as_deref().unwrap_or("unknown error");
+                        self.unsupported(&at, &format!("sqlparser cannot read it ({err})"));
+                    }
+                },
+            }
+        }
+    }
+
+    /// Second chance for statements sqlparser cannot read: `DROP INDEX CONCURRENTLY` is
+    /// misparsed upstream, so it is read again without the keyword (concurrency does not change
+    /// the result); comments on constraints and policies are ignored like other comments on
+    /// objects the model keeps no documentation for.
+    fn reparse(&self, stmt: &SqlStatement) -> Reparse {
+        let mut words = stmt.text.split_whitespace();
+        let head: Vec<String> = words
+            .by_ref()
+            .take(3)
+            .map(|w| w.to_ascii_uppercase())
+            .collect();
+        match head.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            ["COMMENT", "ON", "CONSTRAINT" | "POLICY"] => Reparse::Ignore,
+            ["DROP", "INDEX", "CONCURRENTLY"] => {
+                let rest: Vec<&str> = words.collect();
+                let sql = format!("DROP INDEX {}", rest.join(" "));
+                let d = super::split::sqlparser_dialect(self.dialect);
+                match sqlparser::parser::Parser::parse_sql(d, &sql) {
+                    Ok(mut v) if v.len() == 1 => Reparse::Statement(Box::new(v.remove(0))),
+                    _ => Reparse::No,
                 }
             }
+            _ => Reparse::No,
         }
     }
 
@@ -479,7 +498,8 @@ impl Replayer {
         }
         let mut t = Table::new(name.clone(), at.origin.clone());
         self.schema.tables.push(t.clone());
-        self.reindex();
+        self.tables
+            .insert(name.clone(), self.schema.tables.len() - 1);
         for col in &ct.columns {
             self.add_column(&mut t, col, at);
         }
@@ -703,6 +723,45 @@ impl Replayer {
                     deferrable,
                     origin,
                 });
+            }
+            TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
+                // The index becomes the constraint (and takes the constraint's name).
+                let index = ident(&u.index_name);
+                let Some(pos) = t.indexes.iter().position(|ix| ix.name == index) else {
+                    return self.unknown(at, &format!("index `{index}` on `{}`", t.name));
+                };
+                let columns: Option<Vec<String>> = t.indexes[pos]
+                    .parts
+                    .iter()
+                    .map(|p| match &p.key {
+                        IndexKey::Column(c) => Some(c.clone()),
+                        IndexKey::Expression(_) => None,
+                    })
+                    .collect();
+                let Some(columns) = columns else {
+                    return self.unsupported(at, "a constraint on an expression index");
+                };
+                let ix = t.indexes.remove(pos);
+                let name = u.name.as_ref().map(ident).unwrap_or(index);
+                if matches!(c, TableConstraint::PrimaryKeyUsingIndex(_)) {
+                    for col in &mut t.columns {
+                        if columns.contains(&col.name) {
+                            col.nullable = false;
+                        }
+                    }
+                    t.primary_key = Some(PrimaryKey {
+                        name,
+                        columns,
+                        origin,
+                    });
+                } else {
+                    t.uniques.push(UniqueConstraint {
+                        name,
+                        columns,
+                        nulls_not_distinct: ix.nulls_not_distinct,
+                        origin,
+                    });
+                }
             }
             other => self.unsupported(at, &format!("constraint `{other}`")),
         }
@@ -928,9 +987,11 @@ impl Replayer {
                 }
             }
             t.name = new;
+            self.schema.tables[ti] = t;
+            self.reindex();
+        } else {
+            self.schema.tables[ti] = t;
         }
-        self.schema.tables[ti] = t;
-        self.reindex();
     }
 
     fn comment(&mut self, kind: CommentObject, name: &ObjectName, doc: Option<String>, at: &At) {
@@ -1129,7 +1190,7 @@ fn partition_by(e: &Expr) -> Option<PartitionBy> {
 }
 
 /// Maps a default expression to the model's named defaults where one fits.
-fn default_value(e: &Expr, ty: &ColumnType) -> DefaultValue {
+pub(crate) fn default_value(e: &Expr, ty: &ColumnType) -> DefaultValue {
     let e = strip_parens(e);
     match e {
         Expr::Value(v) => match &v.value {
@@ -1218,7 +1279,7 @@ pub(crate) fn column_type(dt: &DataType, enums: &[EnumType]) -> ColumnType {
 }
 
 /// Built-in type names and their aliases as sqlparser prints them (lower-cased).
-fn builtin_type(sql: &str) -> Option<ColumnType> {
+pub(crate) fn builtin_type(sql: &str) -> Option<ColumnType> {
     let sql = sql.trim();
     let (base, args) = match sql.find('(') {
         Some(i) if sql.ends_with(')') => {
@@ -1505,11 +1566,14 @@ mod tests {
              ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email <> '') NOT VALID;
              ALTER TABLE users VALIDATE CONSTRAINT users_email_check;
              CREATE UNIQUE INDEX users_email_idx ON users (lower(email));
+             CREATE UNIQUE INDEX CONCURRENTLY users_handle_idx ON users (handle);
+             ALTER TABLE users ADD CONSTRAINT users_handle_key UNIQUE USING INDEX users_handle_idx;
              CREATE TABLE posts (id bigint PRIMARY KEY, author bigint REFERENCES users ON DELETE CASCADE, junk int);
              ALTER TABLE posts DROP COLUMN junk;
              ALTER TABLE users RENAME TO people;
              ALTER TABLE people RENAME COLUMN id TO person_id;
-             DROP INDEX users_email_idx;
+             DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;
+             COMMENT ON CONSTRAINT users_email_check ON people IS 'not empty';
              INSERT INTO people (person_id) VALUES (1);",
         )
         .unwrap();
@@ -1527,6 +1591,8 @@ mod tests {
         assert_eq!(people.primary_key.as_ref().unwrap().columns, ["person_id"]);
         assert_eq!(people.checks[0].expression, "email <> ''");
         assert!(people.indexes.is_empty());
+        assert_eq!(people.uniques[0].name, "users_handle_key");
+        assert_eq!(people.uniques[0].columns, ["handle"]);
         let posts = s.table(&QName::parse("posts")).unwrap();
         assert_eq!(posts.columns.len(), 2);
         let fk = &posts.foreign_keys[0];

@@ -6,4 +6,4 @@ pub mod split;
 
 pub use import::{import_files, import_sql, Replayer};
 pub use normalize::{normalize_expr, normalize_schema};
-pub use split::{split, Directive, SplitError, SqlScript, SqlStatement};
+pub use split::{split, Directive, SqlScript, SqlStatement};
