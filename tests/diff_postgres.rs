@@ -175,3 +175,56 @@ fn planned_migration_reaches_the_target_catalog() {
         "renamed, not dropped"
     );
 }
+
+#[test]
+fn generate_writes_the_next_migrations_and_then_reports_no_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let d = dir.to_str().unwrap();
+    let gen = |f: fn() -> Result<Schema, schemactl::Diagnostics>, extra: &[&str]| {
+        let mut args = vec![
+            "schemactl",
+            "--color",
+            "never",
+            "generate",
+            "--migrations",
+            d,
+        ];
+        args.extend_from_slice(extra);
+        schemactl::cli::run(args, Some(f))
+    };
+    use std::process::ExitCode;
+    assert_eq!(gen(schema_a, &[]), ExitCode::from(0));
+    assert_eq!(
+        gen(schema_b, &["--check"]),
+        ExitCode::from(1),
+        "changes pending"
+    );
+    assert_eq!(gen(schema_b, &["--name", "to_b"]), ExitCode::from(0));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "0001_initial.sql",
+            "0002_to_b_enum_values.sql",
+            "0003_to_b.sql",
+            "0004_to_b_concurrently.sql",
+            "schemactl.sum"
+        ]
+    );
+    assert_eq!(gen(schema_b, &[]), ExitCode::from(0));
+    assert_eq!(
+        gen(schema_b, &["--check"]),
+        ExitCode::from(0),
+        "the folder now builds schema B"
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        5,
+        "nothing more written"
+    );
+}
