@@ -5,6 +5,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::{to_script, DialectKind};
 use crate::migrate::MigrationDir;
 use crate::model::Schema;
+use crate::sql::normalize::differences;
 use crate::sql::{import_files, normalize_schema};
 
 #[derive(Debug, clap::Args)]
@@ -73,12 +74,16 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
         );
         return Ok(EXIT_OK);
     }
-    if up_to_date(&schema, &dir, ctx.config.dialect)? {
+    let changes = changes(&schema, &dir, ctx.config.dialect)?;
+    if changes.is_empty() {
         println!("No schema changes: the migrations in {folder} are up to date. Nothing written.");
         return Ok(EXIT_OK);
     }
     if args.check {
-        eprintln!("The declared schema has changes no migration holds: it differs from the state the migrations in {folder} build.");
+        eprintln!("The declared schema has changes no migration holds; it differs from what the migrations in {folder} build:");
+        for c in &changes {
+            eprintln!("  - {c}");
+        }
         eprintln!("Run `schemactl generate --name <what_changed>` and commit the result.");
         return Ok(EXIT_FOUND);
     }
@@ -90,18 +95,22 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
     .into())
 }
 
-/// True when replaying the migration folder gives the declared schema (both normalized).
+/// How the declared schema differs from what replaying the migration folder builds (both
+/// normalized); empty when the folder is up to date.
 ///
 /// SQLite migrations are still compared byte for byte with a fresh render: replay reads the
 /// PostgreSQL spelling, and SQLite's type names would not map back to the model.
-fn up_to_date(
+fn changes(
     schema: &Schema,
     dir: &MigrationDir,
     dialect: DialectKind,
-) -> Result<bool, Diagnostics> {
+) -> Result<Vec<String>, Diagnostics> {
     if dialect != DialectKind::Postgres {
         let script = render_script(schema, dialect)?;
-        return Ok(dir.files.len() == 1 && dir.files[0].sql == script);
+        if dir.files.len() == 1 && dir.files[0].sql == script {
+            return Ok(Vec::new());
+        }
+        return Ok(vec!["the migrations differ from the rendered schema".into()]);
     }
     let names: Vec<String> = dir
         .files
@@ -115,5 +124,8 @@ fn up_to_date(
             .map(|(n, f)| (n.as_str(), f.sql.as_str())),
         dialect,
     )?;
-    Ok(normalize_schema(&current) == normalize_schema(schema))
+    Ok(differences(
+        &normalize_schema(&current),
+        &normalize_schema(schema),
+    ))
 }
