@@ -5,8 +5,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::{to_script, DialectKind};
 use crate::migrate::MigrationDir;
 use crate::model::Schema;
-use crate::sql::normalize::differences;
-use crate::sql::{import_files, normalize_schema};
+use crate::sql::{differences, import_files, normalize_schema};
 
 #[derive(Debug, clap::Args)]
 pub struct GenerateArgs {
