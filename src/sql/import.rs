@@ -94,6 +94,8 @@ impl Replayer {
                 None => match self.reparse(stmt) {
                     Reparse::Statement(parsed) => self.statement(&parsed, &at),
                     Reparse::Ignore => {}
+                    Reparse::No if stmt.leading_words(1).eq_ignore_ascii_case("DO") => self
+                        .unsupported(&at, "a DO block runs procedural code replay cannot follow"),
                     Reparse::No => {
                         let err = stmt.parse_error.as_deref().unwrap_or("unknown error");
                         self.unsupported(&at, &format!("sqlparser cannot read it ({err})"));
