@@ -72,6 +72,26 @@ fn replay_diagnostic_snapshot() {
     insta::assert_yaml_snapshot!(ds.0);
 }
 
+#[test]
+fn replay_diagnostic_renders_with_the_sql_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sql = "CREATE TABLE t (id int);\nDO $$ BEGIN PERFORM 1; END $$;\n";
+    std::fs::create_dir(tmp.path().join("migrations")).unwrap();
+    std::fs::write(tmp.path().join("migrations/0002_backfill.sql"), sql).unwrap();
+    let ds = import_sql(sql, "migrations/0002_backfill.sql", DialectKind::Postgres).unwrap_err();
+    let text = schemactl::diag::render_all(&ds, tmp.path(), schemactl::diag::Style::Plain);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn rendering_a_replayed_schema_replays_to_the_same_model() {
+    let once = import_sql(&kitchen_sink_sql(), "a.sql", DialectKind::Postgres).unwrap();
+    let script = to_script(&DialectKind::Postgres.dialect().create(&once).unwrap());
+    let twice =
+        import_sql(&script, "b.sql", DialectKind::Postgres).unwrap_or_else(|ds| panic!("{ds}"));
+    assert_eq!(normalize_schema(&twice), normalize_schema(&once));
+}
+
 mod cli {
     use super::*;
     use schemactl::cli::run;
@@ -132,17 +152,22 @@ mod cli {
             generate(&dir, &["generate", "--check"], Some(kitchen_sink)),
             ExitCode::from(0)
         );
-        // A declared change no migration holds: --check finds it, plain generate refuses.
+        // A declared change no migration holds: --check finds it, generate writes it.
         assert_eq!(
             generate(&dir, &["generate", "--check"], Some(changed)),
             ExitCode::from(1)
         );
+        let before = std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(before, 3, "0001, 0002 and schemactl.sum");
         assert_eq!(
             generate(&dir, &["generate"], Some(changed)),
-            ExitCode::from(2)
+            ExitCode::from(0)
         );
-        let files = std::fs::read_dir(&dir).unwrap().count();
-        assert_eq!(files, 3, "0001, 0002 and schemactl.sum");
+        assert!(dir.join("0003_schema_changes.sql").is_file());
+        assert_eq!(
+            generate(&dir, &["generate", "--check"], Some(changed)),
+            ExitCode::from(0)
+        );
     }
 
     #[test]

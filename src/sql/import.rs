@@ -94,6 +94,8 @@ impl Replayer {
                 None => match self.reparse(stmt) {
                     Reparse::Statement(parsed) => self.statement(&parsed, &at),
                     Reparse::Ignore => {}
+                    Reparse::No if stmt.leading_words(1).eq_ignore_ascii_case("DO") => self
+                        .unsupported(&at, "a DO block runs procedural code replay cannot follow"),
                     Reparse::No => {
                         let err = stmt.parse_error.as_deref().unwrap_or("unknown error");
                         self.unsupported(&at, &format!("sqlparser cannot read it ({err})"));
@@ -635,7 +637,11 @@ impl Replayer {
                 });
             }
             TableConstraint::Check(ch) => {
-                let cols: Vec<String> = column.into_iter().map(str::to_string).collect();
+                // PostgreSQL names an unnamed check after the first column it mentions.
+                let first = column
+                    .map(str::to_string)
+                    .or_else(|| first_column_in(&ch.expr.to_string(), t));
+                let cols: Vec<String> = first.into_iter().collect();
                 t.checks.push(Check {
                     name: ch
                         .name
@@ -1079,6 +1085,24 @@ impl Replayer {
     fn column_type(&self, dt: &DataType) -> ColumnType {
         column_type(dt, &self.schema.enums)
     }
+}
+
+/// The first word of `expr` that names a column of `t`.
+fn first_column_in(expr: &str, t: &Table) -> Option<String> {
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, expr)
+        .tokenize()
+        .ok()?;
+    tokens.iter().find_map(|tok| match tok {
+        sqlparser::tokenizer::Token::Word(w) => {
+            let name = match w.quote_style {
+                None => w.value.to_lowercase(),
+                Some(_) => w.value.clone(),
+            };
+            t.has_column(&name).then_some(name)
+        }
+        _ => None,
+    })
 }
 
 /// The byte offset in `stmt.text` of a file position (1-based line and column in chars).
@@ -1600,6 +1624,54 @@ mod tests {
         assert_eq!(fk.ref_table, QName::parse("people"));
         assert_eq!(fk.ref_columns, ["person_id"]);
         assert_eq!(fk.on_delete, FkAction::Cascade);
+    }
+
+    #[test]
+    fn more_evolutions_replay() {
+        let s = replay(
+            "BEGIN;
+             SET lock_timeout = '1s';
+             CREATE SCHEMA IF NOT EXISTS app;
+             CREATE TABLE app.a (id int NOT NULL DEFAULT 1, note text NOT NULL, CONSTRAINT a_pkey PRIMARY KEY (id));
+             CREATE TABLE b (id int PRIMARY KEY, a_id int, CHECK (a_id > 0));
+             ALTER TABLE b ADD CONSTRAINT b_a_fk FOREIGN KEY (a_id) REFERENCES app.a (id) NOT VALID;
+             ALTER TABLE b VALIDATE CONSTRAINT b_a_fk;
+             ALTER TABLE b RENAME CONSTRAINT b_a_fk TO b_a_id_fkey;
+             ALTER TABLE b DROP CONSTRAINT b_a_id_check;
+             ALTER TABLE app.a ALTER COLUMN id DROP DEFAULT, ALTER COLUMN note DROP NOT NULL;
+             ALTER TABLE app.a ENABLE ROW LEVEL SECURITY;
+             CREATE POLICY p ON app.a USING (true);
+             DROP POLICY p ON app.a;
+             CREATE INDEX a_note_idx ON app.a (note);
+             ALTER INDEX app.a_note_idx RENAME TO a_note_ix;
+             CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+             CREATE OR REPLACE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$;
+             CREATE TRIGGER t BEFORE UPDATE ON b FOR EACH ROW EXECUTE FUNCTION f();
+             DROP TRIGGER t ON b;
+             COMMENT ON TABLE b IS 'x';
+             COMMENT ON TABLE b IS NULL;
+             CREATE TYPE gone AS ENUM ('x');
+             DROP TYPE gone;
+             CREATE TABLE tmp (x int);
+             DROP TABLE IF EXISTS tmp, never_existed;
+             COMMIT;",
+        )
+        .unwrap_or_else(|ds| panic!("{ds}"));
+        assert_eq!(s.namespaces[0].name, "app");
+        assert!(s.enums.is_empty());
+        assert_eq!(s.tables.len(), 2);
+        let a = s.table(&QName::parse("app.a")).unwrap();
+        assert_eq!(a.column("id").unwrap().default, None);
+        assert!(a.column("note").unwrap().nullable);
+        assert!(a.rls.enabled && a.policies.is_empty());
+        assert_eq!(a.indexes[0].name, "a_note_ix");
+        let b = s.table(&QName::parse("b")).unwrap();
+        assert!(b.checks.is_empty());
+        assert_eq!(b.foreign_keys[0].name, "b_a_id_fkey");
+        assert_eq!(b.foreign_keys[0].ref_table, QName::parse("app.a"));
+        assert!(b.triggers.is_empty() && b.doc.is_none());
+        assert_eq!(s.functions.len(), 1);
+        assert!(s.functions[0].sql.contains("RETURN OLD"));
     }
 
     #[test]

@@ -117,6 +117,68 @@ pub fn normalize_schema(schema: &Schema) -> Schema {
     s
 }
 
+/// What differs between two normalized schemas, one line per object, for messages such as
+/// `generate --check`. Empty when they are equal.
+pub fn differences(current: &Schema, declared: &Schema) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut whole = |what: &str, same: bool| {
+        if !same {
+            out.push(format!("{what} differ"));
+        }
+    };
+    whole("extensions", current.extensions == declared.extensions);
+    whole("schemas", current.namespaces == declared.namespaces);
+    whole("enum types", current.enums == declared.enums);
+    whole(
+        "custom types and domains",
+        current.custom_types == declared.custom_types,
+    );
+    whole("functions", current.functions == declared.functions);
+    for t in &declared.tables {
+        match current.table(&t.name) {
+            None => out.push(format!(
+                "table {} is declared but no migration creates it",
+                t.name
+            )),
+            Some(c) if c != t => {
+                let parts = [
+                    ("doc", c.doc == t.doc),
+                    ("columns", c.columns == t.columns),
+                    ("primary key", c.primary_key == t.primary_key),
+                    ("unique constraints", c.uniques == t.uniques),
+                    ("checks", c.checks == t.checks),
+                    ("exclusion constraints", c.excludes == t.excludes),
+                    ("foreign keys", c.foreign_keys == t.foreign_keys),
+                    ("indexes", c.indexes == t.indexes),
+                    ("row-level security", c.rls == t.rls),
+                    ("policies", c.policies == t.policies),
+                    ("triggers", c.triggers == t.triggers),
+                    (
+                        "partitioning",
+                        c.partition_by == t.partition_by && c.partitions == t.partitions,
+                    ),
+                ];
+                let differing: Vec<&str> = parts
+                    .iter()
+                    .filter(|(_, same)| !same)
+                    .map(|(n, _)| *n)
+                    .collect();
+                out.push(format!("table {}: {} differ", t.name, differing.join(", ")));
+            }
+            Some(_) => {}
+        }
+    }
+    for t in &current.tables {
+        if declared.table(&t.name).is_none() {
+            out.push(format!(
+                "table {} exists in the migrations but is no longer declared",
+                t.name
+            ));
+        }
+    }
+    out
+}
+
 /// The named default an expression spells (`'x'` on an enum column is its label, `now()` is
 /// `Now`, `42` is `Int`), so `default_sql("now()")` and `default_now()` compare equal.
 fn canonical_default(d: &DefaultValue, ty: &ColumnType) -> DefaultValue {
@@ -230,6 +292,27 @@ mod tests {
         assert_eq!(canonical_type(&custom("Mood"), &enums), mood);
         assert_eq!(canonical_type(&custom("int4"), &enums), ColumnType::Integer);
         assert_eq!(canonical_type(&custom("CITEXT"), &enums), custom("citext"));
+    }
+
+    #[test]
+    fn differences_name_the_objects() {
+        let mut a = Schema::default();
+        let mut t = Table::new("users", Origin::default());
+        a.tables.push(t.clone());
+        a.tables.push(Table::new("gone", Origin::default()));
+        let mut b = Schema::default();
+        t.doc = Some("x".into());
+        b.tables.push(t);
+        b.tables.push(Table::new("new", Origin::default()));
+        assert_eq!(
+            differences(&a, &b),
+            [
+                "table users: doc differ",
+                "table new is declared but no migration creates it",
+                "table gone exists in the migrations but is no longer declared",
+            ]
+        );
+        assert!(differences(&a, &a).is_empty());
     }
 
     #[test]
