@@ -15,7 +15,7 @@ pub mod target;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::migrate::{MigrationDir, MigrationFile};
 use crate::model::Origin;
-use crate::sql::split::{split, SqlScript};
+use crate::sql::split::{split_unparsed, SqlScript};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 pub use target::Target;
@@ -208,7 +208,11 @@ pub fn prepare(
         return Err(Diagnostics(tampered));
     }
     // Statements the parser cannot read still run: the database is the judge of its own SQL.
-    Ok(dir.files.iter().map(|f| split(&f.sql, dialect)).collect())
+    Ok(dir
+        .files
+        .iter()
+        .map(|f| split_unparsed(&f.sql, dialect))
+        .collect())
 }
 
 /// Applies pending migrations. The caller has connected; this takes and releases the lock.

@@ -119,6 +119,17 @@ impl<'a> Cursor<'a> {
 /// tokenized with locations and parsed on its own. Working one statement at a time keeps
 /// memory flat on very large files; tokenizing a 50 MB file whole holds gigabytes of tokens.
 pub fn split(sql: &str, dialect: DialectKind) -> SqlScript {
+    split_with(sql, dialect, true)
+}
+
+/// Splits without parsing: statements with their text, positions and directives, `parsed`
+/// and `parse_error` left empty. For running a file, where the database parses each statement
+/// anyway and our parse would only cost time.
+pub fn split_unparsed(sql: &str, dialect: DialectKind) -> SqlScript {
+    split_with(sql, dialect, false)
+}
+
+fn split_with(sql: &str, dialect: DialectKind, parse: bool) -> SqlScript {
     let d = sqlparser_dialect(dialect);
     let mut script = SqlScript::default();
     // Comments are reported as they are met, statements when they end, so each kind gets
@@ -145,7 +156,11 @@ pub fn split(sql: &str, dialect: DialectKind) -> SqlScript {
                 cursor.seek(begin);
                 let (line, column) = (cursor.line, cursor.column);
                 let text = &sql[begin..end];
-                let (parsed, parse_error) = parse_piece(d, text, line, column);
+                let (parsed, parse_error) = if parse {
+                    parse_piece(d, text, line, column)
+                } else {
+                    (None, None)
+                };
                 script.statements.push(SqlStatement {
                     text: text.to_string(),
                     span: begin..end,
