@@ -38,6 +38,7 @@ fn bench(args: &[String]) -> ExitCode {
         "replay".into(),
         if quick { "10000" } else { "50000" }.into(),
     ]);
+    cases.push(vec!["diff-plan".into(), "10000".into()]);
     cases.push(vec!["apply-canonical".into()]);
     println!("{:<44} {:>12} {:>14}  note", "case", "time", "peak memory");
     let exe = std::env::current_exe().expect("own path");
@@ -206,6 +207,28 @@ fn bench_case(args: &[String]) -> ExitCode {
                 d,
                 &format!("{:.1} MB/s, {tables} tables", mb / d.as_secs_f64()),
             );
+        }
+        Some("diff-plan") => {
+            let n: usize = args[1].parse().expect("table count");
+            let names = schemactl::testkit::synthetic::leaked_names(n);
+            let a = schemactl::testkit::synthetic::synthetic_schema_named(&names).expect("schema A builds");
+            let mut b = a.clone();
+            // 1% of tables change: a new nullable column and a new index on it.
+            for t in b.tables.iter_mut().step_by(100) {
+                let mut col = t.columns[1].clone();
+                col.name = "added".into();
+                col.nullable = true;
+                t.columns.push(col);
+                let mut ix = t.indexes[0].clone();
+                ix.name = format!("{}_added_idx", t.name.name);
+                ix.parts[0].key = schemactl::model::IndexKey::Column("added".into());
+                t.indexes.push(ix);
+            }
+            let (d, (changes, statements)) = best_of(3, || {
+                let p = schemactl::diff::plan::plan(&a, &b);
+                (p.changes.len(), p.files.iter().map(|f| f.statements.len()).sum::<usize>())
+            });
+            report(&format!("diff + plan, two {n}-table schemas, 1% changed"), d, &format!("{changes} changes, {statements} statements; target < 1 s"));
         }
         Some("apply-canonical") => bench_apply(),
         other => {
