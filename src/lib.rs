@@ -16,6 +16,7 @@ pub mod guard;
 pub mod inspect;
 pub mod migrate;
 pub mod model;
+pub mod review;
 pub mod sql;
 pub mod testkit;
 pub mod validate;

@@ -228,3 +228,70 @@ fn generate_writes_the_next_migrations_and_then_reports_no_changes() {
         "nothing more written"
     );
 }
+
+/// The pull-request review of a realistic multi-change branch, read from git.
+#[test]
+fn diff_reviews_a_branch_against_its_base_revision() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    let dir = repo.join("migrations");
+    let d = dir.to_str().unwrap();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(repo)
+            .args([
+                "-c",
+                "user.email=dev@example.com",
+                "-c",
+                "user.name=dev",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q", "-b", "main"]);
+    let gen = |f: fn() -> Result<Schema, schemactl::Diagnostics>| {
+        schemactl::cli::run(
+            ["schemactl", "generate", "--migrations", d, "--name", "to_b"],
+            Some(f),
+        )
+    };
+    assert_eq!(gen(schema_a), std::process::ExitCode::from(0));
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "schema A"]);
+    assert_eq!(gen(schema_b), std::process::ExitCode::from(0));
+
+    let r = run(&[
+        "diff",
+        "--migrations",
+        d,
+        "--base",
+        "main",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout);
+    let text = run(&["diff", "--migrations", d, "--base", "main"]);
+    assert!(
+        text.stdout
+            .contains("drop table gone  [destructive: loses data]"),
+        "{}",
+        text.stdout
+    );
+    let bad = run(&["diff", "--migrations", d, "--base", "no-such-branch"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        flat(&bad.stderr).contains("check the revision name"),
+        "{}",
+        bad.stderr
+    );
+}

@@ -96,7 +96,7 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
     }
     let current = normalize_schema(&replay(&dir, ctx.config.dialect)?);
     let mut desired = normalize_schema(&schema);
-    restore_rename_hints(&mut desired, &schema);
+    crate::diff::restore_rename_hints(&mut desired, &schema);
     let plan = crate::diff::plan::plan(&current, &desired);
     if plan.is_empty() {
         println!("No schema changes: the migrations in {folder} are up to date. Nothing written.");
@@ -192,18 +192,6 @@ fn replay(dir: &MigrationDir, dialect: DialectKind) -> Result<Schema, Diagnostic
             .map(|(n, f)| (n.as_str(), f.sql.as_str())),
         dialect,
     )
-}
-
-/// Normalization drops `renamed_from`; the planner needs it to rename instead of drop and add.
-fn restore_rename_hints(normalized: &mut Schema, declared: &Schema) {
-    for t in &mut normalized.tables {
-        let Some(source) = declared.table(&t.name) else {
-            continue;
-        };
-        for c in &mut t.columns {
-            c.renamed_from = source.column(&c.name).and_then(|s| s.renamed_from.clone());
-        }
-    }
 }
 
 /// For dialects the planner does not cover: is the folder exactly the rendered schema?

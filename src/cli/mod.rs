@@ -5,6 +5,7 @@
 //! migrations); 2 bad input, usage or I/O error.
 
 mod apply;
+mod diff;
 mod drift;
 mod generate;
 mod guard;
@@ -80,6 +81,8 @@ pub enum Command {
     Status(apply::StatusArgs),
     /// Report every difference between a live database and what its migrations describe (exit 1 on drift)
     Drift(drift::DriftArgs),
+    /// Review what a change does to the schema: Markdown for a pull request, or text
+    Diff(diff::DiffArgs),
     /// Maintain the migration folder
     #[command(subcommand)]
     Migrations(MigrationsCommand),
@@ -199,6 +202,7 @@ where
         Command::Apply(args) => apply::run_apply(&ctx, &args),
         Command::Status(args) => apply::run_status(&ctx, &args),
         Command::Drift(args) => drift::run(&ctx, &args),
+        Command::Diff(args) => diff::run(&ctx, &args),
         Command::Migrations(MigrationsCommand::Rehash) => apply::run_rehash(&ctx),
         Command::Guard(args) => guard::run(&ctx, &args),
         Command::Graph(args) => guard::graph(&ctx, &args),

@@ -200,6 +200,20 @@ impl Change {
     }
 }
 
+/// Normalization drops `renamed_from`; put the hints of `source` back so a diff renames
+/// instead of dropping and adding.
+pub fn restore_rename_hints(normalized: &mut Schema, source: &Schema) {
+    let tables: HashMap<&QName, &Table> = source.tables.iter().map(|t| (&t.name, t)).collect();
+    for t in &mut normalized.tables {
+        let Some(src) = tables.get(&t.name) else {
+            continue;
+        };
+        for c in &mut t.columns {
+            c.renamed_from = src.column(&c.name).and_then(|s| s.renamed_from.clone());
+        }
+    }
+}
+
 /// Every constraint of a table by name, with its definition text for comparison.
 pub(crate) fn constraints(t: &Table) -> BTreeMap<String, String> {
     use crate::dialect::postgres as pg;

@@ -1402,6 +1402,8 @@ fn rename_column(t: &mut Table, old: &str, new: &str) {
     for c in &mut t.columns {
         if c.name == old {
             c.name = new.to_string();
+            // Remembered so a review of a range of migrations shows a rename, not a drop and an add.
+            c.renamed_from.get_or_insert_with(|| old.to_string());
         }
     }
     if let Some(pk) = &mut t.primary_key {

@@ -211,7 +211,8 @@ fn bench_case(args: &[String]) -> ExitCode {
         Some("diff-plan") => {
             let n: usize = args[1].parse().expect("table count");
             let names = schemactl::testkit::synthetic::leaked_names(n);
-            let a = schemactl::testkit::synthetic::synthetic_schema_named(&names).expect("schema A builds");
+            let a = schemactl::testkit::synthetic::synthetic_schema_named(&names)
+                .expect("schema A builds");
             let mut b = a.clone();
             // 1% of tables change: a new nullable column and a new index on it.
             for t in b.tables.iter_mut().step_by(100) {
@@ -226,9 +227,16 @@ fn bench_case(args: &[String]) -> ExitCode {
             }
             let (d, (changes, statements)) = best_of(3, || {
                 let p = schemactl::diff::plan::plan(&a, &b);
-                (p.changes.len(), p.files.iter().map(|f| f.statements.len()).sum::<usize>())
+                (
+                    p.changes.len(),
+                    p.files.iter().map(|f| f.statements.len()).sum::<usize>(),
+                )
             });
-            report(&format!("diff + plan, two {n}-table schemas, 1% changed"), d, &format!("{changes} changes, {statements} statements; target < 1 s"));
+            report(
+                &format!("diff + plan, two {n}-table schemas, 1% changed"),
+                d,
+                &format!("{changes} changes, {statements} statements; target < 1 s"),
+            );
         }
         Some("apply-canonical") => bench_apply(),
         other => {

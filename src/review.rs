@@ -1,0 +1,245 @@
+//! A review of what a change does to a schema, for pull requests (Markdown) and terminals.
+
+use crate::diff::{Change, Risk};
+use crate::model::{QName, Schema};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// The lock a change takes on PostgreSQL, and why it matters.
+pub fn lock_of(change: &Change) -> Option<&'static str> {
+    Some(match change {
+        Change::AddIndex { .. } | Change::DropIndex { .. } => "SHARE UPDATE EXCLUSIVE (built CONCURRENTLY: reads and writes continue)",
+        Change::AddConstraint { .. } => "ACCESS EXCLUSIVE briefly to add NOT VALID, then SHARE UPDATE EXCLUSIVE while it validates",
+        Change::SetNotNull { .. } => "ACCESS EXCLUSIVE briefly; the scan runs under a validated CHECK first",
+        Change::AlterColumnType { .. } => "ACCESS EXCLUSIVE for a full table rewrite: blocks reads and writes",
+        Change::AddColumn { .. } | Change::DropColumn { .. } | Change::RenameColumn { .. } | Change::DropNotNull { .. } | Change::SetDefault { .. } | Change::DropDefault { .. } | Change::DropConstraint { .. } | Change::SetRls { .. } | Change::AddTrigger { .. } | Change::DropTrigger { .. } | Change::AddPolicy { .. } | Change::DropPolicy { .. } => {
+            "ACCESS EXCLUSIVE briefly (no rewrite; waits for running queries, bounded by lock_timeout)"
+        }
+        Change::DropTable { .. } => "ACCESS EXCLUSIVE",
+        _ => return None,
+    })
+}
+
+fn risk_reason(change: &Change) -> &'static str {
+    match change.risk() {
+        Risk::Destructive => "loses data",
+        Risk::BackwardIncompatible => "code still using the old name breaks",
+        Risk::DataDependent => "can fail on existing rows",
+        Risk::Locking => "takes a lock on a live table",
+        Risk::Safe => "",
+    }
+}
+
+fn table_of(change: &Change) -> Option<&QName> {
+    match change {
+        Change::CreateTable { table }
+        | Change::DropTable { table }
+        | Change::AddColumn { table, .. }
+        | Change::DropColumn { table, .. }
+        | Change::RenameColumn { table, .. }
+        | Change::AlterColumnType { table, .. }
+        | Change::SetNotNull { table, .. }
+        | Change::DropNotNull { table, .. }
+        | Change::SetDefault { table, .. }
+        | Change::DropDefault { table, .. }
+        | Change::AddConstraint { table, .. }
+        | Change::DropConstraint { table, .. }
+        | Change::AddIndex { table, .. }
+        | Change::DropIndex { table, .. }
+        | Change::SetRls { table }
+        | Change::AddPolicy { table, .. }
+        | Change::DropPolicy { table, .. }
+        | Change::AddTrigger { table, .. }
+        | Change::DropTrigger { table, .. }
+        | Change::SetTableComment { table }
+        | Change::SetColumnComment { table, .. } => Some(table),
+        _ => None,
+    }
+}
+
+/// What a review shows: the changes, and the SQL files that will run.
+pub struct Review<'a> {
+    pub changes: &'a [Change],
+    pub after: &'a Schema,
+    /// `(file name, text)` of the migrations the change adds.
+    pub files: &'a [(String, String)],
+}
+
+impl Review<'_> {
+    fn counts(&self) -> BTreeMap<Risk, usize> {
+        let mut m = BTreeMap::new();
+        for c in self.changes {
+            *m.entry(c.risk()).or_insert(0) += 1;
+        }
+        m
+    }
+
+    fn by_table(&self) -> BTreeMap<String, Vec<&Change>> {
+        let mut m: BTreeMap<String, Vec<&Change>> = BTreeMap::new();
+        for c in self.changes {
+            let key = table_of(c).map_or("(schema)".to_string(), |t| t.to_string());
+            m.entry(key).or_default().push(c);
+        }
+        m
+    }
+
+    pub fn markdown(&self) -> String {
+        let mut s = String::from("## Schema review\n\n");
+        if self.changes.is_empty() {
+            s.push_str("No schema changes.\n");
+            return s;
+        }
+        let counts = self.counts();
+        let summary: Vec<String> = counts
+            .iter()
+            .rev()
+            .map(|(r, n)| format!("{n} {}", risk_name(*r)))
+            .collect();
+        writeln!(
+            s,
+            "**{} change(s)**: {}.\n",
+            self.changes.len(),
+            summary.join(", ")
+        )
+        .unwrap();
+        let flagged: Vec<&Change> = self
+            .changes
+            .iter()
+            .filter(|c| c.risk() != Risk::Safe)
+            .collect();
+        if !flagged.is_empty() {
+            s.push_str("### Risks\n\n| risk | change | why | lock |\n|---|---|---|---|\n");
+            for c in flagged {
+                writeln!(
+                    s,
+                    "| {} | {} | {} | {} |",
+                    risk_name(c.risk()),
+                    c.describe(),
+                    risk_reason(c),
+                    lock_of(c).unwrap_or("")
+                )
+                .unwrap();
+            }
+            s.push('\n');
+        }
+        s.push_str("### Changes by table\n\n");
+        for (table, changes) in self.by_table() {
+            writeln!(s, "- **{table}**").unwrap();
+            for c in changes {
+                writeln!(s, "  - {}", c.describe()).unwrap();
+            }
+        }
+        if !self.files.is_empty() {
+            s.push_str("\n### SQL that will run\n\n");
+            for (name, sql) in self.files {
+                writeln!(
+                    s,
+                    "<details><summary>{name}</summary>\n\n```sql\n{}```\n</details>\n",
+                    sql
+                )
+                .unwrap();
+            }
+        }
+        s.push_str("\n### Touched tables and their neighbours\n\n```mermaid\n");
+        s.push_str(&self.mermaid());
+        s.push_str("```\n");
+        s
+    }
+
+    pub fn text(&self) -> String {
+        if self.changes.is_empty() {
+            return "No schema changes.\n".into();
+        }
+        let mut s = String::new();
+        for (table, changes) in self.by_table() {
+            writeln!(s, "{table}").unwrap();
+            for c in changes {
+                let flag = match c.risk() {
+                    Risk::Safe => String::new(),
+                    r => format!("  [{}: {}]", risk_name(r), risk_reason(c)),
+                };
+                writeln!(s, "  {}{flag}", c.describe()).unwrap();
+            }
+        }
+        let counts = self.counts();
+        let summary: Vec<String> = counts
+            .iter()
+            .rev()
+            .map(|(r, n)| format!("{n} {}", risk_name(*r)))
+            .collect();
+        writeln!(
+            s,
+            "{} change(s): {}",
+            self.changes.len(),
+            summary.join(", ")
+        )
+        .unwrap();
+        s
+    }
+
+    /// An ER diagram of the touched tables and the tables one foreign key away.
+    fn mermaid(&self) -> String {
+        let touched: BTreeSet<String> = self
+            .changes
+            .iter()
+            .filter_map(table_of)
+            .map(|t| t.to_string())
+            .collect();
+        let mut shown = touched.clone();
+        for t in &self.after.tables {
+            for fk in &t.foreign_keys {
+                let (child, parent) = (t.name.to_string(), fk.ref_table.to_string());
+                if touched.contains(&child) || touched.contains(&parent) {
+                    shown.insert(child);
+                    shown.insert(parent);
+                }
+            }
+        }
+        let ident = |n: &str| n.replace('.', "__");
+        let mut s = String::from("erDiagram\n");
+        for t in self
+            .after
+            .tables
+            .iter()
+            .filter(|t| shown.contains(&t.name.to_string()))
+        {
+            writeln!(s, "    {} {{", ident(&t.name.to_string())).unwrap();
+            for c in &t.columns {
+                let ty = crate::dialect::postgres::column_type(&c.ty)
+                    .replace([' ', '(', ')', ',', '[', ']', '.', '"'], "_");
+                writeln!(s, "        {ty} {}", c.name).unwrap();
+            }
+            s.push_str("    }\n");
+        }
+        for t in self
+            .after
+            .tables
+            .iter()
+            .filter(|t| shown.contains(&t.name.to_string()))
+        {
+            for fk in &t.foreign_keys {
+                if shown.contains(&fk.ref_table.to_string()) {
+                    writeln!(
+                        s,
+                        "    {} ||--o{{ {} : \"{}\"",
+                        ident(&fk.ref_table.to_string()),
+                        ident(&t.name.to_string()),
+                        fk.name
+                    )
+                    .unwrap();
+                }
+            }
+        }
+        s
+    }
+}
+
+fn risk_name(r: Risk) -> &'static str {
+    match r {
+        Risk::Safe => "safe",
+        Risk::Locking => "locking",
+        Risk::DataDependent => "data-dependent",
+        Risk::BackwardIncompatible => "backward-incompatible",
+        Risk::Destructive => "destructive",
+    }
+}
