@@ -66,12 +66,18 @@ pub struct Review<'a> {
 }
 
 impl Review<'_> {
-    fn counts(&self) -> BTreeMap<Risk, usize> {
-        let mut m = BTreeMap::new();
+    /// `N change(s): 1 destructive, 2 safe`, most severe first.
+    fn summary(&self) -> String {
+        let mut counts: BTreeMap<Risk, usize> = BTreeMap::new();
         for c in self.changes {
-            *m.entry(c.risk()).or_insert(0) += 1;
+            *counts.entry(c.risk()).or_insert(0) += 1;
         }
-        m
+        let parts: Vec<String> = counts
+            .iter()
+            .rev()
+            .map(|(r, n)| format!("{n} {}", risk_name(*r)))
+            .collect();
+        format!("{} change(s): {}", self.changes.len(), parts.join(", "))
     }
 
     fn by_table(&self) -> BTreeMap<String, Vec<&Change>> {
@@ -89,19 +95,7 @@ impl Review<'_> {
             s.push_str("No schema changes.\n");
             return s;
         }
-        let counts = self.counts();
-        let summary: Vec<String> = counts
-            .iter()
-            .rev()
-            .map(|(r, n)| format!("{n} {}", risk_name(*r)))
-            .collect();
-        writeln!(
-            s,
-            "**{} change(s)**: {}.\n",
-            self.changes.len(),
-            summary.join(", ")
-        )
-        .unwrap();
+        writeln!(s, "**{}**.\n", self.summary()).unwrap();
         let flagged: Vec<&Change> = self
             .changes
             .iter()
@@ -161,19 +155,7 @@ impl Review<'_> {
                 writeln!(s, "  {}{flag}", c.describe()).unwrap();
             }
         }
-        let counts = self.counts();
-        let summary: Vec<String> = counts
-            .iter()
-            .rev()
-            .map(|(r, n)| format!("{n} {}", risk_name(*r)))
-            .collect();
-        writeln!(
-            s,
-            "{} change(s): {}",
-            self.changes.len(),
-            summary.join(", ")
-        )
-        .unwrap();
+        writeln!(s, "{}", self.summary()).unwrap();
         s
     }
 
