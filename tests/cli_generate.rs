@@ -180,3 +180,68 @@ fn a_broken_config_file_is_reported_at_its_line() {
     assert!(err.contains("schemactl.yaml:2"), "{err}");
     assert!(err.contains("oracle"), "{err}");
 }
+
+#[test]
+fn two_branches_with_the_same_number_are_caught_and_renumbered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    assert_eq!(generate(&dir, &[]), ExitCode::from(0));
+    // Each branch added its own 0002; the merge holds both.
+    fs::write(
+        dir.join("0002_add_invoices.sql"),
+        "CREATE TABLE invoices (id text PRIMARY KEY);\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("0002_add_notes.sql"),
+        "CREATE TABLE notes (id text PRIMARY KEY);\n",
+    )
+    .unwrap();
+    let d = dir.to_str().unwrap();
+    let out = bin()
+        .args([
+            "--color",
+            "never",
+            "migrations",
+            "rehash",
+            "--migrations",
+            d,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("share version 2")
+            && err.contains("schemactl migrations renumber 0002_add_notes.sql"),
+        "{err}"
+    );
+    let out = bin()
+        .args([
+            "migrations",
+            "renumber",
+            "0002_add_notes.sql",
+            "--migrations",
+            d,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        listing(&dir),
+        [
+            "0001_initial.sql",
+            "0002_add_invoices.sql",
+            "0003_add_notes.sql",
+            "schemactl.sum"
+        ]
+    );
+    assert!(schemactl::migrate::MigrationDir::load(&dir)
+        .unwrap()
+        .verify()
+        .is_empty());
+}

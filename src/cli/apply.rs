@@ -275,3 +275,17 @@ pub fn run_rehash(ctx: &Context) -> u8 {
         }
     }
 }
+
+/// `schemactl migrations renumber FILE`.
+pub fn run_renumber(ctx: &Context, file: &str) -> u8 {
+    match crate::migrate::renumber(&ctx.config.migrations, file) {
+        Ok(to) => {
+            println!("moved {file} to {} and rehashed", to.display());
+            EXIT_OK
+        }
+        Err(ds) => {
+            ctx.report(&ds);
+            EXIT_ERROR
+        }
+    }
+}

@@ -96,6 +96,11 @@ pub enum Command {
 pub enum MigrationsCommand {
     /// Rewrite schemactl.sum from the files as they are (after a deliberate, unapplied edit)
     Rehash,
+    /// Move a migration after all others (when two branches added the same number) and rehash
+    Renumber {
+        /// The migration file to move, e.g. 0007_add_invoices.sql
+        file: String,
+    },
 }
 
 /// What every command gets: the project, the declared schema (when there is one), output style.
@@ -204,6 +209,9 @@ where
         Command::Drift(args) => drift::run(&ctx, &args),
         Command::Diff(args) => diff::run(&ctx, &args),
         Command::Migrations(MigrationsCommand::Rehash) => apply::run_rehash(&ctx),
+        Command::Migrations(MigrationsCommand::Renumber { file }) => {
+            apply::run_renumber(&ctx, &file)
+        }
         Command::Guard(args) => guard::run(&ctx, &args),
         Command::Graph(args) => guard::graph(&ctx, &args),
     };

@@ -151,7 +151,10 @@ impl MigrationDir {
                         format!("`{}` and `{}` share version {}", pair[0].file_name, pair[1].file_name, pair[0].version),
                     )
                     .at(&file_origin(&pair[1].path))
-                    .help("two branches each added a migration with this number: renumber the newer one after the other and rehash"),
+                    .help(format!(
+                        "two branches each added a migration with this number: move yours after the others with `schemactl migrations renumber {}` (it also rehashes)",
+                        pair[1].file_name
+                    )),
                 );
             }
         }
@@ -219,6 +222,39 @@ impl MigrationDir {
         self.sum = Some(sum);
         Ok(())
     }
+}
+
+/// Moves `file_name` after every other migration (the next free number, same name) and
+/// rewrites the sum file: the fix when two branches added the same number. Works on a folder
+/// that has duplicate numbers, which [`MigrationDir::load`] refuses.
+pub fn renumber(dir: &Path, file_name: &str) -> Result<PathBuf, Diagnostics> {
+    let from = dir.join(file_name);
+    let Some((_, name)) = parse_file_name(file_name) else {
+        return Err(Diagnostic::error(
+            "migrations::bad-file-name",
+            format!("`{file_name}` is not a migration file name"),
+        )
+        .into());
+    };
+    if !from.is_file() {
+        return Err(Diagnostic::error(
+            "migrations::missing-file",
+            format!("`{}` does not exist", from.display()),
+        )
+        .into());
+    }
+    let mut max = 0;
+    for entry in fs::read_dir(dir).map_err(|e| io_error(dir, &e))? {
+        let entry = entry.map_err(|e| io_error(dir, &e))?;
+        if let Some((v, _)) = parse_file_name(&entry.file_name().to_string_lossy()) {
+            max = max.max(v);
+        }
+    }
+    let to = dir.join(format!("{:04}_{name}.sql", max + 1));
+    fs::rename(&from, &to).map_err(|e| io_error(&from, &e))?;
+    let mut loaded = MigrationDir::load(dir)?;
+    loaded.write_sum()?;
+    Ok(to)
 }
 
 /// Writes through a temporary file and a rename, so a crash never leaves half a file.

@@ -14,7 +14,7 @@ pub const INFO: RuleInfo = RuleInfo {
     why: "Which of them runs first depends on the tool and the file system; a history table keyed by \
           version records only one, so the other is skipped on some databases. Bizing shipped two \
           files with one number.",
-    fix: "Renumber the newer file after the newest migration and rehash (`schemactl migrations rehash`).",
+    fix: "Move your branch's file after the newest migration with `schemactl migrations renumber <file>`, which also rehashes.",
 };
 
 pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
@@ -26,7 +26,10 @@ pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
                     pair[0].file_name, pair[1].file_name, pair[0].version
                 ))
                 .at(&MigrationCx::file_origin(&pair[1].path))
-                .help("renumber the newer one after the newest migration, then rehash"),
+                .help(format!(
+                    "move your branch's file after the others: `schemactl migrations renumber {}`",
+                    pair[1].file_name
+                )),
             );
         }
     }
