@@ -213,8 +213,23 @@ fn generate_writes_the_next_migrations_and_then_reports_no_changes() {
             "0002_to_b_enum_values.sql",
             "0003_to_b.sql",
             "0004_to_b_concurrently.sql",
+            "down",
             "schemactl.sum"
         ]
+    );
+    let down = std::fs::read_to_string(dir.join("down/0002_to_b.sql")).unwrap();
+    assert!(down.contains("IRREVERSIBLE in part"), "{down}");
+    assert!(
+        down.contains("drop table gone: the structure comes back, its data does not"),
+        "{down}"
+    );
+    assert!(
+        down.contains("PostgreSQL cannot remove an enum value"),
+        "{down}"
+    );
+    assert!(
+        down.contains("CREATE TABLE gone") && down.contains("DROP TABLE toys"),
+        "{down}"
     );
     assert_eq!(gen(schema_b, &[]), ExitCode::from(0));
     assert_eq!(
@@ -224,7 +239,7 @@ fn generate_writes_the_next_migrations_and_then_reports_no_changes() {
     );
     assert_eq!(
         std::fs::read_dir(&dir).unwrap().count(),
-        5,
+        6,
         "nothing more written"
     );
 }
