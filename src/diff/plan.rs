@@ -175,10 +175,42 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
                 table, column, to, ..
             } => {
                 let q = quote_ident(column);
+                let t = quote_qname(table);
+                // An old default may not cast to the new type: take it off, change the type,
+                // and let the new default (a SetDefault change, when there is one) follow.
+                if old_tables[table]
+                    .column(column)
+                    .is_some_and(|c| c.default.is_some())
+                {
+                    main.push(format!("ALTER TABLE {t} ALTER COLUMN {q} DROP DEFAULT"));
+                }
+                // Enums have no cast to other types but through text.
+                let is_enum =
+                    |c: Option<&Column>| c.is_some_and(|c| matches!(c.ty, ColumnType::Enum { .. }));
+                let via = if is_enum(old_tables[table].column(column))
+                    || is_enum(tables[table].column(column))
+                {
+                    "::text"
+                } else {
+                    ""
+                };
                 main.push(format!(
-                    "ALTER TABLE {} ALTER COLUMN {q} TYPE {to} USING {q}::{to}",
-                    quote_qname(table)
+                    "ALTER TABLE {t} ALTER COLUMN {q} TYPE {to} USING {q}{via}::{to}"
                 ));
+                // The new default follows here unless a SetDefault change sets it anyway.
+                let default_changes = changes.iter().any(|c| {
+                    matches!(c, Change::SetDefault { table: tt, column: cc } if tt == table && cc == column)
+                });
+                if let Some(d) = tables[table]
+                    .column(column)
+                    .and_then(|c| c.default.as_ref())
+                    .filter(|_| !default_changes)
+                {
+                    main.push(format!(
+                        "ALTER TABLE {t} ALTER COLUMN {q} SET DEFAULT {}",
+                        pg::default_value(d)
+                    ));
+                }
             }
             Change::SetNotNull { table, column } => set_not_null(&mut concurrent, table, column),
             Change::DropNotNull { table, column } => main.push(format!(
@@ -296,14 +328,23 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
     }
     main.append(&mut late);
     for c in &changes {
-        match c {
-            Change::DropColumn { table, column } => main.push(format!(
+        if let Change::DropColumn { table, column } = c {
+            main.push(format!(
                 "ALTER TABLE {} DROP COLUMN {}",
                 quote_qname(table),
                 quote_ident(column)
-            )),
-            Change::DropTable { table } => main.push(format!("DROP TABLE {}", quote_qname(table))),
-            _ => {}
+            ));
+        }
+    }
+    // Dropped tables go children first: a dropped table may still reference another.
+    let graph = crate::graph::FkGraph::new(from);
+    for node in graph.creation_order().into_iter().rev() {
+        let t = graph.table(from, node);
+        if changes
+            .iter()
+            .any(|c| matches!(c, Change::DropTable { table } if table == &t.name))
+        {
+            main.push(format!("DROP TABLE {}", quote_qname(&t.name)));
         }
     }
     for c in &changes {
