@@ -11,7 +11,8 @@ pub const INFO: RuleInfo = RuleInfo {
     default_level: Level::Error,
     summary: "A CHECK constraint is added to an existing table without NOT VALID",
     flags: "`ALTER TABLE ... ADD CONSTRAINT ... CHECK (...)` without `NOT VALID` on a table not \
-            created earlier in the same file.",
+            created earlier in the same file, and a `VALIDATE CONSTRAINT` in the same transaction \
+            as the `ADD ... NOT VALID` it validates.",
     why: "Adding a validated CHECK scans every row while holding ACCESS EXCLUSIVE, blocking reads \
           and writes for the whole scan, and fails the deploy if any existing row violates it.",
     fix:
@@ -20,6 +21,17 @@ pub const INFO: RuleInfo = RuleInfo {
 };
 
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
+    for (name, fk) in crate::guard::lint::validated_in_same_transaction(cx) {
+        if fk == false {
+            out.push(
+                cx.finding(format!(
+                    "CHECK `{name}` is validated in the transaction that added it NOT VALID, so the \
+                     scan still runs under the ADD's ACCESS EXCLUSIVE lock"
+                ))
+                .help("move VALIDATE CONSTRAINT to a later migration"),
+            );
+        }
+    }
     let Some(Statement::AlterTable(at)) = cx.parsed() else {
         return;
     };
@@ -64,8 +76,17 @@ mod tests {
     #[test]
     fn quiet_on_not_valid_and_new_tables() {
         let sql = "ALTER TABLE orders ADD CONSTRAINT c CHECK (total >= 0) NOT VALID;\n\
-                   ALTER TABLE orders VALIDATE CONSTRAINT c;\n\
-                   CREATE TABLE n (x int);\nALTER TABLE n ADD CONSTRAINT d CHECK (x > 0);\n";
+                   CREATE TABLE n (x int);\nALTER TABLE n ADD CONSTRAINT d CHECK (x > 0);\n\
+                   ALTER TABLE n ADD CONSTRAINT e CHECK (x > 1) NOT VALID;\n\
+                   ALTER TABLE n VALIDATE CONSTRAINT e;\n";
         assert!(lint("SG404", sql).is_empty());
+        assert!(lint("SG404", "ALTER TABLE orders VALIDATE CONSTRAINT c;\n").is_empty());
+    }
+
+    #[test]
+    fn fires_on_validation_in_the_adding_transaction() {
+        let sql = "ALTER TABLE orders ADD CONSTRAINT c CHECK (total >= 0) NOT VALID;\n\
+                   ALTER TABLE orders VALIDATE CONSTRAINT c;\n";
+        insta::assert_snapshot!(snap(&lint("SG404", sql)));
     }
 }

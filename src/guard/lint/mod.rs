@@ -77,6 +77,9 @@ pub struct FileState {
     pub lock_timeout_set: bool,
     /// SG414 already reported for this file (once per file is enough to act on).
     pub lock_timeout_reported: bool,
+    /// `(table, constraint)` added NOT VALID in the open transaction -> it is a foreign key
+    /// (else a CHECK): validating it before commit keeps the ADD's ACCESS EXCLUSIVE lock.
+    pub not_valid_in_tx: HashMap<(String, String), bool>,
     /// Enum labels added in the open transaction: `'label'` (quoted, as used) -> type name.
     pub added_labels: Vec<(String, String)>,
 }
@@ -363,6 +366,7 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &SqlStatement, 
             state.explicit_begin = false;
             if state.no_transaction {
                 state.added_labels.clear();
+                state.not_valid_in_tx.clear();
             }
         }
         Statement::Set(_) => {
@@ -384,6 +388,25 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &SqlStatement, 
         Statement::AlterTable(at) => {
             let table = ast::name_key(&at.name);
             for op in &at.operations {
+                if let AlterTableOperation::AddConstraint {
+                    constraint: c @ (TableConstraint::Check(_) | TableConstraint::ForeignKey(_)),
+                    not_valid: true,
+                } = op
+                {
+                    let name = match c {
+                        TableConstraint::Check(x) => x.name.as_ref(),
+                        TableConstraint::ForeignKey(x) => x.name.as_ref(),
+                        _ => None,
+                    };
+                    if let (Some(n), true) =
+                        (name, state.in_transaction() && state.existing_table(&table))
+                    {
+                        state.not_valid_in_tx.insert(
+                            (table.clone(), ast::ident_key(n)),
+                            matches!(c, TableConstraint::ForeignKey(_)),
+                        );
+                    }
+                }
                 match op {
                     AlterTableOperation::AddConstraint {
                         constraint: TableConstraint::Check(c),
@@ -425,6 +448,31 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &SqlStatement, 
         }
         _ => {}
     }
+}
+
+/// `VALIDATE CONSTRAINT` of a constraint added NOT VALID earlier in the same transaction:
+/// `Some(is_foreign_key)`. The ADD's ACCESS EXCLUSIVE lock is held until commit, so the
+/// validation scan runs under it and NOT VALID bought nothing.
+pub fn validated_in_same_transaction(cx: &StmtCx<'_>) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    if cx.file.not_valid_in_tx.is_empty() {
+        return out;
+    }
+    if let Some(Statement::AlterTable(at)) = cx.parsed() {
+        let table = ast::name_key(&at.name);
+        for op in &at.operations {
+            if let sqlparser::ast::AlterTableOperation::ValidateConstraint { name } = op {
+                if let Some(fk) = cx
+                    .file
+                    .not_valid_in_tx
+                    .get(&(table.clone(), ast::ident_key(name)))
+                {
+                    out.push((name.to_string(), *fk));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `SET [LOCAL|SESSION] lock_timeout ...`: `Some(true)` when it sets a limit, `Some(false)`

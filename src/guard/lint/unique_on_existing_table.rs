@@ -2,7 +2,7 @@
 
 use crate::guard::lint::{ast, StmtCx};
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::{AlterTableOperation, Statement, TableConstraint};
+use sqlparser::ast::{AlterTableOperation, ColumnOption, Statement, TableConstraint};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG406",
@@ -11,8 +11,8 @@ pub const INFO: RuleInfo = RuleInfo {
     default_level: Level::Error,
     summary: "A unique, primary-key or exclusion constraint is built over an existing table's rows under a lock",
     flags: "On a table not created earlier in the same file: `ADD CONSTRAINT ... UNIQUE (...)`, \
-            `ADD PRIMARY KEY (...)` or `ADD ... EXCLUDE ...` (not `... USING INDEX`), and \
-            `CREATE UNIQUE INDEX` without `CONCURRENTLY`.",
+            `ADD PRIMARY KEY (...)` or `ADD ... EXCLUDE ...` (not `... USING INDEX`), `ADD COLUMN \
+            ... UNIQUE | PRIMARY KEY`, and `CREATE UNIQUE INDEX` without `CONCURRENTLY`.",
     why: "The backing index is built while the table is locked (ACCESS EXCLUSIVE for ADD \
           CONSTRAINT, SHARE for CREATE INDEX), blocking writes for the whole build, and the \
           migration fails if existing rows hold duplicates.",
@@ -45,6 +45,26 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
                 return;
             }
             for op in &at.operations {
+                if let AlterTableOperation::AddColumn { column_def, .. } = op {
+                    let inline = column_def.options.iter().find_map(|o| match o.option {
+                        ColumnOption::Unique(_) => Some("UNIQUE"),
+                        ColumnOption::PrimaryKey(_) => Some("PRIMARY KEY"),
+                        _ => None,
+                    });
+                    if let Some(what) = inline {
+                        out.push(
+                            cx.finding(format!(
+                                "column `{}` added to existing table `{}` as {what} builds its \
+                                 index under an ACCESS EXCLUSIVE lock",
+                                column_def.name, at.name
+                            ))
+                            .help(format!(
+                                "add the column plain, build a unique index CONCURRENTLY, then \
+                                 attach it with `ADD CONSTRAINT ... {what} USING INDEX`"
+                            )),
+                        );
+                    }
+                }
                 let AlterTableOperation::AddConstraint { constraint, .. } = op else {
                     continue;
                 };
@@ -81,7 +101,8 @@ mod tests {
     #[test]
     fn fires_on_unique_constraint_and_unique_index() {
         let sql = "ALTER TABLE users ADD CONSTRAINT users_email_unique UNIQUE (email);\n\
-                   CREATE UNIQUE INDEX users_handle_idx ON users (handle);\n";
+                   CREATE UNIQUE INDEX users_handle_idx ON users (handle);\n\
+                   ALTER TABLE users ADD COLUMN code text UNIQUE;\n";
         insta::assert_snapshot!(snap(&lint("SG406", sql)));
     }
 
