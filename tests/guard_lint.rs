@@ -121,8 +121,10 @@ fn rules_can_be_turned_off_or_allowed_project_wide() {
 
 #[test]
 fn sqlite_projects_only_get_the_dialect_neutral_rules() {
-    let mut config = GuardConfig::default();
-    config.dialect = schemactl::dialect::DialectKind::Sqlite;
+    let config = GuardConfig {
+        dialect: schemactl::dialect::DialectKind::Sqlite,
+        ..GuardConfig::default()
+    };
     let ds = findings_with("fixtures/lint/unsafe", &config);
     assert!(
         ds.iter().all(|d| d.code == "SG400" || d.code == "SG401"),

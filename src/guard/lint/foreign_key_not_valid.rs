@@ -22,7 +22,7 @@ pub const INFO: RuleInfo = RuleInfo {
 
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     for (name, fk) in crate::guard::lint::validated_in_same_transaction(cx) {
-        if fk == true {
+        if fk {
             out.push(
                 cx.finding(format!(
                     "foreign key `{name}` is validated in the transaction that added it NOT VALID, so the \

@@ -24,14 +24,14 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
         return;
     };
     for (col, ty) in ast::data_types(stmt) {
-        let bad = match ty {
+        let bad = matches!(
+            ty,
             DataType::Varchar(Some(_))
-            | DataType::CharacterVarying(Some(_))
-            | DataType::CharVarying(Some(_))
-            | DataType::Char(_)
-            | DataType::Character(_) => true,
-            _ => false,
-        };
+                | DataType::CharacterVarying(Some(_))
+                | DataType::CharVarying(Some(_))
+                | DataType::Char(_)
+                | DataType::Character(_)
+        );
         if bad {
             out.push(
                 cx.finding(format!(

@@ -27,18 +27,25 @@ const USING_INDEX: &str =
 
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     match cx.parsed() {
-        Some(Statement::CreateIndex(ci)) if ci.unique && !ci.concurrently => {
-            if cx.file.existing_table(&ast::name_key(&ci.table_name)) {
-                out.push(
-                    cx.finding(format!(
-                        "CREATE UNIQUE INDEX{} on existing table `{}` without CONCURRENTLY blocks \
+        Some(Statement::CreateIndex(ci))
+            if ci.unique
+                && !ci.concurrently
+                && cx.file.existing_table(&ast::name_key(&ci.table_name)) =>
+        {
+            out.push(
+                cx.finding(format!(
+                    "CREATE UNIQUE INDEX{} on existing table `{}` without CONCURRENTLY blocks \
                          writes for the whole build and fails on duplicate rows",
-                        ci.name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default(),
-                        ci.table_name
-                    ))
-                    .help("use CREATE UNIQUE INDEX CONCURRENTLY in a `-- schemactl:no-transaction` file"),
-                );
-            }
+                    ci.name
+                        .as_ref()
+                        .map(|n| format!(" `{n}`"))
+                        .unwrap_or_default(),
+                    ci.table_name
+                ))
+                .help(
+                    "use CREATE UNIQUE INDEX CONCURRENTLY in a `-- schemactl:no-transaction` file",
+                ),
+            );
         }
         Some(Statement::AlterTable(at)) => {
             if !cx.file.existing_table(&ast::name_key(&at.name)) {
