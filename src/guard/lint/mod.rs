@@ -13,6 +13,7 @@
 
 pub mod ast;
 pub mod check_not_valid;
+pub mod chunk;
 pub mod column_type_change;
 pub mod concurrently_in_transaction;
 pub mod destructive_drop;
@@ -204,6 +205,9 @@ fn diag(code: &str, severity: Severity, f: Finding) -> Diagnostic {
     }
 }
 
+/// Pieces of about this many bytes are split and linted one after the other (see [`chunk`]).
+const CHUNK_BYTES: usize = 256 * 1024;
+
 fn lint_file(
     file: &str,
     sql: &str,
@@ -212,87 +216,156 @@ fn lint_file(
     folder: &mut FolderState,
     out: &mut Vec<Diagnostic>,
 ) {
+    lint_file_in(file, sql, config, rules, folder, out, CHUNK_BYTES);
+}
+
+fn lint_file_in(
+    file: &str,
+    sql: &str,
+    config: &GuardConfig,
+    rules: &[Active],
+    folder: &mut FolderState,
+    out: &mut Vec<Diagnostic>,
+    chunk_bytes: usize,
+) {
     let at = |line: u32, column: u32| Origin {
         file: file.to_string(),
         line: line.max(1),
         column: column.max(1),
     };
     let meta = rules.iter().find(|r| r.code == suppression::INFO.code);
-    let script: SqlScript = match split(sql, config.dialect) {
-        Ok(s) => s,
-        Err(e) => {
-            // The whole file is unreadable: say so once, at the tokenizer's position.
-            if let Some(r) = rules.iter().find(|r| r.code == unparseable::INFO.code) {
-                out.push(diag(
-                    r.code,
-                    r.severity,
-                    Finding::new(format!(
-                        "the file cannot be tokenized ({}), so none of its statements were linted",
-                        e.message
-                    ))
-                    .at(&at(e.line, e.column))
-                    .help("fix the unterminated string, quoted identifier or comment"),
-                ));
-            }
-            return;
-        }
-    };
+    let plan = chunk::plan(sql, chunk_bytes);
     let mut state = FileState {
-        no_transaction: script.no_transaction,
+        no_transaction: plan.no_transaction,
         ..FileState::default()
     };
     let mut found = Vec::new();
-    for stmt in &script.statements {
-        let origin = at(stmt.line, stmt.column);
-        let fallback = fallback(stmt);
-        let cx = StmtCx {
-            stmt,
-            fallback: &fallback,
-            file: &state,
-            folder,
-            config,
-            origin: &origin,
+    // Allows at the end of one piece name the first statement of the next.
+    let mut carried: Vec<Directive> = Vec::new();
+    let mut start = 0usize;
+    let mut line_offset = 0u32;
+    for &end in &plan.ends {
+        let piece = &sql[start..end];
+        start = end;
+        let offset = line_offset;
+        line_offset =
+            line_offset.saturating_add(piece.bytes().filter(|&b| b == b'\n').count() as u32);
+        let mut script: SqlScript = match split(piece, config.dialect) {
+            Ok(s) => s,
+            Err(e) => {
+                // Unreadable text: say so once, at the tokenizer's position.
+                if let Some(r) = rules.iter().find(|r| r.code == unparseable::INFO.code) {
+                    out.push(diag(
+                        r.code,
+                        r.severity,
+                        Finding::new(format!(
+                            "the file cannot be tokenized from here ({}), so the statements \
+                             from here on were not linted",
+                            e.message
+                        ))
+                        .at(&at(e.line.saturating_add(offset), e.column))
+                        .help("fix the unterminated string, quoted identifier or comment"),
+                    ));
+                }
+                return;
+            }
         };
-        // Every rule's findings for this statement, then the statement's allows.
-        let mut here: Vec<(&Active, Finding)> = Vec::new();
-        let mut lock_reported = false;
-        for r in rules {
-            if r.code == suppression::INFO.code {
-                continue;
-            }
-            (r.check)(&cx, &mut found);
-            lock_reported |= r.code == lock_timeout::INFO.code && !found.is_empty();
-            here.extend(found.drain(..).map(|f| (r, f)));
+        state.no_transaction |= script.no_transaction;
+        if offset > 0 {
+            shift(&mut script, offset);
         }
-        let mut used = vec![false; stmt.directives.len()];
-        for (r, f) in here {
-            let by = stmt.directives.iter().position(|d| {
-                matches!(d, Directive::Allow { code, reason, .. }
-                    if code.eq_ignore_ascii_case(r.code) && !reason.trim().is_empty())
-            });
-            match by {
-                Some(i) => used[i] = true,
-                None => out.push(diag(r.code, r.severity, f)),
+        if let Some(first) = script.statements.first_mut() {
+            if !carried.is_empty() {
+                let mut ds = std::mem::take(&mut carried);
+                ds.append(&mut first.directives);
+                first.directives = ds;
             }
         }
-        if let Some(m) = meta {
-            for (d, used) in stmt.directives.iter().zip(used) {
-                if let Some(f) = suppression::judge(d, used, Some(stmt), rules_enabled(rules), file)
-                {
-                    out.push(diag(m.code, m.severity, f));
+        for stmt in &script.statements {
+            let origin = at(stmt.line, stmt.column);
+            let fallback = fallback(stmt);
+            let cx = StmtCx {
+                stmt,
+                fallback: &fallback,
+                file: &state,
+                folder,
+                config,
+                origin: &origin,
+            };
+            // Every rule's findings for this statement, then the statement's allows.
+            let mut here: Vec<(&Active, Finding)> = Vec::new();
+            let mut lock_reported = false;
+            for r in rules {
+                if r.code == suppression::INFO.code {
+                    continue;
+                }
+                (r.check)(&cx, &mut found);
+                lock_reported |= r.code == lock_timeout::INFO.code && !found.is_empty();
+                here.extend(found.drain(..).map(|f| (r, f)));
+            }
+            let mut used = vec![false; stmt.directives.len()];
+            for (r, f) in here {
+                let by = stmt.directives.iter().position(|d| {
+                    matches!(d, Directive::Allow { code, reason, .. }
+                        if code.eq_ignore_ascii_case(r.code) && !reason.trim().is_empty())
+                });
+                match by {
+                    Some(i) => used[i] = true,
+                    None => out.push(diag(r.code, r.severity, f)),
+                }
+            }
+            if let Some(m) = meta {
+                for (d, used) in stmt.directives.iter().zip(used) {
+                    if let Some(f) =
+                        suppression::judge(d, used, Some(stmt), rules_enabled(rules), file)
+                    {
+                        out.push(diag(m.code, m.severity, f));
+                    }
+                }
+            }
+            state.lock_timeout_reported |= lock_reported;
+            update(&mut state, folder, stmt, &fallback);
+        }
+        for d in script.stray_directives {
+            match d {
+                Directive::Allow { .. } => carried.push(d),
+                _ => {
+                    if let Some(m) = meta {
+                        if let Some(f) =
+                            suppression::judge(&d, false, None, rules_enabled(rules), file)
+                        {
+                            out.push(diag(m.code, m.severity, f));
+                        }
+                    }
                 }
             }
         }
-        state.lock_timeout_reported |= lock_reported;
-        update(&mut state, folder, stmt, &fallback);
     }
     if let Some(m) = meta {
-        for d in &script.stray_directives {
+        for d in &carried {
             if let Some(f) = suppression::judge(d, false, None, rules_enabled(rules), file) {
                 out.push(diag(m.code, m.severity, f));
             }
         }
     }
+}
+
+/// Moves a piece's positions to file positions.
+fn shift(script: &mut SqlScript, offset: u32) {
+    let bump = |d: &mut Directive| match d {
+        Directive::Allow { line, .. } | Directive::Unknown { line, .. } => {
+            *line = line.saturating_add(offset)
+        }
+        Directive::NoTransaction => {}
+    };
+    for st in &mut script.statements {
+        st.line = st.line.saturating_add(offset);
+        st.directives.iter_mut().for_each(bump);
+        if let Some(e) = &mut st.parse_error {
+            *e = chunk::shift_lines(e, offset);
+        }
+    }
+    script.stray_directives.iter_mut().for_each(bump);
 }
 
 fn rules_enabled(rules: &[Active]) -> impl Fn(&str) -> bool + '_ {
@@ -566,6 +639,54 @@ mod tests {
             let a = lint_sql("f.sql", sql, &GuardConfig::default());
             let b = lint_sql("f.sql", sql, &GuardConfig::default());
             assert_eq!(snap(&a), snap(&b));
+        }
+    }
+
+    /// Every prefix of a realistic file (cut mid-token, mid-string, mid-comment) lints without
+    /// panicking.
+    #[test]
+    fn no_panic_on_any_prefix() {
+        let sql = [
+            include_str!("../../../fixtures/lint/unsafe/0003_constraints.sql"),
+            include_str!("../../../fixtures/lint/unsafe/0005_destructive.sql"),
+            include_str!("../../../fixtures/lint/unsafe/0007_misc.sql"),
+            "-- schemactl:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS \"Ix\", b;\n",
+            "ALTER TYPE s ADD VALUE 'é''x'; SELECT 'é''x'; CREATE TABLE \"q\"\"t\" (id int);",
+        ]
+        .concat();
+        let config = GuardConfig::default();
+        for (i, _) in sql.char_indices().step_by(3) {
+            let _ = lint_sql("f.sql", &sql[..i], &config);
+        }
+    }
+
+    /// Linting in pieces gives exactly what linting the file whole gives, even with a piece per
+    /// statement (positions, suppressions carried across pieces, file-level directive).
+    #[test]
+    fn pieces_lint_like_the_whole_file() {
+        let files = [
+            include_str!("../../../fixtures/lint/unsafe/0002_indexes.sql"),
+            include_str!("../../../fixtures/lint/unsafe/0003_constraints.sql"),
+            include_str!("../../../fixtures/lint/unsafe/0004_columns.sql"),
+            include_str!("../../../fixtures/lint/unsafe/0006_enum.sql"),
+            include_str!("../../../fixtures/lint/unsafe/0007_misc.sql"),
+            include_str!("../../../fixtures/lint/safe/0002_indexes.sql"),
+            "SET lock_timeout = '1s';\n-- schemactl:allow SG411 old\nALTER TABLE t DROP COLUMN a; -- schemactl:allow SG411 trailing allow\nALTER TABLE t DROP COLUMN b;\nDO $$ x $$;\n",
+            "CREATE INDEX i ON t (x);\n-- schemactl:allow SG402\n-- schemactl:no-transaction\n",
+        ];
+        let config = GuardConfig::default();
+        let rules = active(&config, DialectKind::Postgres);
+        for sql in files {
+            let run = |chunk: usize| {
+                let mut out = Vec::new();
+                let mut folder = FolderState::default();
+                lint_file_in("f.sql", sql, &config, &rules, &mut folder, &mut out, chunk);
+                crate::guard::sort(&mut out);
+                snap(&out)
+            };
+            let whole = run(usize::MAX);
+            assert_eq!(run(1), whole, "{sql}");
+            assert_eq!(run(40), whole, "{sql}");
         }
     }
 
