@@ -1,7 +1,8 @@
 //! `SG4xx`: the SQL safety lint of migration files (lock-taking DDL, table rewrites,
 //! destructive, backward-incompatible and might-fail statements, type style).
 //!
-//! Each file is split once with the shared splitter ([`crate::sql::split`]) and walked once:
+//! Each file is split with the shared splitter ([`crate::sql::split`]), in pieces of whole
+//! statements for big files ([`chunk`], to bound memory), and walked once:
 //! for every statement, every enabled `SG4xx` rule looks at the statement together with what
 //! the file did before it ([`FileState`]: tables created here, `SET lock_timeout`, open
 //! transaction, enum labels added) and what earlier files established ([`FolderState`]). Rules
