@@ -523,3 +523,58 @@ fn bad_targets_fail_with_one_clear_error_and_no_password() {
         r.stderr
     );
 }
+
+#[test]
+fn baseline_records_an_existing_schema_and_json_summarizes_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = db("baseline");
+    // A database built before schemactl: the first migration's objects already exist.
+    db.client()
+        .batch_execute("CREATE TABLE legacy (id int)")
+        .unwrap();
+    let dir = folder(
+        tmp.path(),
+        &[
+            ("0001_legacy.sql", "CREATE TABLE legacy (id int);\n"),
+            ("0002_new.sql", "CREATE TABLE fresh (id int);\n"),
+        ],
+    );
+    let d = dir.to_str().unwrap();
+    let r = run(&[
+        "apply",
+        "--migrations",
+        d,
+        "--database-url",
+        &db.url,
+        "--baseline",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["baselined"], serde_json::json!(["0001_legacy.sql"]));
+    assert_eq!(v["applied"][0]["name"], "0002_new.sql");
+    assert_eq!(v["version"], 2);
+    assert!(
+        !r.stdout.contains(&PgServer::shared().password),
+        "the JSON target is redacted"
+    );
+    assert!(table_exists(&db, "fresh"));
+    // Baseline is for a database schemactl has never touched.
+    let again = run(&[
+        "apply",
+        "--migrations",
+        d,
+        "--database-url",
+        &db.url,
+        "--baseline",
+        "1",
+    ]);
+    assert_eq!(again.code, 2);
+    assert!(
+        flat(&again.stderr).contains("only for a database schemactl has never applied to"),
+        "{}",
+        again.stderr
+    );
+}

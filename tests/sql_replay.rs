@@ -71,3 +71,128 @@ fn replay_diagnostic_snapshot() {
     let ds = import_sql(sql, "migrations/0002_backfill.sql", DialectKind::Postgres).unwrap_err();
     insta::assert_yaml_snapshot!(ds.0);
 }
+
+#[test]
+fn replay_diagnostic_renders_with_the_sql_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sql = "CREATE TABLE t (id int);\nDO $$ BEGIN PERFORM 1; END $$;\n";
+    std::fs::create_dir(tmp.path().join("migrations")).unwrap();
+    std::fs::write(tmp.path().join("migrations/0002_backfill.sql"), sql).unwrap();
+    let ds = import_sql(sql, "migrations/0002_backfill.sql", DialectKind::Postgres).unwrap_err();
+    let text = schemactl::diag::render_all(&ds, tmp.path(), schemactl::diag::Style::Plain);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn rendering_a_replayed_schema_replays_to_the_same_model() {
+    let once = import_sql(&kitchen_sink_sql(), "a.sql", DialectKind::Postgres).unwrap();
+    let script = to_script(&DialectKind::Postgres.dialect().create(&once).unwrap());
+    let twice =
+        import_sql(&script, "b.sql", DialectKind::Postgres).unwrap_or_else(|ds| panic!("{ds}"));
+    assert_eq!(normalize_schema(&twice), normalize_schema(&once));
+}
+
+mod cli {
+    use super::*;
+    use schemactl::cli::run;
+    use std::process::ExitCode;
+
+    fn changed() -> Result<Schema, Diagnostics> {
+        let mut s = kitchen_sink()?;
+        let mut col = s.tables[0].columns[0].clone();
+        col.name = "added_later".into();
+        s.tables[0].columns.push(col);
+        Ok(s)
+    }
+
+    fn generate(
+        dir: &std::path::Path,
+        extra: &[&str],
+        schema: Option<schemactl::cli::SchemaFn>,
+    ) -> ExitCode {
+        let mut args = vec![
+            "schemactl",
+            "--color",
+            "never",
+            "--migrations",
+            dir.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run(args, schema)
+    }
+
+    #[test]
+    fn generate_compares_the_replayed_folder_with_the_declared_schema() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("migrations");
+        assert_eq!(
+            generate(&dir, &["generate"], Some(kitchen_sink)),
+            ExitCode::from(0)
+        );
+        // Up to date: plain and --check both succeed and write nothing.
+        assert_eq!(
+            generate(&dir, &["generate"], Some(kitchen_sink)),
+            ExitCode::from(0)
+        );
+        assert_eq!(
+            generate(&dir, &["generate", "--check"], Some(kitchen_sink)),
+            ExitCode::from(0)
+        );
+        // A hand-written follow-up that changes nothing the model sees still counts as up to date.
+        std::fs::write(
+            dir.join("0002_data.sql"),
+            "INSERT INTO tenants (id) VALUES ('tenant_x');\n",
+        )
+        .unwrap();
+        schemactl::migrate::MigrationDir::load(&dir)
+            .unwrap()
+            .write_sum()
+            .unwrap();
+        assert_eq!(
+            generate(&dir, &["generate", "--check"], Some(kitchen_sink)),
+            ExitCode::from(0)
+        );
+        // A declared change no migration holds: --check finds it, generate writes it.
+        assert_eq!(
+            generate(&dir, &["generate", "--check"], Some(changed)),
+            ExitCode::from(1)
+        );
+        let before = std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(before, 3, "0001, 0002 and schemactl.sum");
+        assert_eq!(
+            generate(&dir, &["generate"], Some(changed)),
+            ExitCode::from(0)
+        );
+        assert!(dir.join("0003_schema_changes.sql").is_file());
+        assert_eq!(
+            generate(&dir, &["generate", "--check"], Some(changed)),
+            ExitCode::from(0)
+        );
+    }
+
+    #[test]
+    fn the_plain_binary_reads_a_sql_schema() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("migrations");
+        let schema_sql = tmp.path().join("schema.sql");
+        std::fs::write(&schema_sql, kitchen_sink_sql()).unwrap();
+        assert_eq!(
+            generate(&dir, &["generate"], Some(kitchen_sink)),
+            ExitCode::from(0)
+        );
+        let flag = [
+            "--schema-sql",
+            schema_sql.to_str().unwrap(),
+            "generate",
+            "--check",
+        ];
+        assert_eq!(generate(&dir, &flag, None), ExitCode::from(0));
+        let missing = [
+            "--schema-sql",
+            "/nonexistent/schema.sql",
+            "generate",
+            "--check",
+        ];
+        assert_eq!(generate(&dir, &missing, None), ExitCode::from(2));
+    }
+}

@@ -8,14 +8,14 @@
 //! finish. Concurrent runs serialize on a lock (an advisory lock on PostgreSQL, an immediate
 //! write lock on SQLite) and re-read the tracking table once they hold it.
 
-mod postgres_driver;
+pub(crate) mod postgres_driver;
 mod sqlite_driver;
 pub mod target;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::migrate::{MigrationDir, MigrationFile};
 use crate::model::Origin;
-use crate::sql::split::{split, SqlScript};
+use crate::sql::split::{split_unparsed, SqlScript};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 pub use target::Target;
@@ -207,30 +207,12 @@ pub fn prepare(
     if !tampered.is_empty() {
         return Err(Diagnostics(tampered));
     }
-    let mut scripts = Vec::with_capacity(dir.files.len());
-    let mut errors = Diagnostics::default();
-    for f in &dir.files {
-        match split(&f.sql, dialect) {
-            Ok(s) => scripts.push(s),
-            Err(e) => errors.push(
-                Diagnostic::error(
-                    "apply::unreadable-sql",
-                    format!("`{}` cannot be read as SQL: {}", f.file_name, e.message),
-                )
-                .at(&Origin {
-                    file: f.path.display().to_string(),
-                    line: e.line,
-                    column: e.column,
-                })
-                .help("fix the file (an unterminated string or quoted identifier?) and rehash"),
-            ),
-        }
-    }
-    if errors.is_empty() {
-        Ok(scripts)
-    } else {
-        Err(errors)
-    }
+    // Statements the parser cannot read still run: the database is the judge of its own SQL.
+    Ok(dir
+        .files
+        .iter()
+        .map(|f| split_unparsed(&f.sql, dialect))
+        .collect())
 }
 
 /// Applies pending migrations. The caller has connected; this takes and releases the lock.

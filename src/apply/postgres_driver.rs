@@ -21,7 +21,7 @@ pub struct PgDriver {
     connect_timeout: Duration,
 }
 
-fn connect_client(
+pub(crate) fn connect_client(
     config: &Config,
     target: &Target,
     timeout: Duration,
@@ -92,7 +92,7 @@ impl PgDriver {
     }
 }
 
-fn error_text(e: &postgres::Error) -> String {
+pub(crate) fn error_text(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => {
             let mut s = format!("{}: {}", db.severity(), db.message());

@@ -107,62 +107,26 @@ impl Driver for SqliteDriver {
         Ok(rows)
     }
 
+    /// SQLite's table-rebuild recipe (create new, copy, drop old, rename) breaks foreign keys
+    /// mid-way, and `PRAGMA foreign_keys` is ignored inside a transaction: so enforcement is
+    /// switched off around the file's transaction, and `foreign_key_check` must come back
+    /// clean before it commits.
     fn run_in_transaction(
         &mut self,
         script: &SqlScript,
         record: &Record,
     ) -> Result<bool, StatementFailure> {
-        let tx = self
+        self.conn
+            .execute_batch("PRAGMA foreign_keys = OFF")
+            .map_err(|e| plain(&e))?;
+        let result = self.run_file(script, record);
+        let restored = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| StatementFailure {
-                index: 0,
-                message: e.to_string(),
-                line: 1,
-                connection_lost: false,
-            })?;
-        let version = record.file.version as i64;
-        let exists = tx
-            .query_row(
-                &format!("SELECT 1 FROM {TRACKING_TABLE} WHERE version = ?1"),
-                [version],
-                |_| Ok(()),
-            )
-            .optional()
-            .map_err(|e| StatementFailure {
-                index: 0,
-                message: e.to_string(),
-                line: 1,
-                connection_lost: false,
-            })?
-            .is_some();
-        if exists {
-            return Ok(false);
-        }
-        for (i, stmt) in script.statements.iter().enumerate() {
-            if let Err(e) = tx.execute_batch(&stmt.text) {
-                let line = stmt.line;
-                return Err(StatementFailure {
-                    index: i,
-                    message: e.to_string(),
-                    line,
-                    connection_lost: false,
-                });
-            }
-        }
-        insert_record(&tx, record, None).map_err(|e| StatementFailure {
-            index: 0,
-            message: e.to_string(),
-            line: 1,
-            connection_lost: false,
-        })?;
-        tx.commit().map_err(|e| StatementFailure {
-            index: 0,
-            message: e.to_string(),
-            line: 1,
-            connection_lost: false,
-        })?;
-        Ok(true)
+            .execute_batch("PRAGMA foreign_keys = ON")
+            .map_err(|e| plain(&e));
+        let applied = result?;
+        restored?;
+        Ok(applied)
     }
 
     fn run_step(
@@ -206,6 +170,78 @@ impl Driver for SqliteDriver {
         tx.commit()
             .map_err(|e| db_error(&self.path, "cannot record the baseline", e))
     }
+}
+
+impl SqliteDriver {
+    fn run_file(&mut self, script: &SqlScript, record: &Record) -> Result<bool, StatementFailure> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| plain(&e))?;
+        let version = record.file.version as i64;
+        let exists = tx
+            .query_row(
+                &format!("SELECT 1 FROM {TRACKING_TABLE} WHERE version = ?1"),
+                [version],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(|e| plain(&e))?
+            .is_some();
+        if exists {
+            return Ok(false);
+        }
+        for (i, stmt) in script.statements.iter().enumerate() {
+            if let Err(e) = tx.execute_batch(&stmt.text) {
+                let line = stmt.line;
+                return Err(StatementFailure {
+                    index: i,
+                    message: e.to_string(),
+                    line,
+                    connection_lost: false,
+                });
+            }
+        }
+        insert_record(&tx, record, None).map_err(|e| plain(&e))?;
+        let violations = foreign_key_violations(&tx).map_err(|e| plain(&e))?;
+        if !violations.is_empty() {
+            return Err(StatementFailure {
+                index: script.statements.len().saturating_sub(1),
+                message: format!(
+                    "foreign key check failed after the migration: {}",
+                    violations.join("; ")
+                ),
+                line: script.statements.last().map_or(1, |s| s.line),
+                connection_lost: false,
+            });
+        }
+        tx.commit().map_err(|e| plain(&e))?;
+        Ok(true)
+    }
+}
+
+fn plain(e: &rusqlite::Error) -> StatementFailure {
+    StatementFailure {
+        index: 0,
+        message: e.to_string(),
+        line: 1,
+        connection_lost: false,
+    }
+}
+
+/// Rows whose foreign keys point nowhere, as `table rowid N -> parent`.
+fn foreign_key_violations(conn: &Connection) -> Result<Vec<String>, rusqlite::Error> {
+    let mut stmt =
+        conn.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 20")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(format!(
+            "{} rowid {} -> {}",
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+            r.get::<_, String>(2)?
+        ))
+    })?;
+    rows.collect()
 }
 
 fn insert_record(conn: &Connection, r: &Record, done: Option<i64>) -> Result<(), rusqlite::Error> {

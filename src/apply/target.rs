@@ -191,6 +191,7 @@ pub fn redact_url_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn no_env(_: &str) -> Option<String> {
         None
@@ -227,10 +228,10 @@ mod tests {
     #[test]
     fn sqlite_and_bad_urls() {
         assert!(
-            matches!(Target::parse("sqlite:data/app.db", &no_env).unwrap(), Target::Sqlite(p) if p == PathBuf::from("data/app.db"))
+            matches!(Target::parse("sqlite:data/app.db", &no_env).unwrap(), Target::Sqlite(p) if p == Path::new("data/app.db"))
         );
         assert!(
-            matches!(Target::parse("sqlite:///tmp/a.db", &no_env).unwrap(), Target::Sqlite(p) if p == PathBuf::from("/tmp/a.db"))
+            matches!(Target::parse("sqlite:///tmp/a.db", &no_env).unwrap(), Target::Sqlite(p) if p == Path::new("/tmp/a.db"))
         );
         let e = Target::parse("mysql://root:pw@h/db", &no_env).unwrap_err();
         assert!(!e.message.contains("pw@"), "{}", e.message);

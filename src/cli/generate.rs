@@ -5,12 +5,14 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::{write_script, DialectKind};
 use crate::migrate::MigrationDir;
 use crate::model::Schema;
+use crate::sql::{import_files, normalize_schema};
 
 #[derive(Debug, clap::Args)]
 pub struct GenerateArgs {
     /// Name of the new migration (the part after the number)
-    #[arg(long, default_value = "initial", value_parser = parse_name)]
-    pub name: String,
+    /// [default: `initial` for the first migration, `schema_changes` after it]
+    #[arg(long, value_parser = parse_name)]
+    pub name: Option<String>,
     /// Write nothing; exit 1 when the schema has changes no migration holds (for CI)
     #[arg(long)]
     pub check: bool,
@@ -51,7 +53,6 @@ pub fn run(ctx: &Context, args: &GenerateArgs) -> u8 {
 
 fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
     let schema = ctx.schema()?;
-    let script = render_script(&schema, ctx.config.dialect)?;
     let mut dir = MigrationDir::load(&ctx.config.migrations)?;
     let tampered = dir.verify();
     if !tampered.is_empty() {
@@ -64,7 +65,8 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
             eprintln!("Run `schemactl generate` and commit the result.");
             return Ok(EXIT_FOUND);
         }
-        let path = dir.write_migration(&args.name, &script)?;
+        let script = render_script(&schema, ctx.config.dialect)?;
+        let path = dir.write_migration(args.name.as_deref().unwrap_or("initial"), &script)?;
         println!(
             "Wrote {} ({} tables, {} enums) and updated {}.",
             path.display(),
@@ -74,14 +76,142 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
         );
         return Ok(EXIT_OK);
     }
-    if dir.files.len() == 1 && dir.files[0].sql == script {
+    if ctx.config.dialect != DialectKind::Postgres {
+        if up_to_date(&schema, &dir, ctx.config.dialect)? {
+            println!(
+                "No schema changes: the migrations in {folder} are up to date. Nothing written."
+            );
+            return Ok(EXIT_OK);
+        }
+        if args.check {
+            eprintln!("The declared schema differs from the migrations in {folder}.");
+            return Ok(EXIT_FOUND);
+        }
+        return Err(Diagnostic::error(
+            "generate::incremental-unsupported",
+            format!("the declared schema differs from the migrations in {folder}, and incremental {} migrations are not planned yet", ctx.config.dialect),
+        )
+        .help("write the change as a migration by hand (SQLite's table rebuild: create new, copy, drop, rename), then `schemactl migrations rehash`")
+        .into());
+    }
+    let current = normalize_schema(&replay(&dir, ctx.config.dialect)?);
+    let mut desired = normalize_schema(&schema);
+    restore_rename_hints(&mut desired, &schema);
+    let plan = crate::diff::plan::plan(&current, &desired);
+    if plan.is_empty() {
         println!("No schema changes: the migrations in {folder} are up to date. Nothing written.");
         return Ok(EXIT_OK);
     }
-    Err(Diagnostic::error(
-        "generate::incremental-unsupported",
-        format!("the declared schema differs from the migrations in {folder}"),
+    if args.check {
+        eprintln!(
+            "The declared schema has {} change(s) no migration holds:",
+            plan.changes.len()
+        );
+        for c in &plan.changes {
+            eprintln!("  {:?}: {}", c.risk(), c.describe());
+        }
+        eprintln!("Run `schemactl generate --name <what_changed>` and commit the result.");
+        return Ok(EXIT_FOUND);
+    }
+    // Prove the plan before writing it: replaying the folder plus the new files must give
+    // exactly the declared schema.
+    let scripts: Vec<(String, String)> = plan
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            (
+                format!("{:04}_planned.sql", dir.next_version() + i as u64),
+                f.script(HEADER),
+            )
+        })
+        .collect();
+    let mut with_plan = dir.clone();
+    for (name, sql) in &scripts {
+        with_plan.files.push(crate::migrate::MigrationFile {
+            version: 0,
+            name: name.clone(),
+            file_name: name.clone(),
+            path: dir.path.join(name),
+            sql: sql.clone(),
+            checksum: String::new(),
+        });
+    }
+    let reached = normalize_schema(&replay(&with_plan, ctx.config.dialect)?);
+    let mut expected = desired.clone();
+    for t in &mut expected.tables {
+        for c in &mut t.columns {
+            c.renamed_from = None;
+        }
+    }
+    if reached != expected {
+        let gaps = crate::drift::compare(&expected, &reached);
+        let list: Vec<String> = gaps.iter().take(10).map(|d| d.to_string()).collect();
+        return Err(Diagnostic::error(
+            "generate::unplannable",
+            format!("schemactl cannot yet write a migration for every change; nothing was written. What the plan would miss:\n{}", list.join("\n")),
+        )
+        .help("write this change as a migration by hand and run `schemactl migrations rehash`")
+        .into());
+    }
+    let name = args.name.as_deref().unwrap_or("schema_changes");
+    for f in &plan.files {
+        let path = dir.write_migration(&format!("{name}{}", f.suffix), &f.script(HEADER))?;
+        println!(
+            "Wrote {}{}",
+            path.display(),
+            if f.no_transaction {
+                " (runs outside a transaction)"
+            } else {
+                ""
+            }
+        );
+    }
+    for c in &plan.changes {
+        println!("  {:<22} {}", format!("{:?}", c.risk()), c.describe());
+    }
+    Ok(EXIT_OK)
+}
+
+/// How the declared schema differs from what replaying the migration folder builds (both
+/// normalized); empty when the folder is up to date.
+///
+/// SQLite migrations are still compared byte for byte with a fresh render: replay reads the
+/// PostgreSQL spelling, and SQLite's type names would not map back to the model.
+/// The schema the migration folder builds, replayed from its SQL.
+fn replay(dir: &MigrationDir, dialect: DialectKind) -> Result<Schema, Diagnostics> {
+    let names: Vec<String> = dir
+        .files
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    import_files(
+        names
+            .iter()
+            .zip(&dir.files)
+            .map(|(n, f)| (n.as_str(), f.sql.as_str())),
+        dialect,
     )
-    .help("incremental migrations need the diff engine, which this build does not have yet; regenerate the initial migration if nothing was applied")
-    .into())
+}
+
+/// Normalization drops `renamed_from`; the planner needs it to rename instead of drop and add.
+fn restore_rename_hints(normalized: &mut Schema, declared: &Schema) {
+    for t in &mut normalized.tables {
+        let Some(source) = declared.table(&t.name) else {
+            continue;
+        };
+        for c in &mut t.columns {
+            c.renamed_from = source.column(&c.name).and_then(|s| s.renamed_from.clone());
+        }
+    }
+}
+
+/// For dialects the planner does not cover: is the folder exactly the rendered schema?
+fn up_to_date(
+    schema: &Schema,
+    dir: &MigrationDir,
+    dialect: DialectKind,
+) -> Result<bool, Diagnostics> {
+    let script = render_script(schema, dialect)?;
+    Ok(dir.files.len() == 1 && dir.files[0].sql == script)
 }

@@ -5,10 +5,11 @@
 //! migrations); 2 bad input, usage or I/O error.
 
 mod apply;
+mod drift;
 mod generate;
 mod guard;
 
-pub use generate::render_script;
+pub use generate::{render_script, HEADER as GENERATED_HEADER};
 
 use crate::config::Config;
 use crate::diag::{self, Diagnostics, Style};
@@ -45,6 +46,9 @@ pub struct Cli {
     /// Migration folder (overrides the config)
     #[arg(long, global = true, value_name = "DIR")]
     pub migrations: Option<PathBuf>,
+    /// A SQL file declaring the schema, for the plain binary (overrides the config's schema_sql)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub schema_sql: Option<PathBuf>,
     /// SQL dialect (overrides the config)
     #[arg(long, global = true, value_enum)]
     pub dialect: Option<DialectKind>,
@@ -74,6 +78,8 @@ pub enum Command {
     Apply(apply::ApplyArgs),
     /// Show applied, pending, modified and missing migrations; exit 1 unless all are applied
     Status(apply::StatusArgs),
+    /// Report every difference between a live database and what its migrations describe (exit 1 on drift)
+    Drift(drift::DriftArgs),
     /// Maintain the migration folder
     #[command(subcommand)]
     Migrations(MigrationsCommand),
@@ -99,17 +105,30 @@ pub struct Context {
 }
 
 impl Context {
-    /// The declared schema: from the schema crate, or the config's SQL schema file.
+    /// The declared schema: from the schema crate, or the SQL schema file (`--schema-sql` or
+    /// the config's `schema_sql`), replayed into the model.
     pub fn schema(&self) -> Result<Schema, Diagnostics> {
-        match self.schema_fn {
-            Some(build) => build(),
-            None => Err(crate::Diagnostic::error(
+        if let Some(build) = self.schema_fn {
+            return build();
+        }
+        let Some(path) = &self.config.schema_sql else {
+            return Err(crate::Diagnostic::error(
                 "cli::no-schema",
                 "this command needs a declared schema, and none was given",
             )
-            .help("run it through your schema crate (`cargo schemactl ...`, see README.md)")
-            .into()),
-        }
+            .help("run it through your schema crate (`cargo schemactl ...`, see README.md), or name a SQL schema with --schema-sql FILE or `schema_sql:` in schemactl.yaml")
+            .into());
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Diagnostics::from(
+                crate::Diagnostic::error(
+                    "cli::unreadable-schema",
+                    format!("cannot read the SQL schema `{}`: {e}", path.display()),
+                )
+                .help("check the path given by --schema-sql or `schema_sql:` in schemactl.yaml"),
+            )
+        })?;
+        crate::sql::import_sql(&text, &path.display().to_string(), self.config.dialect)
     }
 
     pub fn report(&self, ds: &Diagnostics) {
@@ -161,6 +180,9 @@ where
     if let Some(m) = cli.migrations {
         config.migrations = m;
     }
+    if let Some(p) = cli.schema_sql {
+        config.schema_sql = Some(p);
+    }
     if let Some(d) = cli.dialect {
         config.dialect = d;
     }
@@ -176,6 +198,7 @@ where
         Command::Model => print_model(&ctx),
         Command::Apply(args) => apply::run_apply(&ctx, &args),
         Command::Status(args) => apply::run_status(&ctx, &args),
+        Command::Drift(args) => drift::run(&ctx, &args),
         Command::Migrations(MigrationsCommand::Rehash) => apply::run_rehash(&ctx),
         Command::Guard(args) => guard::run(&ctx, &args),
         Command::Graph(args) => guard::graph(&ctx, &args),

@@ -70,7 +70,7 @@ pub fn write_script(out: &mut String, statements: &[Statement]) {
     out.reserve(statements.iter().map(|s| s.sql.len() + 2).sum());
     for s in statements {
         if let Some(section) = &s.section {
-            if !out.is_empty() {
+            if !out.is_empty() && !out.ends_with("\n\n") {
                 out.push('\n');
             }
             out.push_str("-- ");

@@ -30,6 +30,17 @@ impl Default for Conventions {
     }
 }
 
+/// Which ends of a [`TableBuilder::window`] must be present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// Both ends required (a booked slot, a blackout).
+    Closed,
+    /// Start required, end optional: open until further notice (effective dating).
+    OpenEnded,
+    /// Both optional, e.g. not scheduled yet; when both are set the end is after the start.
+    Optional,
+}
+
 /// The function append-only tables' triggers call.
 pub const REJECT_MUTATION_FUNCTION: &str = "schemactl_reject_mutation";
 
@@ -45,6 +56,39 @@ pub struct OverlapSpec<'a> {
 }
 
 impl TableBuilder<'_> {
+    /// Records that a helper's SQL names `columns`, checked when the schema is built.
+    fn expect_columns(&mut self, helper: &'static str, columns: &[&str], origin: &Origin) {
+        let table = self.table().name.clone();
+        self.schema_builder()
+            .deferred
+            .push(Deferred::HelperColumns {
+                table,
+                helper,
+                columns: columns.iter().map(|c| c.to_string()).collect(),
+                origin: origin.clone(),
+            });
+    }
+
+    /// Records that a helper compares `column` with `labels`, checked when the schema is built.
+    fn expect_labels(
+        &mut self,
+        helper: &'static str,
+        column: &str,
+        labels: &[&str],
+        origin: &Origin,
+    ) {
+        let table = self.table().name.clone();
+        self.schema_builder()
+            .deferred
+            .push(Deferred::HelperEnumLabels {
+                table,
+                helper,
+                column: column.to_string(),
+                labels: labels.iter().map(|l| l.to_string()).collect(),
+                origin: origin.clone(),
+            });
+    }
+
     /// Makes the table tenant-scoped: the tenant column, its FK to the tenant table, and the
     /// `(tenant, id)` unique that tenant-safe composite FKs into this table need.
     #[track_caller]
@@ -159,12 +203,18 @@ impl TableBuilder<'_> {
     }
 
     /// At most one live row per value of `col` among rows matching `predicate`: a partial
-    /// unique index that ignores soft-deleted rows and rows where `col` is null.
+    /// unique index `<table>_<col>_live_unique` that ignores soft-deleted rows and rows where
+    /// `col` is null. On a tenant-scoped table the key is `(tenant, col)`, so one wrapped
+    /// global row (a user) can have its own live wrapper in each tenant.
     #[track_caller]
     pub fn one_live_wrapper(&mut self, col: &str, predicate: &str) -> &mut Self {
         let origin = Origin::caller();
         let table = self.table().name.name.clone();
-        let spec = IndexSpec::columns(&[col])
+        let tc = self.schema_builder().conventions().tenant_column;
+        let tenant = matches!(self.table().meta.scope, Scope::Tenant { .. });
+        let keys: Vec<&str> = if tenant { vec![tc, col] } else { vec![col] };
+        self.expect_columns("one_live_wrapper", &[col, "deleted_at"], &origin);
+        let spec = IndexSpec::columns(&keys)
             .unique()
             .named(&names::fit(format!("{table}_{col}_live_unique")))
             .filter(&format!(
@@ -180,6 +230,11 @@ impl TableBuilder<'_> {
         let origin = Origin::caller();
         let mut targets: Vec<&str> = cases.iter().map(|(_, c)| *c).collect();
         targets.dedup();
+        let mut named = vec![type_col];
+        named.extend(&targets);
+        self.expect_columns("exactly_one_by", &named, &origin);
+        let labels: Vec<&str> = cases.iter().map(|(v, _)| *v).collect();
+        self.expect_labels("exactly_one_by", type_col, &labels, &origin);
         let branches: Vec<String> = cases
             .iter()
             .map(|(value, col)| {
@@ -264,6 +319,9 @@ impl TableBuilder<'_> {
             expression: window,
             operator: "&&".into(),
         });
+        let mut named: Vec<&str> = spec.keys.to_vec();
+        named.extend([spec.starts_at, spec.ends_at, "deleted_at"]);
+        self.expect_columns("no_overlap", &named, &origin);
         let predicate = format!("deleted_at IS NULL AND {}", spec.only_when);
         let table = self.table().name.name.clone();
         let t = self.table_mut();
@@ -300,6 +358,93 @@ impl TableBuilder<'_> {
             self.col(col, text().null());
             self.push_fk(FkSpec::new(&[col], users, &["id"]), origin.clone());
         }
+        self
+    }
+
+    /// A currency code column `col` (`char(3)`, default `USD`) for the money columns beside it,
+    /// with the CHECK `<table>_<col>_code_check` that keeps it to three upper-case letters.
+    #[track_caller]
+    pub fn currency(&mut self, col: &str) -> &mut Self {
+        let origin = Origin::caller();
+        self.col(col, super::char_(3).default_text("USD"));
+        let table = self.table().name.name.clone();
+        self.table_mut().checks.push(Check {
+            name: names::check(&table, &format!("{col}_code")),
+            expression: format!("{col} ~ '^[A-Z]{{3}}$'"),
+            origin,
+        });
+        self
+    }
+
+    /// Money columns that may never be negative: each a `numeric(12,2)` defaulting to `0`,
+    /// with one CHECK `<table>_<col>_non_negative_check` per column.
+    #[track_caller]
+    pub fn amounts(&mut self, cols: &[&str]) -> &mut Self {
+        let origin = Origin::caller();
+        let table = self.table().name.name.clone();
+        for col in cols {
+            self.col(col, super::money().default_number("0.00"));
+            self.table_mut().checks.push(Check {
+                name: names::check(&table, &format!("{col}_non_negative")),
+                expression: format!("{col} >= 0"),
+                origin: origin.clone(),
+            });
+        }
+        self
+    }
+
+    /// A time window of two timestamptz columns, with the CHECK
+    /// `<table>_<ends>_after_<starts>_check` that `ends > starts` whenever both are set.
+    /// `kind` says which ends must be present (see [`Window`]).
+    #[track_caller]
+    pub fn window(&mut self, starts: &str, ends: &str, kind: Window) -> &mut Self {
+        let origin = Origin::caller();
+        let (start_spec, end_spec) = match kind {
+            Window::Closed => (timestamptz(), timestamptz()),
+            Window::OpenEnded => (timestamptz(), timestamptz().null()),
+            Window::Optional => (timestamptz().null(), timestamptz().null()),
+        };
+        self.col(starts, start_spec);
+        self.col(ends, end_spec);
+        let table = self.table().name.name.clone();
+        let expression = match kind {
+            Window::Closed => format!("{ends} > {starts}"),
+            Window::OpenEnded => format!("{ends} IS NULL OR {ends} > {starts}"),
+            Window::Optional => {
+                format!("{starts} IS NULL OR {ends} IS NULL OR {ends} > {starts}")
+            }
+        };
+        self.table_mut().checks.push(Check {
+            name: names::check(&table, &format!("{ends}_after_{starts}")),
+            expression,
+            origin,
+        });
+        self
+    }
+
+    /// Forbids a graph edge from a node to itself: CHECK `<table>_no_self_loop_check`.
+    #[track_caller]
+    pub fn no_self_loop(&mut self, from: &str, to: &str) -> &mut Self {
+        let origin = Origin::caller();
+        let table = self.table().name.name.clone();
+        self.table_mut().checks.push(Check {
+            name: names::check(&table, "no_self_loop"),
+            expression: format!("{from} <> {to}"),
+            origin,
+        });
+        self
+    }
+
+    /// Creation columns for rows that are written once and never changed (ledgers, event
+    /// logs, usually with [`append_only`](Self::append_only)): `created_at` and `created_by`
+    /// referencing the user table. Mutable tables use [`audited`](Self::audited) instead.
+    #[track_caller]
+    pub fn recorded(&mut self) -> &mut Self {
+        let origin = Origin::caller();
+        let users = self.schema_builder().conventions().user_table;
+        self.col("created_at", timestamptz().default_now());
+        self.col("created_by", text().null());
+        self.push_fk(FkSpec::new(&["created_by"], users, &["id"]), origin);
         self
     }
 
@@ -361,7 +506,226 @@ pub(crate) fn check_deferred(
                     );
                 }
             }
+            Deferred::HelperColumns {
+                table,
+                helper,
+                columns,
+                origin,
+            } => {
+                let Some(t) = schema.table(table) else {
+                    continue;
+                };
+                for c in columns.iter().filter(|c| !t.has_column(c)) {
+                    let mut d = Diagnostic::error(
+                        "schema::helper-missing-column",
+                        format!("`{helper}` on `{table}` names column `{c}`, which the table does not have"),
+                    )
+                    .at(origin);
+                    d = if c == "deleted_at" {
+                        d.help("this helper ignores soft-deleted rows: declare `.audited()` on the table")
+                    } else {
+                        d.help(format!("declare `.col(\"{c}\", ...)` or fix the name"))
+                    };
+                    out.push(d);
+                }
+            }
+            Deferred::HelperEnumLabels {
+                table,
+                helper,
+                column,
+                labels,
+                origin,
+            } => {
+                let Some(col) = schema.table(table).and_then(|t| t.column(column)) else {
+                    continue; // reported by HelperColumns
+                };
+                let ColumnType::Enum { name } = &col.ty else {
+                    continue; // free text: any label can match (guard flags text classifiers)
+                };
+                let Some(e) = schema.enum_type(name) else {
+                    continue; // reported by validation
+                };
+                for l in labels.iter().filter(|l| !e.values.contains(l)) {
+                    out.push(
+                        Diagnostic::error(
+                            "schema::helper-unknown-label",
+                            format!("`{helper}` on `{table}` compares `{column}` with `{l}`, which is not a value of enum `{name}`"),
+                        )
+                        .at(origin)
+                        .help(format!("the values are: {}", e.values.join(", "))),
+                    );
+                }
+            }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{integer, SchemaBuilder};
+    use super::*;
+
+    const BIZES: TableRef = TableRef::new("bizes");
+    const USERS: TableRef = TableRef::new("users");
+    const SLOTS: TableRef = TableRef::new("slots");
+
+    fn base(s: &mut SchemaBuilder) {
+        s.table(USERS).global("people").id_tagged("user");
+        s.table(BIZES).global("tenant root").id_tagged("biz");
+    }
+
+    #[test]
+    fn money_window_and_wrapper_helpers_emit_named_enforcement() {
+        let mut s = SchemaBuilder::new();
+        base(&mut s);
+        s.table(SLOTS)
+            .tenant_scoped()
+            .id_tagged("slot")
+            .references("host_user_id", USERS, text().null())
+            .amounts(&["price"])
+            .currency("currency")
+            .window("starts_at", "ends_at", Window::Optional)
+            .col("capacity", integer())
+            .one_live_wrapper("host_user_id", "capacity > 0")
+            .audited();
+        let schema = s.build().expect("builds");
+        let t = schema
+            .tables
+            .iter()
+            .find(|t| t.name.name == "slots")
+            .unwrap();
+        let check = |name: &str| {
+            t.checks
+                .iter()
+                .find(|c| c.name == name)
+                .unwrap_or_else(|| panic!("no check {name}"))
+                .expression
+                .clone()
+        };
+        assert_eq!(check("slots_price_non_negative_check"), "price >= 0");
+        assert_eq!(
+            check("slots_currency_code_check"),
+            "currency ~ '^[A-Z]{3}$'"
+        );
+        assert_eq!(
+            check("slots_ends_at_after_starts_at_check"),
+            "starts_at IS NULL OR ends_at IS NULL OR ends_at > starts_at"
+        );
+        assert!(t.column("starts_at").unwrap().nullable);
+        let wrapper = t
+            .indexes
+            .iter()
+            .find(|i| i.name == "slots_host_user_id_live_unique")
+            .unwrap();
+        assert!(wrapper.unique);
+        assert_eq!(
+            wrapper.parts.len(),
+            2,
+            "tenant-scoped wrappers are unique per tenant"
+        );
+        assert_eq!(
+            wrapper.predicate.as_deref(),
+            Some("capacity > 0 AND host_user_id IS NOT NULL AND deleted_at IS NULL")
+        );
+    }
+
+    #[test]
+    fn recorded_rows_have_creation_columns_only() {
+        let mut s = SchemaBuilder::new();
+        base(&mut s);
+        s.table(SLOTS)
+            .tenant_scoped()
+            .id_tagged("slot")
+            .recorded()
+            .append_only();
+        let schema = s.build().expect("builds");
+        let t = schema
+            .tables
+            .iter()
+            .find(|t| t.name.name == "slots")
+            .unwrap();
+        assert!(t.has_column("created_at") && t.has_column("created_by"));
+        assert!(!t.has_column("updated_at") && !t.has_column("deleted_at"));
+        assert!(t
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.name == "slots_created_by_fk"));
+        assert!(t.triggers.iter().any(|tr| tr.name == "slots_append_only"));
+    }
+
+    #[test]
+    fn closed_windows_require_both_ends() {
+        let mut s = SchemaBuilder::new();
+        base(&mut s);
+        s.table(SLOTS)
+            .tenant_scoped()
+            .id_tagged("slot")
+            .window("starts_at", "ends_at", Window::Closed)
+            .no_self_loop("starts_at", "ends_at");
+        let schema = s.build().expect("builds");
+        let t = schema
+            .tables
+            .iter()
+            .find(|t| t.name.name == "slots")
+            .unwrap();
+        assert!(!t.column("starts_at").unwrap().nullable);
+        assert!(!t.column("ends_at").unwrap().nullable);
+        assert!(t.checks.iter().any(
+            |c| c.name == "slots_no_self_loop_check" && c.expression == "starts_at <> ends_at"
+        ));
+    }
+}
+
+#[cfg(test)]
+mod refusals {
+    use super::super::{enum_of, SchemaBuilder};
+    use super::*;
+
+    const BIZES: TableRef = TableRef::new("bizes");
+    const USERS: TableRef = TableRef::new("users");
+    const THINGS: TableRef = TableRef::new("things");
+    const THING_TYPE: super::super::EnumDef = super::super::EnumDef::new("thing_type", &["a", "b"]);
+
+    fn build(declare: impl FnOnce(&mut SchemaBuilder)) -> Vec<String> {
+        let mut s = SchemaBuilder::new();
+        s.table(USERS).global("people").id_tagged("user");
+        s.table(BIZES).global("tenant root").id_tagged("biz");
+        declare(&mut s);
+        match s.build() {
+            Ok(_) => Vec::new(),
+            Err(ds) => ds.0.iter().map(|d| d.message.clone()).collect(),
+        }
+    }
+
+    #[test]
+    fn soft_delete_aware_helpers_need_soft_delete() {
+        let errors = build(|s| {
+            s.table(THINGS)
+                .tenant_scoped()
+                .id_tagged("thing")
+                .col("owner_id", text().null())
+                .one_live_wrapper("owner_id", "true");
+        });
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("`deleted_at`"), "{errors:?}");
+    }
+
+    #[test]
+    fn shape_checks_need_real_columns_and_labels() {
+        let errors = build(|s| {
+            s.table(THINGS)
+                .tenant_scoped()
+                .id_tagged("thing")
+                .col("type", enum_of(THING_TYPE))
+                .col("a_id", text().null())
+                .exactly_one_by("type", &[("a", "a_id"), ("c", "c_id")]);
+        });
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains("column `c_id`")),
+            "{errors:?}"
+        );
+        assert!(errors.iter().any(|e| e.contains("with `c`")), "{errors:?}");
+    }
 }

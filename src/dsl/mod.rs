@@ -8,7 +8,7 @@ mod invariants;
 pub mod names;
 mod types;
 
-pub use invariants::{Conventions, OverlapSpec};
+pub use invariants::{Conventions, OverlapSpec, Window};
 pub use types::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -48,6 +48,23 @@ pub(crate) enum Deferred {
     TenantScopedTarget {
         target: QName,
         by: QName,
+        origin: Origin,
+    },
+    /// An invariant helper wrote SQL naming these columns of `table` (checks, predicates),
+    /// which the model cannot see inside expressions; each must exist once the table is done.
+    HelperColumns {
+        table: QName,
+        helper: &'static str,
+        columns: Vec<String>,
+        origin: Origin,
+    },
+    /// An invariant helper compares `column` with these labels; the column must be of an enum
+    /// type that has them, or the comparison silently never matches.
+    HelperEnumLabels {
+        table: QName,
+        helper: &'static str,
+        column: String,
+        labels: Vec<String>,
         origin: Origin,
     },
 }

@@ -56,6 +56,12 @@ pub struct Replayer {
     tables: HashMap<QName, usize>,
 }
 
+enum Reparse {
+    Statement(Box<Statement>),
+    Ignore,
+    No,
+}
+
 /// Where the statement being replayed sits.
 struct At<'a> {
     stmt: &'a SqlStatement,
@@ -73,24 +79,7 @@ impl Replayer {
     }
 
     pub fn replay(&mut self, sql: &str, file: &str) {
-        let script = match split(sql, self.dialect) {
-            Ok(s) => s,
-            Err(e) => {
-                self.diags.push(
-                    Diagnostic::error(
-                        "replay::unreadable",
-                        format!("cannot read SQL in {file}: {}", e.message),
-                    )
-                    .at(&Origin {
-                        file: file.to_string(),
-                        line: e.line,
-                        column: e.column,
-                    })
-                    .help("close the string, quoted identifier or comment that starts here"),
-                );
-                return;
-            }
-        };
+        let script = split(sql, self.dialect);
         for stmt in &script.statements {
             let at = At {
                 stmt,
@@ -102,11 +91,43 @@ impl Replayer {
             };
             match &stmt.parsed {
                 Some(parsed) => self.statement(parsed, &at),
-                None => {
-                    let err = stmt.parse_error.as_deref().unwrap_or("unknown error");
-                    self.unsupported(&at, &format!("sqlparser cannot read it ({err})"));
+                None => match self.reparse(stmt) {
+                    Reparse::Statement(parsed) => self.statement(&parsed, &at),
+                    Reparse::Ignore => {}
+                    Reparse::No if stmt.leading_words(1).eq_ignore_ascii_case("DO") => self
+                        .unsupported(&at, "a DO block runs procedural code replay cannot follow"),
+                    Reparse::No => {
+                        let err = stmt.parse_error.as_deref().unwrap_or("unknown error");
+                        self.unsupported(&at, &format!("sqlparser cannot read it ({err})"));
+                    }
+                },
+            }
+        }
+    }
+
+    /// Second chance for statements sqlparser cannot read: `DROP INDEX CONCURRENTLY` is
+    /// misparsed upstream, so it is read again without the keyword (concurrency does not change
+    /// the result); comments on constraints and policies are ignored like other comments on
+    /// objects the model keeps no documentation for.
+    fn reparse(&self, stmt: &SqlStatement) -> Reparse {
+        let mut words = stmt.text.split_whitespace();
+        let head: Vec<String> = words
+            .by_ref()
+            .take(3)
+            .map(|w| w.to_ascii_uppercase())
+            .collect();
+        match head.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            ["COMMENT", "ON", "CONSTRAINT" | "POLICY"] => Reparse::Ignore,
+            ["DROP", "INDEX", "CONCURRENTLY"] => {
+                let rest: Vec<&str> = words.collect();
+                let sql = format!("DROP INDEX {}", rest.join(" "));
+                let d = super::split::sqlparser_dialect(self.dialect);
+                match sqlparser::parser::Parser::parse_sql(d, &sql) {
+                    Ok(mut v) if v.len() == 1 => Reparse::Statement(Box::new(v.remove(0))),
+                    _ => Reparse::No,
                 }
             }
+            _ => Reparse::No,
         }
     }
 
@@ -479,7 +500,8 @@ impl Replayer {
         }
         let mut t = Table::new(name.clone(), at.origin.clone());
         self.schema.tables.push(t.clone());
-        self.reindex();
+        self.tables
+            .insert(name.clone(), self.schema.tables.len() - 1);
         for col in &ct.columns {
             self.add_column(&mut t, col, at);
         }
@@ -615,7 +637,11 @@ impl Replayer {
                 });
             }
             TableConstraint::Check(ch) => {
-                let cols: Vec<String> = column.into_iter().map(str::to_string).collect();
+                // PostgreSQL names an unnamed check after the first column it mentions.
+                let first = column
+                    .map(str::to_string)
+                    .or_else(|| first_column_in(&ch.expr.to_string(), t));
+                let cols: Vec<String> = first.into_iter().collect();
                 t.checks.push(Check {
                     name: ch
                         .name
@@ -703,6 +729,45 @@ impl Replayer {
                     deferrable,
                     origin,
                 });
+            }
+            TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
+                // The index becomes the constraint (and takes the constraint's name).
+                let index = ident(&u.index_name);
+                let Some(pos) = t.indexes.iter().position(|ix| ix.name == index) else {
+                    return self.unknown(at, &format!("index `{index}` on `{}`", t.name));
+                };
+                let columns: Option<Vec<String>> = t.indexes[pos]
+                    .parts
+                    .iter()
+                    .map(|p| match &p.key {
+                        IndexKey::Column(c) => Some(c.clone()),
+                        IndexKey::Expression(_) => None,
+                    })
+                    .collect();
+                let Some(columns) = columns else {
+                    return self.unsupported(at, "a constraint on an expression index");
+                };
+                let ix = t.indexes.remove(pos);
+                let name = u.name.as_ref().map(ident).unwrap_or(index);
+                if matches!(c, TableConstraint::PrimaryKeyUsingIndex(_)) {
+                    for col in &mut t.columns {
+                        if columns.contains(&col.name) {
+                            col.nullable = false;
+                        }
+                    }
+                    t.primary_key = Some(PrimaryKey {
+                        name,
+                        columns,
+                        origin,
+                    });
+                } else {
+                    t.uniques.push(UniqueConstraint {
+                        name,
+                        columns,
+                        nulls_not_distinct: ix.nulls_not_distinct,
+                        origin,
+                    });
+                }
             }
             other => self.unsupported(at, &format!("constraint `{other}`")),
         }
@@ -928,9 +993,11 @@ impl Replayer {
                 }
             }
             t.name = new;
+            self.schema.tables[ti] = t;
+            self.reindex();
+        } else {
+            self.schema.tables[ti] = t;
         }
-        self.schema.tables[ti] = t;
-        self.reindex();
     }
 
     fn comment(&mut self, kind: CommentObject, name: &ObjectName, doc: Option<String>, at: &At) {
@@ -1018,6 +1085,24 @@ impl Replayer {
     fn column_type(&self, dt: &DataType) -> ColumnType {
         column_type(dt, &self.schema.enums)
     }
+}
+
+/// The first word of `expr` that names a column of `t`.
+fn first_column_in(expr: &str, t: &Table) -> Option<String> {
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, expr)
+        .tokenize()
+        .ok()?;
+    tokens.iter().find_map(|tok| match tok {
+        sqlparser::tokenizer::Token::Word(w) => {
+            let name = match w.quote_style {
+                None => w.value.to_lowercase(),
+                Some(_) => w.value.clone(),
+            };
+            t.has_column(&name).then_some(name)
+        }
+        _ => None,
+    })
 }
 
 /// The byte offset in `stmt.text` of a file position (1-based line and column in chars).
@@ -1129,7 +1214,7 @@ fn partition_by(e: &Expr) -> Option<PartitionBy> {
 }
 
 /// Maps a default expression to the model's named defaults where one fits.
-fn default_value(e: &Expr, ty: &ColumnType) -> DefaultValue {
+pub(crate) fn default_value(e: &Expr, ty: &ColumnType) -> DefaultValue {
     let e = strip_parens(e);
     match e {
         Expr::Value(v) => match &v.value {
@@ -1218,7 +1303,7 @@ pub(crate) fn column_type(dt: &DataType, enums: &[EnumType]) -> ColumnType {
 }
 
 /// Built-in type names and their aliases as sqlparser prints them (lower-cased).
-fn builtin_type(sql: &str) -> Option<ColumnType> {
+pub(crate) fn builtin_type(sql: &str) -> Option<ColumnType> {
     let sql = sql.trim();
     let (base, args) = match sql.find('(') {
         Some(i) if sql.ends_with(')') => {
@@ -1505,11 +1590,14 @@ mod tests {
              ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email <> '') NOT VALID;
              ALTER TABLE users VALIDATE CONSTRAINT users_email_check;
              CREATE UNIQUE INDEX users_email_idx ON users (lower(email));
+             CREATE UNIQUE INDEX CONCURRENTLY users_handle_idx ON users (handle);
+             ALTER TABLE users ADD CONSTRAINT users_handle_key UNIQUE USING INDEX users_handle_idx;
              CREATE TABLE posts (id bigint PRIMARY KEY, author bigint REFERENCES users ON DELETE CASCADE, junk int);
              ALTER TABLE posts DROP COLUMN junk;
              ALTER TABLE users RENAME TO people;
              ALTER TABLE people RENAME COLUMN id TO person_id;
-             DROP INDEX users_email_idx;
+             DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;
+             COMMENT ON CONSTRAINT users_email_check ON people IS 'not empty';
              INSERT INTO people (person_id) VALUES (1);",
         )
         .unwrap();
@@ -1527,6 +1615,8 @@ mod tests {
         assert_eq!(people.primary_key.as_ref().unwrap().columns, ["person_id"]);
         assert_eq!(people.checks[0].expression, "email <> ''");
         assert!(people.indexes.is_empty());
+        assert_eq!(people.uniques[0].name, "users_handle_key");
+        assert_eq!(people.uniques[0].columns, ["handle"]);
         let posts = s.table(&QName::parse("posts")).unwrap();
         assert_eq!(posts.columns.len(), 2);
         let fk = &posts.foreign_keys[0];
@@ -1534,6 +1624,54 @@ mod tests {
         assert_eq!(fk.ref_table, QName::parse("people"));
         assert_eq!(fk.ref_columns, ["person_id"]);
         assert_eq!(fk.on_delete, FkAction::Cascade);
+    }
+
+    #[test]
+    fn more_evolutions_replay() {
+        let s = replay(
+            "BEGIN;
+             SET lock_timeout = '1s';
+             CREATE SCHEMA IF NOT EXISTS app;
+             CREATE TABLE app.a (id int NOT NULL DEFAULT 1, note text NOT NULL, CONSTRAINT a_pkey PRIMARY KEY (id));
+             CREATE TABLE b (id int PRIMARY KEY, a_id int, CHECK (a_id > 0));
+             ALTER TABLE b ADD CONSTRAINT b_a_fk FOREIGN KEY (a_id) REFERENCES app.a (id) NOT VALID;
+             ALTER TABLE b VALIDATE CONSTRAINT b_a_fk;
+             ALTER TABLE b RENAME CONSTRAINT b_a_fk TO b_a_id_fkey;
+             ALTER TABLE b DROP CONSTRAINT b_a_id_check;
+             ALTER TABLE app.a ALTER COLUMN id DROP DEFAULT, ALTER COLUMN note DROP NOT NULL;
+             ALTER TABLE app.a ENABLE ROW LEVEL SECURITY;
+             CREATE POLICY p ON app.a USING (true);
+             DROP POLICY p ON app.a;
+             CREATE INDEX a_note_idx ON app.a (note);
+             ALTER INDEX app.a_note_idx RENAME TO a_note_ix;
+             CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+             CREATE OR REPLACE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$;
+             CREATE TRIGGER t BEFORE UPDATE ON b FOR EACH ROW EXECUTE FUNCTION f();
+             DROP TRIGGER t ON b;
+             COMMENT ON TABLE b IS 'x';
+             COMMENT ON TABLE b IS NULL;
+             CREATE TYPE gone AS ENUM ('x');
+             DROP TYPE gone;
+             CREATE TABLE tmp (x int);
+             DROP TABLE IF EXISTS tmp, never_existed;
+             COMMIT;",
+        )
+        .unwrap_or_else(|ds| panic!("{ds}"));
+        assert_eq!(s.namespaces[0].name, "app");
+        assert!(s.enums.is_empty());
+        assert_eq!(s.tables.len(), 2);
+        let a = s.table(&QName::parse("app.a")).unwrap();
+        assert_eq!(a.column("id").unwrap().default, None);
+        assert!(a.column("note").unwrap().nullable);
+        assert!(a.rls.enabled && a.policies.is_empty());
+        assert_eq!(a.indexes[0].name, "a_note_ix");
+        let b = s.table(&QName::parse("b")).unwrap();
+        assert!(b.checks.is_empty());
+        assert_eq!(b.foreign_keys[0].name, "b_a_id_fkey");
+        assert_eq!(b.foreign_keys[0].ref_table, QName::parse("app.a"));
+        assert!(b.triggers.is_empty() && b.doc.is_none());
+        assert_eq!(s.functions.len(), 1);
+        assert!(s.functions[0].sql.contains("RETURN OLD"));
     }
 
     #[test]

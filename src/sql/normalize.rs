@@ -3,6 +3,7 @@
 //! The DSL holds expressions as the user typed them and replayed SQL holds them as sqlparser
 //! printed them, so every comparison puts both sides through [`normalize_schema`].
 
+use super::import::{builtin_type, default_value};
 use crate::model::*;
 use sqlparser::ast::Expr;
 use sqlparser::dialect::PostgreSqlDialect;
@@ -77,8 +78,9 @@ pub fn normalize_schema(schema: &Schema) -> Schema {
             // A DSL hint for the differ; no SQL statement records it.
             c.renamed_from = None;
             norm_opt(&mut c.generated);
-            if let Some(DefaultValue::Expression(e)) = &mut c.default {
-                *e = normalize_expr(e);
+            c.ty = canonical_type(&c.ty, &schema.enums);
+            if let Some(d) = &mut c.default {
+                *d = canonical_default(d, &c.ty);
             }
         }
         for c in &mut t.checks {
@@ -115,6 +117,110 @@ pub fn normalize_schema(schema: &Schema) -> Schema {
     s
 }
 
+/// What differs between two normalized schemas, one line per object, for messages such as
+/// `generate --check`. Empty when they are equal.
+pub fn differences(current: &Schema, declared: &Schema) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut whole = |what: &str, same: bool| {
+        if !same {
+            out.push(format!("{what} differ"));
+        }
+    };
+    whole("extensions", current.extensions == declared.extensions);
+    whole("schemas", current.namespaces == declared.namespaces);
+    whole("enum types", current.enums == declared.enums);
+    whole(
+        "custom types and domains",
+        current.custom_types == declared.custom_types,
+    );
+    whole("functions", current.functions == declared.functions);
+    for t in &declared.tables {
+        match current.table(&t.name) {
+            None => out.push(format!(
+                "table {} is declared but no migration creates it",
+                t.name
+            )),
+            Some(c) if c != t => {
+                let parts = [
+                    ("doc", c.doc == t.doc),
+                    ("columns", c.columns == t.columns),
+                    ("primary key", c.primary_key == t.primary_key),
+                    ("unique constraints", c.uniques == t.uniques),
+                    ("checks", c.checks == t.checks),
+                    ("exclusion constraints", c.excludes == t.excludes),
+                    ("foreign keys", c.foreign_keys == t.foreign_keys),
+                    ("indexes", c.indexes == t.indexes),
+                    ("row-level security", c.rls == t.rls),
+                    ("policies", c.policies == t.policies),
+                    ("triggers", c.triggers == t.triggers),
+                    (
+                        "partitioning",
+                        c.partition_by == t.partition_by && c.partitions == t.partitions,
+                    ),
+                ];
+                let differing: Vec<&str> = parts
+                    .iter()
+                    .filter(|(_, same)| !same)
+                    .map(|(n, _)| *n)
+                    .collect();
+                out.push(format!("table {}: {} differ", t.name, differing.join(", ")));
+            }
+            Some(_) => {}
+        }
+    }
+    for t in &current.tables {
+        if declared.table(&t.name).is_none() {
+            out.push(format!(
+                "table {} exists in the migrations but is no longer declared",
+                t.name
+            ));
+        }
+    }
+    out
+}
+
+/// The named default an expression spells (`'x'` on an enum column is its label, `now()` is
+/// `Now`, `42` is `Int`), so `default_sql("now()")` and `default_now()` compare equal.
+fn canonical_default(d: &DefaultValue, ty: &ColumnType) -> DefaultValue {
+    let d = match d {
+        DefaultValue::Expression(e) => match parse_expr(e) {
+            Some(expr) => default_value(&expr, ty),
+            None => DefaultValue::Expression(normalize_tokens(e)),
+        },
+        DefaultValue::Number(n) => match parse_expr(n) {
+            Some(expr) => default_value(&expr, ty),
+            None => d.clone(),
+        },
+        other => other.clone(),
+    };
+    match d {
+        DefaultValue::Text(s) if matches!(ty, ColumnType::Enum { .. }) => {
+            DefaultValue::EnumValue(s)
+        }
+        DefaultValue::Expression(e) => DefaultValue::Expression(normalize_expr(&e)),
+        other => other,
+    }
+}
+
+/// A `Custom` type that names a built-in or a declared enum becomes that type.
+fn canonical_type(ty: &ColumnType, enums: &[EnumType]) -> ColumnType {
+    match ty {
+        ColumnType::Custom { sql } if !sql.contains('"') => {
+            let lower = sql.trim().to_ascii_lowercase();
+            let q = QName::parse(&lower);
+            if enums.iter().any(|e| e.name == q) {
+                ColumnType::Enum { name: q }
+            } else {
+                builtin_type(&lower).unwrap_or(ColumnType::Custom { sql: lower })
+            }
+        }
+        ColumnType::Array { element } => ColumnType::Array {
+            element: Box::new(canonical_type(element, enums)),
+        },
+        other => other.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +254,65 @@ mod tests {
             normalize_tokens("FROM ('a')  TO ('b')"),
             "FROM ( 'a' ) TO ( 'b' )"
         );
+    }
+
+    #[test]
+    fn defaults_and_types_have_one_spelling() {
+        let mood = ColumnType::Enum {
+            name: QName::parse("mood"),
+        };
+        let e = |s: &str| DefaultValue::Expression(s.into());
+        assert_eq!(
+            canonical_default(&e("now()"), &ColumnType::Timestamptz),
+            DefaultValue::Now
+        );
+        assert_eq!(
+            canonical_default(&e("'a'"), &mood),
+            DefaultValue::EnumValue("a".into())
+        );
+        assert_eq!(
+            canonical_default(&DefaultValue::Text("a".into()), &mood),
+            DefaultValue::EnumValue("a".into())
+        );
+        assert_eq!(
+            canonical_default(&e("42"), &ColumnType::Integer),
+            DefaultValue::Int(42)
+        );
+        assert_eq!(
+            canonical_default(&e("'{}'::jsonb"), &ColumnType::Jsonb),
+            canonical_default(&e("'{}' :: jsonb"), &ColumnType::Jsonb)
+        );
+        let enums = [EnumType {
+            name: QName::parse("mood"),
+            values: vec![],
+            doc: None,
+            origin: Origin::default(),
+        }];
+        let custom = |s: &str| ColumnType::Custom { sql: s.into() };
+        assert_eq!(canonical_type(&custom("Mood"), &enums), mood);
+        assert_eq!(canonical_type(&custom("int4"), &enums), ColumnType::Integer);
+        assert_eq!(canonical_type(&custom("CITEXT"), &enums), custom("citext"));
+    }
+
+    #[test]
+    fn differences_name_the_objects() {
+        let mut a = Schema::default();
+        let mut t = Table::new("users", Origin::default());
+        a.tables.push(t.clone());
+        a.tables.push(Table::new("gone", Origin::default()));
+        let mut b = Schema::default();
+        t.doc = Some("x".into());
+        b.tables.push(t);
+        b.tables.push(Table::new("new", Origin::default()));
+        assert_eq!(
+            differences(&a, &b),
+            [
+                "table users: doc differ",
+                "table new is declared but no migration creates it",
+                "table gone exists in the migrations but is no longer declared",
+            ]
+        );
+        assert!(differences(&a, &a).is_empty());
     }
 
     #[test]

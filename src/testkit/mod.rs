@@ -204,6 +204,14 @@ impl PgServer {
     }
 }
 
+impl Drop for PgServer {
+    /// A server from [`PgServer::start`] is stopped and deleted with its handle (the shared one
+    /// lives in a static and is stopped at process exit instead).
+    fn drop(&mut self) {
+        stop(&self.bin, &self.root, self.run_as_postgres);
+    }
+}
+
 fn stop(bin: &Path, root: &Path, as_postgres: bool) {
     let _ = pg_command(bin, "pg_ctl", as_postgres)
         .arg("-D")

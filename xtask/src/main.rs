@@ -32,6 +32,13 @@ fn bench(args: &[String]) -> ExitCode {
         cases.push(vec!["model-render".into(), n.to_string()]);
     }
     cases.push(vec!["canonical".into()]);
+    cases.push(vec!["guard-canonical".into()]);
+    cases.push(vec!["guard-synthetic".into(), "10000".into()]);
+    cases.push(vec![
+        "replay".into(),
+        if quick { "10000" } else { "50000" }.into(),
+    ]);
+    cases.push(vec!["apply-canonical".into()]);
     cases.push(vec![
         "guard-lint".into(),
         if quick { "5" } else { "50" }.to_string(),
@@ -154,6 +161,73 @@ fn bench_case(args: &[String]) -> ExitCode {
                 ),
             );
         }
+        Some("guard-canonical") => {
+            let schema = bizing_schema::build().expect("canonical schema builds");
+            let script =
+                schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+            let tmp =
+                std::env::temp_dir().join(format!("schemactl-bench-guard-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&tmp);
+            let mut dir = schemactl::migrate::MigrationDir::load(&tmp).expect("empty folder");
+            dir.write_migration("initial", &script)
+                .expect("write migration");
+            let config = schemactl::guard::GuardConfig::default();
+            let (d, findings) = best_of(10, || {
+                let input = schemactl::guard::MigrationInput {
+                    expected_script: Some(&script),
+                    declared: Some(&schema),
+                    replay: None,
+                };
+                let mut all = schemactl::guard::check_schema(&schema, &config);
+                all.extend(
+                    schemactl::guard::check_migrations(&tmp, &input, &config).unwrap_or_else(|e| e),
+                );
+                all.len()
+            });
+            let _ = std::fs::remove_dir_all(&tmp);
+            report(
+                "guard: canonical schema + its migrations",
+                d,
+                &format!(
+                    "{} tables, {findings} findings; target < 100 ms",
+                    schema.tables.len()
+                ),
+            );
+        }
+        Some("guard-synthetic") => {
+            let n: usize = args[1].parse().expect("table count");
+            let schema = schemactl::testkit::synthetic::synthetic_schema(n)
+                .expect("synthetic schema builds");
+            let config = schemactl::guard::GuardConfig::default();
+            let (d, findings) =
+                best_of(3, || schemactl::guard::check_schema(&schema, &config).len());
+            report(
+                &format!("guard: every schema rule (graph included), {n} tables"),
+                d,
+                &format!("{findings} findings; graph rules target < 1 s"),
+            );
+        }
+        Some("replay") => {
+            let n: usize = args[1].parse().expect("table count");
+            let schema = schemactl::testkit::synthetic::synthetic_schema(n)
+                .expect("synthetic schema builds");
+            let script =
+                schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+            drop(schema);
+            let (d, tables) = best_of(1, || {
+                schemactl::sql::import::import_sql(&script, "bench.sql", DialectKind::Postgres)
+                    .expect("replays")
+                    .tables
+                    .len()
+            });
+            let mb = script.len() as f64 / 1e6;
+            report(
+                &format!("replay SQL into the model, {mb:.0} MB"),
+                d,
+                &format!("{:.1} MB/s, {tables} tables", mb / d.as_secs_f64()),
+            );
+        }
+        Some("apply-canonical") => bench_apply(),
         other => {
             eprintln!("unknown bench case {other:?}");
             return ExitCode::from(2);
@@ -186,4 +260,92 @@ fn lint_corpus(bytes: usize) -> String {
         i += 1;
     }
     sql
+}
+
+/// schemactl apply of the canonical initial migration against `psql -f` of the same file,
+/// each into a fresh database on the same throwaway server.
+fn bench_apply() {
+    use schemactl::testkit::PgServer;
+    let schema = bizing_schema::build().expect("canonical schema builds");
+    let script = schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+    let tmp = std::env::temp_dir().join(format!("schemactl-bench-apply-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let mut dir = schemactl::migrate::MigrationDir::load(&tmp).expect("empty folder");
+    let file = dir
+        .write_migration("initial", &script)
+        .expect("write migration");
+    let server = PgServer::shared();
+    let runs = 5;
+    // Databases are made before the clock starts: CREATE DATABASE is not what is measured.
+    let mut psql_dbs: Vec<_> = (0..runs)
+        .map(|_| server.create_database("bench_psql"))
+        .collect();
+    let mut our_dbs: Vec<_> = (0..runs)
+        .map(|_| server.create_database("bench_apply"))
+        .collect();
+    let (psql, _) = best_of(runs, || {
+        let db = psql_dbs.pop().expect("one database per run");
+        let out = server
+            .command("psql")
+            .args([
+                "-q",
+                "-X",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "--single-transaction",
+                "-h",
+            ])
+            .arg(&server.socket_dir)
+            .args([
+                "-p",
+                &server.port.to_string(),
+                "-U",
+                "postgres",
+                "-d",
+                &db.name,
+                "-f",
+            ])
+            .arg(&file)
+            .output()
+            .expect("run psql");
+        assert!(
+            out.status.success(),
+            "psql failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    });
+    let (ours, _) = best_of(runs, || {
+        let db = our_dbs.pop().expect("one database per run");
+        let target = schemactl::apply::Target::parse(&db.conninfo, &|_| None).expect("target");
+        let scripts = schemactl::apply::prepare(&dir, DialectKind::Postgres).expect("prepare");
+        let mut driver =
+            schemactl::apply::connect(&target, Duration::from_secs(10)).expect("connect");
+        let opts = schemactl::apply::ApplyOptions {
+            lock_timeout: Duration::from_secs(10),
+            ..Default::default()
+        };
+        schemactl::apply::apply(
+            driver.as_mut(),
+            &target,
+            &dir,
+            &scripts,
+            &opts,
+            &mut NoProgress,
+        )
+        .expect("apply");
+    });
+    let _ = std::fs::remove_dir_all(&tmp);
+    let overhead = (ours.as_secs_f64() / psql.as_secs_f64() - 1.0) * 100.0;
+    report(
+        "apply canonical initial migration",
+        ours,
+        &format!("psql -f: {:.1} ms; overhead {overhead:+.1}% (split, lock, tracking row); target <= 10%", psql.as_secs_f64() * 1000.0),
+    );
+}
+
+struct NoProgress;
+
+impl schemactl::apply::Progress for NoProgress {
+    fn starting(&mut self, _: &schemactl::migrate::MigrationFile, _: usize, _: usize) {}
+    fn finished(&mut self, _: &schemactl::migrate::MigrationFile, _: Duration) {}
 }

@@ -251,26 +251,8 @@ fn lint_file_in(
         let offset = line_offset;
         line_offset =
             line_offset.saturating_add(piece.bytes().filter(|&b| b == b'\n').count() as u32);
-        let mut script: SqlScript = match split(piece, config.dialect) {
-            Ok(s) => s,
-            Err(e) => {
-                // Unreadable text: say so once, at the tokenizer's position.
-                if let Some(r) = rules.iter().find(|r| r.code == unparseable::INFO.code) {
-                    out.push(diag(
-                        r.code,
-                        r.severity,
-                        Finding::new(format!(
-                            "the file cannot be tokenized from here ({}), so the statements \
-                             from here on were not linted",
-                            e.message
-                        ))
-                        .at(&at(e.line.saturating_add(offset), e.column))
-                        .help("fix the unterminated string, quoted identifier or comment"),
-                    ));
-                }
-                return;
-            }
-        };
+        // The splitter never fails: unreadable text becomes a statement with `parse_error`.
+        let mut script: SqlScript = split(piece, config.dialect);
         state.no_transaction |= script.no_transaction;
         if offset > 0 {
             shift(&mut script, offset);
@@ -703,13 +685,13 @@ mod tests {
             ));
         }
         let start = std::time::Instant::now();
-        let split_only = split(&sql, DialectKind::Postgres).map(|s| s.statements.len());
+        let split_only = split(&sql, DialectKind::Postgres).statements.len();
         let split_took = start.elapsed();
         let start = std::time::Instant::now();
         let ds = lint_sql("big.sql", &sql, &GuardConfig::default());
         let took = start.elapsed();
         eprintln!(
-            "linted {} bytes in {took:?} (splitting alone: {split_took:?}, {split_only:?} statements)",
+            "linted {} bytes in {took:?} (splitting alone: {split_took:?}, {split_only} statements)",
             sql.len()
         );
         assert!(ds.is_empty(), "{}", snap(&ds));

@@ -9,8 +9,8 @@ pub const INFO: RuleInfo = RuleInfo {
     family: Family::Sql,
     default_level: Level::Warning,
     summary: "A migration statement could not be parsed, so it was not linted",
-    flags: "A statement (or a whole file that cannot be tokenized) that schemactl's SQL parser \
-            cannot read, such as a `DO $$ ... $$` block. Known parser gaps whose meaning is plain \
+    flags: "A statement that schemactl's SQL parser cannot read, such as a `DO $$ ... $$` block \
+            or text cut off by an unterminated string. Known parser gaps whose meaning is plain \
             (`DROP INDEX CONCURRENTLY`, `COMMENT ON CONSTRAINT`) are understood and not reported.",
     why: "The lint cannot see locks, rewrites or drops inside a statement it cannot read. Saying \
           so keeps a silent gap from passing for a clean result.",

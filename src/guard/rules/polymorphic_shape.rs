@@ -2,7 +2,7 @@
 
 use crate::guard::config::matches_any;
 use crate::guard::{column_origin, mentions, Family, Finding, Level, RuleInfo, SchemaCx};
-use crate::model::Table;
+use crate::model::{ColumnType, Table};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG108",
@@ -11,10 +11,12 @@ pub const INFO: RuleInfo = RuleInfo {
     default_level: Level::Warning,
     summary: "A polymorphic reference is not covered by a shape check",
     flags: "(a) A `<p>_type` + `<p>_id` column pair that no foreign key covers together and no CHECK \
-            names together (a unique key holding both, as in a registry table, is fine). (b) A selector column (`guard.polymorphic.selectors`, default `type`, \
-            `kind`, `*_type`, `*_kind`) next to two or more nullable foreign-key columns, where some \
-            of those columns appear in no CHECK that also names the selector. Columns in \
-            `guard.fk_index_ignore` (audit `*_by`) are not counted.",
+            names together (a unique key holding both, as in a registry table, is fine). (b) An enum \
+            selector column (`guard.polymorphic.selectors`, default `type`, `kind`, `*_type`, `*_kind`) \
+            whose labels name two or more nullable foreign-key columns (label `asset` names \
+            `asset_id`, label `host` names `host_user_id`), where some of those columns appear in no \
+            CHECK that also names the selector. References no label names are not the selector's \
+            targets and are not counted; neither are columns in `guard.fk_index_ignore` (audit `*_by`).",
     why: "Without a shape check a row can say `type = 'room'` and point at a member, or set two \
           targets at once, or none; every reader then has to guess which column is authoritative.",
     fix: "Reference a registry with a composite FK (`.subject_ref(..)`), or add the shape check with \
@@ -63,13 +65,33 @@ pub fn check(cx: &SchemaCx<'_>, out: &mut Vec<Finding>) {
                 );
             }
         }
-        // (b) a selector choosing among several nullable references.
-        let refs = nullable_refs(cx, t);
-        if refs.len() < 2 {
+        // (b) an enum selector choosing among the nullable references its labels name.
+        let all_refs = nullable_refs(cx, t);
+        if all_refs.len() < 2 {
             continue;
         }
         for c in &t.columns {
-            if !matches_any(&poly.selectors, &c.name) || refs.contains(&c.name.as_str()) {
+            if !matches_any(&poly.selectors, &c.name) || all_refs.contains(&c.name.as_str()) {
+                continue;
+            }
+            let ColumnType::Enum { name } = &c.ty else {
+                continue;
+            };
+            let Some(labels) = cx.schema.enum_type(name).map(|e| &e.values) else {
+                continue;
+            };
+            let refs: Vec<&str> = all_refs
+                .iter()
+                .copied()
+                .filter(|r| labels.iter().any(|l| r.starts_with(&format!("{l}_"))))
+                // The type half of a `<p>_type` + `<p>_id` pair is covered with its id, by (a).
+                .filter(|r| {
+                    r.strip_suffix(poly.type_suffix.as_str()).is_none_or(|p| {
+                        !all_refs.contains(&format!("{p}{}", poly.id_suffix).as_str())
+                    })
+                })
+                .collect();
+            if refs.len() < 2 {
                 continue;
             }
             let uncovered: Vec<&str> = refs
@@ -126,6 +148,8 @@ mod tests {
 
     const ROOMS: TableRef = TableRef::new("rooms");
     const DESKS: TableRef = TableRef::new("desks");
+    const HOLD_KIND: EnumDef = EnumDef::new("hold_kind", &["room", "desk"]);
+    const MEMBER_KIND: EnumDef = EnumDef::new("member_kind", &["staff", "client"]);
 
     fn parents(s: &mut SchemaBuilder) {
         s.table(ROOMS).tenant_scoped().id_tagged("room");
@@ -144,7 +168,7 @@ mod tests {
         s.table(TableRef::new("holds"))
             .tenant_scoped()
             .id_tagged("h")
-            .col("kind", text())
+            .col("kind", enum_of(HOLD_KIND))
             .tenant_ref_opt("room_id", ROOMS)
             .tenant_ref_opt("desk_id", DESKS);
         let ds = run("SG108", &build(s));
@@ -169,10 +193,17 @@ mod tests {
         s.table(TableRef::new("holds"))
             .tenant_scoped()
             .id_tagged("h")
-            .col("kind", text())
+            .col("kind", enum_of(HOLD_KIND))
             .tenant_ref_opt("room_id", ROOMS)
             .tenant_ref_opt("desk_id", DESKS)
             .exactly_one_by("kind", &[("room", "room_id"), ("desk", "desk_id")]);
+        // A classifier whose labels name none of the references is not a selector.
+        s.table(TableRef::new("members"))
+            .tenant_scoped()
+            .id_tagged("m")
+            .col("kind", enum_of(MEMBER_KIND))
+            .tenant_ref_opt("room_id", ROOMS)
+            .tenant_ref_opt("desk_id", DESKS);
         assert!(run("SG108", &build(s)).is_empty());
     }
 }

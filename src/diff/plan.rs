@@ -1,0 +1,377 @@
+//! The planner: changes in dependency order, written the safe way where a safe way exists.
+//!
+//! A plan has up to three files: enum values first (a new label cannot be used in the
+//! transaction that adds it); the main, transactional file; and a `no-transaction` file for
+//! what must not hold locks for long (CREATE/DROP INDEX CONCURRENTLY, VALIDATE CONSTRAINT,
+//! NOT NULL through a validated CHECK).
+
+use super::{constraints, Change, Risk};
+use crate::dialect::postgres::{self as pg, quote_ident, quote_qname};
+use crate::dialect::quote_literal;
+use crate::model::*;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedFile {
+    /// Appended to the migration name: "" for the main file.
+    pub suffix: &'static str,
+    pub no_transaction: bool,
+    pub statements: Vec<String>,
+}
+
+impl PlannedFile {
+    /// The file's text: the generated-file header, the directive when it needs one, statements.
+    pub fn script(&self, header: &str) -> String {
+        let mut s = String::from(header);
+        if self.no_transaction {
+            s.push_str("-- schemactl:no-transaction\n");
+        }
+        for st in &self.statements {
+            s.push_str(st);
+            s.push_str(";\n");
+        }
+        s
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub changes: Vec<Change>,
+    pub files: Vec<PlannedFile>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    pub fn max_risk(&self) -> Risk {
+        self.changes
+            .iter()
+            .map(Change::risk)
+            .max()
+            .unwrap_or(Risk::Safe)
+    }
+}
+
+/// How long a migration statement may wait for a lock before it gives up, rather than queue
+/// every other query on the table behind it.
+const LOCK_TIMEOUT: &str = "SET lock_timeout = '5s'";
+
+pub fn plan(from: &Schema, to: &Schema) -> Plan {
+    let changes = super::diff(from, to);
+    let tables: HashMap<&QName, &Table> = to.tables.iter().map(|t| (&t.name, t)).collect();
+    let old_tables: HashMap<&QName, &Table> = from.tables.iter().map(|t| (&t.name, t)).collect();
+    let mut enum_values = Vec::new();
+    let mut main = Vec::new();
+    let mut late = Vec::new(); // statements of the main file that must come after the rest
+    let mut concurrent = Vec::new();
+    let mut new_tables = Vec::new();
+
+    // Drops of changed or removed objects come first so their names are free again.
+    for c in &changes {
+        match c {
+            Change::DropPolicy { table, name } => main.push(format!(
+                "DROP POLICY {} ON {}",
+                quote_ident(name),
+                quote_qname(table)
+            )),
+            Change::DropTrigger { table, name } => main.push(format!(
+                "DROP TRIGGER {} ON {}",
+                quote_ident(name),
+                quote_qname(table)
+            )),
+            _ => {}
+        }
+    }
+    // Foreign keys before other constraints: a unique may be what an FK leans on.
+    let mut drops: Vec<&Change> = changes
+        .iter()
+        .filter(|c| matches!(c, Change::DropConstraint { .. }))
+        .collect();
+    drops.sort_by_key(|c| match c {
+        Change::DropConstraint { table, name } => !old_tables
+            .get(table)
+            .is_some_and(|t| t.foreign_keys.iter().any(|f| &f.name == name)),
+        _ => true,
+    });
+    for c in drops {
+        if let Change::DropConstraint { table, name } = c {
+            main.push(format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                quote_qname(table),
+                quote_ident(name)
+            ));
+        }
+    }
+
+    for c in &changes {
+        match c {
+            Change::CreateExtension { name } => main.push(format!(
+                "CREATE EXTENSION IF NOT EXISTS {}",
+                quote_ident(name)
+            )),
+            Change::CreateNamespace { name } => {
+                main.push(format!("CREATE SCHEMA {}", quote_ident(name)))
+            }
+            Change::CreateEnum { name } => {
+                let e = to.enum_type(name).expect("diffed enum exists");
+                let values: Vec<String> = e.values.iter().map(|v| quote_literal(v)).collect();
+                main.push(format!(
+                    "CREATE TYPE {} AS ENUM ({})",
+                    quote_qname(name),
+                    values.join(", ")
+                ));
+            }
+            Change::AddEnumValue { name, value, after } => {
+                let position = after
+                    .as_ref()
+                    .map(|a| format!(" AFTER {}", quote_literal(a)))
+                    .unwrap_or_default();
+                enum_values.push(format!(
+                    "ALTER TYPE {} ADD VALUE {}{position}",
+                    quote_qname(name),
+                    quote_literal(value)
+                ));
+            }
+            Change::CreateFunction { name } => {
+                if let Some(f) = to.functions.iter().find(|f| &f.name == name) {
+                    main.push(f.sql.clone());
+                }
+            }
+            Change::CreateTable { table } => new_tables.push(tables[table].clone()),
+            Change::RenameColumn { table, from, to } => main.push(format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                quote_qname(table),
+                quote_ident(from),
+                quote_ident(to)
+            )),
+            Change::AddColumn { table, column } => {
+                let t = tables[table];
+                let col = t.column(column).expect("diffed column exists");
+                if !col.nullable
+                    && col.default.is_none()
+                    && col.generated.is_none()
+                    && col.identity.is_none()
+                {
+                    // Added nullable; NOT NULL follows through a validated CHECK once rows are filled.
+                    let mut nullable = col.clone();
+                    nullable.nullable = true;
+                    main.push(format!(
+                        "ALTER TABLE {} ADD COLUMN {}",
+                        quote_qname(table),
+                        pg::column_def(&nullable)
+                    ));
+                    set_not_null(&mut concurrent, table, column);
+                } else {
+                    main.push(format!(
+                        "ALTER TABLE {} ADD COLUMN {}",
+                        quote_qname(table),
+                        pg::column_def(col)
+                    ));
+                }
+            }
+            Change::AlterColumnType {
+                table, column, to, ..
+            } => {
+                let q = quote_ident(column);
+                main.push(format!(
+                    "ALTER TABLE {} ALTER COLUMN {q} TYPE {to} USING {q}::{to}",
+                    quote_qname(table)
+                ));
+            }
+            Change::SetNotNull { table, column } => set_not_null(&mut concurrent, table, column),
+            Change::DropNotNull { table, column } => main.push(format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL",
+                quote_qname(table),
+                quote_ident(column)
+            )),
+            Change::SetDefault { table, column } => {
+                let col = tables[table].column(column).expect("diffed column exists");
+                let d = col
+                    .default
+                    .as_ref()
+                    .map(pg::default_value)
+                    .unwrap_or_default();
+                main.push(format!(
+                    "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {d}",
+                    quote_qname(table),
+                    quote_ident(column)
+                ));
+            }
+            Change::DropDefault { table, column } => main.push(format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
+                quote_qname(table),
+                quote_ident(column)
+            )),
+            Change::SetColumnComment { table, column } => {
+                let doc = tables[table].column(column).and_then(|c| c.doc.clone());
+                late.push(format!(
+                    "COMMENT ON COLUMN {}.{} IS {}",
+                    quote_qname(table),
+                    quote_ident(column),
+                    doc.map_or("NULL".into(), |d| quote_literal(&d))
+                ));
+            }
+            Change::SetTableComment { table } => {
+                let doc = tables[table].doc.clone();
+                late.push(format!(
+                    "COMMENT ON TABLE {} IS {}",
+                    quote_qname(table),
+                    doc.map_or("NULL".into(), |d| quote_literal(&d))
+                ));
+            }
+            Change::AddConstraint { table, name } => {
+                add_constraint(&mut late, &mut concurrent, tables[table], name)
+            }
+            Change::DropIndex { name, table } => {
+                let schema = table
+                    .schema
+                    .as_ref()
+                    .map(|s| format!("{}.", quote_ident(s)))
+                    .unwrap_or_default();
+                concurrent.insert(
+                    0,
+                    format!(
+                        "DROP INDEX CONCURRENTLY IF EXISTS {schema}{}",
+                        quote_ident(name)
+                    ),
+                );
+            }
+            Change::AddIndex { table, name } => {
+                let ix = tables[table]
+                    .indexes
+                    .iter()
+                    .find(|i| &i.name == name)
+                    .expect("diffed index exists");
+                concurrent.push(pg::create_index(table, ix).replacen(
+                    "INDEX ",
+                    "INDEX CONCURRENTLY ",
+                    1,
+                ));
+            }
+            Change::SetRls { table } => {
+                let (o, n) = (old_tables[table].rls, tables[table].rls);
+                let q = quote_qname(table);
+                if o.enabled != n.enabled {
+                    late.push(format!(
+                        "ALTER TABLE {q} {} ROW LEVEL SECURITY",
+                        if n.enabled { "ENABLE" } else { "DISABLE" }
+                    ));
+                }
+                if o.forced != n.forced {
+                    late.push(format!(
+                        "ALTER TABLE {q} {} ROW LEVEL SECURITY",
+                        if n.forced { "FORCE" } else { "NO FORCE" }
+                    ));
+                }
+            }
+            Change::AddPolicy { table, name } => {
+                let p = tables[table]
+                    .policies
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .expect("diffed policy exists");
+                late.push(pg::create_policy(table, p));
+            }
+            Change::AddTrigger { table, name } => {
+                let t = tables[table]
+                    .triggers
+                    .iter()
+                    .find(|t| &t.name == name)
+                    .expect("diffed trigger exists");
+                late.push(t.sql.clone());
+            }
+            _ => {}
+        }
+    }
+    if !new_tables.is_empty() {
+        let sub = Schema {
+            tables: new_tables,
+            ..Schema::default()
+        };
+        let created = crate::dialect::Dialect::create(&pg::Postgres, &sub)
+            .expect("PostgreSQL renders every model");
+        main.extend(created.into_iter().map(|s| s.sql));
+    }
+    main.append(&mut late);
+    for c in &changes {
+        match c {
+            Change::DropColumn { table, column } => main.push(format!(
+                "ALTER TABLE {} DROP COLUMN {}",
+                quote_qname(table),
+                quote_ident(column)
+            )),
+            Change::DropTable { table } => main.push(format!("DROP TABLE {}", quote_qname(table))),
+            _ => {}
+        }
+    }
+    for c in &changes {
+        if let Change::DropEnum { name } = c {
+            main.push(format!("DROP TYPE {}", quote_qname(name)));
+        }
+    }
+
+    let mut files = Vec::new();
+    if !enum_values.is_empty() {
+        files.push(PlannedFile {
+            suffix: "_enum_values",
+            no_transaction: false,
+            statements: enum_values,
+        });
+    }
+    if !main.is_empty() {
+        main.insert(0, LOCK_TIMEOUT.to_string());
+        files.push(PlannedFile {
+            suffix: "",
+            no_transaction: false,
+            statements: main,
+        });
+    }
+    if !concurrent.is_empty() {
+        concurrent.insert(0, LOCK_TIMEOUT.to_string());
+        files.push(PlannedFile {
+            suffix: "_concurrently",
+            no_transaction: true,
+            statements: concurrent,
+        });
+    }
+    Plan { changes, files }
+}
+
+/// NOT NULL without a long exclusive lock: a CHECK added NOT VALID, validated under a weaker
+/// lock, lets SET NOT NULL skip its full-table scan; then the CHECK goes.
+fn set_not_null(out: &mut Vec<String>, table: &QName, column: &str) {
+    let t = quote_qname(table);
+    let c = quote_ident(column);
+    let check = quote_ident(&crate::dsl::names::check(
+        &table.name,
+        &format!("{column}_not_null"),
+    ));
+    out.push(format!(
+        "ALTER TABLE {t} ADD CONSTRAINT {check} CHECK ({c} IS NOT NULL) NOT VALID"
+    ));
+    out.push(format!("ALTER TABLE {t} VALIDATE CONSTRAINT {check}"));
+    out.push(format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL"));
+    out.push(format!("ALTER TABLE {t} DROP CONSTRAINT {check}"));
+}
+
+/// CHECK and FOREIGN KEY go in NOT VALID and are validated outside the main transaction;
+/// the others (keys, exclusions) cannot be, and are added directly.
+fn add_constraint(main: &mut Vec<String>, concurrent: &mut Vec<String>, t: &Table, name: &str) {
+    let q = quote_qname(&t.name);
+    let def = constraints(t)
+        .remove(name)
+        .expect("diffed constraint exists");
+    let validatable =
+        t.checks.iter().any(|c| c.name == name) || t.foreign_keys.iter().any(|f| f.name == name);
+    if validatable {
+        main.push(format!("ALTER TABLE {q} ADD {def} NOT VALID"));
+        concurrent.push(format!(
+            "ALTER TABLE {q} VALIDATE CONSTRAINT {}",
+            quote_ident(name)
+        ));
+    } else {
+        main.push(format!("ALTER TABLE {q} ADD {def}"));
+    }
+}

@@ -1,0 +1,235 @@
+//! Drift: how a live schema differs from the one its migrations describe.
+//!
+//! Both sides are models read back from a database (the target, and a scratch database that
+//! ran the migrations), so every definition is in the server's own spelling and a difference
+//! is a real one. Each object is compared by name through its canonical definition text.
+
+use crate::dialect::postgres as pg;
+use crate::model::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// Expected by the migrations, absent from the database.
+    Missing,
+    /// In the database, not in the migrations.
+    Unexpected,
+    /// Both have it, with different definitions.
+    Changed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    pub change: Change,
+    /// What the object is: `table orders`, `index orders_x on orders`, ...
+    pub object: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.change {
+            Change::Missing => write!(
+                f,
+                "missing    {}: expected `{}`",
+                self.object,
+                self.expected.as_deref().unwrap_or("")
+            ),
+            Change::Unexpected => write!(
+                f,
+                "unexpected {}: found `{}`",
+                self.object,
+                self.found.as_deref().unwrap_or("")
+            ),
+            Change::Changed => write!(
+                f,
+                "changed    {}:\n             expected `{}`\n             found    `{}`",
+                self.object,
+                self.expected.as_deref().unwrap_or(""),
+                self.found.as_deref().unwrap_or("")
+            ),
+        }
+    }
+}
+
+fn compare_maps(
+    out: &mut Vec<Difference>,
+    what: &str,
+    expected: BTreeMap<String, String>,
+    found: BTreeMap<String, String>,
+) {
+    for (name, e) in &expected {
+        match found.get(name) {
+            None => out.push(Difference {
+                change: Change::Missing,
+                object: format!("{what} {name}"),
+                expected: Some(e.clone()),
+                found: None,
+            }),
+            Some(f) if f != e => out.push(Difference {
+                change: Change::Changed,
+                object: format!("{what} {name}"),
+                expected: Some(e.clone()),
+                found: Some(f.clone()),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (name, f) in &found {
+        if !expected.contains_key(name) {
+            out.push(Difference {
+                change: Change::Unexpected,
+                object: format!("{what} {name}"),
+                expected: None,
+                found: Some(f.clone()),
+            });
+        }
+    }
+}
+
+/// Every object of a table with its definition text, keyed by `kind name`.
+fn table_objects(t: &Table) -> Vec<(&'static str, String, String)> {
+    let mut v = Vec::new();
+    let on = format!(" on {}", t.name);
+    for c in &t.columns {
+        v.push(("column", format!("{}{on}", c.name), pg::column_def(c)));
+    }
+    if let Some(pk) = &t.primary_key {
+        v.push((
+            "primary key",
+            format!("{}{on}", pk.name),
+            pg::primary_key_def(pk),
+        ));
+    }
+    for u in &t.uniques {
+        v.push((
+            "unique constraint",
+            format!("{}{on}", u.name),
+            pg::unique_def(u),
+        ));
+    }
+    for c in &t.checks {
+        v.push(("check", format!("{}{on}", c.name), pg::check_def(c)));
+    }
+    for x in &t.excludes {
+        v.push((
+            "exclusion constraint",
+            format!("{}{on}", x.name),
+            pg::exclude_def(x),
+        ));
+    }
+    for fk in &t.foreign_keys {
+        v.push((
+            "foreign key",
+            format!("{}{on}", fk.name),
+            pg::foreign_key_def(fk),
+        ));
+    }
+    for ix in &t.indexes {
+        v.push((
+            "index",
+            format!("{}{on}", ix.name),
+            pg::create_index(&t.name, ix),
+        ));
+    }
+    for p in &t.policies {
+        v.push((
+            "policy",
+            format!("{}{on}", p.name),
+            pg::create_policy(&t.name, p),
+        ));
+    }
+    for tr in &t.triggers {
+        v.push(("trigger", format!("{}{on}", tr.name), tr.sql.clone()));
+    }
+    v.push((
+        "row-level security",
+        t.name.to_string(),
+        format!("enabled: {}, forced: {}", t.rls.enabled, t.rls.forced),
+    ));
+    v.push((
+        "comment",
+        format!("on table {}", t.name),
+        t.doc.clone().unwrap_or_default(),
+    ));
+    v
+}
+
+fn by_kind(
+    objects: Vec<(&'static str, String, String)>,
+) -> BTreeMap<&'static str, BTreeMap<String, String>> {
+    let mut m: BTreeMap<&'static str, BTreeMap<String, String>> = BTreeMap::new();
+    for (kind, name, def) in objects {
+        m.entry(kind).or_default().insert(name, def);
+    }
+    m
+}
+
+fn tables_by_name(s: &Schema) -> BTreeMap<String, &Table> {
+    s.tables.iter().map(|t| (t.name.to_string(), t)).collect()
+}
+
+/// Every difference between what was `expected` and what was `found`, in a stable order.
+pub fn compare(expected: &Schema, found: &Schema) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let names = |s: &Schema| -> BTreeMap<String, String> {
+        s.extensions
+            .iter()
+            .map(|e| (e.name.clone(), e.name.clone()))
+            .collect()
+    };
+    compare_maps(&mut out, "extension", names(expected), names(found));
+    let enums = |s: &Schema| -> BTreeMap<String, String> {
+        s.enums
+            .iter()
+            .map(|e| (e.name.to_string(), e.values.join(", ")))
+            .collect()
+    };
+    compare_maps(&mut out, "enum", enums(expected), enums(found));
+    let (te, tf) = (tables_by_name(expected), tables_by_name(found));
+    for (name, t) in &te {
+        match tf.get(name) {
+            None => out.push(Difference {
+                change: Change::Missing,
+                object: format!("table {name}"),
+                expected: Some(format!("{} columns", t.columns.len())),
+                found: None,
+            }),
+            Some(f) => {
+                let (mut e_objs, mut f_objs) =
+                    (by_kind(table_objects(t)), by_kind(table_objects(f)));
+                let kinds: Vec<&'static str> = e_objs
+                    .keys()
+                    .chain(f_objs.keys())
+                    .copied()
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                for kind in kinds {
+                    compare_maps(
+                        &mut out,
+                        kind,
+                        e_objs.remove(kind).unwrap_or_default(),
+                        f_objs.remove(kind).unwrap_or_default(),
+                    );
+                }
+            }
+        }
+    }
+    for (name, t) in &tf {
+        if !te.contains_key(name) {
+            out.push(Difference {
+                change: Change::Unexpected,
+                object: format!("table {name}"),
+                expected: None,
+                found: Some(format!("{} columns", t.columns.len())),
+            });
+        }
+    }
+    out
+}

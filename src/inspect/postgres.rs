@@ -1,0 +1,239 @@
+//! PostgreSQL catalog -> DDL -> model.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::dialect::postgres::quote_ident;
+use crate::dialect::quote_literal as lit;
+use crate::dialect::DialectKind;
+use crate::model::Schema;
+use postgres::Client;
+use std::fmt::Write;
+
+/// Schemas that are never the user's.
+const SYSTEM: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'";
+
+fn db_err(e: postgres::Error) -> Diagnostics {
+    Diagnostic::error("inspect::query", format!("cannot read the catalog: {e}")).into()
+}
+
+/// Objects that belong to an extension are the extension's, not the schema's.
+const NOT_EXTENSION_MEMBER: &str =
+    "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')";
+
+/// The catalog as a DDL script, every definition in the server's own spelling.
+pub fn catalog_ddl(db: &mut Client, skip_table: &str) -> Result<String, Diagnostics> {
+    let mut out = String::new();
+    for r in db
+        .query(
+            "SELECT extname::text FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1",
+            &[],
+        )
+        .map_err(db_err)?
+    {
+        writeln!(
+            out,
+            "CREATE EXTENSION IF NOT EXISTS {};",
+            quote_ident(r.get(0))
+        )
+        .unwrap();
+    }
+    for r in db
+        .query(&format!("SELECT n.nspname::text, obj_description(n.oid, 'pg_namespace') FROM pg_namespace n WHERE {SYSTEM} AND n.nspname <> 'public' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = n.oid AND d.deptype = 'e') ORDER BY 1"), &[])
+        .map_err(db_err)?
+    {
+        let name: String = r.get(0);
+        writeln!(out, "CREATE SCHEMA {};", quote_ident(&name)).unwrap();
+        if let Some(doc) = r.get::<_, Option<String>>(1) {
+            writeln!(out, "COMMENT ON SCHEMA {} IS {};", quote_ident(&name), lit(&doc)).unwrap();
+        }
+    }
+    for r in db
+        .query(
+            &format!(
+                "SELECT n.nspname::text, t.typname::text, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) \
+                 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid \
+                 WHERE {SYSTEM} GROUP BY 1, 2 ORDER BY 1, 2"
+            ),
+            &[],
+        )
+        .map_err(db_err)?
+    {
+        let labels: Vec<String> = r.get(2);
+        let labels: Vec<String> = labels.iter().map(|l| lit(l)).collect();
+        writeln!(out, "CREATE TYPE {}.{} AS ENUM ({});", quote_ident(r.get(0)), quote_ident(r.get(1)), labels.join(", ")).unwrap();
+    }
+    for r in db
+        .query(
+            &format!(
+                "SELECT n.nspname::text, t.typname::text, format_type(t.typbasetype, t.typtypmod), \
+                 (SELECT string_agg(pg_get_constraintdef(c.oid), ' ') FROM pg_constraint c WHERE c.contypid = t.oid) \
+                 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND {SYSTEM} ORDER BY 1, 2"
+            ),
+            &[],
+        )
+        .map_err(db_err)?
+    {
+        let check: Option<String> = r.get(3);
+        writeln!(out, "CREATE DOMAIN {}.{} AS {}{};", quote_ident(r.get(0)), quote_ident(r.get(1)), r.get::<_, String>(2), check.map(|c| format!(" {c}")).unwrap_or_default()).unwrap();
+    }
+    for r in db
+        .query(
+            &format!(
+                "SELECT pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+                 WHERE {SYSTEM} AND p.prokind = 'f' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') ORDER BY p.proname"
+            ),
+            &[],
+        )
+        .map_err(db_err)?
+    {
+        let def: String = r.get(0);
+        writeln!(out, "{};", def.trim_end()).unwrap();
+    }
+
+    let tables = db
+        .query(
+            &format!(
+                "SELECT c.oid, n.nspname::text, c.relname::text, c.relkind::text, c.relrowsecurity, c.relforcerowsecurity, \
+                 obj_description(c.oid, 'pg_class'), CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, \
+                 (SELECT i.inhparent::regclass::text FROM pg_inherits i WHERE i.inhrelid = c.oid), \
+                 CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END \
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE c.relkind IN ('r', 'p') AND {SYSTEM} AND {NOT_EXTENSION_MEMBER} AND c.relname <> $1 \
+                 ORDER BY c.relispartition, n.nspname, c.relname"
+            ),
+            &[&skip_table],
+        )
+        .map_err(db_err)?;
+    let mut tail = String::new();
+    for t in &tables {
+        let oid: u32 = t.get(0);
+        let qualified = format!("{}.{}", quote_ident(t.get(1)), quote_ident(t.get(2)));
+        if let (Some(parent), Some(bound)) =
+            (t.get::<_, Option<String>>(8), t.get::<_, Option<String>>(9))
+        {
+            writeln!(
+                out,
+                "CREATE TABLE {qualified} PARTITION OF {parent} {bound};"
+            )
+            .unwrap();
+            continue;
+        }
+        let cols = db
+            .query(
+                "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid), \
+                 a.attgenerated::text, a.attidentity::text, col_description(a.attrelid, a.attnum) \
+                 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+                 WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+                &[&oid],
+            )
+            .map_err(db_err)?;
+        let mut lines = Vec::new();
+        for c in &cols {
+            let name: String = c.get(0);
+            let mut line = format!("{} {}", quote_ident(&name), c.get::<_, String>(1));
+            let default: Option<String> = c.get(3);
+            let generated: String = c.get(4);
+            match (generated.as_str(), &default) {
+                ("s", Some(expr)) => write!(line, " GENERATED ALWAYS AS ({expr}) STORED").unwrap(),
+                (_, Some(expr)) => write!(line, " DEFAULT {expr}").unwrap(),
+                _ => {}
+            }
+            match c.get::<_, String>(5).as_str() {
+                "a" => line.push_str(" GENERATED ALWAYS AS IDENTITY"),
+                "d" => line.push_str(" GENERATED BY DEFAULT AS IDENTITY"),
+                _ => {}
+            }
+            if c.get::<_, bool>(2) {
+                line.push_str(" NOT NULL");
+            }
+            lines.push(line);
+            if let Some(doc) = c.get::<_, Option<String>>(6) {
+                writeln!(
+                    tail,
+                    "COMMENT ON COLUMN {qualified}.{} IS {};",
+                    quote_ident(&name),
+                    lit(&doc)
+                )
+                .unwrap();
+            }
+        }
+        let partition = t
+            .get::<_, Option<String>>(7)
+            .map(|k| format!(" PARTITION BY {k}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "CREATE TABLE {qualified} (\n    {}\n){partition};",
+            lines.join(",\n    ")
+        )
+        .unwrap();
+        if let Some(doc) = t.get::<_, Option<String>>(6) {
+            writeln!(tail, "COMMENT ON TABLE {qualified} IS {};", lit(&doc)).unwrap();
+        }
+        for c in db
+            .query(
+                "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = $1 AND contype IN ('p', 'u', 'c', 'x', 'f') \
+                 AND coninhcount = 0 ORDER BY contype = 'f', conname",
+                &[&oid],
+            )
+            .map_err(db_err)?
+        {
+            writeln!(tail, "ALTER TABLE {qualified} ADD CONSTRAINT {} {};", quote_ident(c.get(0)), c.get::<_, String>(1)).unwrap();
+        }
+        for i in db
+            .query(
+                "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
+                 WHERE i.indrelid = $1 AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid) \
+                 AND (SELECT count(*) FROM pg_inherits h WHERE h.inhrelid = i.indexrelid) = 0 ORDER BY ic.relname",
+                &[&oid],
+            )
+            .map_err(db_err)?
+        {
+            writeln!(tail, "{};", i.get::<_, String>(0)).unwrap();
+        }
+        if t.get::<_, bool>(4) {
+            writeln!(tail, "ALTER TABLE {qualified} ENABLE ROW LEVEL SECURITY;").unwrap();
+        }
+        if t.get::<_, bool>(5) {
+            writeln!(tail, "ALTER TABLE {qualified} FORCE ROW LEVEL SECURITY;").unwrap();
+        }
+        for p in db
+            .query(
+                "SELECT policyname::text, permissive, cmd, roles::text[], qual, with_check FROM pg_policies WHERE schemaname = $1 AND tablename = $2 ORDER BY policyname",
+                &[&t.get::<_, String>(1), &t.get::<_, String>(2)],
+            )
+            .map_err(db_err)?
+        {
+            let mut s = format!("CREATE POLICY {} ON {qualified}", quote_ident(p.get(0)));
+            if p.get::<_, String>(1) == "RESTRICTIVE" {
+                s.push_str(" AS RESTRICTIVE");
+            }
+            let cmd: String = p.get(2);
+            if cmd != "ALL" {
+                write!(s, " FOR {cmd}").unwrap();
+            }
+            let roles: Vec<String> = p.get(3);
+            if roles != ["public"] {
+                write!(s, " TO {}", roles.iter().map(|r| quote_ident(r)).collect::<Vec<_>>().join(", ")).unwrap();
+            }
+            if let Some(q) = p.get::<_, Option<String>>(4) {
+                write!(s, " USING ({q})").unwrap();
+            }
+            if let Some(w) = p.get::<_, Option<String>>(5) {
+                write!(s, " WITH CHECK ({w})").unwrap();
+            }
+            writeln!(tail, "{s};").unwrap();
+        }
+        for tr in db.query("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = $1 AND NOT tgisinternal ORDER BY tgname", &[&oid]).map_err(db_err)? {
+            writeln!(tail, "{};", tr.get::<_, String>(0)).unwrap();
+        }
+    }
+    out.push_str(&tail);
+    Ok(out)
+}
+
+/// The live database as a model.
+pub fn inspect(db: &mut Client, skip_table: &str) -> Result<Schema, Diagnostics> {
+    let ddl = catalog_ddl(db, skip_table)?;
+    let schema = crate::sql::import::import_sql(&ddl, "<catalog>", DialectKind::Postgres)?;
+    Ok(super::unqualify_public(schema))
+}

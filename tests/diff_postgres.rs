@@ -1,0 +1,230 @@
+//! Planned migrations on a real PostgreSQL: apply schema A, then the planned A-to-B files;
+//! the catalog must equal the catalog of B created from nothing.
+
+mod support;
+
+use schemactl::diff::plan::plan;
+use schemactl::dsl::*;
+use schemactl::model::Schema;
+use schemactl::testkit::PgServer;
+use support::*;
+
+const PARENTS: TableRef = TableRef::new("parents");
+const CHILDREN: TableRef = TableRef::new("children");
+const TOYS: TableRef = TableRef::new("toys");
+const GONE: TableRef = TableRef::new("gone");
+const MOOD: EnumDef = EnumDef::new("mood", &["calm", "busy"]);
+const MOOD_MORE: EnumDef = EnumDef::new("mood", &["calm", "cheerful", "busy"]);
+
+fn schema_a() -> Result<Schema, schemactl::Diagnostics> {
+    let mut s = SchemaBuilder::new();
+    s.table(PARENTS)
+        .doc("parents")
+        .global("test")
+        .id_tagged("parent")
+        .col("name", text())
+        .col("nick", text().null())
+        .col("mood", enum_of(MOOD).default_enum("calm"))
+        .index(["name"]);
+    s.table(CHILDREN)
+        .doc("children")
+        .global("test")
+        .id_tagged("child")
+        .col("parent_id", text())
+        .col("age", integer().null())
+        .col("old_name", text().null())
+        .fk(["parent_id"], PARENTS, ["id"])
+        .index_with(["age"], |i| i.filter("age > 3"));
+    s.table(GONE)
+        .doc("dropped in B")
+        .global("test")
+        .id_tagged("gone");
+    s.build()
+}
+
+fn schema_b() -> Result<Schema, schemactl::Diagnostics> {
+    let mut s = SchemaBuilder::new();
+    s.table(PARENTS)
+        .doc("parents, revised")
+        .global("test")
+        .id_tagged("parent")
+        .col("name", text())
+        .col("mood", enum_of(MOOD_MORE).default_enum("cheerful"))
+        .col("email", text().null())
+        .col("score", integer().default_int(0))
+        .index(["name"])
+        .index(["email"])
+        .check("score_positive", "score >= 0")
+        .rls(false)
+        .policy("parents_all", |p| p.using("true"));
+    s.table(CHILDREN)
+        .doc("children")
+        .global("test")
+        .id_tagged("child")
+        .col("parent_id", text())
+        .col("age", integer())
+        .col("new_name", text().null().renamed_from("old_name"))
+        .col("nickname", text())
+        .fk_with(["parent_id"], PARENTS, ["id"], |f| {
+            f.on_delete(schemactl::model::FkAction::Cascade)
+        })
+        .index_with(["age"], |i| i.filter("age > 5"));
+    s.table(TOYS)
+        .doc("new in B")
+        .global("test")
+        .id_tagged("toy")
+        .col("child_id", text())
+        .fk(["child_id"], CHILDREN, ["id"])
+        .index(["child_id"]);
+    s.build()
+}
+
+#[test]
+fn planned_migration_reaches_the_target_catalog() {
+    let (a, b) = (schema_a().unwrap(), schema_b().unwrap());
+    let p = plan(&a, &b);
+    let header = schemactl::cli::GENERATED_HEADER;
+    let initial_a =
+        schemactl::cli::render_script(&a, schemactl::dialect::DialectKind::Postgres).unwrap();
+    let mut files = vec![("0001_a.sql".to_string(), initial_a)];
+    for (i, f) in p.files.iter().enumerate() {
+        files.push((
+            format!("{:04}_to_b{}.sql", i + 2, f.suffix),
+            f.script(header),
+        ));
+    }
+    insta::assert_snapshot!(files[1..]
+        .iter()
+        .map(|(n, s)| format!("== {n}\n{s}"))
+        .collect::<String>());
+
+    let tmp = tempfile::tempdir().unwrap();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, s)| (n.as_str(), s.as_str()))
+        .collect();
+    let dir = folder(tmp.path(), &refs[..1]);
+    let db = PgServer::shared().create_database("diff_plan");
+    let r = run(&[
+        "apply",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &db.url,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Rows in A's tables, so NOT NULL and checks meet existing data the way they would in production.
+    db.client()
+        .batch_execute("INSERT INTO parents (id, name) VALUES ('parent_1', 'p'); INSERT INTO children (id, parent_id, age) VALUES ('child_1', 'parent_1', 7);")
+        .unwrap();
+    for (name, sql) in &files[1..] {
+        std::fs::write(dir.join(name), sql).unwrap();
+    }
+    rehash(&dir);
+    // The new NOT NULL column needs its backfill between the files, as a person would write it.
+    let r = run(&[
+        "apply",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &db.url,
+        "--to",
+        "3",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    db.client()
+        .batch_execute("UPDATE children SET nickname = 'kid'")
+        .unwrap();
+    let r = run(&[
+        "apply",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &db.url,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let expected_db = PgServer::shared().create_database("diff_expected");
+    expected_db
+        .client()
+        .batch_execute(
+            &schemactl::cli::render_script(&b, schemactl::dialect::DialectKind::Postgres).unwrap(),
+        )
+        .unwrap();
+    let found =
+        schemactl::inspect::postgres::inspect(&mut db.client(), "schemactl_migrations").unwrap();
+    let expected =
+        schemactl::inspect::postgres::inspect(&mut expected_db.client(), "schemactl_migrations")
+            .unwrap();
+    let diffs = schemactl::drift::compare(&expected, &found);
+    assert!(
+        diffs.is_empty(),
+        "{}",
+        diffs
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert_eq!(
+        db.client()
+            .query_one("SELECT count(*) FROM children WHERE new_name IS NULL", &[])
+            .unwrap()
+            .get::<_, i64>(0),
+        1,
+        "renamed, not dropped"
+    );
+}
+
+#[test]
+fn generate_writes_the_next_migrations_and_then_reports_no_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let d = dir.to_str().unwrap();
+    let gen = |f: fn() -> Result<Schema, schemactl::Diagnostics>, extra: &[&str]| {
+        let mut args = vec![
+            "schemactl",
+            "--color",
+            "never",
+            "generate",
+            "--migrations",
+            d,
+        ];
+        args.extend_from_slice(extra);
+        schemactl::cli::run(args, Some(f))
+    };
+    use std::process::ExitCode;
+    assert_eq!(gen(schema_a, &[]), ExitCode::from(0));
+    assert_eq!(
+        gen(schema_b, &["--check"]),
+        ExitCode::from(1),
+        "changes pending"
+    );
+    assert_eq!(gen(schema_b, &["--name", "to_b"]), ExitCode::from(0));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "0001_initial.sql",
+            "0002_to_b_enum_values.sql",
+            "0003_to_b.sql",
+            "0004_to_b_concurrently.sql",
+            "schemactl.sum"
+        ]
+    );
+    assert_eq!(gen(schema_b, &[]), ExitCode::from(0));
+    assert_eq!(
+        gen(schema_b, &["--check"]),
+        ExitCode::from(0),
+        "the folder now builds schema B"
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        5,
+        "nothing more written"
+    );
+}

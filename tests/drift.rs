@@ -1,0 +1,131 @@
+//! `schemactl drift` on real PostgreSQL and SQLite: nothing after a clean apply; every hand
+//! change named after one.
+
+mod support;
+
+include!("../fixtures/kitchen_sink/schema.rs");
+
+use schemactl::testkit::PgServer;
+use support::*;
+
+fn kitchen_sink_folder(root: &std::path::Path) -> std::path::PathBuf {
+    let sql = schemactl::cli::render_script(
+        &kitchen_sink().unwrap(),
+        schemactl::dialect::DialectKind::Postgres,
+    )
+    .unwrap();
+    folder(root, &[("0001_initial.sql", &sql)])
+}
+
+#[test]
+fn postgres_drift_is_empty_after_apply_and_names_every_hand_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = kitchen_sink_folder(tmp.path());
+    let d = dir.to_str().unwrap();
+    let db = PgServer::shared().create_database("drift");
+    let dev = PgServer::shared().conninfo("postgres");
+    let r = run(&["apply", "--migrations", d, "--database-url", &db.url]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&[
+        "drift",
+        "--migrations",
+        d,
+        "--database-url",
+        &db.url,
+        "--dev-url",
+        &dev,
+    ]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("no drift"), "{}", r.stdout);
+
+    db.client()
+        .batch_execute(
+            "DROP INDEX rooms_features_idx;
+             ALTER TABLE rooms DROP CONSTRAINT rooms_price_positive_check;
+             ALTER TABLE rooms ADD CONSTRAINT rooms_price_positive_check CHECK (price >= 0);
+             DROP INDEX orders_tenant_id_kind_unique;
+             CREATE UNIQUE INDEX orders_tenant_id_kind_unique ON orders (tenant_id, kind);
+             ALTER TABLE edges DROP CONSTRAINT edges_from_id_fk;
+             ALTER TABLE edges ADD CONSTRAINT edges_from_id_fk FOREIGN KEY (from_id) REFERENCES nodes (id);
+             DROP POLICY rooms_read_only ON rooms;
+             ALTER TABLE members ALTER COLUMN email DROP NOT NULL;
+             CREATE TABLE stray (id int);",
+        )
+        .unwrap();
+    let r = run(&[
+        "drift",
+        "--migrations",
+        d,
+        "--database-url",
+        &db.url,
+        "--dev-url",
+        &dev,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let found: Vec<(String, String)> = v["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["change"].as_str().unwrap().to_string(),
+                d["object"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expect = [
+        ("missing", "index rooms_features_idx on rooms"),
+        ("changed", "check rooms_price_positive_check on rooms"),
+        ("changed", "index orders_tenant_id_kind_unique on orders"),
+        ("changed", "foreign key edges_from_id_fk on edges"),
+        ("missing", "policy rooms_read_only on rooms"),
+        ("changed", "column email on members"),
+        ("unexpected", "table stray"),
+    ];
+    for (change, object) in expect {
+        assert!(
+            found.contains(&(change.to_string(), object.to_string())),
+            "{change} {object} not in {found:#?}"
+        );
+    }
+    assert_eq!(found.len(), expect.len(), "nothing else: {found:#?}");
+}
+
+#[test]
+fn sqlite_drift_is_empty_after_apply_and_names_hand_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = folder(
+        tmp.path(),
+        &[(
+            "0001_initial.sql",
+            "CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, status TEXT NOT NULL CHECK (status IN ('active', 'suspended')));\n\
+             CREATE INDEX users_status_idx ON users (status) WHERE status = 'active';\n",
+        )],
+    );
+    let d = dir.to_str().unwrap();
+    let url = format!("sqlite:{}", tmp.path().join("app.db").display());
+    assert_eq!(
+        run(&["apply", "--migrations", d, "--database-url", &url]).code,
+        0
+    );
+    let r = run(&["drift", "--migrations", d, "--database-url", &url]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+
+    let conn = rusqlite::Connection::open(tmp.path().join("app.db")).unwrap();
+    conn.execute_batch(
+        "DROP INDEX users_status_idx; CREATE INDEX users_status_idx ON users (status);",
+    )
+    .unwrap();
+    drop(conn);
+    let r = run(&["drift", "--migrations", d, "--database-url", &url]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("changed    index users_status_idx on users"),
+        "{}",
+        r.stdout
+    );
+}
