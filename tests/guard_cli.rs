@@ -47,8 +47,8 @@ fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 const FILES: &[(&str, &str)] = &[
-    ("0001_initial.sql", "CREATE TABLE a (id int);\n"),
-    ("0002_more.sql", "CREATE TABLE b (id int);\n"),
+    ("0001_initial.sql", "CREATE TABLE a (id bigint);\n"),
+    ("0002_more.sql", "CREATE TABLE b (id bigint);\n"),
 ];
 
 #[test]
@@ -69,7 +69,7 @@ fn edited_migration_exits_one_in_every_format() {
     let p = project(FILES);
     std::fs::write(
         p.path().join("migrations/0001_initial.sql"),
-        "CREATE TABLE a (id bigint);\n",
+        "CREATE TABLE a (id bigint, note text);\n",
     )
     .unwrap();
 

@@ -62,7 +62,7 @@ pub fn run(ctx: &Context, args: &GuardArgs) -> u8 {
             let text = output::render(&findings, args.format, &ctx.base, ctx.style);
             if args.format == Format::Human {
                 if ctx.schema_fn.is_none() {
-                    eprintln!("note: no declared schema, so only the migration-folder rules (SG3xx) ran; run guard through your schema crate (`cargo schemactl guard`) for SG1xx/SG2xx");
+                    eprintln!("note: no declared schema, so only the migration-folder rules (SG3xx) and the SQL lint (SG4xx) ran; run guard through your schema crate (`cargo schemactl guard`) for SG1xx/SG2xx");
                 }
                 eprint!("{text}");
             } else {
@@ -92,7 +92,9 @@ pub fn run(ctx: &Context, args: &GuardArgs) -> u8 {
 
 /// Every finding for the project; `Err` for problems that stop the check (config, build, I/O).
 fn check(ctx: &Context) -> Result<Vec<Diagnostic>, Diagnostics> {
-    let config = &ctx.config.guard;
+    let mut config = ctx.config.guard.clone();
+    config.dialect = ctx.config.dialect;
+    let config = &config;
     let problems = config.problems();
     if !problems.is_empty() {
         return Err(Diagnostics(problems));

@@ -62,6 +62,10 @@ pub struct GuardConfig {
     pub naming: NamingConfig,
     /// PostgreSQL truncates longer identifiers silently.
     pub max_identifier_bytes: usize,
+    /// The project's dialect (from the top-level `dialect:`, not the `guard:` section): the SQL
+    /// lint parses migrations with it and runs its PostgreSQL lock rules only on PostgreSQL.
+    #[serde(skip)]
+    pub dialect: crate::dialect::DialectKind,
     pub graph: GraphConfig,
 }
 
@@ -97,6 +101,7 @@ impl Default for GuardConfig {
             polymorphic: PolymorphicConfig::default(),
             naming: NamingConfig::default(),
             max_identifier_bytes: crate::dsl::names::MAX_IDENT_BYTES,
+            dialect: crate::dialect::DialectKind::Postgres,
             graph: GraphConfig::default(),
         }
     }

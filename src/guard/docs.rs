@@ -41,8 +41,9 @@ const INTRO: &str = r#"# schemactl style guide
      `SCHEMACTL_BLESS=1 cargo test -p schemactl --lib guard::docs`; do not edit by hand. -->
 
 `schemactl guard` checks the declared schema (style rules `SG1xx`, foreign-key graph rules
-`SG2xx`) and the migration folder (`SG3xx`). `SG4xx` is reserved for the SQL safety lint of
-migration files. Every rule has a stable code, a default level and a summary;
+`SG2xx`), the migration folder (`SG3xx`) and the SQL of every migration file (the SQL safety
+lint, `SG4xx`: lock-taking DDL, table rewrites, destructive, backward-incompatible and
+might-fail statements). Every rule has a stable code, a default level and a summary;
 `schemactl guard --explain SG101` prints a rule's full text, `schemactl guard --list` lists them.
 
 ```text
@@ -71,6 +72,29 @@ reported as `SG100`):
 - On a table, in the DSL: `.allow("SG105", "append-only import staging table")`.
 - For the project, in `schemactl.yaml`: `guard.allow: [{code: SG111, table: audit_events, reason: "..."}]`
   (leave out `table` to suppress the rule everywhere; migration-folder rules only take this form).
+- In a migration file, for the SQL lint (`SG4xx`) only: a comment on the line(s) just before the
+  statement, `-- schemactl:allow SG411 column unused since v12`. An inline allow without a
+  reason, with an unknown code, or that silences nothing is reported as `SG400`.
+
+## The SQL lint (`SG4xx`)
+
+Every migration file is split into statements (strings, comments and dollar-quoted bodies are
+respected) and each statement is checked once, knowing what came before it in the file and in
+earlier files:
+
+- A table created earlier in the same file is new and empty: statements on it are never flagged
+  for locks, rewrites or drops.
+- A file runs in one transaction unless it contains `-- schemactl:no-transaction`; an explicit
+  `BEGIN` opens one until `COMMIT`/`ROLLBACK`.
+- `SET [LOCAL] lock_timeout = ...` (non-zero) earlier in the file satisfies `SG414`.
+- A `CHECK (c IS NOT NULL)` validated earlier (same or earlier file) lets `SET NOT NULL` on `c`
+  pass `SG407`, as PostgreSQL 12+ then skips the scan.
+- A statement the parser cannot read is reported as `SG401` (a warning) with its line, never
+  skipped silently; `DROP INDEX CONCURRENTLY` and `COMMENT ON CONSTRAINT`, which the parser
+  lacks, are recognised.
+
+The lock rules describe PostgreSQL; with `dialect: sqlite` only `SG400` and `SG401` run. The
+library call `schemactl::guard::lint_sql(file_name, sql, &config)` lints one file's text.
 
 ## Configuration (`guard:` in schemactl.yaml)
 
@@ -175,12 +199,6 @@ pub fn style_guide() -> String {
             i.suppress()
         ));
     }
-    s.push_str(&format!(
-        "\n## SQL lint ({}xx, reserved)\n\nReserved for the SQL safety lint of migration files (lock-taking DDL, table \
-         rewrites, destructive and might-fail statements), to be built on the shared statement \
-         splitter in `src/sql/`. See `src/guard/lint.rs`.\n",
-        super::lint::FAMILY_PREFIX
-    ));
     s
 }
 

@@ -6,7 +6,7 @@
 //! location, so output is deterministic and the library call can be timed by `xtask bench`.
 //!
 //! Code families: `SG1xx` schema style, `SG2xx` FK graph, `SG3xx` migration folder,
-//! `SG4xx` reserved for the SQL lint of migration files (see [`lint`]).
+//! `SG4xx` the SQL safety lint of migration files (see [`lint`]).
 
 pub mod config;
 pub mod docs;
@@ -20,6 +20,7 @@ pub mod rules;
 pub(crate) mod testing;
 
 pub use config::{GuardConfig, Level};
+pub use lint::lint_sql;
 pub use migrations::{MigrationInput, Replay};
 
 use crate::diag::{Diagnostic, Severity};
@@ -36,6 +37,8 @@ pub enum Family {
     Schema,
     Graph,
     Migrations,
+    /// The SQL safety lint of migration files (SG4xx).
+    Sql,
 }
 
 impl Family {
@@ -45,6 +48,7 @@ impl Family {
             Family::Schema => "Schema style (SG1xx)",
             Family::Graph => "Foreign-key graph (SG2xx)",
             Family::Migrations => "Migration folder (SG3xx)",
+            Family::Sql => "SQL safety lint (SG4xx)",
         }
     }
 }
@@ -79,6 +83,12 @@ impl RuleInfo {
             Family::Migrations => format!(
                 "Project-wide only: `guard.severity: {{{c}: off}}` or `guard.allow: [{{code: {c}, \
                  reason: <why>}}]` in schemactl.yaml.",
+                c = self.code
+            ),
+            Family::Sql => format!(
+                "Inline, on the line(s) just before the statement: `-- schemactl:allow {c} \
+                 <reason>` (the reason is required). Project-wide: `guard.severity: {{{c}: off}}` \
+                 or `guard.allow: [{{code: {c}, reason: <why>}}]` in schemactl.yaml.",
                 c = self.code
             ),
         }
@@ -132,6 +142,8 @@ pub enum Check {
     Meta,
     Schema(SchemaCheck),
     Migrations(MigrationCheck),
+    /// A SQL lint rule, run per statement by [`lint`] (one pass over each file).
+    Sql(lint::SqlCheck),
 }
 
 #[derive(Clone, Copy)]
@@ -315,6 +327,7 @@ pub fn check_migrations(
             );
         }
     }
+    out.extend(lint::lint_folder(&cx, config));
     sort(&mut out);
     Ok(out)
 }
@@ -417,6 +430,7 @@ mod tests {
                 Family::Schema => "SG1",
                 Family::Graph => "SG2",
                 Family::Migrations => "SG3",
+                Family::Sql => "SG4",
             };
             assert!(r.info.code.starts_with(prefix), "{}", r.info.code);
             assert!(!r.info.summary.is_empty() && !r.info.flags.is_empty());

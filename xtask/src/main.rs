@@ -13,7 +13,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("bench-case") => bench_case(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask bench [--quick]\n\n  bench    model build + render on synthetic schemas of 1k/10k/50k tables, and the canonical schema");
+            eprintln!("usage: cargo xtask bench [--quick]\n\n  bench    model build + render on synthetic schemas of 1k/10k/50k tables, the canonical schema, and the SQL lint on a 50 MB corpus");
             ExitCode::from(2)
         }
     }
@@ -40,6 +40,10 @@ fn bench(args: &[String]) -> ExitCode {
     ]);
     cases.push(vec!["diff-plan".into(), "10000".into()]);
     cases.push(vec!["apply-canonical".into()]);
+    cases.push(vec![
+        "guard-lint".into(),
+        if quick { "5" } else { "50" }.to_string(),
+    ]);
     println!("{:<44} {:>12} {:>14}  note", "case", "time", "peak memory");
     let exe = std::env::current_exe().expect("own path");
     let mut ok = true;
@@ -139,6 +143,22 @@ fn bench_case(args: &[String]) -> ExitCode {
                 &format!(
                     "{tables} tables, {:.2} MB of SQL; target < 50 ms",
                     bytes as f64 / 1e6
+                ),
+            );
+        }
+        Some("guard-lint") => {
+            let mb: usize = args[1].parse().expect("corpus size in MB");
+            let sql = lint_corpus(mb * 1_000_000);
+            let config = schemactl::guard::GuardConfig::default();
+            let (d, found) = best_of(3, || {
+                schemactl::guard::lint_sql("corpus.sql", &sql, &config).len()
+            });
+            report(
+                &format!("guard SQL lint, {mb} MB"),
+                d,
+                &format!(
+                    "{:.1} MB/s, {found} findings",
+                    sql.len() as f64 / 1e6 / d.as_secs_f64()
                 ),
             );
         }
@@ -245,6 +265,32 @@ fn bench_case(args: &[String]) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// A migration corpus of about `bytes` bytes: new tables (quiet) mixed with changes to
+/// existing ones (flagged), comments, a dollar-quoted function and a suppression.
+fn lint_corpus(bytes: usize) -> String {
+    let mut sql = String::with_capacity(bytes + 4096);
+    let mut i = 0usize;
+    while sql.len() < bytes {
+        sql.push_str(&format!(
+            "-- change {i}\n\
+             CREATE TABLE t{i} (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    \
+             biz_id bigint NOT NULL,\n    name text NOT NULL,\n    note varchar(40),\n    \
+             created_at timestamptz NOT NULL DEFAULT now()\n);\n\
+             CREATE INDEX t{i}_biz_id_idx ON t{i} (biz_id);\n\
+             ALTER TABLE t{i} ADD CONSTRAINT t{i}_name_check CHECK (name <> '');\n\
+             ALTER TABLE live ADD COLUMN c{i} text NOT NULL DEFAULT 'x';\n\
+             CREATE INDEX live_c{i}_idx ON live (c{i});\n\
+             ALTER TABLE live ADD CONSTRAINT live_c{i}_check CHECK (c{i} <> '') NOT VALID;\n\
+             -- schemactl:allow SG411 c{i} is unused\n\
+             ALTER TABLE live DROP COLUMN c{i};\n\
+             CREATE FUNCTION f{i}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.name := lower(NEW.name);\n  RETURN NEW;\nEND\n$$;\n\
+             INSERT INTO t{i} (biz_id, name) VALUES (1, 'a;b'), (2, 'c');\n"
+        ));
+        i += 1;
+    }
+    sql
 }
 
 /// schemactl apply of the canonical initial migration against `psql -f` of the same file,

@@ -1,0 +1,70 @@
+//! SG403 concurrently-in-transaction: CONCURRENTLY fails inside a transaction block.
+
+use crate::guard::lint::{Fallback, StmtCx};
+use crate::guard::{Family, Finding, Level, RuleInfo};
+use sqlparser::ast::Statement;
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "SG403",
+    name: "concurrently-in-transaction",
+    family: Family::Sql,
+    default_level: Level::Error,
+    summary: "CREATE/DROP INDEX CONCURRENTLY in a file that runs inside a transaction",
+    flags: "`CREATE INDEX CONCURRENTLY` or `DROP INDEX CONCURRENTLY` in a migration file without \
+            `-- schemactl:no-transaction`, or after an explicit `BEGIN` that is not yet committed.",
+    why: "PostgreSQL refuses CONCURRENTLY inside a transaction block, so the migration fails at \
+          deploy time (after the earlier statements of the file ran, if they were not in a \
+          transaction). Every migration runs in a transaction unless the file says otherwise.",
+    fix: "Move the statement into a file of its own that starts with \
+          `-- schemactl:no-transaction`, and do not wrap it in BEGIN/COMMIT.",
+};
+
+pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
+    let what = match (cx.parsed(), cx.fallback) {
+        (Some(Statement::CreateIndex(ci)), _) if ci.concurrently => "CREATE INDEX CONCURRENTLY",
+        (_, Fallback::DropIndexConcurrently(_)) => "DROP INDEX CONCURRENTLY",
+        _ => return,
+    };
+    if !cx.file.in_transaction() {
+        return;
+    }
+    let (msg, help) = if cx.file.no_transaction {
+        (
+            format!(
+                "{what} after an explicit BEGIN fails: it cannot run inside a transaction block"
+            ),
+            "remove the BEGIN/COMMIT around it",
+        )
+    } else {
+        (
+            format!(
+                "{what} fails inside a transaction block, and this file runs in one (no \
+                 `-- schemactl:no-transaction`)"
+            ),
+            "move it to its own file starting with `-- schemactl:no-transaction`",
+        )
+    };
+    out.push(cx.finding(msg).help(help));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::guard::lint::test_support::*;
+
+    #[test]
+    fn fires_in_a_transactional_file_and_after_begin() {
+        let ds = lint("SG403", "CREATE INDEX CONCURRENTLY i ON t (x);\n");
+        insta::assert_snapshot!(snap(&ds));
+        let sql = "-- schemactl:no-transaction\nBEGIN;\nDROP INDEX CONCURRENTLY i;\nCOMMIT;\n";
+        let ds = lint("SG403", sql);
+        assert_eq!(ds.len(), 1, "{}", snap(&ds));
+        assert!(ds[0].message.contains("explicit BEGIN"));
+    }
+
+    #[test]
+    fn quiet_in_a_no_transaction_file() {
+        let sql = "-- schemactl:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);\n\
+                   BEGIN;\nCOMMIT;\nDROP INDEX CONCURRENTLY i;\n";
+        assert!(lint("SG403", sql).is_empty());
+    }
+}

@@ -1,0 +1,710 @@
+//! `SG4xx`: the SQL safety lint of migration files (lock-taking DDL, table rewrites,
+//! destructive, backward-incompatible and might-fail statements, type style).
+//!
+//! Each file is split with the shared splitter ([`crate::sql::split`]), in pieces of whole
+//! statements for big files ([`chunk`], to bound memory), and walked once:
+//! for every statement, every enabled `SG4xx` rule looks at the statement together with what
+//! the file did before it ([`FileState`]: tables created here, `SET lock_timeout`, open
+//! transaction, enum labels added) and what earlier files established ([`FolderState`]). Rules
+//! are pure functions of that view, so adding one never adds another pass over the file.
+//!
+//! Suppression is inline: `-- schemactl:allow SG4xx <reason>` on the line(s) before a
+//! statement. An allow without a reason, with an unknown code, or matching no finding is itself
+//! reported (SG400), so stale or sloppy suppressions cannot pile up.
+
+pub mod ast;
+pub mod check_not_valid;
+pub mod chunk;
+pub mod column_type_change;
+pub mod concurrently_in_transaction;
+pub mod destructive_drop;
+pub mod enum_value_in_transaction;
+pub mod foreign_key_not_valid;
+pub mod identifier_too_long;
+pub mod index_not_concurrent;
+pub mod lock_timeout;
+pub mod not_null_column_without_default;
+pub mod prefer_bigint;
+pub mod prefer_text;
+pub mod prefer_timestamptz;
+pub mod rename;
+pub mod set_not_null;
+pub mod suppression;
+pub mod unique_on_existing_table;
+pub mod unparseable;
+pub mod volatile_default;
+
+use super::{registry, Check, Finding, GuardConfig};
+use crate::diag::{Diagnostic, Severity};
+use crate::dialect::DialectKind;
+use crate::model::Origin;
+use crate::sql::split::{split, Directive, SqlScript, SqlStatement};
+use sqlparser::ast::Statement;
+use std::collections::{HashMap, HashSet};
+
+/// The code family the SQL lint uses.
+pub const FAMILY_PREFIX: &str = "SG4";
+
+/// Rules that still apply to SQLite migrations; the others describe PostgreSQL locking.
+const SQLITE_RULES: &[&str] = &["SG400", "SG401"];
+
+/// What a statement is, beyond the parser's AST, for statements sqlparser cannot read but we
+/// can still recognise from their leading words (known parser gaps, not guesses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fallback {
+    /// Parsed normally.
+    None,
+    /// `DROP INDEX CONCURRENTLY [IF EXISTS] name[, ...]` (sqlparser 0.63 cannot read it).
+    DropIndexConcurrently(Vec<String>),
+    /// `COMMENT ON CONSTRAINT/POLICY ...`: harmless metadata.
+    Comment,
+    /// Anything else the parser rejected.
+    Unknown,
+}
+
+/// What the current file did before the statement being checked.
+#[derive(Debug, Default)]
+pub struct FileState {
+    /// The file runs statement by statement (`-- schemactl:no-transaction`).
+    pub no_transaction: bool,
+    /// An explicit `BEGIN` is open.
+    pub explicit_begin: bool,
+    /// Tables (normalized last name part) created earlier in this file: empty, so safe to lock.
+    pub created_tables: HashSet<String>,
+    /// Indexes created earlier in this file.
+    pub created_indexes: HashSet<String>,
+    /// Types created earlier in this file.
+    pub created_types: HashSet<String>,
+    /// `SET lock_timeout` to a non-zero value came earlier.
+    pub lock_timeout_set: bool,
+    /// SG414 already reported for this file (once per file is enough to act on).
+    pub lock_timeout_reported: bool,
+    /// `(table, constraint)` added NOT VALID in the open transaction -> it is a foreign key
+    /// (else a CHECK): validating it before commit keeps the ADD's ACCESS EXCLUSIVE lock.
+    pub not_valid_in_tx: HashMap<(String, String), bool>,
+    /// Enum labels added in the open transaction: `'label'` (quoted, as used) -> type name.
+    pub added_labels: Vec<(String, String)>,
+}
+
+impl FileState {
+    /// Statements run inside a transaction block.
+    pub fn in_transaction(&self) -> bool {
+        !self.no_transaction || self.explicit_begin
+    }
+
+    /// The table existed before this file (so it may hold data and serve traffic).
+    pub fn existing_table(&self, key: &str) -> bool {
+        !self.created_tables.contains(key)
+    }
+}
+
+/// What earlier files (and earlier statements) established, across the whole folder.
+#[derive(Debug, Default)]
+pub struct FolderState {
+    /// `(table, constraint)` of CHECK constraints of the form `col IS NOT NULL` -> column.
+    pub not_null_checks: HashMap<(String, String), String>,
+    /// `(table, column)` proven non-null by a validated CHECK, so SET NOT NULL skips its scan.
+    pub validated_not_null: HashSet<(String, String)>,
+}
+
+/// What a rule sees for one statement.
+pub struct StmtCx<'a> {
+    pub stmt: &'a SqlStatement,
+    pub fallback: &'a Fallback,
+    pub file: &'a FileState,
+    pub folder: &'a FolderState,
+    pub config: &'a GuardConfig,
+    pub origin: &'a Origin,
+}
+
+impl<'a> StmtCx<'a> {
+    pub fn parsed(&self) -> Option<&'a Statement> {
+        self.stmt.parsed.as_ref()
+    }
+
+    /// A finding at the statement.
+    pub fn finding(&self, message: impl Into<String>) -> Finding {
+        Finding::new(message).at(self.origin)
+    }
+}
+
+pub type SqlCheck = fn(&StmtCx<'_>, &mut Vec<Finding>);
+
+/// An enabled SQL rule with its severity.
+struct Active {
+    code: &'static str,
+    severity: Severity,
+    check: SqlCheck,
+}
+
+/// The enabled SQL rules for `config` and `dialect`, in code order.
+fn active(config: &GuardConfig, dialect: DialectKind) -> Vec<Active> {
+    registry()
+        .iter()
+        .filter_map(|r| {
+            let Check::Sql(check) = r.check else {
+                return None;
+            };
+            if dialect == DialectKind::Sqlite && !SQLITE_RULES.contains(&r.info.code) {
+                return None;
+            }
+            let severity = config.level(r.info.code, r.info.default_level).severity()?;
+            // A reasoned project-wide allow turns the rule off, as for folder rules.
+            if config
+                .allow
+                .iter()
+                .any(|a| a.code == r.info.code && a.table.is_none() && !a.reason.trim().is_empty())
+            {
+                return None;
+            }
+            Some(Active {
+                code: r.info.code,
+                severity,
+                check,
+            })
+        })
+        .collect()
+}
+
+/// Lints one migration file's SQL as if it were the only file of its folder. `file_name` is
+/// used for locations. The library entry point for benchmarks and editors.
+pub fn lint_sql(file_name: &str, sql: &str, config: &GuardConfig) -> Vec<Diagnostic> {
+    let rules = active(config, config.dialect);
+    let mut folder = FolderState::default();
+    let mut out = Vec::new();
+    lint_file(file_name, sql, config, &rules, &mut folder, &mut out);
+    super::sort(&mut out);
+    out
+}
+
+/// Lints every file of a loaded migration folder, in version order (later files see what
+/// earlier ones validated).
+pub(crate) fn lint_folder(
+    cx: &super::migrations::MigrationCx<'_>,
+    config: &GuardConfig,
+) -> Vec<Diagnostic> {
+    let rules = active(config, config.dialect);
+    let mut out = Vec::new();
+    if rules.is_empty() {
+        return out;
+    }
+    let mut folder = FolderState::default();
+    for f in &cx.dir.files {
+        let name = f.path.display().to_string();
+        lint_file(&name, &f.sql, config, &rules, &mut folder, &mut out);
+    }
+    out
+}
+
+fn diag(code: &str, severity: Severity, f: Finding) -> Diagnostic {
+    Diagnostic {
+        severity,
+        code: code.to_string(),
+        message: f.message,
+        location: f.origin,
+        help: f.help,
+    }
+}
+
+/// Pieces of about this many bytes are split and linted one after the other (see [`chunk`]).
+const CHUNK_BYTES: usize = 256 * 1024;
+
+fn lint_file(
+    file: &str,
+    sql: &str,
+    config: &GuardConfig,
+    rules: &[Active],
+    folder: &mut FolderState,
+    out: &mut Vec<Diagnostic>,
+) {
+    lint_file_in(file, sql, config, rules, folder, out, CHUNK_BYTES);
+}
+
+fn lint_file_in(
+    file: &str,
+    sql: &str,
+    config: &GuardConfig,
+    rules: &[Active],
+    folder: &mut FolderState,
+    out: &mut Vec<Diagnostic>,
+    chunk_bytes: usize,
+) {
+    let at = |line: u32, column: u32| Origin {
+        file: file.to_string(),
+        line: line.max(1),
+        column: column.max(1),
+    };
+    let meta = rules.iter().find(|r| r.code == suppression::INFO.code);
+    let plan = chunk::plan(sql, chunk_bytes);
+    let mut state = FileState {
+        no_transaction: plan.no_transaction,
+        ..FileState::default()
+    };
+    let mut found = Vec::new();
+    // Allows at the end of one piece name the first statement of the next.
+    let mut carried: Vec<Directive> = Vec::new();
+    let mut start = 0usize;
+    let mut line_offset = 0u32;
+    for &end in &plan.ends {
+        let piece = &sql[start..end];
+        start = end;
+        let offset = line_offset;
+        line_offset =
+            line_offset.saturating_add(piece.bytes().filter(|&b| b == b'\n').count() as u32);
+        // The splitter never fails: unreadable text becomes a statement with `parse_error`.
+        let mut script: SqlScript = split(piece, config.dialect);
+        state.no_transaction |= script.no_transaction;
+        if offset > 0 {
+            shift(&mut script, offset);
+        }
+        if let Some(first) = script.statements.first_mut() {
+            if !carried.is_empty() {
+                let mut ds = std::mem::take(&mut carried);
+                ds.append(&mut first.directives);
+                first.directives = ds;
+            }
+        }
+        for stmt in &script.statements {
+            let origin = at(stmt.line, stmt.column);
+            let fallback = fallback(stmt);
+            let cx = StmtCx {
+                stmt,
+                fallback: &fallback,
+                file: &state,
+                folder,
+                config,
+                origin: &origin,
+            };
+            // Every rule's findings for this statement, then the statement's allows.
+            let mut here: Vec<(&Active, Finding)> = Vec::new();
+            let mut lock_reported = false;
+            for r in rules {
+                if r.code == suppression::INFO.code {
+                    continue;
+                }
+                (r.check)(&cx, &mut found);
+                lock_reported |= r.code == lock_timeout::INFO.code && !found.is_empty();
+                here.extend(found.drain(..).map(|f| (r, f)));
+            }
+            let mut used = vec![false; stmt.directives.len()];
+            for (r, f) in here {
+                let by = stmt.directives.iter().position(|d| {
+                    matches!(d, Directive::Allow { code, reason, .. }
+                        if code.eq_ignore_ascii_case(r.code) && !reason.trim().is_empty())
+                });
+                match by {
+                    Some(i) => used[i] = true,
+                    None => out.push(diag(r.code, r.severity, f)),
+                }
+            }
+            if let Some(m) = meta {
+                for (d, used) in stmt.directives.iter().zip(used) {
+                    if let Some(f) =
+                        suppression::judge(d, used, Some(stmt), rules_enabled(rules), file)
+                    {
+                        out.push(diag(m.code, m.severity, f));
+                    }
+                }
+            }
+            state.lock_timeout_reported |= lock_reported;
+            update(&mut state, folder, stmt, &fallback);
+        }
+        for d in script.stray_directives {
+            match d {
+                Directive::Allow { .. } => carried.push(d),
+                _ => {
+                    if let Some(m) = meta {
+                        if let Some(f) =
+                            suppression::judge(&d, false, None, rules_enabled(rules), file)
+                        {
+                            out.push(diag(m.code, m.severity, f));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(m) = meta {
+        for d in &carried {
+            if let Some(f) = suppression::judge(d, false, None, rules_enabled(rules), file) {
+                out.push(diag(m.code, m.severity, f));
+            }
+        }
+    }
+}
+
+/// Moves a piece's positions to file positions.
+fn shift(script: &mut SqlScript, offset: u32) {
+    let bump = |d: &mut Directive| match d {
+        Directive::Allow { line, .. } | Directive::Unknown { line, .. } => {
+            *line = line.saturating_add(offset)
+        }
+        Directive::NoTransaction => {}
+    };
+    for st in &mut script.statements {
+        st.line = st.line.saturating_add(offset);
+        st.directives.iter_mut().for_each(bump);
+        if let Some(e) = &mut st.parse_error {
+            *e = chunk::shift_lines(e, offset);
+        }
+    }
+    script.stray_directives.iter_mut().for_each(bump);
+}
+
+fn rules_enabled(rules: &[Active]) -> impl Fn(&str) -> bool + '_ {
+    move |code: &str| rules.iter().any(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// Recognises the statements sqlparser rejects but whose meaning is plain from their words.
+fn fallback(stmt: &SqlStatement) -> Fallback {
+    if stmt.parsed.is_some() {
+        return Fallback::None;
+    }
+    let mut words = stmt.text.split_whitespace();
+    let mut next_upper = || words.next().map(str::to_ascii_uppercase);
+    match (next_upper(), next_upper(), next_upper()) {
+        (Some(a), Some(b), Some(c)) if a == "DROP" && b == "INDEX" && c == "CONCURRENTLY" => {
+            let rest: Vec<String> = stmt
+                .text
+                .split_whitespace()
+                .skip(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .collect();
+            let mut names = Vec::new();
+            for (i, part) in rest.iter().enumerate() {
+                let mut p = part.as_str();
+                if i == 0 {
+                    let up = p.to_ascii_uppercase();
+                    if up.starts_with("IF EXISTS ") {
+                        p = p[10..].trim_start();
+                    }
+                }
+                let name = p.split_whitespace().next().unwrap_or("");
+                if !name.is_empty() {
+                    names.push(ast::text_key(name));
+                }
+            }
+            Fallback::DropIndexConcurrently(names)
+        }
+        (Some(a), Some(b), _) if a == "COMMENT" && b == "ON" => Fallback::Comment,
+        _ => Fallback::Unknown,
+    }
+}
+
+/// Records what `stmt` changes for the statements after it.
+fn update(state: &mut FileState, folder: &mut FolderState, stmt: &SqlStatement, fb: &Fallback) {
+    use sqlparser::ast::{AlterTableOperation, AlterTypeOperation, TableConstraint};
+    if let Fallback::DropIndexConcurrently(names) = fb {
+        for n in names {
+            state.created_indexes.remove(n);
+        }
+    }
+    let Some(parsed) = &stmt.parsed else {
+        return;
+    };
+    match parsed {
+        Statement::CreateTable(ct) => {
+            state.created_tables.insert(ast::name_key(&ct.name));
+        }
+        Statement::CreateIndex(ci) => {
+            if let Some(n) = &ci.name {
+                state.created_indexes.insert(ast::name_key(n));
+            }
+        }
+        Statement::CreateType { name, .. } => {
+            state.created_types.insert(ast::name_key(name));
+        }
+        Statement::StartTransaction { .. } => state.explicit_begin = true,
+        Statement::Commit { .. } | Statement::Rollback { .. } => {
+            state.explicit_begin = false;
+            if state.no_transaction {
+                state.added_labels.clear();
+                state.not_valid_in_tx.clear();
+            }
+        }
+        Statement::Set(_) => {
+            if let Some(on) = lock_timeout_value(&stmt.text) {
+                state.lock_timeout_set = on;
+            }
+        }
+        Statement::AlterType(at) => {
+            if let AlterTypeOperation::AddValue(v) = &at.operation {
+                if state.in_transaction() && !state.created_types.contains(&ast::name_key(&at.name))
+                {
+                    state.added_labels.push((
+                        format!("'{}'", v.value.value.replace('\'', "''")),
+                        at.name.to_string(),
+                    ));
+                }
+            }
+        }
+        Statement::AlterTable(at) => {
+            let table = ast::name_key(&at.name);
+            for op in &at.operations {
+                if let AlterTableOperation::AddConstraint {
+                    constraint: c @ (TableConstraint::Check(_) | TableConstraint::ForeignKey(_)),
+                    not_valid: true,
+                } = op
+                {
+                    let name = match c {
+                        TableConstraint::Check(x) => x.name.as_ref(),
+                        TableConstraint::ForeignKey(x) => x.name.as_ref(),
+                        _ => None,
+                    };
+                    if let (Some(n), true) =
+                        (name, state.in_transaction() && state.existing_table(&table))
+                    {
+                        state.not_valid_in_tx.insert(
+                            (table.clone(), ast::ident_key(n)),
+                            matches!(c, TableConstraint::ForeignKey(_)),
+                        );
+                    }
+                }
+                match op {
+                    AlterTableOperation::AddConstraint {
+                        constraint: TableConstraint::Check(c),
+                        not_valid,
+                    } => {
+                        if let (Some(name), Some(col)) = (&c.name, ast::is_not_null_check(&c.expr))
+                        {
+                            folder
+                                .not_null_checks
+                                .insert((table.clone(), ast::ident_key(name)), col.clone());
+                            if !not_valid {
+                                folder.validated_not_null.insert((table.clone(), col));
+                            }
+                        }
+                    }
+                    AlterTableOperation::ValidateConstraint { name } => {
+                        if let Some(col) = folder
+                            .not_null_checks
+                            .get(&(table.clone(), ast::ident_key(name)))
+                        {
+                            folder
+                                .validated_not_null
+                                .insert((table.clone(), col.clone()));
+                        }
+                    }
+                    // A table created here keeps being "new" under its new name.
+                    AlterTableOperation::RenameTable { table_name }
+                        if state.created_tables.contains(&table) =>
+                    {
+                        let n = match table_name {
+                            sqlparser::ast::RenameTableNameKind::As(n)
+                            | sqlparser::ast::RenameTableNameKind::To(n) => n,
+                        };
+                        state.created_tables.insert(ast::name_key(n));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `VALIDATE CONSTRAINT` of a constraint added NOT VALID earlier in the same transaction:
+/// `Some(is_foreign_key)`. The ADD's ACCESS EXCLUSIVE lock is held until commit, so the
+/// validation scan runs under it and NOT VALID bought nothing.
+pub fn validated_in_same_transaction(cx: &StmtCx<'_>) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    if cx.file.not_valid_in_tx.is_empty() {
+        return out;
+    }
+    if let Some(Statement::AlterTable(at)) = cx.parsed() {
+        let table = ast::name_key(&at.name);
+        for op in &at.operations {
+            if let sqlparser::ast::AlterTableOperation::ValidateConstraint { name } = op {
+                if let Some(fk) = cx
+                    .file
+                    .not_valid_in_tx
+                    .get(&(table.clone(), ast::ident_key(name)))
+                {
+                    out.push((name.to_string(), *fk));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `SET [LOCAL|SESSION] lock_timeout ...`: `Some(true)` when it sets a limit, `Some(false)`
+/// when it removes it (`0`, `DEFAULT`), `None` for other SETs.
+pub fn lock_timeout_value(text: &str) -> Option<bool> {
+    let lower = text.to_ascii_lowercase();
+    let mut words = lower
+        .split(|c: char| c.is_whitespace() || c == '=')
+        .filter(|w| !w.is_empty());
+    if words.next() != Some("set") {
+        return None;
+    }
+    let mut w = words.next()?;
+    if w == "local" || w == "session" {
+        w = words.next()?;
+    }
+    if w != "lock_timeout" {
+        return None;
+    }
+    let mut v = words.next()?;
+    if v == "to" {
+        v = words.next()?;
+    }
+    let v = v.trim_matches(|c| c == '\'' || c == '"');
+    Some(!(v == "0" || v == "default" || v.starts_with("0m") || v.starts_with("0s")))
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+    use crate::guard::testing::only;
+
+    /// Runs one SQL rule on `sql` (a single file named `0002_change.sql`).
+    pub fn lint(code: &str, sql: &str) -> Vec<Diagnostic> {
+        lint_sql("0002_change.sql", sql, &only(code, GuardConfig::default()))
+    }
+
+    /// Snapshot text: severity, code, message, line and help.
+    pub fn snap(ds: &[Diagnostic]) -> String {
+        let mut s = String::new();
+        for d in ds {
+            s.push_str(&format!("{:?} [{}] {}\n", d.severity, d.code, d.message));
+            if let Some(l) = &d.location {
+                s.push_str(&format!("  at {}:{}:{}\n", l.file, l.line, l.column));
+            }
+            if let Some(h) = &d.help {
+                s.push_str(&format!("  help: {h}\n"));
+            }
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn lock_timeout_forms() {
+        assert_eq!(lock_timeout_value("SET lock_timeout = '5s'"), Some(true));
+        assert_eq!(
+            lock_timeout_value("set local lock_timeout to 5000"),
+            Some(true)
+        );
+        assert_eq!(lock_timeout_value("SET lock_timeout=0"), Some(false));
+        assert_eq!(
+            lock_timeout_value("SET lock_timeout TO DEFAULT"),
+            Some(false)
+        );
+        assert_eq!(lock_timeout_value("SET statement_timeout = '5s'"), None);
+        assert_eq!(lock_timeout_value("SET"), None);
+    }
+
+    #[test]
+    fn output_is_deterministic_and_never_panics_on_garbage() {
+        let inputs = [
+            "",
+            ";;;",
+            "'unterminated",
+            "DROP INDEX CONCURRENTLY",
+            "DROP INDEX CONCURRENTLY IF EXISTS",
+            "ALTER TABLE",
+            "-- schemactl:allow",
+            "-- schemactl:allow SG402\n",
+            "\u{feff}CREATE TABLE é (x int);",
+            "CREATE INDEX ON t (x); BEGIN; COMMIT; ROLLBACK; SET lock_timeout",
+            "ALTER TYPE t ADD VALUE ''''; SELECT '''';",
+        ];
+        for sql in inputs {
+            let a = lint_sql("f.sql", sql, &GuardConfig::default());
+            let b = lint_sql("f.sql", sql, &GuardConfig::default());
+            assert_eq!(snap(&a), snap(&b));
+        }
+    }
+
+    /// Every prefix of a realistic file (cut mid-token, mid-string, mid-comment) lints without
+    /// panicking.
+    #[test]
+    fn no_panic_on_any_prefix() {
+        let sql = [
+            include_str!("../../../fixtures/lint/unsafe/0003_constraints.sql"),
+            include_str!("../../../fixtures/lint/unsafe/0005_destructive.sql"),
+            include_str!("../../../fixtures/lint/unsafe/0007_misc.sql"),
+            "-- schemactl:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS \"Ix\", b;\n",
+            "ALTER TYPE s ADD VALUE 'é''x'; SELECT 'é''x'; CREATE TABLE \"q\"\"t\" (id int);",
+        ]
+        .concat();
+        let config = GuardConfig::default();
+        for (i, _) in sql.char_indices().step_by(3) {
+            let _ = lint_sql("f.sql", &sql[..i], &config);
+        }
+    }
+
+    /// Linting in pieces gives exactly what linting the file whole gives, even with a piece per
+    /// statement (positions, suppressions carried across pieces, file-level directive).
+    #[test]
+    fn pieces_lint_like_the_whole_file() {
+        let files = [
+            include_str!("../../../fixtures/lint/unsafe/0002_indexes.sql"),
+            include_str!("../../../fixtures/lint/unsafe/0003_constraints.sql"),
+            include_str!("../../../fixtures/lint/unsafe/0004_columns.sql"),
+            include_str!("../../../fixtures/lint/unsafe/0006_enum.sql"),
+            include_str!("../../../fixtures/lint/unsafe/0007_misc.sql"),
+            include_str!("../../../fixtures/lint/safe/0002_indexes.sql"),
+            "SET lock_timeout = '1s';\n-- schemactl:allow SG411 old\nALTER TABLE t DROP COLUMN a; -- schemactl:allow SG411 trailing allow\nALTER TABLE t DROP COLUMN b;\nDO $$ x $$;\n",
+            "CREATE INDEX i ON t (x);\n-- schemactl:allow SG402\n-- schemactl:no-transaction\n",
+        ];
+        let config = GuardConfig::default();
+        let rules = active(&config, DialectKind::Postgres);
+        for sql in files {
+            let run = |chunk: usize| {
+                let mut out = Vec::new();
+                let mut folder = FolderState::default();
+                lint_file_in("f.sql", sql, &config, &rules, &mut folder, &mut out, chunk);
+                crate::guard::sort(&mut out);
+                snap(&out)
+            };
+            let whole = run(usize::MAX);
+            assert_eq!(run(1), whole, "{sql}");
+            assert_eq!(run(40), whole, "{sql}");
+        }
+    }
+
+    /// One pass per file: a few MB lint in well under the test timeout even unoptimised.
+    #[test]
+    fn a_big_file_stays_linear() {
+        let mut sql = String::from("SET lock_timeout = '5s';\n");
+        for i in 0..4000 {
+            sql.push_str(&format!(
+                "CREATE TABLE t{i} (id bigint PRIMARY KEY, name text NOT NULL);\n\
+                 CREATE INDEX t{i}_name_idx ON t{i} (name);\n\
+                 ALTER TABLE t{i} ADD COLUMN note text;\n"
+            ));
+        }
+        let start = std::time::Instant::now();
+        let split_only = split(&sql, DialectKind::Postgres).statements.len();
+        let split_took = start.elapsed();
+        let start = std::time::Instant::now();
+        let ds = lint_sql("big.sql", &sql, &GuardConfig::default());
+        let took = start.elapsed();
+        eprintln!(
+            "linted {} bytes in {took:?} (splitting alone: {split_took:?}, {split_only} statements)",
+            sql.len()
+        );
+        assert!(ds.is_empty(), "{}", snap(&ds));
+        assert!(took < std::time::Duration::from_secs(20), "took {took:?}");
+    }
+
+    #[test]
+    fn suppression_silences_only_its_statement() {
+        let sql = "-- schemactl:allow SG411 the column is unused since v12\n\
+                   ALTER TABLE t DROP COLUMN a;\n\
+                   ALTER TABLE t DROP COLUMN b;\n";
+        let ds = lint("SG411", sql);
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].location.as_ref().unwrap().line, 3);
+    }
+}
