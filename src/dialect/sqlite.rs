@@ -84,7 +84,12 @@ impl Dialect for Sqlite {
                 &n.origin,
             ));
         }
-        for f in &schema.functions {
+        // `.append_only()` tables get SQLite triggers below instead of this PL/pgSQL function.
+        for f in schema
+            .functions
+            .iter()
+            .filter(|f| f.name.name != crate::dsl::REJECT_MUTATION_FUNCTION)
+        {
             errors.push(unsupported(&format!("function `{}`", f.name), &f.origin));
         }
         let graph = FkGraph::new(schema);
@@ -184,8 +189,14 @@ impl Dialect for Sqlite {
                     ix,
                 )));
             }
+            let append_only_trigger =
+                crate::dsl::names::fit(format!("{}_append_only", t.name.name));
             for tr in &t.triggers {
-                out.push(Statement::new(tr.sql.clone()));
+                if t.meta.append_only && tr.name == append_only_trigger {
+                    out.extend(append_only_triggers(&t.name.name));
+                } else {
+                    out.push(Statement::new(tr.sql.clone()));
+                }
             }
         }
         if errors.is_empty() {
@@ -194,4 +205,22 @@ impl Dialect for Sqlite {
             Err(errors)
         }
     }
+}
+
+/// SQLite's form of `.append_only()`: one trigger per event (SQLite allows no `OR`), each
+/// aborting the statement.
+fn append_only_triggers(table: &str) -> Vec<Statement> {
+    ["UPDATE", "DELETE"]
+        .iter()
+        .map(|op| {
+            let name =
+                crate::dsl::names::fit(format!("{table}_append_only_{}", op.to_ascii_lowercase()));
+            let message = quote_literal(&format!("{op} on {table}: table is append-only"));
+            Statement::new(format!(
+                "CREATE TRIGGER {} BEFORE {op} ON {} BEGIN SELECT RAISE(ABORT, {message}); END",
+                quote_ident(&name),
+                quote_ident(table)
+            ))
+        })
+        .collect()
 }

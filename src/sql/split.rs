@@ -143,11 +143,16 @@ pub fn split(sql: &str, dialect: DialectKind) -> Result<SqlScript, SplitError> {
     let mut cursor = Cursor::new(sql);
     let mut pending: Vec<Directive> = Vec::new();
     let mut start = 0usize;
+    let mut body = TriggerBody::default();
     for i in 0..=tokens.len() {
         let at_end = i == tokens.len();
         if !at_end {
+            if dialect == DialectKind::Sqlite {
+                body.see(&tokens[i].token);
+            }
             match &tokens[i].token {
-                Token::SemiColon => {}
+                Token::SemiColon if body.open() => continue,
+                Token::SemiColon => body = TriggerBody::default(),
                 Token::Whitespace(Whitespace::SingleLineComment { comment, prefix })
                     if prefix == "--" =>
                 {
@@ -191,6 +196,48 @@ pub fn split(sql: &str, dialect: DialectKind) -> Result<SqlScript, SplitError> {
     }
     script.stray_directives.append(&mut pending);
     Ok(script)
+}
+
+/// Tracks a SQLite `CREATE TRIGGER ... BEGIN stmt; ... END`, whose inner semicolons do not
+/// end the statement (`CASE ... END` inside the body is counted so it does not close it).
+#[derive(Debug, Default)]
+struct TriggerBody {
+    /// Significant words seen in the statement so far, up to `TRIGGER`.
+    words: u8,
+    trigger: bool,
+    begun: bool,
+    cases: u32,
+    ended: bool,
+}
+
+impl TriggerBody {
+    fn see(&mut self, token: &Token) {
+        let Token::Word(w) = token else {
+            return;
+        };
+        let kw = w.value.to_ascii_uppercase();
+        if !self.trigger {
+            // CREATE [TEMP|TEMPORARY] TRIGGER
+            self.words = self.words.saturating_add(1);
+            match (self.words, kw.as_str()) {
+                (1, "CREATE") | (2, "TEMP" | "TEMPORARY") => {}
+                (2 | 3, "TRIGGER") => self.trigger = true,
+                _ => self.words = u8::MAX,
+            }
+            return;
+        }
+        match kw.as_str() {
+            "BEGIN" if !self.begun => self.begun = true,
+            "CASE" if self.begun => self.cases += 1,
+            "END" if self.begun && self.cases > 0 => self.cases -= 1,
+            "END" if self.begun => self.ended = true,
+            _ => {}
+        }
+    }
+
+    fn open(&self) -> bool {
+        self.begun && !self.ended
+    }
 }
 
 fn parse_piece(d: &dyn Dialect, tokens: Vec<TokenWithSpan>) -> (Option<Statement>, Option<String>) {
@@ -250,6 +297,15 @@ mod tests {
 
     fn pg(sql: &str) -> SqlScript {
         split(sql, DialectKind::Postgres).expect("tokenizes")
+    }
+
+    #[test]
+    fn sqlite_trigger_bodies_are_one_statement() {
+        let sql = "CREATE TABLE t (a int);\nCREATE TRIGGER t_no_update BEFORE UPDATE ON t BEGIN SELECT CASE WHEN 1 THEN RAISE(ABORT, 'no') END; SELECT 1; END;\nCREATE TABLE u (b int);";
+        let s = split(sql, DialectKind::Sqlite).unwrap();
+        let texts: Vec<&str> = s.statements.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts.len(), 3, "{texts:#?}");
+        assert!(texts[1].starts_with("CREATE TRIGGER") && texts[1].ends_with("END"));
     }
 
     #[test]
