@@ -31,8 +31,10 @@ DECLARE
     batch_end uuid;
 BEGIN
     LOOP
-        SELECT max(id) INTO batch_end
-        FROM (SELECT id FROM orders WHERE id > last_id ORDER BY id LIMIT 1000) AS batch;
+        SELECT id INTO batch_end
+        FROM (SELECT id FROM orders WHERE id > last_id ORDER BY id LIMIT 1000) AS batch
+        ORDER BY id DESC
+        LIMIT 1;
         EXIT WHEN batch_end IS NULL;
         UPDATE orders AS o
         SET billing_address_id = (
