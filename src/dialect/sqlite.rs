@@ -224,3 +224,39 @@ fn append_only_triggers(table: &str) -> Vec<Statement> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsl::{text, SchemaBuilder, TableRef};
+
+    #[test]
+    fn append_only_tables_get_sqlite_triggers_and_no_plpgsql() {
+        let mut s = SchemaBuilder::new();
+        s.table(TableRef::new("log"))
+            .global("x")
+            .col("id", text())
+            .primary_key(["id"])
+            .append_only();
+        let schema = s.build().unwrap();
+        let sql: Vec<String> = Sqlite
+            .create(&schema)
+            .expect("renders")
+            .into_iter()
+            .map(|st| st.sql)
+            .collect();
+        assert_eq!(sql.len(), 3, "{sql:#?}");
+        assert_eq!(
+            sql[1],
+            "CREATE TRIGGER log_append_only_update BEFORE UPDATE ON log BEGIN SELECT RAISE(ABORT, 'UPDATE on log: table is append-only'); END"
+        );
+        assert!(sql[2].starts_with("CREATE TRIGGER log_append_only_delete BEFORE DELETE"));
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for st in &sql {
+            conn.execute_batch(st).unwrap();
+        }
+        conn.execute_batch("INSERT INTO log VALUES ('a')").unwrap();
+        let err = conn.execute_batch("DELETE FROM log").unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+}

@@ -651,6 +651,35 @@ mod tests {
     }
 
     #[test]
+    fn uuid_keys_type_the_columns_helpers_add() {
+        let mut s = SchemaBuilder::with_conventions(Conventions {
+            tenant_column: "org_id",
+            tenant_table: TableRef::new("orgs"),
+            user_table: USERS,
+            subject_table: TableRef::new("subjects"),
+            uuid_keys: true,
+        });
+        s.table(USERS).global("people").id_uuid();
+        s.table(TableRef::new("orgs"))
+            .global("tenant root")
+            .id_uuid();
+        s.table(SLOTS)
+            .id_uuid()
+            .tenant_scoped()
+            .tenant_ref_opt("parent_id", SLOTS)
+            .audited();
+        let schema = s.build().expect("uuid FKs type-check");
+        let t = schema
+            .tables
+            .iter()
+            .find(|t| t.name.name == "slots")
+            .unwrap();
+        for c in ["org_id", "parent_id", "created_by"] {
+            assert_eq!(t.column(c).unwrap().ty, ColumnType::Uuid, "{c}");
+        }
+    }
+
+    #[test]
     fn recorded_rows_have_creation_columns_only() {
         let mut s = SchemaBuilder::new();
         base(&mut s);
