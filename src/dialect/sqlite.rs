@@ -2,7 +2,8 @@
 //!
 //! SQLite has few types, so the mapping is deliberate: exact decimals (money) are stored as
 //! TEXT because NUMERIC affinity would turn `12.30` into a float; enums become TEXT with a
-//! CHECK; timestamps are ISO-8601 TEXT. What SQLite cannot express (exclusion constraints,
+//! CHECK; timestamps are ISO-8601 TEXT; `.append_only()` becomes two `RAISE(ABORT)` triggers
+//! instead of the PL/pgSQL function. What SQLite cannot express (exclusion constraints,
 //! RLS, partitions, database-side UUIDs) is refused with a diagnostic, never dropped.
 
 use super::{quote_literal, Dialect, Statement};

@@ -468,7 +468,8 @@ impl TableBuilder<'_> {
         self
     }
 
-    /// The database itself rejects UPDATE and DELETE on this table (ledgers, event logs).
+    /// The database itself rejects UPDATE and DELETE on this table (ledgers, event logs): a
+    /// PL/pgSQL trigger on PostgreSQL, `RAISE(ABORT)` triggers on SQLite.
     #[track_caller]
     pub fn append_only(&mut self) -> &mut Self {
         let origin = Origin::caller();
