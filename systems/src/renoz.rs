@@ -2,7 +2,8 @@
 //! UUID keys, `numeric(12,2)` money, JSONB only for `metadata`, `created_by`/`updated_by` on
 //! operational tables, `deleted_at` only where retention justifies it, outbox-driven search.
 //!
-//! Tenancy is the organization (`organization_id`), with tenant-safe composite references.
+//! Tenancy is the organization (`organization_id`), with tenant-safe composite references and
+//! row-level security on `app.organization_id`.
 //! The expand/contract change (`customers.customer_number`) lives in hand-written migrations
 //! `0002`..`0004`; the declaration here is the state `0001_initial.sql` creates.
 
@@ -215,6 +216,20 @@ fn soft_deleted(t: &mut TableBuilder<'_>) {
     );
 }
 
+/// The organization-isolation predicate: a session sees and writes only rows of
+/// `app.organization_id` (unset: no rows).
+pub const ORGANIZATION_PREDICATE: &str =
+    "organization_id = NULLIF(current_setting('app.organization_id', true), '')::uuid";
+
+/// Row-level security by organization, re-checked after each migration phase. Not forced:
+/// the table owner (the migrator) must see every row to backfill across organizations.
+fn isolated(t: &mut TableBuilder<'_>) {
+    t.rls(false).policy("organization_isolation", |p| {
+        p.using(ORGANIZATION_PREDICATE)
+            .with_check(ORGANIZATION_PREDICATE)
+    });
+}
+
 /// Flexible metadata: the only JSONB the standards allow.
 fn metadata(t: &mut TableBuilder<'_>) {
     t.col("metadata", jsonb().default_sql("'{}'::jsonb"));
@@ -262,6 +277,7 @@ fn settings(s: &mut SchemaBuilder) {
         .doc("Per-organization key/value settings.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("key", text())
         .col("value", jsonb())
         .unique(["organization_id", "key"])
@@ -270,6 +286,7 @@ fn settings(s: &mut SchemaBuilder) {
         .doc("Custom field definitions an organization adds to an entity.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("entity_type", enum_of(ENTITY_TYPE))
         .col("name", text())
         .col("field_type", text())
@@ -279,6 +296,7 @@ fn settings(s: &mut SchemaBuilder) {
         .doc("Opening hours per weekday.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("weekday", smallint())
         .col("opens_at", time())
         .col("closes_at", time())
@@ -289,6 +307,7 @@ fn settings(s: &mut SchemaBuilder) {
         .doc("Days the organization is closed.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("day", date())
         .col("name", text())
         .unique(["organization_id", "day"])
@@ -310,6 +329,7 @@ fn users(s: &mut SchemaBuilder) {
         .doc("A user's role inside one organization.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .references("user_id", USERS, uuid())
         .col("role", enum_of(MEMBER_ROLE))
         .unique(["organization_id", "user_id"])
@@ -318,6 +338,7 @@ fn users(s: &mut SchemaBuilder) {
         .doc("An invitation to join an organization.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("email", text())
         .col("role", enum_of(MEMBER_ROLE))
         .col("status", enum_of(INVITATION_STATUS).default_enum("pending"))
@@ -340,6 +361,7 @@ fn customers(s: &mut SchemaBuilder) {
         .doc("A customer (company or person) of the organization.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("name", text())
         .col("email", text().null())
         .col("status", enum_of(CUSTOMER_STATUS).default_enum("prospect"))
@@ -352,6 +374,7 @@ fn customers(s: &mut SchemaBuilder) {
         .doc("A person at a customer.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("customer_id", CUSTOMERS)
         .col("name", text())
         .col("email", text().null())
@@ -362,6 +385,7 @@ fn customers(s: &mut SchemaBuilder) {
         .doc("A billing, shipping or site address of a customer.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("customer_id", CUSTOMERS)
         .col("kind", enum_of(ADDRESS_KIND))
         .col("line1", text())
@@ -374,6 +398,7 @@ fn customers(s: &mut SchemaBuilder) {
         .doc("Notes, calls and meetings logged against a customer.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("customer_id", CUSTOMERS)
         .col("summary", text())
         .col("occurred_at", timestamptz())
@@ -386,6 +411,7 @@ fn products(s: &mut SchemaBuilder) {
         .doc("Warranty terms a product carries.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("name", text())
         .col("duration_months", integer())
         .check("duration_positive", "duration_months > 0")
@@ -395,6 +421,7 @@ fn products(s: &mut SchemaBuilder) {
         .doc("A tree of product categories.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("name", text())
         .tenant_ref_opt("parent_id", PRODUCT_CATEGORIES)
         .with(tracked);
@@ -402,6 +429,7 @@ fn products(s: &mut SchemaBuilder) {
         .doc("A sellable product; its warranty policy is the canonical reference.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("sku", text())
         .col("name", text())
         .col("status", enum_of(PRODUCT_STATUS).default_enum("active"))
@@ -418,6 +446,7 @@ fn products(s: &mut SchemaBuilder) {
         .doc("Quantity-based price tiers of a product.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("product_id", PRODUCTS)
         .col("min_quantity", integer())
         .col("unit_price", money())
@@ -432,6 +461,7 @@ fn pipeline(s: &mut SchemaBuilder) {
         .doc("Why opportunities are won or lost.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("label", text())
         .col("is_win", boolean())
         .with(tracked);
@@ -439,6 +469,7 @@ fn pipeline(s: &mut SchemaBuilder) {
         .doc("A potential sale to a customer.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("customer_id", CUSTOMERS)
         .col("title", text())
         .col("status", enum_of(OPPORTUNITY_STATUS).default_enum("new"))
@@ -450,6 +481,7 @@ fn pipeline(s: &mut SchemaBuilder) {
         .doc("A quote for an opportunity.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("opportunity_id", OPPORTUNITIES)
         .col("status", enum_of(QUOTE_STATUS).default_enum("draft"))
         .col("valid_until", date().null())
@@ -458,6 +490,7 @@ fn pipeline(s: &mut SchemaBuilder) {
         .doc("An immutable numbered version of a quote.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("quote_id", QUOTES)
         .col("version_number", integer())
         .col("total_amount", money())
@@ -475,6 +508,7 @@ fn orders(s: &mut SchemaBuilder) {
         .doc("The invoice of record once finalized; financial tables reference it.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("order_number", text())
         .tenant_ref("customer_id", CUSTOMERS)
         .col("status", enum_of(ORDER_STATUS).default_enum("draft"))
@@ -492,6 +526,7 @@ fn orders(s: &mut SchemaBuilder) {
         .doc("A product line of an order, with its picking state.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("order_id", ORDERS)
         .tenant_ref("product_id", PRODUCTS)
         .col("quantity", integer())
@@ -510,6 +545,7 @@ fn orders(s: &mut SchemaBuilder) {
         .doc("A shipment of (part of) an order.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("order_id", ORDERS)
         .col("status", enum_of(SHIPMENT_STATUS).default_enum("pending"))
         .col("carrier", text().null())
@@ -524,6 +560,7 @@ fn inventory(s: &mut SchemaBuilder) {
         .doc("A warehouse or warehouse location (bins nest under their warehouse).")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("name", text())
         .tenant_ref_opt("parent_id", LOCATIONS)
         .with(tracked);
@@ -531,6 +568,7 @@ fn inventory(s: &mut SchemaBuilder) {
         .doc("Stock of a product at a location.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("product_id", PRODUCTS)
         .tenant_ref("location_id", LOCATIONS)
         .col("quantity_on_hand", integer().default_int(0))
@@ -549,6 +587,7 @@ fn jobs(s: &mut SchemaBuilder) {
         .doc("Field work, optionally for an order.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref_opt("order_id", ORDERS)
         .tenant_ref("customer_id", CUSTOMERS)
         .col("status", enum_of(JOB_STATUS).default_enum("scheduled"))
@@ -561,6 +600,7 @@ fn jobs(s: &mut SchemaBuilder) {
         .doc("Time a field technician spent on a job.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("job_id", JOB_ASSIGNMENTS)
         .col("category", enum_of(TIME_CATEGORY))
         .window("started_at", "ended_at", Window::OpenEnded)
@@ -573,6 +613,7 @@ fn communications(s: &mut SchemaBuilder) {
         .doc("Emails sent to a customer.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("customer_id", CUSTOMERS)
         .col("subject", text())
         .col("status", enum_of(EMAIL_STATUS).default_enum("queued"))
@@ -586,6 +627,7 @@ fn financial(s: &mut SchemaBuilder) {
         .doc("A credit against an order (orders are the invoice of record).")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("order_id", ORDERS)
         .col("status", enum_of(CREDIT_NOTE_STATUS).default_enum("draft"))
         .amounts(&["credit_amount"])
@@ -595,6 +637,7 @@ fn financial(s: &mut SchemaBuilder) {
         .doc("Instalments due on an order.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("order_id", ORDERS)
         .col("due_on", date())
         .amounts(&["due_amount"])
@@ -604,6 +647,7 @@ fn financial(s: &mut SchemaBuilder) {
         .doc("When finance reminds customers of due payments.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("days_before_due", integer())
         .col("days_after_due", integer())
         .col("template", text())
@@ -617,6 +661,7 @@ fn suppliers(s: &mut SchemaBuilder) {
         .doc("A supplier the organization buys from.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("name", text())
         .col("email", text().null())
         .with(tracked);
@@ -624,6 +669,7 @@ fn suppliers(s: &mut SchemaBuilder) {
         .doc("An order placed with a supplier; approval is a status.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("supplier_id", SUPPLIERS)
         .col("status", enum_of(PO_STATUS).default_enum("draft"))
         .col("total_amount", money())
@@ -639,6 +685,7 @@ fn support(s: &mut SchemaBuilder) {
         .doc("A support issue raised by a customer.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("customer_id", CUSTOMERS)
         .tenant_ref_opt("order_id", ORDERS)
         .col("title", text())
@@ -650,6 +697,7 @@ fn support(s: &mut SchemaBuilder) {
         .doc("A return merchandise authorization for an order.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("order_id", ORDERS)
         .tenant_ref_opt("issue_id", ISSUES)
         .col("status", enum_of(RMA_STATUS).default_enum("requested"))
@@ -658,6 +706,7 @@ fn support(s: &mut SchemaBuilder) {
         .doc("An order line being returned.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("return_authorization_id", RETURN_AUTHORIZATIONS)
         .tenant_ref("order_line_item_id", ORDER_LINE_ITEMS)
         .col("quantity", integer())
@@ -668,6 +717,7 @@ fn support(s: &mut SchemaBuilder) {
         .doc("A warranty a customer holds on a product.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("product_id", PRODUCTS)
         .tenant_ref("customer_id", CUSTOMERS)
         .tenant_ref_opt("order_id", ORDERS)
@@ -678,6 +728,7 @@ fn support(s: &mut SchemaBuilder) {
         .doc("A claim against a warranty.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("warranty_id", WARRANTIES)
         .col("status", enum_of(CLAIM_STATUS).default_enum("submitted"))
         .col("description", text())
@@ -690,6 +741,7 @@ fn reports(s: &mut SchemaBuilder) {
         .doc("A saved report definition.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("name", text())
         .col(
             "definition",
@@ -700,6 +752,7 @@ fn reports(s: &mut SchemaBuilder) {
         .doc("A report mailed on a schedule.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("custom_report_id", CUSTOM_REPORTS)
         .col("frequency", enum_of(REPORT_FREQUENCY))
         .col("recipients", array(text()))
@@ -708,6 +761,7 @@ fn reports(s: &mut SchemaBuilder) {
         .doc("A user's favourite reports.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("custom_report_id", CUSTOM_REPORTS)
         .references("user_id", USERS, uuid())
         .unique(["organization_id", "user_id", "custom_report_id"])
@@ -720,6 +774,7 @@ fn search(s: &mut SchemaBuilder) {
         .doc("Denormalized search documents, written by the outbox worker.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("entity_type", enum_of(ENTITY_TYPE))
         .col("entity_id", uuid())
         .col("title", text())
@@ -734,6 +789,7 @@ fn search(s: &mut SchemaBuilder) {
         .doc("Outbox of entity changes to index: written in the same transaction as the change, drained asynchronously.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("entity_type", enum_of(ENTITY_TYPE))
         .col("entity_id", uuid())
         .col("operation", enum_of(OUTBOX_OPERATION))
@@ -752,6 +808,7 @@ fn search(s: &mut SchemaBuilder) {
         .doc("Entities a user opened recently.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .references("user_id", USERS, uuid())
         .col("entity_type", enum_of(ENTITY_TYPE))
         .col("entity_id", uuid())
@@ -767,6 +824,7 @@ fn search(s: &mut SchemaBuilder) {
         .doc("A magic-link session of a customer (or subcontractor) in the portal.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("customer_id", CUSTOMERS)
         .col("scope", enum_of(PORTAL_SCOPE).default_enum("customer"))
         .col("token_hash", text().unique())
@@ -780,6 +838,7 @@ fn activities(s: &mut SchemaBuilder) {
         .doc("The unified customer timeline, aggregated from every domain.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .tenant_ref("customer_id", CUSTOMERS)
         .col("entity_type", enum_of(ENTITY_TYPE))
         .col("entity_id", uuid())
@@ -795,6 +854,7 @@ fn activities(s: &mut SchemaBuilder) {
         .doc("The canonical audit log of cross-domain events; never updated or deleted.")
         .tenant_scoped()
         .id_uuid()
+        .with(isolated)
         .col("entity_type", enum_of(ENTITY_TYPE))
         .col("entity_id", uuid())
         .col("action", enum_of(ACTIVITY_ACTION))

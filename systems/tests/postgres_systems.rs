@@ -12,6 +12,38 @@ fn drift_is_clean(system: &str, url: &str) {
     assert!(r.stdout.contains("no drift"), "{}", r.stdout);
 }
 
+/// As a non-superuser role with `app.organization_id` set to `a`, only `a`'s customers are
+/// visible and `b`'s cannot be written.
+fn renoz_isolation_holds(db: &schemactl::testkit::TestDb, role: &str, a: &str, b: &str) {
+    let mut app = db.client();
+    app.batch_execute(&format!("SET ROLE {role}; SET app.organization_id = '{a}'"))
+        .unwrap();
+    let foreign: i64 = app
+        .query_one(
+            "SELECT count(*) FROM customers WHERE organization_id <> $1::text::uuid",
+            &[&a],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(foreign, 0, "another organization's customers are invisible");
+    let own: i64 = app
+        .query_one("SELECT count(*) FROM customers", &[])
+        .unwrap()
+        .get(0);
+    assert!(own > 0);
+    let err = app
+        .batch_execute(&format!(
+            "INSERT INTO organization_memberships (organization_id, user_id, role) \
+             SELECT '{b}', id, 'admin' FROM users LIMIT 1"
+        ))
+        .unwrap_err();
+    assert!(
+        err.as_db_error()
+            .is_some_and(|e| e.message().contains("row-level security")),
+        "{err}"
+    );
+}
+
 #[test]
 fn renoz_expand_contract_applies_on_rows() {
     generate_matches_and_guard_is_clean("renoz");
@@ -20,7 +52,20 @@ fn renoz_expand_contract_applies_on_rows() {
     run("renoz", &["status", "--database-url", &db.url]).expect(1, "status with 0002.. pending");
 
     // Rows written by the old code: the expand/contract files must carry them over.
+    let (a, b) = (
+        "00000000-0000-0000-0000-00000000000a",
+        "00000000-0000-0000-0000-00000000000b",
+    );
+    let role = format!("{}_app", db.name);
     let mut c = db.client();
+    c.batch_execute(&format!(
+        "CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+         INSERT INTO organizations (id, name, slug) VALUES ('{b}', 'Other', 'other');
+         INSERT INTO users (email, name) VALUES ('ops@example.com', 'Ops');
+         INSERT INTO customers (organization_id, name) VALUES ('{b}', 'not yours');"
+    ))
+    .unwrap();
     c.batch_execute(
         "INSERT INTO organizations (id, name, slug) VALUES ('00000000-0000-0000-0000-00000000000a', 'Renoz', 'renoz');
          INSERT INTO customers (organization_id, name)
@@ -31,8 +76,11 @@ fn renoz_expand_contract_applies_on_rows() {
              SELECT organization_id, 'SO-' || row_number() OVER (ORDER BY id), id, 100.00, 10.00, 110.00 FROM customers;",
     )
     .unwrap();
+    renoz_isolation_holds(&db, &role, a, b);
 
     run("renoz", &["apply", "--database-url", &db.url]).expect(0, "apply 0002..0005");
+    // The document's "re-run RLS checks after each phase".
+    renoz_isolation_holds(&db, &role, a, b);
     run("renoz", &["status", "--database-url", &db.url]).expect(0, "status: nothing pending");
 
     let missing: i64 = c
@@ -42,7 +90,10 @@ fn renoz_expand_contract_applies_on_rows() {
         )
         .unwrap()
         .get(0);
-    assert_eq!(missing, 0, "every customer was backfilled");
+    assert_eq!(
+        missing, 0,
+        "every customer of every organization was backfilled"
+    );
     let linked: i64 = c
         .query_one(
             "SELECT count(*) FROM orders WHERE billing_address_id IS NOT NULL",
@@ -51,7 +102,7 @@ fn renoz_expand_contract_applies_on_rows() {
         .unwrap()
         .get(0);
     assert_eq!(
-        linked, 2500,
+        linked, 2501,
         "every order got its customer's billing address"
     );
     let not_null: bool = c
