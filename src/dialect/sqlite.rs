@@ -2,7 +2,8 @@
 //!
 //! SQLite has few types, so the mapping is deliberate: exact decimals (money) are stored as
 //! TEXT because NUMERIC affinity would turn `12.30` into a float; enums become TEXT with a
-//! CHECK; timestamps are ISO-8601 TEXT. What SQLite cannot express (exclusion constraints,
+//! CHECK; timestamps are ISO-8601 TEXT; `.append_only()` becomes two `RAISE(ABORT)` triggers
+//! instead of the PL/pgSQL function. What SQLite cannot express (exclusion constraints,
 //! RLS, partitions, database-side UUIDs) is refused with a diagnostic, never dropped.
 
 use super::{quote_literal, Dialect, Statement};
@@ -84,7 +85,12 @@ impl Dialect for Sqlite {
                 &n.origin,
             ));
         }
-        for f in &schema.functions {
+        // `.append_only()` tables get SQLite triggers below instead of this PL/pgSQL function.
+        for f in schema
+            .functions
+            .iter()
+            .filter(|f| f.name.name != crate::dsl::REJECT_MUTATION_FUNCTION)
+        {
             errors.push(unsupported(&format!("function `{}`", f.name), &f.origin));
         }
         let graph = FkGraph::new(schema);
@@ -184,8 +190,14 @@ impl Dialect for Sqlite {
                     ix,
                 )));
             }
+            let append_only_trigger =
+                crate::dsl::names::fit(format!("{}_append_only", t.name.name));
             for tr in &t.triggers {
-                out.push(Statement::new(tr.sql.clone()));
+                if t.meta.append_only && tr.name == append_only_trigger {
+                    out.extend(append_only_triggers(&t.name.name));
+                } else {
+                    out.push(Statement::new(tr.sql.clone()));
+                }
             }
         }
         if errors.is_empty() {
@@ -193,5 +205,59 @@ impl Dialect for Sqlite {
         } else {
             Err(errors)
         }
+    }
+}
+
+/// SQLite's form of `.append_only()`: one trigger per event (SQLite allows no `OR`), each
+/// aborting the statement.
+fn append_only_triggers(table: &str) -> Vec<Statement> {
+    ["UPDATE", "DELETE"]
+        .iter()
+        .map(|op| {
+            let name =
+                crate::dsl::names::fit(format!("{table}_append_only_{}", op.to_ascii_lowercase()));
+            let message = quote_literal(&format!("{op} on {table}: table is append-only"));
+            Statement::new(format!(
+                "CREATE TRIGGER {} BEFORE {op} ON {} BEGIN SELECT RAISE(ABORT, {message}); END",
+                quote_ident(&name),
+                quote_ident(table)
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsl::{text, SchemaBuilder, TableRef};
+
+    #[test]
+    fn append_only_tables_get_sqlite_triggers_and_no_plpgsql() {
+        let mut s = SchemaBuilder::new();
+        s.table(TableRef::new("log"))
+            .global("x")
+            .col("id", text())
+            .primary_key(["id"])
+            .append_only();
+        let schema = s.build().unwrap();
+        let sql: Vec<String> = Sqlite
+            .create(&schema)
+            .expect("renders")
+            .into_iter()
+            .map(|st| st.sql)
+            .collect();
+        assert_eq!(sql.len(), 3, "{sql:#?}");
+        assert_eq!(
+            sql[1],
+            "CREATE TRIGGER log_append_only_update BEFORE UPDATE ON log BEGIN SELECT RAISE(ABORT, 'UPDATE on log: table is append-only'); END"
+        );
+        assert!(sql[2].starts_with("CREATE TRIGGER log_append_only_delete BEFORE DELETE"));
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for st in &sql {
+            conn.execute_batch(st).unwrap();
+        }
+        conn.execute_batch("INSERT INTO log VALUES ('a')").unwrap();
+        let err = conn.execute_batch("DELETE FROM log").unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
     }
 }

@@ -2,7 +2,9 @@
 //! multi-tenant pattern (columns, keys, checks, indexes, triggers) and refuses an unsafe use.
 
 use super::names;
-use super::{text, timestamptz, Deferred, FkSpec, IndexSpec, TableBuilder, TableRef};
+use super::{
+    text, timestamptz, uuid, ColumnSpec, Deferred, FkSpec, IndexSpec, TableBuilder, TableRef,
+};
 use crate::diag::Diagnostic;
 use crate::model::*;
 
@@ -17,6 +19,20 @@ pub struct Conventions {
     pub user_table: TableRef,
     /// The registry of extensible subjects referenced by `(tenant, subject_type, subject_id)`.
     pub subject_table: TableRef,
+    /// Keys are `uuid` (`.id_uuid()` tables): the tenant column, tenant references and the
+    /// audit `*_by` columns the helpers add are `uuid` too, so their FKs type-check.
+    pub uuid_keys: bool,
+}
+
+impl Conventions {
+    /// The type of a column the helpers add to reference another table's `id`.
+    pub fn key(&self) -> ColumnSpec {
+        if self.uuid_keys {
+            uuid()
+        } else {
+            text()
+        }
+    }
 }
 
 impl Default for Conventions {
@@ -26,6 +42,7 @@ impl Default for Conventions {
             tenant_table: TableRef::new("bizes"),
             user_table: TableRef::new("users"),
             subject_table: TableRef::new("subjects"),
+            uuid_keys: false,
         }
     }
 }
@@ -96,7 +113,7 @@ impl TableBuilder<'_> {
         let origin = Origin::caller();
         let conv = self.schema_builder().conventions().clone();
         let tc = conv.tenant_column;
-        self.col(tc, text());
+        self.col(tc, conv.key());
         self.push_fk(
             FkSpec::new(&[tc], conv.tenant_table, &["id"]),
             origin.clone(),
@@ -135,7 +152,8 @@ impl TableBuilder<'_> {
         nullable: bool,
         origin: Origin,
     ) -> &mut Self {
-        let spec = if nullable { text().null() } else { text() };
+        let key = self.schema_builder().conventions().key();
+        let spec = if nullable { key.null() } else { key };
         self.col(col, spec);
         if let Some(c) = self.table_mut().columns.last_mut() {
             c.origin = origin.clone();
@@ -350,12 +368,13 @@ impl TableBuilder<'_> {
     #[track_caller]
     pub fn audited(&mut self) -> &mut Self {
         let origin = Origin::caller();
-        let users = self.schema_builder().conventions().user_table;
+        let conv = self.schema_builder().conventions().clone();
+        let users = conv.user_table;
         self.col("created_at", timestamptz().default_now());
         self.col("updated_at", timestamptz().default_now());
         self.col("deleted_at", timestamptz().null());
         for col in ["created_by", "updated_by", "deleted_by"] {
-            self.col(col, text().null());
+            self.col(col, conv.key().null());
             self.push_fk(FkSpec::new(&[col], users, &["id"]), origin.clone());
         }
         self
@@ -441,14 +460,16 @@ impl TableBuilder<'_> {
     #[track_caller]
     pub fn recorded(&mut self) -> &mut Self {
         let origin = Origin::caller();
-        let users = self.schema_builder().conventions().user_table;
+        let conv = self.schema_builder().conventions().clone();
+        let users = conv.user_table;
         self.col("created_at", timestamptz().default_now());
-        self.col("created_by", text().null());
+        self.col("created_by", conv.key().null());
         self.push_fk(FkSpec::new(&["created_by"], users, &["id"]), origin);
         self
     }
 
-    /// The database itself rejects UPDATE and DELETE on this table (ledgers, event logs).
+    /// The database itself rejects UPDATE and DELETE on this table (ledgers, event logs): a
+    /// PL/pgSQL trigger on PostgreSQL, `RAISE(ABORT)` triggers on SQLite.
     #[track_caller]
     pub fn append_only(&mut self) -> &mut Self {
         let origin = Origin::caller();
@@ -628,6 +649,35 @@ mod tests {
             wrapper.predicate.as_deref(),
             Some("capacity > 0 AND host_user_id IS NOT NULL AND deleted_at IS NULL")
         );
+    }
+
+    #[test]
+    fn uuid_keys_type_the_columns_helpers_add() {
+        let mut s = SchemaBuilder::with_conventions(Conventions {
+            tenant_column: "org_id",
+            tenant_table: TableRef::new("orgs"),
+            user_table: USERS,
+            subject_table: TableRef::new("subjects"),
+            uuid_keys: true,
+        });
+        s.table(USERS).global("people").id_uuid();
+        s.table(TableRef::new("orgs"))
+            .global("tenant root")
+            .id_uuid();
+        s.table(SLOTS)
+            .id_uuid()
+            .tenant_scoped()
+            .tenant_ref_opt("parent_id", SLOTS)
+            .audited();
+        let schema = s.build().expect("uuid FKs type-check");
+        let t = schema
+            .tables
+            .iter()
+            .find(|t| t.name.name == "slots")
+            .unwrap();
+        for c in ["org_id", "parent_id", "created_by"] {
+            assert_eq!(t.column(c).unwrap().ty, ColumnType::Uuid, "{c}");
+        }
     }
 
     #[test]

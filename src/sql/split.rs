@@ -192,6 +192,44 @@ struct Scanner<'a> {
     dialect: DialectKind,
     begin: Option<usize>,
     last_end: usize,
+    /// SQLite trigger bodies (`BEGIN ...; END`) hold semicolons that do not end the statement.
+    trigger: TriggerBody,
+}
+
+/// Follows `CREATE [TEMP] TRIGGER ... BEGIN ... END` word by word (CASE ... END nests).
+#[derive(Debug, Default)]
+struct TriggerBody {
+    words: u8,
+    trigger: bool,
+    begun: bool,
+    cases: u32,
+    ended: bool,
+}
+
+impl TriggerBody {
+    fn see(&mut self, word: &str) {
+        let kw = word.to_ascii_uppercase();
+        if !self.trigger {
+            self.words = self.words.saturating_add(1);
+            match (self.words, kw.as_str()) {
+                (1, "CREATE") | (2, "TEMP" | "TEMPORARY") => {}
+                (2 | 3, "TRIGGER") => self.trigger = true,
+                _ => self.words = u8::MAX,
+            }
+            return;
+        }
+        match kw.as_str() {
+            "BEGIN" if !self.begun => self.begun = true,
+            "CASE" if self.begun => self.cases += 1,
+            "END" if self.begun && self.cases > 0 => self.cases -= 1,
+            "END" if self.begun => self.ended = true,
+            _ => {}
+        }
+    }
+
+    fn open(&self) -> bool {
+        self.begun && !self.ended
+    }
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -207,6 +245,7 @@ impl<'a> Scanner<'a> {
             dialect,
             begin: None,
             last_end: 0,
+            trigger: TriggerBody::default(),
         }
     }
 
@@ -297,8 +336,10 @@ impl<'a> Scanner<'a> {
                     }
                     self.pos = j.min(self.src.len());
                 }
+                b';' if self.trigger.open() => self.lexeme(i, i + 1),
                 b';' => {
                     self.pos += 1;
+                    self.trigger = TriggerBody::default();
                     if let Some(e) = self.take_statement() {
                         return Some(e);
                     }
@@ -339,6 +380,8 @@ impl<'a> Scanner<'a> {
                     // E'...' strings take backslash escapes.
                     if pg && j == i + 1 && (b == b'e' || b == b'E') && self.at(j) == b'\'' {
                         j = self.skip_quoted(j + 1, b'\'', true);
+                    } else if !pg {
+                        self.trigger.see(&self.text[i..j]);
                     }
                     self.lexeme(i, j);
                 }
@@ -434,6 +477,25 @@ mod tests {
 
     fn pg(sql: &str) -> SqlScript {
         split(sql, DialectKind::Postgres)
+    }
+
+    #[test]
+    fn sqlite_trigger_bodies_are_one_statement() {
+        let sql = "CREATE TABLE t (a int);\nCREATE TRIGGER t_no_update BEFORE UPDATE ON t BEGIN SELECT CASE WHEN 1 THEN RAISE(ABORT, 'no') END; SELECT 1; END;\nCREATE TABLE u (b int);";
+        let s = split(sql, DialectKind::Sqlite);
+        let texts: Vec<&str> = s.statements.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts.len(), 3, "{texts:#?}");
+        assert!(texts[1].starts_with("CREATE TRIGGER") && texts[1].ends_with("END"));
+        // PostgreSQL triggers have no such body: the semicolon ends the statement.
+        assert_eq!(
+            split(
+                "CREATE TRIGGER x BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f(); SELECT 1;",
+                DialectKind::Postgres
+            )
+            .statements
+            .len(),
+            2
+        );
     }
 
     #[test]
