@@ -141,14 +141,14 @@ impl Change {
                 Risk::Destructive
             }
             Change::RenameColumn { .. } => Risk::BackwardIncompatible,
-            Change::SetNotNull { .. } | Change::AlterColumnType { .. } => Risk::DataDependent,
-            Change::AddConstraint { .. } => Risk::DataDependent,
+            Change::SetNotNull { .. }
+            | Change::AlterColumnType { .. }
+            | Change::AddConstraint { .. } => Risk::DataDependent,
             Change::DropConstraint { .. }
             | Change::DropIndex { .. }
             | Change::SetRls { .. }
             | Change::AddTrigger { .. }
             | Change::DropTrigger { .. } => Risk::Locking,
-            Change::AddColumn { .. } | Change::AddIndex { .. } => Risk::Safe,
             _ => Risk::Safe,
         }
     }
