@@ -310,3 +310,51 @@ fn diff_reviews_a_branch_against_its_base_revision() {
         bad.stderr
     );
 }
+
+/// A column declared between existing ones can only be appended by ALTER TABLE; the folder
+/// then builds the same table with another physical order, which is not a difference.
+#[test]
+fn a_column_declared_in_the_middle_is_added_and_then_up_to_date() {
+    fn before() -> Result<Schema, schemactl::Diagnostics> {
+        let mut s = SchemaBuilder::new();
+        s.table(TOYS)
+            .doc("toys")
+            .global("test")
+            .id_tagged("toy")
+            .col("name", text())
+            .col("created_at", timestamptz().default_now());
+        s.build()
+    }
+    fn after() -> Result<Schema, schemactl::Diagnostics> {
+        let mut s = SchemaBuilder::new();
+        s.table(TOYS)
+            .doc("toys")
+            .global("test")
+            .id_tagged("toy")
+            .col("name", text())
+            .col("colour", text().null())
+            .col("created_at", timestamptz().default_now());
+        s.build()
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let d = dir.to_str().unwrap();
+    let gen = |f: fn() -> Result<Schema, schemactl::Diagnostics>, extra: &[&str]| {
+        let mut args = vec![
+            "schemactl",
+            "--color",
+            "never",
+            "generate",
+            "--migrations",
+            d,
+        ];
+        args.extend_from_slice(extra);
+        schemactl::cli::run(args, Some(f))
+    };
+    use std::process::ExitCode;
+    assert_eq!(gen(before, &[]), ExitCode::from(0));
+    assert_eq!(gen(after, &["--name", "colour"]), ExitCode::from(0));
+    let sql = std::fs::read_to_string(dir.join("0002_colour.sql")).unwrap();
+    assert!(sql.contains("ADD COLUMN colour text"), "{sql}");
+    assert_eq!(gen(after, &["--check"]), ExitCode::from(0), "up to date");
+}

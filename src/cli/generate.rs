@@ -144,9 +144,17 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
             c.renamed_from = None;
         }
     }
-    if reached != expected {
-        let gaps = crate::drift::compare(&expected, &reached);
-        let list: Vec<String> = gaps.iter().take(10).map(|d| d.to_string()).collect();
+    if !crate::sql::normalize::equal_up_to_column_order(&reached, &expected) {
+        let mut list: Vec<String> = crate::drift::compare(&expected, &reached)
+            .iter()
+            .take(10)
+            .map(|d| d.to_string())
+            .collect();
+        if list.is_empty() {
+            // What drift does not compare (functions, column comments, ...).
+            list = crate::sql::differences(&reached, &expected);
+            list.truncate(10);
+        }
         return Err(Diagnostic::error(
             "generate::unplannable",
             format!("schemactl cannot yet write a migration for every change; nothing was written. What the plan would miss:\n{}", list.join("\n")),

@@ -117,6 +117,20 @@ pub fn normalize_schema(schema: &Schema) -> Schema {
     s
 }
 
+/// Whether two normalized schemas are equal up to the order of each table's columns.
+/// `ALTER TABLE ... ADD COLUMN` can only append, so a column declared between others lands
+/// last in a migrated database; no query that names its columns can tell.
+pub fn equal_up_to_column_order(a: &Schema, b: &Schema) -> bool {
+    fn sorted(s: &Schema) -> Schema {
+        let mut s = s.clone();
+        for t in &mut s.tables {
+            t.columns.sort_by(|x, y| x.name.cmp(&y.name));
+        }
+        s
+    }
+    a == b || sorted(a) == sorted(b)
+}
+
 /// What differs between two normalized schemas, one line per object, for messages such as
 /// `generate --check`. Empty when they are equal.
 pub fn differences(current: &Schema, declared: &Schema) -> Vec<String> {
