@@ -17,6 +17,7 @@ pub mod inspect;
 pub mod migrate;
 pub mod model;
 pub mod review;
+pub mod scratch;
 pub mod sql;
 pub mod testkit;
 pub mod validate;

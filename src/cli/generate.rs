@@ -115,28 +115,8 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
     }
     // Prove the plan before writing it: replaying the folder plus the new files must give
     // exactly the declared schema.
-    let scripts: Vec<(String, String)> = plan
-        .files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            (
-                format!("{:04}_planned.sql", dir.next_version() + i as u64),
-                f.script(HEADER),
-            )
-        })
-        .collect();
-    let mut with_plan = dir.clone();
-    for (name, sql) in &scripts {
-        with_plan.files.push(crate::migrate::MigrationFile {
-            version: 0,
-            name: name.clone(),
-            file_name: name.clone(),
-            path: dir.path.join(name),
-            sql: sql.clone(),
-            checksum: String::new(),
-        });
-    }
+    let scripts: Vec<String> = plan.files.iter().map(|f| f.script(HEADER)).collect();
+    let with_plan = dir.with_planned(scripts.iter().map(String::as_str));
     let reached = normalize_schema(&replay(&with_plan, ctx.config.dialect)?);
     let mut expected = desired.clone();
     for t in &mut expected.tables {

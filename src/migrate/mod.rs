@@ -187,6 +187,26 @@ impl MigrationDir {
         sum.compare(&self.expected_sum(), &self.path)
     }
 
+    /// This folder with `scripts` appended as the next numbered files, in memory only (the
+    /// sum is recomputed so the copy verifies): how a plan is proven before it is written.
+    pub fn with_planned<'a>(&self, scripts: impl IntoIterator<Item = &'a str>) -> MigrationDir {
+        let mut copy = self.clone();
+        for sql in scripts {
+            let version = copy.next_version();
+            let file_name = format!("{version:04}_planned.sql");
+            copy.files.push(MigrationFile {
+                version,
+                name: "planned".into(),
+                path: copy.path.join(&file_name),
+                file_name,
+                sql: sql.to_string(),
+                checksum: checksum(sql.as_bytes()),
+            });
+        }
+        copy.sum = Some(copy.expected_sum());
+        copy
+    }
+
     pub fn next_version(&self) -> u64 {
         self.files.last().map_or(1, |f| f.version + 1)
     }

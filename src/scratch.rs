@@ -1,0 +1,220 @@
+//! Scratch databases: a migration folder replayed on a real database and read back.
+//!
+//! Reading the SQL (`sql::import`) is fast and needs no server, but it cannot follow procedural
+//! code (a `DO` block, a function with side effects). Where it cannot, or where both sides of a
+//! comparison must be spelled by the same server (drift), the folder runs in a scratch
+//! database instead: on a server the user names (`--dev-url`), or on a throwaway local
+//! PostgreSQL started from the installed binaries. Every scratch database is dropped when the
+//! [`Scratch`] that made it is.
+
+use crate::apply::{self, ApplyOptions, Progress, Target, TRACKING_TABLE};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::dialect::postgres::quote_ident;
+use crate::dialect::DialectKind;
+use crate::migrate::{MigrationDir, MigrationFile};
+use crate::model::Schema;
+use crate::testkit::PgServer;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+/// Where scratch databases are made.
+pub struct Scratch {
+    kind: Kind,
+    timeout: Duration,
+}
+
+enum Kind {
+    Postgres {
+        admin_target: Target,
+        admin: postgres::Client,
+        created: Vec<String>,
+        /// Kept alive while its databases are in use; stopped and deleted on drop.
+        _local: Option<PgServer>,
+    },
+    Sqlite {
+        created: Vec<PathBuf>,
+    },
+}
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+fn unique_suffix(tag: &str) -> String {
+    format!(
+        "{tag}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+struct Quiet;
+
+impl Progress for Quiet {
+    fn starting(&mut self, _: &MigrationFile, _: usize, _: usize) {}
+    fn finished(&mut self, _: &MigrationFile, _: Duration) {}
+}
+
+impl Scratch {
+    /// Opens the place scratch databases live. For PostgreSQL: the server at `dev_url` (where
+    /// the user may create databases), else a throwaway local server. SQLite needs no server:
+    /// scratch databases are temporary files.
+    pub fn open(
+        dialect: DialectKind,
+        dev_url: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Scratch, Diagnostics> {
+        let kind = match dialect {
+            DialectKind::Sqlite => Kind::Sqlite {
+                created: Vec::new(),
+            },
+            DialectKind::Postgres => {
+                let (url, local) = match dev_url {
+                    Some(url) => (url.to_string(), None),
+                    None => {
+                        let server = PgServer::start().map_err(|e| {
+                            Diagnostics::from(
+                                Diagnostic::error(
+                                    "scratch::no-dev-database",
+                                    "replaying the migrations needs a scratch PostgreSQL, and none could be started",
+                                )
+                                .help(format!(
+                                    "pass --dev-url postgres://... (a server where schemactl may create and drop a database); starting a local one failed: {e}"
+                                )),
+                            )
+                        })?;
+                        (server.conninfo("postgres"), Some(server))
+                    }
+                };
+                let admin_target =
+                    Target::parse(&url, &|k| std::env::var(k).ok()).map_err(Diagnostics::from)?;
+                let Target::Postgres(config) = &admin_target else {
+                    return Err(Diagnostic::error(
+                        "scratch::bad-dev-url",
+                        "--dev-url must be a PostgreSQL URL (postgres://user@host/db)",
+                    )
+                    .into());
+                };
+                let admin = apply::postgres_driver::connect_client(config, &admin_target, timeout)?;
+                Kind::Postgres {
+                    admin_target,
+                    admin,
+                    created: Vec::new(),
+                    _local: local,
+                }
+            }
+        };
+        Ok(Scratch { kind, timeout })
+    }
+
+    /// A new, empty scratch database; `tag` says what it is for in its name.
+    pub fn database(&mut self, tag: &str) -> Result<Target, Diagnostics> {
+        match &mut self.kind {
+            Kind::Sqlite { created } => {
+                let path = std::env::temp_dir()
+                    .join(format!("schemactl_scratch_{}.db", unique_suffix(tag)));
+                let _ = std::fs::remove_file(&path);
+                created.push(path.clone());
+                Ok(Target::Sqlite(path))
+            }
+            Kind::Postgres {
+                admin_target,
+                admin,
+                created,
+                ..
+            } => {
+                let name = format!("schemactl_scratch_{}", unique_suffix(tag));
+                // CREATE DATABASE cannot run inside the implicit transaction of a batch.
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {}", quote_ident(&name)))
+                    .map_err(|e| {
+                        Diagnostics::from(
+                            Diagnostic::error(
+                                "scratch::create-database",
+                                format!(
+                                    "cannot create a scratch database: {}",
+                                    admin_target.redact(&apply::postgres_driver::error_text(&e))
+                                ),
+                            )
+                            .help(
+                                "--dev-url must name a server where this user may create databases",
+                            ),
+                        )
+                    })?;
+                created.push(name.clone());
+                let Target::Postgres(config) = &*admin_target else {
+                    unreachable!("a PostgreSQL scratch has a PostgreSQL admin target")
+                };
+                let mut config = (**config).clone();
+                config.dbname(&name);
+                Ok(Target::Postgres(Box::new(config)))
+            }
+        }
+    }
+
+    /// Applies the folder's migrations (up to `to`, all when `None`) to `target`, the way
+    /// `apply` would, so hand-written procedural migrations run for real.
+    pub fn migrate(
+        &self,
+        target: &Target,
+        dir: &MigrationDir,
+        to: Option<u64>,
+    ) -> Result<(), Diagnostics> {
+        let scripts = apply::prepare(dir, target.dialect())?;
+        let opts = ApplyOptions {
+            to,
+            lock_timeout: Duration::from_secs(60),
+            ..ApplyOptions::default()
+        };
+        let mut db = apply::connect(target, self.timeout).map_err(Diagnostics::from)?;
+        apply::apply(db.as_mut(), target, dir, &scripts, &opts, &mut Quiet)?;
+        Ok(())
+    }
+
+    /// The schema of a scratch database, read back from its catalog.
+    pub fn inspect(&self, target: &Target) -> Result<Schema, Diagnostics> {
+        inspect_target(target, self.timeout)
+    }
+}
+
+/// The schema of any database, read back from its catalog (the tracking table left out).
+pub fn inspect_target(target: &Target, timeout: Duration) -> Result<Schema, Diagnostics> {
+    match target {
+        Target::Postgres(config) => {
+            let mut client = apply::postgres_driver::connect_client(config, target, timeout)?;
+            crate::inspect::postgres::inspect(&mut client, TRACKING_TABLE)
+        }
+        Target::Sqlite(path) => {
+            let conn = rusqlite::Connection::open_with_flags(
+                path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
+            .map_err(|e| {
+                Diagnostics::from(Diagnostic::error(
+                    "inspect::connect",
+                    format!("cannot open sqlite:{}: {e}", path.display()),
+                ))
+            })?;
+            crate::inspect::sqlite::inspect(&conn, TRACKING_TABLE)
+        }
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        match &mut self.kind {
+            Kind::Postgres { admin, created, .. } => {
+                for name in created.drain(..) {
+                    let _ = admin.batch_execute(&format!(
+                        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                        quote_ident(&name)
+                    ));
+                }
+            }
+            Kind::Sqlite { created } => {
+                for path in created.drain(..) {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+        }
+    }
+}
