@@ -358,3 +358,84 @@ fn a_column_declared_in_the_middle_is_added_and_then_up_to_date() {
     assert!(sql.contains("ADD COLUMN colour text"), "{sql}");
     assert_eq!(gen(after, &["--check"]), ExitCode::from(0), "up to date");
 }
+
+/// A hand-written migration with procedural code cannot be read, only run: generate runs the
+/// folder on a scratch database (the server of `--dev-url`, else a throwaway local one) and
+/// plans from its catalog.
+#[test]
+fn a_do_block_sends_the_folder_to_a_scratch_database() {
+    fn before() -> Result<Schema, schemactl::Diagnostics> {
+        let mut s = SchemaBuilder::new();
+        s.table(TOYS)
+            .doc("toys")
+            .global("test")
+            .id_tagged("toy")
+            .col("name", text());
+        s.build()
+    }
+    fn after() -> Result<Schema, schemactl::Diagnostics> {
+        let mut s = SchemaBuilder::new();
+        s.table(TOYS)
+            .doc("toys")
+            .global("test")
+            .id_tagged("toy")
+            .col("name", text())
+            .col("colour", text().null())
+            .col("size", integer().null())
+            .index(["size"]);
+        s.build()
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let d = dir.to_str().unwrap();
+    let gen = |f: fn() -> Result<Schema, schemactl::Diagnostics>, extra: &[&str]| {
+        let mut args = vec![
+            "schemactl",
+            "--color",
+            "never",
+            "generate",
+            "--migrations",
+            d,
+        ];
+        args.extend_from_slice(extra);
+        schemactl::cli::run(args, Some(f))
+    };
+    use std::process::ExitCode;
+    assert_eq!(gen(before, &[]), ExitCode::from(0));
+    // What replay cannot follow: the column comes from dynamic SQL.
+    std::fs::write(
+        dir.join("0002_colour.sql"),
+        "DO $$\nBEGIN\n    EXECUTE 'ALTER TABLE toys ADD COLUMN colour text';\nEND\n$$;\n",
+    )
+    .unwrap();
+    rehash(&dir);
+    let dev_url = PgServer::shared().url("postgres");
+    assert_eq!(
+        gen(after, &["--name", "size", "--dev-url", &dev_url]),
+        ExitCode::from(0)
+    );
+    let written = std::fs::read_to_string(dir.join("0003_size.sql")).unwrap();
+    assert!(written.contains("ADD COLUMN size integer"), "{written}");
+    assert!(
+        !written.contains("colour"),
+        "the DO block's column exists already:\n{written}"
+    );
+    let concurrently = std::fs::read_to_string(dir.join("0004_size_concurrently.sql")).unwrap();
+    assert!(
+        concurrently.contains("CREATE INDEX CONCURRENTLY"),
+        "{concurrently}"
+    );
+    // Without --dev-url the DO block sends the folder to a throwaway local server.
+    assert_eq!(gen(after, &["--check"]), ExitCode::from(0), "up to date");
+    assert_eq!(gen(before, &["--check"]), ExitCode::from(1), "changes");
+    // No scratch database is left behind.
+    let mut client = PgServer::shared().create_database("probe").client();
+    let left: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_database WHERE datname LIKE 'schemactl_scratch_%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
+}

@@ -1,10 +1,12 @@
 //! `schemactl generate`: the next numbered migration for the declared schema.
 
 use super::{Context, EXIT_ERROR, EXIT_FOUND, EXIT_OK};
+use crate::apply::Target;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::{write_script, DialectKind};
 use crate::migrate::MigrationDir;
 use crate::model::Schema;
+use crate::scratch::Scratch;
 use crate::sql::{import_files, normalize_schema};
 
 #[derive(Debug, clap::Args)]
@@ -16,6 +18,12 @@ pub struct GenerateArgs {
     /// Write nothing; exit 1 when the schema has changes no migration holds (for CI)
     #[arg(long)]
     pub check: bool,
+    /// Run the migration folder on a scratch database of this PostgreSQL server (created, then
+    /// dropped) and read its catalog, instead of reading the SQL. Without it, generate reads
+    /// the SQL itself, and only when a migration holds statements it cannot follow (a DO block,
+    /// a function with side effects) runs the folder on a throwaway local PostgreSQL
+    #[arg(long, value_name = "URL")]
+    pub dev_url: Option<String>,
 }
 
 fn parse_name(s: &str) -> Result<String, String> {
@@ -94,9 +102,9 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
         .help("write the change as a migration by hand (SQLite's table rebuild: create new, copy, drop, rename), then `schemactl migrations rehash`")
         .into());
     }
-    let current = normalize_schema(&replay(&dir, ctx.config.dialect)?);
-    let mut desired = normalize_schema(&schema);
-    crate::diff::restore_rename_hints(&mut desired, &schema);
+    let (mut source, current) =
+        StateSource::read(&dir, ctx.config.dialect, args.dev_url.as_deref())?;
+    let desired = source.declared(&schema)?;
     let plan = crate::diff::plan::plan(&current, &desired);
     if plan.is_empty() {
         println!("No schema changes: the migrations in {folder} are up to date. Nothing written.");
@@ -113,35 +121,17 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
         eprintln!("Run `schemactl generate --name <what_changed>` and commit the result.");
         return Ok(EXIT_FOUND);
     }
-    // Prove the plan before writing it: replaying the folder plus the new files must give
-    // exactly the declared schema.
+    // Prove the plan before writing it: the folder plus the new files must build exactly the
+    // declared schema.
     let scripts: Vec<String> = plan.files.iter().map(|f| f.script(HEADER)).collect();
-    let with_plan = dir.with_planned(scripts.iter().map(String::as_str));
-    let reached = normalize_schema(&replay(&with_plan, ctx.config.dialect)?);
+    let reached = source.with_plan(&dir.with_planned(scripts.iter().map(String::as_str)))?;
     let mut expected = desired.clone();
     for t in &mut expected.tables {
         for c in &mut t.columns {
             c.renamed_from = None;
         }
     }
-    if !crate::sql::normalize::equal_up_to_column_order(&reached, &expected) {
-        let mut list: Vec<String> = crate::drift::compare(&expected, &reached)
-            .iter()
-            .take(10)
-            .map(|d| d.to_string())
-            .collect();
-        if list.is_empty() {
-            // What drift does not compare (functions, column comments, ...).
-            list = crate::sql::differences(&reached, &expected);
-            list.truncate(10);
-        }
-        return Err(Diagnostic::error(
-            "generate::unplannable",
-            format!("schemactl cannot yet write a migration for every change; nothing was written. What the plan would miss:\n{}", list.join("\n")),
-        )
-        .help("write this change as a migration by hand and run `schemactl migrations rehash`")
-        .into());
-    }
+    prove(&expected, &reached)?;
     let name = args.name.as_deref().unwrap_or("schema_changes");
     let first_version = dir.next_version();
     for f in &plan.files {
@@ -229,6 +219,116 @@ fn write_down(
     crate::migrate::write_atomic(&path, text.as_bytes())
         .map_err(|e| crate::migrate::io_error(&path, &e))?;
     Ok(path)
+}
+
+/// Where `generate` learns what the folder builds: by reading its SQL, or by running it.
+enum StateSource {
+    Replay(DialectKind),
+    /// A scratch database ran the folder; the plan is proven on the same database.
+    Database {
+        scratch: Box<Scratch>,
+        folder_db: Target,
+    },
+}
+
+impl StateSource {
+    /// The folder's state (normalized) and where it came from. Reading the SQL is the default;
+    /// statements it cannot follow send the folder to a scratch database instead, and say so.
+    fn read(
+        dir: &MigrationDir,
+        dialect: DialectKind,
+        dev_url: Option<&str>,
+    ) -> Result<(StateSource, Schema), Diagnostics> {
+        if dev_url.is_none() {
+            match replay(dir, dialect) {
+                Ok(s) => return Ok((StateSource::Replay(dialect), normalize_schema(&s))),
+                Err(ds)
+                    if ds
+                        .0
+                        .iter()
+                        .all(|d| d.code == crate::sql::import::UNSUPPORTED) =>
+                {
+                    eprintln!(
+                        "note: schemactl cannot follow {} statement(s) of the migrations by reading them, so it runs the folder on a scratch database instead (--dev-url names a PostgreSQL server to use; without it a throwaway local one is started):",
+                        ds.0.len()
+                    );
+                    for d in &ds.0 {
+                        eprintln!("  {}", d.message);
+                    }
+                }
+                Err(ds) => return Err(ds),
+            }
+        }
+        let timeout = std::time::Duration::from_secs(10);
+        let mut scratch = Box::new(Scratch::open(dialect, dev_url, timeout)?);
+        let folder_db = scratch.database("folder")?;
+        scratch.migrate(&folder_db, dir, None)?;
+        let current = normalize_schema(&scratch.inspect(&folder_db)?);
+        Ok((StateSource::Database { scratch, folder_db }, current))
+    }
+
+    /// The declared schema as the source spells it: itself for replay; for a database, what
+    /// the server makes of its rendered script, so both sides of the diff are read alike.
+    fn declared(&mut self, schema: &Schema) -> Result<Schema, Diagnostics> {
+        let mut desired = match self {
+            StateSource::Replay(_) => normalize_schema(schema),
+            StateSource::Database { scratch, folder_db } => {
+                let dialect = folder_db.dialect();
+                let script = render_script(schema, dialect)?;
+                let db = scratch.database("declared")?;
+                let empty = MigrationDir {
+                    path: std::path::PathBuf::from("declared"),
+                    files: Vec::new(),
+                    sum: None,
+                };
+                scratch.migrate(&db, &empty.with_planned([script.as_str()]), None)?;
+                normalize_schema(&scratch.inspect(&db)?)
+            }
+        };
+        crate::diff::restore_rename_hints(&mut desired, schema);
+        Ok(desired)
+    }
+
+    /// What the folder plus the planned files build (`with_plan` is the folder with them).
+    fn with_plan(&mut self, with_plan: &MigrationDir) -> Result<Schema, Diagnostics> {
+        match self {
+            StateSource::Replay(dialect) => Ok(normalize_schema(&replay(with_plan, *dialect)?)),
+            StateSource::Database { scratch, folder_db } => {
+                // The folder's files are applied already; this runs only the planned ones.
+                scratch.migrate(folder_db, with_plan, None).map_err(|mut ds| {
+                    ds.0.insert(0, Diagnostic::error(
+                        "generate::plan-failed",
+                        "the planned migration fails on the scratch database; nothing was written",
+                    ).help("this is a schemactl bug worth reporting; meanwhile write the change by hand and run `schemactl migrations rehash`"));
+                    ds
+                })?;
+                Ok(normalize_schema(&scratch.inspect(folder_db)?))
+            }
+        }
+    }
+}
+
+/// Refuses a plan that does not build exactly the declared schema.
+fn prove(expected: &Schema, reached: &Schema) -> Result<(), Diagnostics> {
+    if crate::sql::normalize::equal_up_to_column_order(reached, expected) {
+        return Ok(());
+    }
+    let mut list: Vec<String> = crate::drift::compare(expected, reached)
+        .iter()
+        .take(10)
+        .map(|d| d.to_string())
+        .collect();
+    if list.is_empty() {
+        // What drift does not compare (functions, column comments, ...).
+        list = crate::sql::differences(reached, expected);
+        list.truncate(10);
+    }
+    Err(Diagnostic::error(
+        "generate::unplannable",
+        format!("schemactl cannot yet write a migration for every change; nothing was written. What the plan would miss:\n{}", list.join("\n")),
+    )
+    .help("write this change as a migration by hand and run `schemactl migrations rehash`")
+    .into())
 }
 
 /// The schema the migration folder builds, replayed from its SQL.

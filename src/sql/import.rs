@@ -24,6 +24,10 @@ use sqlparser::ast::{
 };
 use std::collections::HashMap;
 
+/// The code of a statement replay cannot follow; a caller may run the folder on a real
+/// database instead (see `scratch`).
+pub const UNSUPPORTED: &str = "replay::unsupported";
+
 const HELP_UNSUPPORTED: &str = "schemactl rebuilds the schema by reading the DDL itself; write \
 this change as plain DDL it understands, or replay the migrations in a throwaway database and \
 compare its catalog instead";
@@ -142,7 +146,7 @@ impl Replayer {
     fn unsupported(&mut self, at: &At, why: &str) {
         self.diags.push(
             Diagnostic::error(
-                "replay::unsupported",
+                UNSUPPORTED,
                 format!(
                     "cannot replay `{}` at {}:{}: {why}",
                     at.stmt.leading_words(3),
