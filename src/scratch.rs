@@ -27,7 +27,7 @@ pub struct Scratch {
 enum Kind {
     Postgres {
         admin_target: Target,
-        admin: postgres::Client,
+        admin: Box<postgres::Client>,
         created: Vec<String>,
         /// Kept alive while its databases are in use; stopped and deleted on drop.
         _local: Option<PgServer>,
@@ -97,7 +97,7 @@ impl Scratch {
                 let admin = apply::postgres_driver::connect_client(config, &admin_target, timeout)?;
                 Kind::Postgres {
                     admin_target,
-                    admin,
+                    admin: Box::new(admin),
                     created: Vec::new(),
                     _local: local,
                 }
