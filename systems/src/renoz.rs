@@ -367,6 +367,13 @@ fn customers(s: &mut SchemaBuilder) {
         .col("status", enum_of(CUSTOMER_STATUS).default_enum("prospect"))
         .col("health_score", smallint().null())
         .check("health_score_range", "health_score BETWEEN 0 AND 100")
+        // Expanded in 0002, backfilled in 0004, enforced in 0005.
+        .col("customer_number", text())
+        .index_with(["organization_id", "customer_number"], |i| i.unique())
+        .check(
+            "customer_number_format",
+            "customer_number ~ '^C-[0-9a-f]{32}$'",
+        )
         .with(metadata)
         .with(tracked)
         .with(soft_deleted);
@@ -511,6 +518,8 @@ fn orders(s: &mut SchemaBuilder) {
         .with(isolated)
         .col("order_number", text())
         .tenant_ref("customer_id", CUSTOMERS)
+        // Expanded in 0002, backfilled in 0004, enforced in 0005.
+        .tenant_ref_opt("billing_address_id", ADDRESSES)
         .col("status", enum_of(ORDER_STATUS).default_enum("draft"))
         .col("subtotal_amount", money())
         .col("tax_amount", money())

@@ -46,7 +46,7 @@ fn renoz_isolation_holds(db: &schemactl::testkit::TestDb, role: &str, a: &str, b
 
 #[test]
 fn renoz_expand_contract_applies_on_rows() {
-    generate_matches_and_guard_is_clean("renoz");
+    generate_is_current_and_guard_is_clean("renoz");
     let db = PgServer::shared().create_database("renoz");
     run("renoz", &["apply", "--database-url", &db.url, "--to", "1"]).expect(0, "apply 0001");
     run("renoz", &["status", "--database-url", &db.url]).expect(1, "status with 0002.. pending");
@@ -143,7 +143,7 @@ fn renoz_expand_contract_applies_on_rows() {
 
 #[test]
 fn digilist_applies_and_isolates_tenants_for_an_application_role() {
-    generate_matches_and_guard_is_clean("digilist");
+    generate_is_current_and_guard_is_clean("digilist");
     let db = PgServer::shared().create_database("digilist");
     run("digilist", &["apply", "--database-url", &db.url]).expect(0, "apply");
     drift_is_clean("digilist", &db.url);

@@ -113,7 +113,7 @@ fn studiovault_rebuild_keeps_every_row_and_foreign_key() {
 
 #[test]
 fn events_status_gates_operations_and_the_database_enforces_the_invariants() {
-    generate_matches_and_guard_is_clean("events");
+    generate_is_current_and_guard_is_clean("events");
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("events.db");
     let url = sqlite_url(&file);

@@ -56,6 +56,33 @@ pub fn run(system: &str, args: &[&str]) -> Run {
     }
 }
 
+/// `generate` into an empty folder writes a first migration that builds the declared schema,
+/// the committed folder holds every declared change (`generate --check`, which runs folders
+/// with procedural migrations on a scratch database), and guard is clean on it.
+pub fn generate_is_current_and_guard_is_clean(system: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let fresh = tmp.path().join("migrations");
+    std::fs::create_dir_all(&fresh).unwrap();
+    run(
+        system,
+        &["--migrations", fresh.to_str().unwrap(), "generate"],
+    )
+    .expect(0, "generate");
+    run(
+        system,
+        &[
+            "--migrations",
+            fresh.to_str().unwrap(),
+            "generate",
+            "--check",
+        ],
+    )
+    .expect(0, "generate --check on what generate wrote");
+    run(system, &["generate", "--check"]).expect(0, "generate --check on the committed folder");
+    let r = run(system, &["guard"]).expect(0, "guard");
+    assert!(r.stderr.contains("0 errors, 0 warnings"), "{}", r.stderr);
+}
+
 /// `generate` into an empty folder writes exactly the committed initial migration, and guard
 /// is clean on the committed folder.
 pub fn generate_matches_and_guard_is_clean(system: &str) {
