@@ -176,6 +176,25 @@ impl Scratch {
     }
 }
 
+/// Whether every error is a statement `sql::import` cannot follow, which a scratch database
+/// can run; anything else (a missing table, a typo) is a real error to report.
+pub fn only_unreplayable(errors: &[Diagnostic]) -> bool {
+    errors
+        .iter()
+        .all(|d| d.code == crate::sql::import::UNSUPPORTED)
+}
+
+/// Tells the user, on stderr, which statements send the folder to a scratch database.
+pub fn announce_fallback(errors: &[Diagnostic]) {
+    eprintln!(
+        "note: schemactl cannot follow {} statement(s) of the migrations by reading them, so it runs the migrations on a scratch database instead (--dev-url names a PostgreSQL server to use; without it a throwaway local one is started):",
+        errors.len()
+    );
+    for d in errors {
+        eprintln!("  {}", d.message);
+    }
+}
+
 /// The schema of any database, read back from its catalog (the tracking table left out).
 pub fn inspect_target(target: &Target, timeout: Duration) -> Result<Schema, Diagnostics> {
     match target {

@@ -439,3 +439,95 @@ fn a_do_block_sends_the_folder_to_a_scratch_database() {
         .get(0);
     assert_eq!(left, 0);
 }
+
+/// `diff` against live databases: what deploying the folder changes in one (and which files
+/// would run there), and what a database holds beyond a folder.
+#[test]
+fn diff_compares_a_folder_with_live_databases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let d = dir.to_str().unwrap();
+    let gen = |f: fn() -> Result<Schema, schemactl::Diagnostics>, name: &str| {
+        schemactl::cli::run(
+            ["schemactl", "generate", "--migrations", d, "--name", name],
+            Some(f),
+        )
+    };
+    assert_eq!(gen(schema_a, "initial"), std::process::ExitCode::from(0));
+    let a_only = tmp.path().join("a_only");
+    std::fs::create_dir_all(&a_only).unwrap();
+    for f in ["0001_initial.sql", "schemactl.sum"] {
+        std::fs::copy(dir.join(f), a_only.join(f)).unwrap();
+    }
+    let db = PgServer::shared().create_database("diff_live");
+    let dev_url = PgServer::shared().url("postgres");
+    let r = run(&["apply", "--migrations", d, "--database-url", &db.url]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(gen(schema_b, "to_b"), std::process::ExitCode::from(0));
+
+    let r = run(&[
+        "diff",
+        "--migrations",
+        d,
+        "--from-database",
+        &db.url,
+        "--dev-url",
+        &dev_url,
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for expected in ["drop table gone", "create table toys", "0003_to_b.sql"] {
+        assert!(r.stdout.contains(expected), "{expected}:\n{}", r.stdout);
+    }
+    assert!(
+        !r.stdout.contains("0001_initial.sql"),
+        "an applied file is not SQL that will run:\n{}",
+        r.stdout
+    );
+
+    let r = run(&["apply", "--migrations", d, "--database-url", &db.url]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&[
+        "diff",
+        "--migrations",
+        d,
+        "--from-database",
+        &db.url,
+        "--dev-url",
+        &dev_url,
+    ]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "No schema changes.\n"),
+        "{}",
+        r.stderr
+    );
+    // The other way: a folder at A against the database now at B.
+    let r = run(&[
+        "diff",
+        "--migrations",
+        a_only.to_str().unwrap(),
+        "--from",
+        a_only.to_str().unwrap(),
+        "--to-database",
+        &db.url,
+        "--dev-url",
+        &dev_url,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("drop table gone  [destructive: loses data]"),
+        "{}",
+        r.stdout
+    );
+    let bad = run(&[
+        "diff",
+        "--migrations",
+        d,
+        "--from-database",
+        "postgres://nobody@127.0.0.1:1/x",
+    ]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+}

@@ -242,19 +242,8 @@ impl StateSource {
         if dev_url.is_none() {
             match replay(dir, dialect) {
                 Ok(s) => return Ok((StateSource::Replay(dialect), normalize_schema(&s))),
-                Err(ds)
-                    if ds
-                        .0
-                        .iter()
-                        .all(|d| d.code == crate::sql::import::UNSUPPORTED) =>
-                {
-                    eprintln!(
-                        "note: schemactl cannot follow {} statement(s) of the migrations by reading them, so it runs the folder on a scratch database instead (--dev-url names a PostgreSQL server to use; without it a throwaway local one is started):",
-                        ds.0.len()
-                    );
-                    for d in &ds.0 {
-                        eprintln!("  {}", d.message);
-                    }
+                Err(ds) if crate::scratch::only_unreplayable(&ds.0) => {
+                    crate::scratch::announce_fallback(&ds.0)
                 }
                 Err(ds) => return Err(ds),
             }

@@ -187,6 +187,32 @@ impl MigrationDir {
         sum.compare(&self.expected_sum(), &self.path)
     }
 
+    /// A folder that exists only in memory (files as `(file name, text)`, e.g. read from git),
+    /// with the sum its files have, so it can be applied to a scratch database.
+    pub fn in_memory(label: &Path, files: &[(String, String)]) -> MigrationDir {
+        let mut dir = MigrationDir {
+            path: label.to_path_buf(),
+            files: files
+                .iter()
+                .filter_map(|(file_name, sql)| {
+                    let (version, name) = parse_file_name(file_name)?;
+                    Some(MigrationFile {
+                        version,
+                        name,
+                        file_name: file_name.clone(),
+                        path: label.join(file_name),
+                        sql: sql.clone(),
+                        checksum: checksum(sql.as_bytes()),
+                    })
+                })
+                .collect(),
+            sum: None,
+        };
+        dir.files.sort_by_key(|f| f.version);
+        dir.sum = Some(dir.expected_sum());
+        dir
+    }
+
     /// This folder with `scripts` appended as the next numbered files, in memory only (the
     /// sum is recomputed so the copy verifies): how a plan is proven before it is written.
     pub fn with_planned<'a>(&self, scripts: impl IntoIterator<Item = &'a str>) -> MigrationDir {
