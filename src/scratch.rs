@@ -64,14 +64,12 @@ impl Scratch {
         timeout: Duration,
     ) -> Result<Scratch, Diagnostics> {
         let kind = match dialect {
-            DialectKind::Sqlite if dev_url.is_some() => {
-                return Err(Diagnostic::error(
-                    "scratch::bad-dev-url",
-                    "--dev-url names a PostgreSQL server; SQLite scratch databases are temporary files",
-                )
-                .help("leave out --dev-url for SQLite migrations")
-                .into())
-            }
+            DialectKind::Sqlite if dev_url.is_some() => return Err(Diagnostic::error(
+                "scratch::bad-dev-url",
+                "--dev-url names a PostgreSQL server; SQLite scratch databases are temporary files",
+            )
+            .help("leave out --dev-url for SQLite migrations")
+            .into()),
             DialectKind::Sqlite => Kind::Sqlite {
                 created: Vec::new(),
             },

@@ -81,6 +81,8 @@ fn json_through_the_binary() {
     let o = Command::new(env!("CARGO_BIN_EXE_schemactl"))
         .current_dir(root())
         .args([
+            "--config",
+            "fixtures/lint/schemactl.yaml",
             "guard",
             "--migrations",
             "fixtures/lint/unsafe",
@@ -98,7 +100,13 @@ fn json_through_the_binary() {
     insta::assert_snapshot!(out);
     let safe = Command::new(env!("CARGO_BIN_EXE_schemactl"))
         .current_dir(root())
-        .args(["guard", "--migrations", "fixtures/lint/safe"])
+        .args([
+            "--config",
+            "fixtures/lint/schemactl.yaml",
+            "guard",
+            "--migrations",
+            "fixtures/lint/safe",
+        ])
         .output()
         .expect("run schemactl");
     assert_eq!(safe.status.code(), Some(0));
