@@ -93,14 +93,14 @@ impl Scratch {
                 };
                 let admin_target =
                     Target::parse(&url, &|k| std::env::var(k).ok()).map_err(Diagnostics::from)?;
-                let Target::Postgres(config) = &admin_target else {
+                let Target::Postgres(_) = &admin_target else {
                     return Err(Diagnostic::error(
                         "scratch::bad-dev-url",
                         "--dev-url must be a PostgreSQL URL (postgres://user@host/db)",
                     )
                     .into());
                 };
-                let admin = apply::postgres_driver::connect_client(config, &admin_target, timeout)?;
+                let admin = apply::postgres_driver::connect_client(&admin_target, timeout)?;
                 Kind::Postgres {
                     admin_target,
                     admin: Box::new(admin),
@@ -147,12 +147,12 @@ impl Scratch {
                         )
                     })?;
                 created.push(name.clone());
-                let Target::Postgres(config) = &*admin_target else {
+                let Target::Postgres(admin_pg) = &*admin_target else {
                     unreachable!("a PostgreSQL scratch has a PostgreSQL admin target")
                 };
-                let mut config = (**config).clone();
-                config.dbname(&name);
-                Ok(Target::Postgres(Box::new(config)))
+                let mut pg = (**admin_pg).clone();
+                pg.config.dbname(&name);
+                Ok(Target::Postgres(Box::new(pg)))
             }
         }
     }
@@ -204,8 +204,8 @@ pub fn announce_fallback(errors: &[Diagnostic]) {
 /// The schema of any database, read back from its catalog (the tracking table left out).
 pub fn inspect_target(target: &Target, timeout: Duration) -> Result<Schema, Diagnostics> {
     match target {
-        Target::Postgres(config) => {
-            let mut client = apply::postgres_driver::connect_client(config, target, timeout)?;
+        Target::Postgres(_) => {
+            let mut client = apply::postgres_driver::connect_client(target, timeout)?;
             crate::inspect::postgres::inspect(&mut client, TRACKING_TABLE)
         }
         Target::Sqlite(path) => {

@@ -578,3 +578,68 @@ fn baseline_records_an_existing_schema_and_json_summarizes_the_run() {
         again.stderr
     );
 }
+
+/// TLS as libpq does it, against a server that refuses unencrypted TCP: `prefer` (the
+/// default) and `require` encrypt without checking the self-signed certificate; `verify-full`
+/// refuses it until `sslrootcert` names it; `disable` is turned away by the server.
+#[test]
+fn tls_modes_against_a_server_that_requires_tls() {
+    let server = PgServer::start_tls().unwrap_or_else(|e| panic!("{e}"));
+    let cert = server.tls_cert().expect("the TLS server has a certificate");
+    let db = server.create_database("tls");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = folder(
+        tmp.path(),
+        &[("0001_init.sql", "CREATE TABLE t (id int);\n")],
+    );
+    let d = dir.to_str().unwrap();
+    let with = |params: &str| format!("{}{params}", db.url);
+    let r = run(&["apply", "--migrations", d, "--database-url", &db.url]);
+    assert_eq!(r.code, 0, "default sslmode (prefer):\n{}", r.stderr);
+    assert!(table_exists(&db, "t"));
+    let status = |url: &str| run(&["status", "--migrations", d, "--database-url", url]);
+    let r = status(&with("?sslmode=require"));
+    assert_eq!(r.code, 0, "require:\n{}", r.stderr);
+
+    let r = status(&with("?sslmode=disable"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(flat(&r.stderr).contains("no encryption"), "{}", r.stderr);
+
+    let r = status(&with("?sslmode=verify-full"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let msg = flat(&r.stderr);
+    assert!(msg.contains("certificate"), "{}", r.stderr);
+    assert!(
+        msg.contains("sslrootcert"),
+        "the help names the fix:\n{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains(&server.password), "{}", r.stderr);
+
+    let trusted = with(&format!(
+        "?sslmode=verify-full&sslrootcert={}",
+        cert.display()
+    ));
+    let r = status(&trusted);
+    assert_eq!(r.code, 0, "verify-full with the CA:\n{}", r.stderr);
+    // The certificate names localhost and 127.0.0.1: reached under another name, verify-full
+    // refuses it and verify-ca (the chain only) accepts it.
+    let other_name = |mode: &str| {
+        format!(
+            "host=db.example hostaddr=127.0.0.1 port={} user=postgres password={} dbname={} sslmode={mode} sslrootcert={}",
+            server.port,
+            server.password,
+            db.name,
+            cert.display()
+        )
+    };
+    let r = status(&other_name("verify-full"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        flat(&r.stderr).contains("hostname mismatch"),
+        "{}",
+        r.stderr
+    );
+    let r = status(&other_name("verify-ca"));
+    assert_eq!(r.code, 0, "verify-ca:\n{}", r.stderr);
+}

@@ -87,8 +87,7 @@ pub trait Driver {
 /// Opens the database a target names.
 pub fn connect(target: &Target, connect_timeout: Duration) -> Result<Box<dyn Driver>, Diagnostic> {
     match target {
-        Target::Postgres(config) => Ok(Box::new(postgres_driver::PgDriver::connect(
-            config,
+        Target::Postgres(_) => Ok(Box::new(postgres_driver::PgDriver::connect(
             target,
             connect_timeout,
         )?)),

@@ -1,6 +1,7 @@
 //! The PostgreSQL driver: statements over the simple query protocol (any statement, DO blocks
 //! included), an advisory lock held on its own connection for the whole run.
 
+use super::target::TlsPolicy;
 use super::{
     line_of_position, AppliedMigration, Driver, Record, StatementFailure, Target, TRACKING_TABLE,
 };
@@ -16,28 +17,23 @@ const LOCK_KEY: i64 = 0x5343_4845_4d41_4354; // "SCHEMACT"
 pub struct PgDriver {
     client: Client,
     lock_client: Option<Client>,
-    config: Config,
     target: Target,
     connect_timeout: Duration,
 }
 
-pub(crate) fn connect_client(
-    config: &Config,
-    target: &Target,
-    timeout: Duration,
-) -> Result<Client, Diagnostic> {
-    let mut config = config.clone();
+pub(crate) fn connect_client(target: &Target, timeout: Duration) -> Result<Client, Diagnostic> {
+    let Target::Postgres(pg) = target else {
+        unreachable!("the PostgreSQL driver connects to PostgreSQL targets")
+    };
+    let mut config = pg.config.clone();
     config.connect_timeout(timeout);
-    let result = connect_with_tls(&config);
-    result.map_err(|e| {
-        let mut msg = e.to_string();
-        if let Some(db) = e.as_db_error() {
-            msg = db.message().to_string();
-        }
+    connect_with_tls(&config, &pg.tls).map_err(|msg| {
         let help = if msg.contains("password") || msg.contains("authentication") {
             "check the user and password (PGPASSWORD or the URL)"
         } else if msg.contains("does not exist") {
             "check the database name; schemactl does not create databases"
+        } else if msg.contains("certificate") {
+            "sslmode=verify-ca and verify-full check the server's certificate against the system's CAs and sslrootcert=FILE (the CA's PEM); sslmode=require encrypts without checking"
         } else {
             "check that the server is running and reachable at that host and port"
         };
@@ -53,32 +49,58 @@ pub(crate) fn connect_client(
     })
 }
 
-#[cfg(feature = "tls")]
-fn connect_with_tls(config: &Config) -> Result<Client, postgres::Error> {
-    match native_tls::TlsConnector::new() {
-        Ok(tls) if config.get_ssl_mode() != postgres::config::SslMode::Disable => {
-            config.connect(postgres_native_tls::MakeTlsConnector::new(tls))
-        }
-        _ => config.connect(postgres::NoTls),
+fn describe(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => db.message().to_string(),
+        // The TLS layer's reason (an untrusted certificate, a wrong host) is in the source.
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
     }
 }
 
+#[cfg(feature = "tls")]
+fn connect_with_tls(config: &Config, policy: &TlsPolicy) -> Result<Client, String> {
+    if config.get_ssl_mode() == postgres::config::SslMode::Disable {
+        return config.connect(postgres::NoTls).map_err(|e| describe(&e));
+    }
+    let mut builder = native_tls::TlsConnector::builder();
+    if let Some(path) = &policy.root_cert {
+        let pem = std::fs::read(path)
+            .map_err(|e| format!("cannot read sslrootcert {}: {e}", path.display()))?;
+        let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| {
+            format!(
+                "sslrootcert {} is not a PEM certificate: {e}",
+                path.display()
+            )
+        })?;
+        builder.add_root_certificate(cert);
+    }
+    // libpq's rules: without verify-* or a CA file, TLS only encrypts.
+    let verify_chain = policy.verify_chain || policy.root_cert.is_some();
+    builder
+        .danger_accept_invalid_certs(!verify_chain)
+        .danger_accept_invalid_hostnames(!policy.verify_host);
+    let tls = builder
+        .build()
+        .map_err(|e| format!("cannot set up TLS: {e}"))?;
+    config
+        .connect(postgres_native_tls::MakeTlsConnector::new(tls))
+        .map_err(|e| describe(&e))
+}
+
 #[cfg(not(feature = "tls"))]
-fn connect_with_tls(config: &Config) -> Result<Client, postgres::Error> {
-    config.connect(postgres::NoTls)
+fn connect_with_tls(config: &Config, _: &TlsPolicy) -> Result<Client, String> {
+    config.connect(postgres::NoTls).map_err(|e| describe(&e))
 }
 
 impl PgDriver {
-    pub fn connect(
-        config: &Config,
-        target: &Target,
-        connect_timeout: Duration,
-    ) -> Result<Self, Diagnostic> {
-        let client = connect_client(config, target, connect_timeout)?;
+    pub fn connect(target: &Target, connect_timeout: Duration) -> Result<Self, Diagnostic> {
+        let client = connect_client(target, connect_timeout)?;
         Ok(PgDriver {
             client,
             lock_client: None,
-            config: config.clone(),
             target: target.clone(),
             connect_timeout,
         })
@@ -130,7 +152,7 @@ fn statement_failure(
 
 impl Driver for PgDriver {
     fn lock(&mut self, timeout: Duration) -> Result<(), Diagnostic> {
-        let mut lock_client = connect_client(&self.config, &self.target, self.connect_timeout)?;
+        let mut lock_client = connect_client(&self.target, self.connect_timeout)?;
         let start = Instant::now();
         loop {
             let row = lock_client

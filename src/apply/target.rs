@@ -9,8 +9,79 @@ use std::str::FromStr;
 
 #[derive(Debug, Clone)]
 pub enum Target {
-    Postgres(Box<postgres::Config>),
+    Postgres(Box<PgTarget>),
     Sqlite(PathBuf),
+}
+
+/// A PostgreSQL server to connect to, and how to check its TLS certificate.
+#[derive(Debug, Clone)]
+pub struct PgTarget {
+    pub config: postgres::Config,
+    pub tls: TlsPolicy,
+}
+
+/// How a TLS connection is checked, as libpq does: `prefer` (the default) and `require`
+/// encrypt without checking the certificate, unless `sslrootcert` names the CA to check it
+/// against; `verify-ca` checks the chain; `verify-full` also the host name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TlsPolicy {
+    pub verify_chain: bool,
+    pub verify_host: bool,
+    /// A PEM file with the CA certificate(s) to trust, besides the system's.
+    pub root_cert: Option<PathBuf>,
+}
+
+/// Takes out of a URL or key=value string what the `postgres` crate does not read itself
+/// (`sslmode=verify-ca|verify-full`, `sslrootcert`), so it can parse the rest.
+fn take_tls_options(url: &str) -> (String, TlsPolicy, bool) {
+    let mut policy = TlsPolicy::default();
+    let mut mode_given = false;
+    let mut out = String::with_capacity(url.len());
+    // Tokens are separated by `?`/`&` in a URL and by whitespace in key=value form.
+    let is_separator = |c: char| c == '?' || c == '&' || c.is_whitespace();
+    let mut separator = "";
+    let mut rest = url;
+    loop {
+        let end = rest.find(is_separator).unwrap_or(rest.len());
+        let token = &rest[..end];
+        match token.split_once('=') {
+            Some(("sslrootcert", path)) => {
+                policy.root_cert = Some(PathBuf::from(path));
+                // Dropped with its separator; a `?` still has to start the query.
+                if separator != "?" {
+                    separator = "";
+                }
+            }
+            Some(("sslmode", mode)) => {
+                mode_given = true;
+                out.push_str(separator);
+                separator = "";
+                if let "verify-ca" | "verify-full" = mode {
+                    policy.verify_chain = true;
+                    policy.verify_host = mode == "verify-full";
+                    out.push_str("sslmode=require");
+                } else {
+                    out.push_str(token);
+                }
+            }
+            _ => {
+                out.push_str(separator);
+                separator = "";
+                out.push_str(token);
+            }
+        }
+        let Some(c) = rest[end..].chars().next() else {
+            break;
+        };
+        let kept = if separator == "?" && c == '&' {
+            "?"
+        } else {
+            &rest[end..end + c.len_utf8()]
+        };
+        separator = kept;
+        rest = &rest[end + c.len_utf8()..];
+    }
+    (out, policy, mode_given)
 }
 
 impl Target {
@@ -35,10 +106,11 @@ impl Target {
                 redact_url_text(url)
             )));
         }
+        let (url, mut tls, mode_given) = take_tls_options(url);
         let mut config = if url.is_empty() {
             postgres::Config::new()
         } else {
-            postgres::Config::from_str(url).map_err(|e| {
+            postgres::Config::from_str(&url).map_err(|e| {
                 bad_url(&format!(
                     "cannot read the database URL: {}",
                     redact_text(&e.to_string(), None)
@@ -82,23 +154,31 @@ impl Target {
                 config.dbname(&d);
             }
         }
-        if !url.contains("sslmode") {
+        if !mode_given {
             if let Some(mode) = env("PGSSLMODE") {
                 let mode = match mode.as_str() {
                     "disable" => postgres::config::SslMode::Disable,
                     "prefer" | "allow" => postgres::config::SslMode::Prefer,
-                    "require" | "verify-ca" | "verify-full" => postgres::config::SslMode::Require,
+                    "require" => postgres::config::SslMode::Require,
+                    "verify-ca" | "verify-full" => {
+                        tls.verify_chain = true;
+                        tls.verify_host = mode == "verify-full";
+                        postgres::config::SslMode::Require
+                    }
                     other => {
                         return Err(bad_url(&format!(
-                            "PGSSLMODE `{other}` is not one of disable, prefer, require"
+                            "PGSSLMODE `{other}` is not one of disable, allow, prefer, require, verify-ca, verify-full"
                         )))
                     }
                 };
                 config.ssl_mode(mode);
             }
         }
+        if tls.root_cert.is_none() {
+            tls.root_cert = env("PGSSLROOTCERT").map(PathBuf::from);
+        }
         config.application_name("schemactl");
-        Ok(Target::Postgres(Box::new(config)))
+        Ok(Target::Postgres(Box::new(PgTarget { config, tls })))
     }
 
     pub fn dialect(&self) -> DialectKind {
@@ -112,7 +192,8 @@ impl Target {
     pub fn display(&self) -> String {
         match self {
             Target::Sqlite(p) => format!("sqlite:{}", p.display()),
-            Target::Postgres(c) => {
+            Target::Postgres(pg) => {
+                let c = &pg.config;
                 let host = c
                     .get_hosts()
                     .first()
@@ -134,7 +215,7 @@ impl Target {
     /// Removes this target's password from any text (error messages included).
     pub fn redact(&self, text: &str) -> String {
         match self {
-            Target::Postgres(c) => redact_text(text, c.get_password()),
+            Target::Postgres(pg) => redact_text(text, pg.config.get_password()),
             Target::Sqlite(_) => text.to_string(),
         }
     }
@@ -237,5 +318,53 @@ mod tests {
         assert!(!e.message.contains("pw@"), "{}", e.message);
         assert!(Target::parse("sqlite:", &no_env).is_err());
         assert!(Target::parse("postgres://u@h:notaport/db", &no_env).is_err());
+    }
+
+    fn tls_of(url: &str) -> (postgres::config::SslMode, TlsPolicy) {
+        match Target::parse(url, &no_env).unwrap() {
+            Target::Postgres(pg) => (pg.config.get_ssl_mode(), pg.tls),
+            Target::Sqlite(_) => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn tls_modes_follow_libpq() {
+        use postgres::config::SslMode;
+        assert_eq!(
+            tls_of("postgres://u@h/db"),
+            (SslMode::Prefer, TlsPolicy::default())
+        );
+        assert_eq!(
+            tls_of("postgres://u@h/db?sslmode=require"),
+            (SslMode::Require, TlsPolicy::default())
+        );
+        let full = TlsPolicy {
+            verify_chain: true,
+            verify_host: true,
+            root_cert: Some(PathBuf::from("/etc/ca.pem")),
+        };
+        assert_eq!(
+            tls_of("postgres://u@h/db?sslmode=verify-full&sslrootcert=/etc/ca.pem"),
+            (SslMode::Require, full.clone())
+        );
+        assert_eq!(
+            tls_of(
+                "postgres://u@h/db?sslrootcert=/etc/ca.pem&sslmode=verify-full&connect_timeout=3"
+            ),
+            (SslMode::Require, full.clone())
+        );
+        assert_eq!(
+            tls_of("host=h user=u sslrootcert=/etc/ca.pem sslmode=verify-full dbname=db"),
+            (SslMode::Require, full)
+        );
+        let (mode, ca) = tls_of("host=h user=u sslmode=verify-ca");
+        assert_eq!(mode, SslMode::Require);
+        assert!(ca.verify_chain && !ca.verify_host);
+        let env = |k: &str| (k == "PGSSLMODE").then(|| "verify-full".to_string());
+        let Target::Postgres(pg) = Target::parse("postgres://u@h/db", &env).unwrap() else {
+            unreachable!()
+        };
+        assert!(pg.tls.verify_host);
+        assert!(Target::parse("postgres://u@h/db?sslmode=sometimes", &no_env).is_err());
     }
 }

@@ -74,6 +74,23 @@ impl PgServer {
 
     /// Starts a new server in a fresh temporary folder.
     pub fn start() -> Result<PgServer, String> {
+        Self::start_with(false)
+    }
+
+    /// Starts a server that accepts TCP connections only over TLS, with a self-signed
+    /// certificate for `localhost` and `127.0.0.1` at [`PgServer::tls_cert`] (made with the
+    /// `openssl` command, which the PostgreSQL packages depend on).
+    pub fn start_tls() -> Result<PgServer, String> {
+        Self::start_with(true)
+    }
+
+    /// The TLS server's certificate (its own CA), when it has one.
+    pub fn tls_cert(&self) -> Option<PathBuf> {
+        let cert = self.root.join("data").join("server.crt");
+        cert.is_file().then_some(cert)
+    }
+
+    fn start_with(tls: bool) -> Result<PgServer, String> {
         let bin = find_bin().ok_or_else(|| INSTALL_HINT.to_string())?;
         let run_as_postgres = unsafe { libc::geteuid() } == 0;
         let root = std::env::temp_dir().join(format!(
@@ -113,12 +130,16 @@ impl PgServer {
             ));
         }
         let port = free_port()?;
-        let options = format!(
+        let mut options = format!(
             "-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} \
              -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 \
              -c client_connection_check_interval=200",
             root.display()
         );
+        if tls {
+            enable_tls(&data, run_as_postgres)?;
+            options.push_str(" -c ssl=on");
+        }
         let out = pg_command(&bin, "pg_ctl", run_as_postgres)
             .arg("-D")
             .arg(&data)
@@ -210,6 +231,64 @@ impl Drop for PgServer {
     fn drop(&mut self) {
         stop(&self.bin, &self.root, self.run_as_postgres);
     }
+}
+
+/// A self-signed certificate in the data folder, and a pg_hba.conf that refuses TCP
+/// connections without TLS.
+fn enable_tls(data: &Path, run_as_postgres: bool) -> Result<(), String> {
+    let out = Command::new("openssl")
+        .args([
+            "req",
+            "-new",
+            "-x509",
+            "-days",
+            "2",
+            "-nodes",
+            "-newkey",
+            "rsa:2048",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+        ])
+        .arg(data.join("server.key"))
+        .arg("-out")
+        .arg(data.join("server.crt"))
+        .output()
+        .map_err(|e| format!("cannot run openssl to make a test certificate: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "openssl failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    std::fs::write(
+        data.join("pg_hba.conf"),
+        "local all all trust\n\
+         hostssl all all 127.0.0.1/32 scram-sha-256\n\
+         hostnossl all all 127.0.0.1/32 reject\n",
+    )
+    .map_err(|e| format!("cannot write pg_hba.conf: {e}"))?;
+    use std::os::unix::fs::PermissionsExt;
+    for file in ["server.key", "server.crt", "pg_hba.conf"] {
+        let path = data.join(file);
+        if run_as_postgres {
+            let uid = postgres_uid().ok_or("no `postgres` user to own the certificate")?;
+            std::os::unix::fs::chown(&path, Some(uid.0), Some(uid.1))
+                .map_err(|e| format!("chown {}: {e}", path.display()))?;
+        }
+        // The server refuses a private key others can read.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("chmod {}: {e}", path.display()))?;
+    }
+    // The certificate is the test's CA file too: readable by the test process.
+    std::fs::set_permissions(
+        data.join("server.crt"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .map_err(|e| format!("chmod server.crt: {e}"))?;
+    Ok(())
 }
 
 fn stop(bin: &Path, root: &Path, as_postgres: bool) {
