@@ -409,6 +409,17 @@ fn a_do_block_sends_the_folder_to_a_scratch_database() {
     )
     .unwrap();
     rehash(&dir);
+    let files_before = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(
+        gen(after, &["--dev-url", "postgres://nobody@127.0.0.1:1/x"]),
+        ExitCode::from(2),
+        "an unreachable scratch server is an error"
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        files_before,
+        "nothing written"
+    );
     let dev_url = PgServer::shared().url("postgres");
     assert_eq!(
         gen(after, &["--name", "size", "--dev-url", &dev_url]),
