@@ -553,23 +553,32 @@ impl Replayer {
                         c.nullable = false;
                     }
                 },
+                // `col ... CONSTRAINT name CHECK (...)`: the parser keeps the name on the
+                // option, not on the constraint.
                 ColumnOption::PrimaryKey(pk) => {
                     c.nullable = false;
                     let mut pk = pk.clone();
                     pk.columns = vec![index_column_of(&col.name)];
+                    pk.name = pk.name.or_else(|| opt.name.clone());
                     later.push(TableConstraint::PrimaryKey(pk));
                 }
                 ColumnOption::Unique(u) => {
                     let mut u = u.clone();
                     u.columns = vec![index_column_of(&col.name)];
+                    u.name = u.name.or_else(|| opt.name.clone());
                     later.push(TableConstraint::Unique(u));
                 }
                 ColumnOption::ForeignKey(fk) => {
                     let mut fk = fk.clone();
                     fk.columns = vec![col.name.clone()];
+                    fk.name = fk.name.or_else(|| opt.name.clone());
                     later.push(TableConstraint::ForeignKey(fk));
                 }
-                ColumnOption::Check(ch) => later.push(TableConstraint::Check(ch.clone())),
+                ColumnOption::Check(ch) => {
+                    let mut ch = ch.clone();
+                    ch.name = ch.name.or_else(|| opt.name.clone());
+                    later.push(TableConstraint::Check(ch));
+                }
                 ColumnOption::Comment(doc) => c.doc = Some(doc.clone()),
                 other => {
                     let msg = format!("column option `{other}` on `{}`", c.name);
@@ -1694,6 +1703,28 @@ mod tests {
                 ("replay::unknown-object".to_string(), 4),
             ]
         );
+    }
+
+    #[test]
+    fn column_constraints_keep_their_names() {
+        let s = import_sql(
+            "CREATE TABLE p (id TEXT CONSTRAINT p_pk PRIMARY KEY);
+             CREATE TABLE t (a INT CONSTRAINT t_a_u UNIQUE, b INT);
+             ALTER TABLE t ADD COLUMN c TEXT CONSTRAINT t_c_positive CHECK (c > 0) CONSTRAINT t_c_fk REFERENCES p (id) ON DELETE CASCADE;",
+            "m.sql",
+            DialectKind::Sqlite,
+        )
+        .unwrap();
+        assert_eq!(s.tables[0].primary_key.as_ref().unwrap().name, "p_pk");
+        let t = &s.tables[1];
+        assert_eq!(t.uniques[0].name, "t_a_u");
+        assert_eq!(t.checks[0].name, "t_c_positive");
+        assert_eq!(t.foreign_keys[0].name, "t_c_fk");
+        assert_eq!(t.foreign_keys[0].on_delete, FkAction::Cascade);
+        // Unnamed ones still get PostgreSQL's default names.
+        let s = replay("CREATE TABLE t (a int CHECK (a > 0) UNIQUE);").unwrap();
+        assert_eq!(s.tables[0].checks[0].name, "t_a_check");
+        assert_eq!(s.tables[0].uniques[0].name, "t_a_key");
     }
 
     #[test]
