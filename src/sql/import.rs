@@ -12,7 +12,7 @@
 //! SET, GRANT/REVOKE (privileges are outside the model), and COMMENT ON objects the model
 //! keeps no documentation for (indexes, functions, ...).
 
-use super::normalize::strip_parens;
+use super::normalize::{rename_column_refs, strip_parens};
 use super::split::{split, SqlStatement};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::DialectKind;
@@ -1406,14 +1406,18 @@ fn rename_in(cols: &mut [String], old: &str, new: &str) {
     }
 }
 
-/// Renames a column in the table and in its keys; expressions are left as written.
-fn rename_column(t: &mut Table, old: &str, new: &str) {
+/// Renames a column in the table, its keys, and the expressions that mention it (checks,
+/// index expressions and predicates, generated columns, policies), as both PostgreSQL and
+/// SQLite do. Trigger bodies are left as written: they may name other tables' columns.
+pub(crate) fn rename_column(t: &mut Table, old: &str, new: &str) {
+    let refs = |e: &mut String| *e = rename_column_refs(e, old, new);
     for c in &mut t.columns {
         if c.name == old {
             c.name = new.to_string();
             // Remembered so a review of a range of migrations shows a rename, not a drop and an add.
             c.renamed_from.get_or_insert_with(|| old.to_string());
         }
+        c.generated.as_mut().map(refs);
     }
     if let Some(pk) = &mut t.primary_key {
         rename_in(&mut pk.columns, old, new);
@@ -1421,25 +1425,32 @@ fn rename_column(t: &mut Table, old: &str, new: &str) {
     for u in &mut t.uniques {
         rename_in(&mut u.columns, old, new);
     }
+    for c in &mut t.checks {
+        refs(&mut c.expression);
+    }
     for fk in &mut t.foreign_keys {
         rename_in(&mut fk.columns, old, new);
     }
     for ix in &mut t.indexes {
         for p in &mut ix.parts {
-            if let IndexKey::Column(c) = &mut p.key {
-                if c == old {
-                    *c = new.to_string();
-                }
+            match &mut p.key {
+                IndexKey::Column(c) if c == old => *c = new.to_string(),
+                IndexKey::Column(_) => {}
+                IndexKey::Expression(e) => refs(e),
             }
         }
         rename_in(&mut ix.include, old, new);
+        ix.predicate.as_mut().map(refs);
     }
     for x in &mut t.excludes {
         for e in &mut x.elements {
-            if e.expression == old {
-                e.expression = new.to_string();
-            }
+            refs(&mut e.expression);
         }
+        x.predicate.as_mut().map(refs);
+    }
+    for p in &mut t.policies {
+        p.using.as_mut().map(refs);
+        p.with_check.as_mut().map(refs);
     }
     if let Some(pb) = &mut t.partition_by {
         rename_in(&mut pb.keys, old, new);
@@ -1448,7 +1459,8 @@ fn rename_column(t: &mut Table, old: &str, new: &str) {
     rename_ref_column(t, &name, old, new);
 }
 
-fn rename_ref_column(t: &mut Table, target: &QName, old: &str, new: &str) {
+/// Foreign keys of `t` that reference `target` follow its renamed column.
+pub(crate) fn rename_ref_column(t: &mut Table, target: &QName, old: &str, new: &str) {
     for fk in &mut t.foreign_keys {
         if &fk.ref_table == target {
             rename_in(&mut fk.ref_columns, old, new);
@@ -1703,6 +1715,25 @@ mod tests {
                 ("replay::unknown-object".to_string(), 4),
             ]
         );
+    }
+
+    #[test]
+    fn renamed_columns_are_renamed_in_expressions() {
+        let s = import_sql(
+            "CREATE TABLE t (a INT, b INT, CONSTRAINT t_a_check CHECK (a > 0 AND b <> a));
+             CREATE INDEX t_x_idx ON t ((a + 1)) WHERE a IS NOT NULL;
+             ALTER TABLE t RENAME COLUMN a TO alpha;",
+            "m.sql",
+            DialectKind::Sqlite,
+        )
+        .unwrap();
+        let t = &s.tables[0];
+        assert_eq!(t.checks[0].expression, "alpha > 0 AND b <> alpha");
+        assert_eq!(
+            t.indexes[0].parts[0].key,
+            IndexKey::Expression("alpha + 1".into())
+        );
+        assert_eq!(t.indexes[0].predicate.as_deref(), Some("alpha IS NOT NULL"));
     }
 
     #[test]

@@ -59,6 +59,43 @@ pub fn normalize_tokens(sql: &str) -> String {
     out
 }
 
+/// `sql` with every reference to column `old` spelled `new`, the way a database rewrites the
+/// expressions that use a renamed column. Function names (a word before `(`) and string
+/// literals are left alone; text that does not tokenize is returned unchanged.
+pub(crate) fn rename_column_refs(sql: &str, old: &str, new: &str) -> String {
+    let dialect = PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, sql).tokenize() else {
+        return sql.to_string();
+    };
+    let names_old = |t: &Token| match t {
+        Token::Word(w) => match w.quote_style {
+            None => w.value.to_lowercase() == old,
+            Some('"') => w.value == old,
+            Some(_) => false,
+        },
+        _ => false,
+    };
+    let mut out = String::with_capacity(sql.len());
+    let mut changed = false;
+    for (i, t) in tokens.iter().enumerate() {
+        let call = tokens[i + 1..]
+            .iter()
+            .find(|n| !matches!(n, Token::Whitespace(_)))
+            .is_some_and(|n| *n == Token::LParen);
+        if names_old(t) && !call {
+            out.push_str(&crate::dialect::postgres::quote_ident(new));
+            changed = true;
+        } else {
+            out.push_str(&t.to_string());
+        }
+    }
+    if changed {
+        out
+    } else {
+        sql.to_string()
+    }
+}
+
 fn norm_opt(e: &mut Option<String>) {
     if let Some(s) = e {
         *s = normalize_expr(s);
@@ -313,6 +350,20 @@ mod tests {
             ]
         );
         assert!(differences(&a, &a).is_empty());
+    }
+
+    #[test]
+    fn renames_touch_column_references_only() {
+        assert_eq!(
+            rename_column_refs("a > 0 AND \"a\" < t.a AND a(1) = 'a' AND ab = 1", "a", "z"),
+            "z > 0 AND z < t.z AND a(1) = 'a' AND ab = 1"
+        );
+        assert_eq!(
+            rename_column_refs("A IS NULL", "a", "Big"),
+            "\"Big\" IS NULL"
+        );
+        let untouched = "b  >  0";
+        assert_eq!(rename_column_refs(untouched, "a", "z"), untouched);
     }
 
     #[test]
