@@ -161,6 +161,24 @@ pub fn inline_foreign_key(fk: &ForeignKey) -> String {
     )
 }
 
+/// `CREATE INDEX` for an index of `t`.
+pub fn create_index(t: &Table, ix: &Index) -> Result<Statement, Diagnostic> {
+    if ix.method != IndexMethod::Btree || !ix.include.is_empty() {
+        return Err(unsupported(
+            &format!("index `{}` (only plain b-tree indexes exist)", ix.name),
+            &ix.origin,
+        ));
+    }
+    let unqualified = QName {
+        schema: None,
+        name: t.name.name.clone(),
+    };
+    Ok(Statement::new(super::postgres::create_index(
+        &unqualified,
+        ix,
+    )))
+}
+
 /// The statements of table `t`: its CREATE TABLE under the name `create_as` (the table's own
 /// name, or the temporary one a rebuild copies into), then its indexes and triggers, which
 /// always name `t` itself because they are created once the table has its final name.
@@ -230,21 +248,10 @@ pub fn table_statements(
     };
     let mut indexes = Vec::new();
     for ix in &t.indexes {
-        if ix.method != IndexMethod::Btree || !ix.include.is_empty() {
-            errors.push(unsupported(
-                &format!("index `{}` (only plain b-tree indexes exist)", ix.name),
-                &ix.origin,
-            ));
-            continue;
+        match create_index(t, ix) {
+            Ok(st) => indexes.push(st),
+            Err(d) => errors.push(d),
         }
-        let unqualified = QName {
-            schema: None,
-            name: t.name.name.clone(),
-        };
-        indexes.push(Statement::new(super::postgres::create_index(
-            &unqualified,
-            ix,
-        )));
     }
     let mut triggers = Vec::new();
     let append_only_trigger = crate::dsl::names::fit(format!("{}_append_only", t.name.name));
