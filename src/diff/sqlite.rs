@@ -1005,6 +1005,37 @@ mod tests {
     }
 
     #[test]
+    fn a_changed_generated_column_is_rebuilt_and_recomputed() {
+        let make = |expr: &str| {
+            let mut s = SchemaBuilder::new();
+            s.table(POSTS)
+                .global("x")
+                .col("id", text())
+                .primary_key(["id"])
+                .col("size", integer())
+                .col("double", integer().null().generated(expr));
+            s.build().unwrap()
+        };
+        let (from, to) = (make("size * 2"), make("size * 3"));
+        let (folder, plan) = planned(&from, &to);
+        // The change list has no kind for it; the plan is still not empty.
+        assert!(!plan.is_empty());
+        let script = sql(&plan);
+        assert!(
+            script
+                .contains("INSERT INTO _schemactl_new_posts (id, size) SELECT id, size FROM posts"),
+            "{script}"
+        );
+        prove(&folder, &plan, &to).unwrap_or_else(|ds| panic!("{ds}"));
+        let db = applied(
+            &folder,
+            "INSERT INTO posts (id, size) VALUES ('p', 5);",
+            &plan,
+        );
+        assert_eq!(count(&db, "SELECT double FROM posts"), 15);
+    }
+
+    #[test]
     fn what_sqlite_cannot_express_is_refused() {
         let mut s = SchemaBuilder::new();
         s.table(USERS)
