@@ -9,7 +9,7 @@
 //! write lock on SQLite) and re-read the tracking table once they hold it.
 
 pub(crate) mod postgres_driver;
-mod sqlite_driver;
+pub(crate) mod sqlite_driver;
 pub mod target;
 
 use crate::diag::{Diagnostic, Diagnostics};

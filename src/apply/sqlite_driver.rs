@@ -49,6 +49,24 @@ impl SqliteDriver {
         })
     }
 
+    /// A private in-memory database: scratch runs that prove a plan the way `apply` would run it.
+    pub(crate) fn in_memory() -> Result<Self, Diagnostic> {
+        let conn = Connection::open_in_memory().map_err(|e| {
+            Diagnostic::error(
+                "apply::connect",
+                format!("cannot open an in-memory SQLite database: {e}"),
+            )
+        })?;
+        Ok(SqliteDriver {
+            conn,
+            path: PathBuf::from(":memory:"),
+        })
+    }
+
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
     fn failure(&self, script: &SqlScript, index: usize, e: rusqlite::Error) -> StatementFailure {
         let line = script.statements.get(index).map_or(1, |s| s.line);
         StatementFailure {

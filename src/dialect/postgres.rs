@@ -225,10 +225,19 @@ fn fk_action(a: FkAction) -> Option<&'static str> {
 
 /// `CONSTRAINT name FOREIGN KEY (...) REFERENCES t (...) [ON DELETE ..] [ON UPDATE ..] [DEFERRABLE ..]`.
 pub fn foreign_key_def(fk: &ForeignKey) -> String {
-    let mut s = format!(
-        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+    format!(
+        "CONSTRAINT {} FOREIGN KEY ({}) {}",
         quote_ident(&fk.name),
         ident_list(&fk.columns),
+        references_clause(fk)
+    )
+}
+
+/// `REFERENCES <table> (<columns>)` with the actions: what follows the local columns of a
+/// foreign key, also written alone as a column constraint.
+pub fn references_clause(fk: &ForeignKey) -> String {
+    let mut s = format!(
+        "REFERENCES {} ({})",
         quote_qname(&fk.ref_table),
         ident_list(&fk.ref_columns)
     );

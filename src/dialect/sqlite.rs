@@ -97,107 +97,9 @@ impl Dialect for Sqlite {
         let mut out = Vec::new();
         for node in graph.creation_order() {
             let t = graph.table(schema, node);
-            let mut lines = Vec::new();
-            let mut checks = Vec::new();
-            for c in &t.columns {
-                let ty = match column_type(schema, &c.ty) {
-                    Ok(ty) => ty,
-                    Err(what) => {
-                        errors.push(unsupported(&what, &c.origin));
-                        continue;
-                    }
-                };
-                let mut s = format!("{} {ty}", quote_ident(&c.name));
-                if let Some(expr) = &c.generated {
-                    write!(s, " GENERATED ALWAYS AS ({expr}) STORED").unwrap();
-                }
-                if !c.nullable {
-                    s.push_str(" NOT NULL");
-                }
-                if let Some(d) = &c.default {
-                    match default_value(d) {
-                        Ok(v) => write!(s, " DEFAULT {v}").unwrap(),
-                        Err(what) => errors.push(unsupported(&what, &c.origin)),
-                    }
-                }
-                lines.push(s);
-                if let ColumnType::Enum { name } = &c.ty {
-                    if let Some(e) = schema.enum_type(name) {
-                        let values: Vec<String> =
-                            e.values.iter().map(|v| quote_literal(v)).collect();
-                        checks.push(format!(
-                            "CONSTRAINT {} CHECK ({} IN ({}))",
-                            quote_ident(&crate::dsl::names::check(&t.name.name, &c.name)),
-                            quote_ident(&c.name),
-                            values.join(", ")
-                        ));
-                    }
-                }
-            }
-            if let Some(pk) = &t.primary_key {
-                lines.push(super::postgres::primary_key_def(pk));
-            }
-            for u in &t.uniques {
-                lines.push(format!(
-                    "CONSTRAINT {} UNIQUE ({})",
-                    quote_ident(&u.name),
-                    u.columns
-                        .iter()
-                        .map(|c| quote_ident(c))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            lines.extend(t.checks.iter().map(super::postgres::check_def));
-            lines.extend(checks);
-            for fk in &t.foreign_keys {
-                lines.push(super::postgres::foreign_key_def(fk));
-            }
-            for x in &t.excludes {
-                errors.push(unsupported(
-                    &format!("exclusion constraint `{}`", x.name),
-                    &x.origin,
-                ));
-            }
-            if t.rls.enabled || !t.policies.is_empty() {
-                errors.push(unsupported("row-level security", &t.origin));
-            }
-            if t.partition_by.is_some() {
-                errors.push(unsupported("declarative partitioning", &t.origin));
-            }
-            out.push(Statement {
-                sql: format!(
-                    "CREATE TABLE {} (\n    {}\n)",
-                    quote_ident(&t.name.name),
-                    lines.join(",\n    ")
-                ),
-                section: Some(format!("table {}", t.name)),
-            });
-            for ix in &t.indexes {
-                if ix.method != IndexMethod::Btree || !ix.include.is_empty() {
-                    errors.push(unsupported(
-                        &format!("index `{}` (only plain b-tree indexes exist)", ix.name),
-                        &ix.origin,
-                    ));
-                    continue;
-                }
-                let unqualified = QName {
-                    schema: None,
-                    name: t.name.name.clone(),
-                };
-                out.push(Statement::new(super::postgres::create_index(
-                    &unqualified,
-                    ix,
-                )));
-            }
-            let append_only_trigger =
-                crate::dsl::names::fit(format!("{}_append_only", t.name.name));
-            for tr in &t.triggers {
-                if t.meta.append_only && tr.name == append_only_trigger {
-                    out.extend(append_only_triggers(&t.name.name));
-                } else {
-                    out.push(Statement::new(tr.sql.clone()));
-                }
+            match table_statements(schema, t, &t.name.name) {
+                Ok(st) => out.extend(st.into_vec()),
+                Err(ds) => errors.0.extend(ds.0),
             }
         }
         if errors.is_empty() {
@@ -205,6 +107,169 @@ impl Dialect for Sqlite {
         } else {
             Err(errors)
         }
+    }
+}
+
+/// One table's statements, in the order `create` writes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableStatements {
+    pub create: Statement,
+    pub indexes: Vec<Statement>,
+    pub triggers: Vec<Statement>,
+}
+
+impl TableStatements {
+    pub fn into_vec(self) -> Vec<Statement> {
+        let mut v = vec![self.create];
+        v.extend(self.indexes);
+        v.extend(self.triggers);
+        v
+    }
+}
+
+/// A column as CREATE TABLE and ALTER TABLE ADD COLUMN write it.
+pub fn column_def(schema: &Schema, c: &Column) -> Result<String, Diagnostics> {
+    let mut errors = Diagnostics::default();
+    let ty = column_type(schema, &c.ty).map_err(|what| unsupported(&what, &c.origin))?;
+    let mut s = format!("{} {ty}", quote_ident(&c.name));
+    if let Some(expr) = &c.generated {
+        write!(s, " GENERATED ALWAYS AS ({expr}) STORED").unwrap();
+    }
+    if !c.nullable {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(d) = &c.default {
+        match default_value(d) {
+            Ok(v) => write!(s, " DEFAULT {v}").unwrap(),
+            Err(what) => errors.push(unsupported(&what, &c.origin)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(s)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A single-column foreign key written as a constraint of its column,
+/// `CONSTRAINT <name> REFERENCES ...`: the only form ALTER TABLE ADD COLUMN accepts.
+pub fn inline_foreign_key(fk: &ForeignKey) -> String {
+    format!(
+        "CONSTRAINT {} {}",
+        quote_ident(&fk.name),
+        super::postgres::references_clause(fk)
+    )
+}
+
+/// `CREATE INDEX` for an index of `t`.
+pub fn create_index(t: &Table, ix: &Index) -> Result<Statement, Diagnostic> {
+    if ix.method != IndexMethod::Btree || !ix.include.is_empty() {
+        return Err(unsupported(
+            &format!("index `{}` (only plain b-tree indexes exist)", ix.name),
+            &ix.origin,
+        ));
+    }
+    let unqualified = QName {
+        schema: None,
+        name: t.name.name.clone(),
+    };
+    Ok(Statement::new(super::postgres::create_index(
+        &unqualified,
+        ix,
+    )))
+}
+
+/// The statements of table `t`: its CREATE TABLE under the name `create_as` (the table's own
+/// name, or the temporary one a rebuild copies into), then its indexes and triggers, which
+/// always name `t` itself because they are created once the table has its final name.
+pub fn table_statements(
+    schema: &Schema,
+    t: &Table,
+    create_as: &str,
+) -> Result<TableStatements, Diagnostics> {
+    let mut errors = Diagnostics::default();
+    let mut lines = Vec::new();
+    let mut checks = Vec::new();
+    for c in &t.columns {
+        match column_def(schema, c) {
+            Ok(def) => lines.push(def),
+            Err(ds) => errors.0.extend(ds.0),
+        }
+        if let ColumnType::Enum { name } = &c.ty {
+            if let Some(e) = schema.enum_type(name) {
+                let values: Vec<String> = e.values.iter().map(|v| quote_literal(v)).collect();
+                checks.push(format!(
+                    "CONSTRAINT {} CHECK ({} IN ({}))",
+                    quote_ident(&crate::dsl::names::check(&t.name.name, &c.name)),
+                    quote_ident(&c.name),
+                    values.join(", ")
+                ));
+            }
+        }
+    }
+    if let Some(pk) = &t.primary_key {
+        lines.push(super::postgres::primary_key_def(pk));
+    }
+    for u in &t.uniques {
+        lines.push(format!(
+            "CONSTRAINT {} UNIQUE ({})",
+            quote_ident(&u.name),
+            u.columns
+                .iter()
+                .map(|c| quote_ident(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    lines.extend(t.checks.iter().map(super::postgres::check_def));
+    lines.extend(checks);
+    for fk in &t.foreign_keys {
+        lines.push(super::postgres::foreign_key_def(fk));
+    }
+    for x in &t.excludes {
+        errors.push(unsupported(
+            &format!("exclusion constraint `{}`", x.name),
+            &x.origin,
+        ));
+    }
+    if t.rls.enabled || !t.policies.is_empty() {
+        errors.push(unsupported("row-level security", &t.origin));
+    }
+    if t.partition_by.is_some() {
+        errors.push(unsupported("declarative partitioning", &t.origin));
+    }
+    let create = Statement {
+        sql: format!(
+            "CREATE TABLE {} (\n    {}\n)",
+            quote_ident(create_as),
+            lines.join(",\n    ")
+        ),
+        section: Some(format!("table {}", t.name)),
+    };
+    let mut indexes = Vec::new();
+    for ix in &t.indexes {
+        match create_index(t, ix) {
+            Ok(st) => indexes.push(st),
+            Err(d) => errors.push(d),
+        }
+    }
+    let mut triggers = Vec::new();
+    let append_only_trigger = crate::dsl::names::fit(format!("{}_append_only", t.name.name));
+    for tr in &t.triggers {
+        if t.meta.append_only && tr.name == append_only_trigger {
+            triggers.extend(append_only_triggers(&t.name.name));
+        } else {
+            triggers.push(Statement::new(tr.sql.clone()));
+        }
+    }
+    if errors.is_empty() {
+        Ok(TableStatements {
+            create,
+            indexes,
+            triggers,
+        })
+    } else {
+        Err(errors)
     }
 }
 
@@ -229,7 +294,7 @@ fn append_only_triggers(table: &str) -> Vec<Statement> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dsl::{text, SchemaBuilder, TableRef};
+    use crate::dsl::{enum_of, text, EnumDef, SchemaBuilder, TableRef};
 
     #[test]
     fn append_only_tables_get_sqlite_triggers_and_no_plpgsql() {
@@ -259,5 +324,34 @@ mod tests {
         conn.execute_batch("INSERT INTO log VALUES ('a')").unwrap();
         let err = conn.execute_batch("DELETE FROM log").unwrap_err();
         assert!(err.to_string().contains("append-only"), "{err}");
+    }
+
+    #[test]
+    fn one_table_renders_under_another_name() {
+        const MOOD: EnumDef = EnumDef::new("mood", &["ok", "sad"]);
+        let mut s = SchemaBuilder::new();
+        s.enumeration(MOOD);
+        s.table(TableRef::new("notes"))
+            .global("x")
+            .col("id", text())
+            .col("mood", enum_of(MOOD).default_enum("ok"))
+            .primary_key(["id"])
+            .index(["mood"]);
+        let schema = s.build().unwrap();
+        let st = table_statements(&schema, &schema.tables[0], "notes_new").unwrap();
+        assert_eq!(
+            st.create.sql,
+            "CREATE TABLE notes_new (\n    id TEXT NOT NULL,\n    mood TEXT NOT NULL DEFAULT 'ok',\n    \
+             CONSTRAINT notes_pkey PRIMARY KEY (id),\n    \
+             CONSTRAINT notes_mood_check CHECK (mood IN ('ok', 'sad'))\n)"
+        );
+        // Indexes name the table itself: a rebuild creates them after the rename.
+        assert_eq!(
+            st.indexes[0].sql,
+            "CREATE INDEX notes_mood_idx ON notes (mood)"
+        );
+        let whole: Vec<Statement> = Sqlite.create(&schema).unwrap();
+        let own = table_statements(&schema, &schema.tables[0], "notes").unwrap();
+        assert_eq!(whole, own.into_vec());
     }
 }

@@ -41,8 +41,10 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Nothing to change and nothing to run. Both count: the SQLite planner rebuilds a table
+    /// for differences the change list has no kind for (a generated column's expression).
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
+        self.changes.is_empty() && self.files.is_empty()
     }
 
     pub fn max_risk(&self) -> Risk {

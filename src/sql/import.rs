@@ -12,7 +12,7 @@
 //! SET, GRANT/REVOKE (privileges are outside the model), and COMMENT ON objects the model
 //! keeps no documentation for (indexes, functions, ...).
 
-use super::normalize::strip_parens;
+use super::normalize::{rename_column_refs, strip_parens};
 use super::split::{split, SqlStatement};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::DialectKind;
@@ -557,23 +557,32 @@ impl Replayer {
                         c.nullable = false;
                     }
                 },
+                // `col ... CONSTRAINT name CHECK (...)`: the parser keeps the name on the
+                // option, not on the constraint.
                 ColumnOption::PrimaryKey(pk) => {
                     c.nullable = false;
                     let mut pk = pk.clone();
                     pk.columns = vec![index_column_of(&col.name)];
+                    pk.name = pk.name.or_else(|| opt.name.clone());
                     later.push(TableConstraint::PrimaryKey(pk));
                 }
                 ColumnOption::Unique(u) => {
                     let mut u = u.clone();
                     u.columns = vec![index_column_of(&col.name)];
+                    u.name = u.name.or_else(|| opt.name.clone());
                     later.push(TableConstraint::Unique(u));
                 }
                 ColumnOption::ForeignKey(fk) => {
                     let mut fk = fk.clone();
                     fk.columns = vec![col.name.clone()];
+                    fk.name = fk.name.or_else(|| opt.name.clone());
                     later.push(TableConstraint::ForeignKey(fk));
                 }
-                ColumnOption::Check(ch) => later.push(TableConstraint::Check(ch.clone())),
+                ColumnOption::Check(ch) => {
+                    let mut ch = ch.clone();
+                    ch.name = ch.name.or_else(|| opt.name.clone());
+                    later.push(TableConstraint::Check(ch));
+                }
                 ColumnOption::Comment(doc) => c.doc = Some(doc.clone()),
                 other => {
                     let msg = format!("column option `{other}` on `{}`", c.name);
@@ -1401,14 +1410,18 @@ fn rename_in(cols: &mut [String], old: &str, new: &str) {
     }
 }
 
-/// Renames a column in the table and in its keys; expressions are left as written.
-fn rename_column(t: &mut Table, old: &str, new: &str) {
+/// Renames a column in the table, its keys, and the expressions that mention it (checks,
+/// index expressions and predicates, generated columns, policies), as both PostgreSQL and
+/// SQLite do. Trigger bodies are left as written: they may name other tables' columns.
+pub(crate) fn rename_column(t: &mut Table, old: &str, new: &str) {
+    let refs = |e: &mut String| *e = rename_column_refs(e, old, new);
     for c in &mut t.columns {
         if c.name == old {
             c.name = new.to_string();
             // Remembered so a review of a range of migrations shows a rename, not a drop and an add.
             c.renamed_from.get_or_insert_with(|| old.to_string());
         }
+        c.generated.as_mut().map(refs);
     }
     if let Some(pk) = &mut t.primary_key {
         rename_in(&mut pk.columns, old, new);
@@ -1416,25 +1429,32 @@ fn rename_column(t: &mut Table, old: &str, new: &str) {
     for u in &mut t.uniques {
         rename_in(&mut u.columns, old, new);
     }
+    for c in &mut t.checks {
+        refs(&mut c.expression);
+    }
     for fk in &mut t.foreign_keys {
         rename_in(&mut fk.columns, old, new);
     }
     for ix in &mut t.indexes {
         for p in &mut ix.parts {
-            if let IndexKey::Column(c) = &mut p.key {
-                if c == old {
-                    *c = new.to_string();
-                }
+            match &mut p.key {
+                IndexKey::Column(c) if c == old => *c = new.to_string(),
+                IndexKey::Column(_) => {}
+                IndexKey::Expression(e) => refs(e),
             }
         }
         rename_in(&mut ix.include, old, new);
+        ix.predicate.as_mut().map(refs);
     }
     for x in &mut t.excludes {
         for e in &mut x.elements {
-            if e.expression == old {
-                e.expression = new.to_string();
-            }
+            refs(&mut e.expression);
         }
+        x.predicate.as_mut().map(refs);
+    }
+    for p in &mut t.policies {
+        p.using.as_mut().map(refs);
+        p.with_check.as_mut().map(refs);
     }
     if let Some(pb) = &mut t.partition_by {
         rename_in(&mut pb.keys, old, new);
@@ -1443,7 +1463,8 @@ fn rename_column(t: &mut Table, old: &str, new: &str) {
     rename_ref_column(t, &name, old, new);
 }
 
-fn rename_ref_column(t: &mut Table, target: &QName, old: &str, new: &str) {
+/// Foreign keys of `t` that reference `target` follow its renamed column.
+pub(crate) fn rename_ref_column(t: &mut Table, target: &QName, old: &str, new: &str) {
     for fk in &mut t.foreign_keys {
         if &fk.ref_table == target {
             rename_in(&mut fk.ref_columns, old, new);
@@ -1698,6 +1719,47 @@ mod tests {
                 ("replay::unknown-object".to_string(), 4),
             ]
         );
+    }
+
+    #[test]
+    fn renamed_columns_are_renamed_in_expressions() {
+        let s = import_sql(
+            "CREATE TABLE t (a INT, b INT, CONSTRAINT t_a_check CHECK (a > 0 AND b <> a));
+             CREATE INDEX t_x_idx ON t ((a + 1)) WHERE a IS NOT NULL;
+             ALTER TABLE t RENAME COLUMN a TO alpha;",
+            "m.sql",
+            DialectKind::Sqlite,
+        )
+        .unwrap();
+        let t = &s.tables[0];
+        assert_eq!(t.checks[0].expression, "alpha > 0 AND b <> alpha");
+        assert_eq!(
+            t.indexes[0].parts[0].key,
+            IndexKey::Expression("alpha + 1".into())
+        );
+        assert_eq!(t.indexes[0].predicate.as_deref(), Some("alpha IS NOT NULL"));
+    }
+
+    #[test]
+    fn column_constraints_keep_their_names() {
+        let s = import_sql(
+            "CREATE TABLE p (id TEXT CONSTRAINT p_pk PRIMARY KEY);
+             CREATE TABLE t (a INT CONSTRAINT t_a_u UNIQUE, b INT);
+             ALTER TABLE t ADD COLUMN c TEXT CONSTRAINT t_c_positive CHECK (c > 0) CONSTRAINT t_c_fk REFERENCES p (id) ON DELETE CASCADE;",
+            "m.sql",
+            DialectKind::Sqlite,
+        )
+        .unwrap();
+        assert_eq!(s.tables[0].primary_key.as_ref().unwrap().name, "p_pk");
+        let t = &s.tables[1];
+        assert_eq!(t.uniques[0].name, "t_a_u");
+        assert_eq!(t.checks[0].name, "t_c_positive");
+        assert_eq!(t.foreign_keys[0].name, "t_c_fk");
+        assert_eq!(t.foreign_keys[0].on_delete, FkAction::Cascade);
+        // Unnamed ones still get PostgreSQL's default names.
+        let s = replay("CREATE TABLE t (a int CHECK (a > 0) UNIQUE);").unwrap();
+        assert_eq!(s.tables[0].checks[0].name, "t_a_check");
+        assert_eq!(s.tables[0].uniques[0].name, "t_a_key");
     }
 
     #[test]
