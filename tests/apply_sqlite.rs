@@ -199,3 +199,137 @@ ALTER TABLE clients_new RENAME TO clients;
     assert_eq!(one(&conn, "SELECT count(*) FROM clients"), 2, "rolled back");
     assert_eq!(one(&conn, "SELECT count(*) FROM schemactl_migrations"), 1);
 }
+
+mod incremental {
+    use super::*;
+    use schemactl::dsl::*;
+    use schemactl::model::Schema;
+    use std::process::ExitCode;
+
+    const SHOPS: TableRef = TableRef::new("shops");
+    const ITEMS: TableRef = TableRef::new("items");
+
+    fn before() -> Result<Schema, schemactl::Diagnostics> {
+        let mut s = SchemaBuilder::new();
+        s.table(SHOPS)
+            .doc("shops")
+            .global("test")
+            .col("id", text())
+            .primary_key(["id"])
+            .col("name", text());
+        s.table(ITEMS)
+            .doc("items")
+            .global("test")
+            .col("id", text())
+            .primary_key(["id"])
+            .col("shop_id", text())
+            .col("title", text())
+            .col("price", integer().null())
+            .fk(["shop_id"], SHOPS, ["id"])
+            .index(["shop_id"]);
+        s.build()
+    }
+
+    /// An added column SQLite adds in place, a renamed column, and a new NOT NULL with a check
+    /// that only a table rebuild can give.
+    fn after() -> Result<Schema, schemactl::Diagnostics> {
+        let mut s = SchemaBuilder::new();
+        s.table(SHOPS)
+            .doc("shops")
+            .global("test")
+            .col("id", text())
+            .primary_key(["id"])
+            .col("name", text())
+            .col("city", text().null());
+        s.table(ITEMS)
+            .doc("items")
+            .global("test")
+            .col("id", text())
+            .primary_key(["id"])
+            .col("shop_id", text())
+            .col("name", text().renamed_from("title"))
+            .col("price", integer().default_int(0))
+            .check("price_positive", "price >= 0")
+            .fk(["shop_id"], SHOPS, ["id"])
+            .index(["shop_id"]);
+        s.build()
+    }
+
+    fn gen(
+        dir: &str,
+        f: fn() -> Result<Schema, schemactl::Diagnostics>,
+        extra: &[&str],
+    ) -> ExitCode {
+        let mut args = vec![
+            "schemactl",
+            "--color",
+            "never",
+            "--dialect",
+            "sqlite",
+            "generate",
+            "--migrations",
+            dir,
+        ];
+        args.extend_from_slice(extra);
+        schemactl::cli::run(args, Some(f))
+    }
+
+    #[test]
+    fn generate_plans_sqlite_changes_that_apply_on_rows() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("migrations");
+        let d = dir.to_str().unwrap();
+        let u = url(tmp.path());
+        assert_eq!(gen(d, before, &[]), ExitCode::from(0));
+        let r = run(&["apply", "--migrations", d, "--database-url", &u]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let conn = Connection::open(tmp.path().join("app.db")).unwrap();
+        conn.execute_batch(
+            "INSERT INTO shops VALUES ('s1', 'Corner');
+             INSERT INTO items VALUES ('i1', 's1', 'Tea', 3), ('i2', 's1', 'Cake', NULL);",
+        )
+        .unwrap();
+
+        assert_eq!(
+            gen(d, after, &["--check"]),
+            ExitCode::from(1),
+            "changes pending"
+        );
+        assert_eq!(gen(d, after, &["--name", "items_v2"]), ExitCode::from(0));
+        let sql = std::fs::read_to_string(dir.join("0002_items_v2.sql")).unwrap();
+        assert!(
+            sql.contains("ALTER TABLE shops ADD COLUMN city TEXT"),
+            "{sql}"
+        );
+        assert!(sql.contains("INSERT INTO"), "items is rebuilt:\n{sql}");
+        assert!(!dir.join("down").exists(), "no down file for SQLite");
+
+        // A NULL price breaks the new NOT NULL: the whole file rolls back.
+        let r = run(&["apply", "--migrations", d, "--database-url", &u]);
+        assert_eq!(r.code, 2, "{}", r.stdout);
+        assert_eq!(
+            one(
+                &conn,
+                "SELECT count(*) FROM pragma_table_info('items') WHERE name = 'title'"
+            ),
+            1
+        );
+        conn.execute_batch("UPDATE items SET price = 0 WHERE price IS NULL")
+            .unwrap();
+        let r = run(&["apply", "--migrations", d, "--database-url", &u]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM items ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(names, ["Tea", "Cake"], "the renamed column kept its values");
+        assert!(
+            conn.execute_batch("UPDATE items SET price = -1").is_err(),
+            "the new check holds"
+        );
+        assert_eq!(gen(d, after, &["--check"]), ExitCode::from(0), "up to date");
+    }
+}

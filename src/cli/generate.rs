@@ -84,28 +84,17 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
         );
         return Ok(EXIT_OK);
     }
-    if ctx.config.dialect != DialectKind::Postgres {
-        if up_to_date(&schema, &dir, ctx.config.dialect)? {
-            println!(
-                "No schema changes: the migrations in {folder} are up to date. Nothing written."
-            );
-            return Ok(EXIT_OK);
+    let dialect = ctx.config.dialect;
+    let (mut source, current) = StateSource::read(&dir, dialect, args.dev_url.as_deref())?;
+    // PostgreSQL plans from the declared model; SQLite from the declared schema as SQLite
+    // spells it (its planner renders and reads it back itself).
+    let (plan, desired) = match dialect {
+        DialectKind::Postgres => {
+            let desired = source.declared(&schema)?;
+            (crate::diff::plan::plan(&current, &desired), Some(desired))
         }
-        if args.check {
-            eprintln!("The declared schema differs from the migrations in {folder}.");
-            return Ok(EXIT_FOUND);
-        }
-        return Err(Diagnostic::error(
-            "generate::incremental-unsupported",
-            format!("the declared schema differs from the migrations in {folder}, and incremental {} migrations are not planned yet", ctx.config.dialect),
-        )
-        .help("write the change as a migration by hand (SQLite's table rebuild: create new, copy, drop, rename), then `schemactl migrations rehash`")
-        .into());
-    }
-    let (mut source, current) =
-        StateSource::read(&dir, ctx.config.dialect, args.dev_url.as_deref())?;
-    let desired = source.declared(&schema)?;
-    let plan = crate::diff::plan::plan(&current, &desired);
+        DialectKind::Sqlite => (crate::diff::sqlite::plan(&current, &schema)?, None),
+    };
     if plan.is_empty() {
         println!("No schema changes: the migrations in {folder} are up to date. Nothing written.");
         return Ok(EXIT_OK);
@@ -123,15 +112,21 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
     }
     // Prove the plan before writing it: the folder plus the new files must build exactly the
     // declared schema.
-    let scripts: Vec<String> = plan.files.iter().map(|f| f.script(HEADER)).collect();
-    let reached = source.with_plan(&dir.with_planned(scripts.iter().map(String::as_str)))?;
-    let mut expected = desired.clone();
-    for t in &mut expected.tables {
-        for c in &mut t.columns {
-            c.renamed_from = None;
+    match &desired {
+        Some(desired) => {
+            let scripts: Vec<String> = plan.files.iter().map(|f| f.script(HEADER)).collect();
+            let reached =
+                source.with_plan(&dir.with_planned(scripts.iter().map(String::as_str)))?;
+            let mut expected = desired.clone();
+            for t in &mut expected.tables {
+                for c in &mut t.columns {
+                    c.renamed_from = None;
+                }
+            }
+            prove(&expected, &reached)?;
         }
+        None => crate::diff::sqlite::prove(&dir.files, &plan, &schema)?,
     }
-    prove(&expected, &reached)?;
     let name = args.name.as_deref().unwrap_or("schema_changes");
     let first_version = dir.next_version();
     for f in &plan.files {
@@ -146,22 +141,24 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
             }
         );
     }
-    let down = write_down(&dir, first_version, name, &current, &desired, &plan)?;
-    println!(
-        "Wrote {} (the inverse, for reverting by hand)",
-        down.display()
-    );
+    match &desired {
+        Some(desired) => {
+            let down = write_down(&dir, first_version, name, &current, desired, &plan)?;
+            println!(
+                "Wrote {} (the inverse, for reverting by hand)",
+                down.display()
+            );
+        }
+        // A SQLite rebuild's inverse is another rebuild from a shape the DSL no longer
+        // declares; restoring the file from a backup is the way back.
+        None => println!("No down file for SQLite: keep a copy of the database file to go back."),
+    }
     for c in &plan.changes {
         println!("  {:<22} {}", format!("{:?}", c.risk()), c.describe());
     }
     Ok(EXIT_OK)
 }
 
-/// How the declared schema differs from what replaying the migration folder builds (both
-/// normalized); empty when the folder is up to date.
-///
-/// SQLite migrations are still compared byte for byte with a fresh render: replay reads the
-/// PostgreSQL spelling, and SQLite's type names would not map back to the model.
 /// Writes `down/NNNN_name.sql`: the plan from the new schema back to the old one, headed by
 /// what it cannot give back (dropped data, enum values PostgreSQL cannot remove). Down files
 /// live outside the numbered history: `apply` never runs them.
@@ -334,14 +331,4 @@ fn replay(dir: &MigrationDir, dialect: DialectKind) -> Result<Schema, Diagnostic
             .map(|(n, f)| (n.as_str(), f.sql.as_str())),
         dialect,
     )
-}
-
-/// For dialects the planner does not cover: is the folder exactly the rendered schema?
-fn up_to_date(
-    schema: &Schema,
-    dir: &MigrationDir,
-    dialect: DialectKind,
-) -> Result<bool, Diagnostics> {
-    let script = render_script(schema, dialect)?;
-    Ok(dir.files.len() == 1 && dir.files[0].sql == script)
 }

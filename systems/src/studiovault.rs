@@ -122,7 +122,9 @@ pub fn build() -> Result<Schema, Diagnostics> {
         .col("name", text())
         .col("address_json", text().null())
         .col("tax_json", text().null().doc("GST/VAT identity (JSON)"))
-        .col("invoice_prefix", text().null().doc("e.g. BLR-, MUM-"))
+        // Required, and shaped, since 0002 (a hand-written rebuild with a backfill).
+        .col("invoice_prefix", text().doc("e.g. BLR-, MUM-"))
+        .check("invoice_prefix_format", "invoice_prefix GLOB '[A-Z]*-'")
         .col("created_at", epoch_ms())
         .with(versioned);
     s.table(USERS)

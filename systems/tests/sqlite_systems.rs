@@ -13,7 +13,7 @@ fn count(c: &Connection, sql: &str) -> i64 {
 
 #[test]
 fn studiovault_rebuild_keeps_every_row_and_foreign_key() {
-    generate_matches_and_guard_is_clean("studiovault");
+    generate_is_current_and_guard_is_clean("studiovault");
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("studiovault.db");
     let url = sqlite_url(&file);

@@ -83,28 +83,6 @@ pub fn generate_is_current_and_guard_is_clean(system: &str) {
     assert!(r.stderr.contains("0 errors, 0 warnings"), "{}", r.stderr);
 }
 
-/// `generate` into an empty folder writes exactly the committed initial migration, and guard
-/// is clean on the committed folder.
-pub fn generate_matches_and_guard_is_clean(system: &str) {
-    let tmp = tempfile::tempdir().unwrap();
-    let fresh = tmp.path().join("migrations");
-    std::fs::create_dir_all(&fresh).unwrap();
-    run(
-        system,
-        &["--migrations", fresh.to_str().unwrap(), "generate"],
-    )
-    .expect(0, "generate");
-    let written = std::fs::read_to_string(fresh.join("0001_initial.sql")).unwrap();
-    let committed =
-        std::fs::read_to_string(home(system).join("migrations/0001_initial.sql")).unwrap();
-    assert!(
-        written == committed,
-        "{system}: the committed 0001_initial.sql is not what generate writes; regenerate it"
-    );
-    let r = run(system, &["guard"]).expect(0, "guard");
-    assert!(r.stderr.contains("0 errors, 0 warnings"), "{}", r.stderr);
-}
-
 pub fn sqlite_url(path: &Path) -> String {
     format!("sqlite:{}", path.display())
 }
