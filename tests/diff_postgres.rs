@@ -79,6 +79,23 @@ fn schema_b() -> Result<Schema, schemactl::Diagnostics> {
     s.build()
 }
 
+/// A DSL declaration, as a schema crate's `build`.
+type Declared = fn() -> Result<Schema, schemactl::Diagnostics>;
+
+/// `schemactl generate --migrations DIR EXTRA...` in this process, declaring `schema`.
+fn generate(dir: &std::path::Path, schema: Declared, extra: &[&str]) -> std::process::ExitCode {
+    let mut args = vec![
+        "schemactl",
+        "--color",
+        "never",
+        "generate",
+        "--migrations",
+        dir.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    schemactl::cli::run(args, Some(schema))
+}
+
 #[test]
 fn planned_migration_reaches_the_target_catalog() {
     let (a, b) = (schema_a().unwrap(), schema_b().unwrap());
@@ -180,19 +197,7 @@ fn planned_migration_reaches_the_target_catalog() {
 fn generate_writes_the_next_migrations_and_then_reports_no_changes() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("migrations");
-    let d = dir.to_str().unwrap();
-    let gen = |f: fn() -> Result<Schema, schemactl::Diagnostics>, extra: &[&str]| {
-        let mut args = vec![
-            "schemactl",
-            "--color",
-            "never",
-            "generate",
-            "--migrations",
-            d,
-        ];
-        args.extend_from_slice(extra);
-        schemactl::cli::run(args, Some(f))
-    };
+    let gen = |f: Declared, extra: &[&str]| generate(&dir, f, extra);
     use std::process::ExitCode;
     assert_eq!(gen(schema_a, &[]), ExitCode::from(0));
     assert_eq!(
@@ -273,12 +278,7 @@ fn diff_reviews_a_branch_against_its_base_revision() {
         );
     };
     git(&["init", "-q", "-b", "main"]);
-    let gen = |f: fn() -> Result<Schema, schemactl::Diagnostics>| {
-        schemactl::cli::run(
-            ["schemactl", "generate", "--migrations", d, "--name", "to_b"],
-            Some(f),
-        )
-    };
+    let gen = |f: Declared| generate(&dir, f, &["--name", "to_b"]);
     assert_eq!(gen(schema_a), std::process::ExitCode::from(0));
     git(&["add", "."]);
     git(&["commit", "-q", "-m", "schema A"]);
@@ -338,19 +338,7 @@ fn a_column_declared_in_the_middle_is_added_and_then_up_to_date() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("migrations");
-    let d = dir.to_str().unwrap();
-    let gen = |f: fn() -> Result<Schema, schemactl::Diagnostics>, extra: &[&str]| {
-        let mut args = vec![
-            "schemactl",
-            "--color",
-            "never",
-            "generate",
-            "--migrations",
-            d,
-        ];
-        args.extend_from_slice(extra);
-        schemactl::cli::run(args, Some(f))
-    };
+    let gen = |f: Declared, extra: &[&str]| generate(&dir, f, extra);
     use std::process::ExitCode;
     assert_eq!(gen(before, &[]), ExitCode::from(0));
     assert_eq!(gen(after, &["--name", "colour"]), ExitCode::from(0));
@@ -387,19 +375,7 @@ fn a_do_block_sends_the_folder_to_a_scratch_database() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("migrations");
-    let d = dir.to_str().unwrap();
-    let gen = |f: fn() -> Result<Schema, schemactl::Diagnostics>, extra: &[&str]| {
-        let mut args = vec![
-            "schemactl",
-            "--color",
-            "never",
-            "generate",
-            "--migrations",
-            d,
-        ];
-        args.extend_from_slice(extra);
-        schemactl::cli::run(args, Some(f))
-    };
+    let gen = |f: Declared, extra: &[&str]| generate(&dir, f, extra);
     use std::process::ExitCode;
     assert_eq!(gen(before, &[]), ExitCode::from(0));
     // What replay cannot follow: the column comes from dynamic SQL.
@@ -458,12 +434,7 @@ fn diff_compares_a_folder_with_live_databases() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("migrations");
     let d = dir.to_str().unwrap();
-    let gen = |f: fn() -> Result<Schema, schemactl::Diagnostics>, name: &str| {
-        schemactl::cli::run(
-            ["schemactl", "generate", "--migrations", d, "--name", name],
-            Some(f),
-        )
-    };
+    let gen = |f: Declared, name: &str| generate(&dir, f, &["--name", name]);
     assert_eq!(gen(schema_a, "initial"), std::process::ExitCode::from(0));
     let a_only = tmp.path().join("a_only");
     std::fs::create_dir_all(&a_only).unwrap();
