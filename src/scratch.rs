@@ -7,11 +7,11 @@
 //! PostgreSQL started from the installed binaries. Every scratch database is dropped when the
 //! [`Scratch`] that made it is.
 
-use crate::apply::{self, ApplyOptions, Progress, Target, TRACKING_TABLE};
+use crate::apply::{self, ApplyOptions, Target, TRACKING_TABLE};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::postgres::quote_ident;
 use crate::dialect::DialectKind;
-use crate::migrate::{MigrationDir, MigrationFile};
+use crate::migrate::MigrationDir;
 use crate::model::Schema;
 use crate::testkit::PgServer;
 use std::path::PathBuf;
@@ -45,13 +45,6 @@ fn unique_suffix(tag: &str) -> String {
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst)
     )
-}
-
-struct Quiet;
-
-impl Progress for Quiet {
-    fn starting(&mut self, _: &MigrationFile, _: usize, _: usize) {}
-    fn finished(&mut self, _: &MigrationFile, _: Duration) {}
 }
 
 impl Scratch {
@@ -172,7 +165,14 @@ impl Scratch {
             ..ApplyOptions::default()
         };
         let mut db = apply::connect(target, self.timeout).map_err(Diagnostics::from)?;
-        apply::apply(db.as_mut(), target, dir, &scripts, &opts, &mut Quiet)?;
+        apply::apply(
+            db.as_mut(),
+            target,
+            dir,
+            &scripts,
+            &opts,
+            &mut apply::Silent,
+        )?;
         Ok(())
     }
 

@@ -197,6 +197,14 @@ pub trait Progress {
     fn finished(&mut self, file: &MigrationFile, elapsed: Duration);
 }
 
+/// Progress nobody watches: runs on scratch databases.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn starting(&mut self, _: &MigrationFile, _: usize, _: usize) {}
+    fn finished(&mut self, _: &MigrationFile, _: Duration) {}
+}
+
 /// Loads, checks and splits the folder: everything that needs no database.
 pub fn prepare(
     dir: &MigrationDir,

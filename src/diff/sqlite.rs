@@ -15,7 +15,7 @@
 use super::plan::{Plan, PlannedFile};
 use super::Change;
 use crate::apply::sqlite_driver::SqliteDriver;
-use crate::apply::{self, ApplyOptions, Progress, Target, TRACKING_TABLE};
+use crate::apply::{self, ApplyOptions, Target, TRACKING_TABLE};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::sqlite::{self as lite, quote_ident, Sqlite};
 use crate::dialect::{to_script, Dialect, DialectKind};
@@ -511,13 +511,6 @@ fn temp_name(old: &Schema, target: &Schema, table: &str) -> String {
     name
 }
 
-struct Quiet;
-
-impl Progress for Quiet {
-    fn starting(&mut self, _: &MigrationFile, _: usize, _: usize) {}
-    fn finished(&mut self, _: &MigrationFile, _: Duration) {}
-}
-
 /// Proves a plan before it is written. On a scratch in-memory database, the migration
 /// folder's files and then the planned files, run by the SQLite driver the way `apply` runs
 /// them, must reach the schema a fresh database gets from `declared`'s full render: compared
@@ -581,7 +574,7 @@ fn scratch(files: Vec<MigrationFile>) -> Result<Schema, Diagnostics> {
         ..ApplyOptions::default()
     };
     let target = Target::Sqlite(PathBuf::from(":memory:"));
-    apply::apply(&mut db, &target, &dir, &scripts, &opts, &mut Quiet)?;
+    apply::apply(&mut db, &target, &dir, &scripts, &opts, &mut apply::Silent)?;
     crate::inspect::sqlite::inspect(db.connection(), TRACKING_TABLE)
 }
 
@@ -692,7 +685,7 @@ mod tests {
                 &dir,
                 &scripts,
                 &ApplyOptions::default(),
-                &mut Quiet,
+                &mut apply::Silent,
             )
             .unwrap_or_else(|ds| panic!("{ds}"));
         };
@@ -969,7 +962,7 @@ mod tests {
             &dir,
             &scripts,
             &ApplyOptions::default(),
-            &mut Quiet,
+            &mut apply::Silent,
         )
         .unwrap();
         // A post with no body cannot go into the NOT NULL column.
@@ -992,7 +985,7 @@ mod tests {
             &dir,
             &scripts,
             &ApplyOptions::default(),
-            &mut Quiet,
+            &mut apply::Silent,
         )
         .unwrap_err();
         assert!(err.to_string().contains("NOT NULL"), "{err}");
