@@ -12,7 +12,9 @@ pub fn lock_of(change: &Change) -> Option<&'static str> {
         Change::AddConstraint { .. } => "ACCESS EXCLUSIVE briefly to add NOT VALID, then SHARE UPDATE EXCLUSIVE while it validates",
         Change::SetNotNull { .. } => "ACCESS EXCLUSIVE briefly; the scan runs under a validated CHECK first",
         Change::AlterColumnType { .. } => "ACCESS EXCLUSIVE for a full table rewrite: blocks reads and writes",
-        Change::AddColumn { .. } | Change::DropColumn { .. } | Change::RenameColumn { .. } | Change::DropNotNull { .. } | Change::SetDefault { .. } | Change::DropDefault { .. } | Change::DropConstraint { .. } | Change::SetRls { .. } | Change::AddTrigger { .. } | Change::DropTrigger { .. } | Change::AddPolicy { .. } | Change::DropPolicy { .. } => {
+        Change::SwapEnum { .. } => "ACCESS EXCLUSIVE on every table with a column of the type, each rewritten: blocks reads and writes",
+        Change::AlterGenerated { .. } => "ACCESS EXCLUSIVE for a full table rewrite (the column is dropped and computed again)",
+        Change::AddColumn { .. } | Change::DropColumn { .. } | Change::RenameColumn { .. } | Change::DropNotNull { .. } | Change::DropGenerated { .. } | Change::SetDefault { .. } | Change::DropDefault { .. } | Change::DropConstraint { .. } | Change::SetRls { .. } | Change::AddTrigger { .. } | Change::DropTrigger { .. } | Change::AddPolicy { .. } | Change::DropPolicy { .. } => {
             "ACCESS EXCLUSIVE briefly (no rewrite; waits for running queries, bounded by lock_timeout)"
         }
         Change::DropTable { .. } => "ACCESS EXCLUSIVE",
@@ -52,7 +54,9 @@ fn table_of(change: &Change) -> Option<&QName> {
         | Change::AddTrigger { table, .. }
         | Change::DropTrigger { table, .. }
         | Change::SetTableComment { table }
-        | Change::SetColumnComment { table, .. } => Some(table),
+        | Change::SetColumnComment { table, .. }
+        | Change::AlterGenerated { table, .. }
+        | Change::DropGenerated { table, .. } => Some(table),
         _ => None,
     }
 }

@@ -117,13 +117,7 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
             let scripts: Vec<String> = plan.files.iter().map(|f| f.script(HEADER)).collect();
             let reached =
                 source.with_plan(&dir.with_planned(scripts.iter().map(String::as_str)))?;
-            let mut expected = desired.clone();
-            for t in &mut expected.tables {
-                for c in &mut t.columns {
-                    c.renamed_from = None;
-                }
-            }
-            prove(&expected, &reached)?;
+            prove(&crate::diff::without_rename_hints(desired), &reached)?;
         }
         None => crate::diff::sqlite::prove(&dir.files, &plan, &schema)?,
     }

@@ -39,13 +39,50 @@ pub enum Change {
     CreateEnum {
         name: QName,
     },
+    /// A new label, placed after `after` (or before `before` when it comes first).
     AddEnumValue {
         name: QName,
         value: String,
         after: Option<String>,
+        before: Option<String>,
+    },
+    /// A label renamed in place, from a DSL hint.
+    RenameEnumValue {
+        name: QName,
+        from: String,
+        to: String,
+    },
+    /// Labels removed (or reordered, `removed` empty): PostgreSQL can do neither in place, so
+    /// the type is swapped for a new one and every column using it is converted.
+    SwapEnum {
+        name: QName,
+        removed: Vec<String>,
     },
     DropEnum {
         name: QName,
+    },
+    DropExtension {
+        name: String,
+    },
+    DropNamespace {
+        name: String,
+    },
+    DropFunction {
+        name: QName,
+    },
+    /// The same function with another body.
+    ReplaceFunction {
+        name: QName,
+    },
+    /// A generated column's expression changed (or a plain column became generated).
+    AlterGenerated {
+        table: QName,
+        column: String,
+    },
+    /// A generated column became a plain one, keeping its values.
+    DropGenerated {
+        table: QName,
+        column: String,
     },
     CreateTable {
         table: QName,
@@ -138,18 +175,24 @@ pub enum Change {
 impl Change {
     pub fn risk(&self) -> Risk {
         match self {
-            Change::DropTable { .. } | Change::DropColumn { .. } | Change::DropEnum { .. } => {
-                Risk::Destructive
-            }
-            Change::RenameColumn { .. } => Risk::BackwardIncompatible,
+            Change::DropTable { .. }
+            | Change::DropColumn { .. }
+            | Change::DropEnum { .. }
+            | Change::DropExtension { .. }
+            | Change::DropNamespace { .. } => Risk::Destructive,
+            Change::RenameColumn { .. }
+            | Change::RenameEnumValue { .. }
+            | Change::DropFunction { .. } => Risk::BackwardIncompatible,
             Change::SetNotNull { .. }
             | Change::AlterColumnType { .. }
-            | Change::AddConstraint { .. } => Risk::DataDependent,
+            | Change::AddConstraint { .. }
+            | Change::SwapEnum { .. } => Risk::DataDependent,
             Change::DropConstraint { .. }
             | Change::DropIndex { .. }
             | Change::SetRls { .. }
             | Change::AddTrigger { .. }
-            | Change::DropTrigger { .. } => Risk::Locking,
+            | Change::DropTrigger { .. }
+            | Change::AlterGenerated { .. } => Risk::Locking,
             _ => Risk::Safe,
         }
     }
@@ -163,7 +206,31 @@ impl Change {
             Change::AddEnumValue { name, value, .. } => {
                 format!("add value '{value}' to enum {name}")
             }
+            Change::RenameEnumValue { name, from, to } => {
+                format!("rename value '{from}' of enum {name} to '{to}'")
+            }
+            Change::SwapEnum { name, removed } if removed.is_empty() => {
+                format!("reorder the values of enum {name} (a new type replaces it)")
+            }
+            Change::SwapEnum { name, removed } => format!(
+                "remove value(s) {} from enum {name} (a new type replaces it)",
+                removed
+                    .iter()
+                    .map(|v| format!("'{v}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             Change::DropEnum { name } => format!("drop enum {name}"),
+            Change::DropExtension { name } => format!("drop extension {name}"),
+            Change::DropNamespace { name } => format!("drop schema {name}"),
+            Change::DropFunction { name } => format!("drop function {name}"),
+            Change::ReplaceFunction { name } => format!("replace the body of function {name}"),
+            Change::AlterGenerated { table, column } => {
+                format!("change the generation expression of {table}.{column}")
+            }
+            Change::DropGenerated { table, column } => {
+                format!("make {table}.{column} a plain column (values kept)")
+            }
             Change::CreateTable { table } => format!("create table {table}"),
             Change::DropTable { table } => format!("drop table {table}"),
             Change::AddColumn { table, column } => format!("add column {table}.{column}"),
@@ -201,9 +268,28 @@ impl Change {
     }
 }
 
+/// `schema` without the DSL's rename hints: what a database built from it reads back as.
+pub fn without_rename_hints(schema: &Schema) -> Schema {
+    let mut s = schema.clone();
+    for e in &mut s.enums {
+        e.renamed_values.clear();
+    }
+    for t in &mut s.tables {
+        for c in &mut t.columns {
+            c.renamed_from = None;
+        }
+    }
+    s
+}
+
 /// Normalization drops `renamed_from`; put the hints of `source` back so a diff renames
 /// instead of dropping and adding.
 pub fn restore_rename_hints(normalized: &mut Schema, source: &Schema) {
+    for e in &mut normalized.enums {
+        if let Some(src) = source.enum_type(&e.name) {
+            e.renamed_values = src.renamed_values.clone();
+        }
+    }
     let tables: HashMap<&QName, &Table> = source.tables.iter().map(|t| (&t.name, t)).collect();
     for t in &mut normalized.tables {
         let Some(src) = tables.get(&t.name) else {
@@ -259,24 +345,23 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
             None => out.push(Change::CreateEnum {
                 name: e.name.clone(),
             }),
-            Some(old) => {
-                for (i, v) in e.values.iter().enumerate() {
-                    if !old.values.contains(v) {
-                        out.push(Change::AddEnumValue {
-                            name: e.name.clone(),
-                            value: v.clone(),
-                            after: i.checked_sub(1).map(|j| e.values[j].clone()),
-                        });
-                    }
-                }
-            }
+            Some(old) => diff_enum(&mut out, old, e),
         }
     }
     for f in &to.functions {
-        if !from.functions.iter().any(|x| x.name == f.name) {
-            out.push(Change::CreateFunction {
+        match from.functions.iter().find(|x| x.name == f.name) {
+            None => out.push(Change::CreateFunction {
                 name: f.name.clone(),
-            });
+            }),
+            Some(old)
+                if crate::sql::normalize::normalize_tokens(&old.sql)
+                    != crate::sql::normalize::normalize_tokens(&f.sql) =>
+            {
+                out.push(Change::ReplaceFunction {
+                    name: f.name.clone(),
+                })
+            }
+            Some(_) => {}
         }
     }
     let old_tables: HashMap<&QName, &Table> = from.tables.iter().map(|t| (&t.name, t)).collect();
@@ -304,7 +389,83 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
             });
         }
     }
+    for f in &from.functions {
+        if !to.functions.iter().any(|x| x.name == f.name) {
+            out.push(Change::DropFunction {
+                name: f.name.clone(),
+            });
+        }
+    }
+    for n in &from.namespaces {
+        if !to.namespaces.iter().any(|x| x.name == n.name) {
+            out.push(Change::DropNamespace {
+                name: n.name.clone(),
+            });
+        }
+    }
+    for e in &from.extensions {
+        if !to.extensions.iter().any(|x| x.name == e.name) {
+            out.push(Change::DropExtension {
+                name: e.name.clone(),
+            });
+        }
+    }
     out
+}
+
+/// An enum that exists on both sides: renamed labels (from hints), then new labels placed
+/// where they belong; when labels go away or the order cannot be reached by adding, a swap.
+fn diff_enum(out: &mut Vec<Change>, old: &EnumType, new: &EnumType) {
+    let renames: Vec<&(String, String)> = new
+        .renamed_values
+        .iter()
+        .filter(|(from, to)| old.values.contains(from) && !old.values.contains(to))
+        .collect();
+    let renamed: Vec<String> = old
+        .values
+        .iter()
+        .map(|v| {
+            renames
+                .iter()
+                .find(|(from, _)| from == v)
+                .map_or(v.clone(), |(_, to)| to.clone())
+        })
+        .collect();
+    for (from, to) in &renames {
+        out.push(Change::RenameEnumValue {
+            name: new.name.clone(),
+            from: from.clone(),
+            to: to.clone(),
+        });
+    }
+    let removed: Vec<String> = renamed
+        .iter()
+        .filter(|v| !new.values.contains(v))
+        .cloned()
+        .collect();
+    // Adding can only insert: the labels kept must already be in the declared order.
+    let kept: Vec<&String> = new.values.iter().filter(|v| renamed.contains(v)).collect();
+    let in_order = renamed
+        .iter()
+        .filter(|v| new.values.contains(v))
+        .eq(kept.iter().copied());
+    if !removed.is_empty() || !in_order {
+        out.push(Change::SwapEnum {
+            name: new.name.clone(),
+            removed,
+        });
+        return;
+    }
+    for (i, v) in new.values.iter().enumerate() {
+        if !renamed.contains(v) {
+            out.push(Change::AddEnumValue {
+                name: new.name.clone(),
+                value: v.clone(),
+                after: i.checked_sub(1).map(|j| new.values[j].clone()),
+                before: if i == 0 { new.values.get(1).cloned() } else { None },
+            });
+        }
+    }
 }
 
 fn diff_table(out: &mut Vec<Change>, old: &Table, new: &Table) {
@@ -329,6 +490,22 @@ fn diff_table(out: &mut Vec<Change>, old: &Table, new: &Table) {
             });
             continue;
         };
+        if o.generated != c.generated {
+            out.push(match c.generated {
+                Some(_) => Change::AlterGenerated {
+                    table: name.clone(),
+                    column: c.name.clone(),
+                },
+                None => Change::DropGenerated {
+                    table: name.clone(),
+                    column: c.name.clone(),
+                },
+            });
+            // Dropped and added again, the column takes the new type with it.
+            if c.generated.is_some() {
+                continue;
+            }
+        }
         if o.ty != c.ty {
             out.push(Change::AlterColumnType {
                 table: name.clone(),

@@ -107,6 +107,13 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
         }
     }
 
+    let mut swapped_out = Vec::new();
+    for c in &changes {
+        if let Change::SwapEnum { name, .. } = c {
+            swapped_out.push(swap_enum(&mut main, &changes, from, to, name));
+        }
+    }
+
     for c in &changes {
         match c {
             Change::CreateExtension { name } => main.push(format!(
@@ -125,22 +132,48 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
                     values.join(", ")
                 ));
             }
-            Change::AddEnumValue { name, value, after } => {
-                let position = after
-                    .as_ref()
-                    .map(|a| format!(" AFTER {}", quote_literal(a)))
-                    .unwrap_or_default();
+            Change::AddEnumValue {
+                name,
+                value,
+                after,
+                before,
+            } => {
+                let position = match (after, before) {
+                    (Some(a), _) => format!(" AFTER {}", quote_literal(a)),
+                    (None, Some(b)) => format!(" BEFORE {}", quote_literal(b)),
+                    (None, None) => String::new(),
+                };
                 enum_values.push(format!(
                     "ALTER TYPE {} ADD VALUE {}{position}",
                     quote_qname(name),
                     quote_literal(value)
                 ));
             }
+            // With the new labels: a label is renamed before another is placed next to it.
+            Change::RenameEnumValue { name, from, to } => enum_values.push(format!(
+                "ALTER TYPE {} RENAME VALUE {} TO {}",
+                quote_qname(name),
+                quote_literal(from),
+                quote_literal(to)
+            )),
             Change::CreateFunction { name } => {
                 if let Some(f) = to.functions.iter().find(|f| &f.name == name) {
                     main.push(f.sql.clone());
                 }
             }
+            Change::ReplaceFunction { name } => {
+                if let Some(f) = to.functions.iter().find(|f| &f.name == name) {
+                    main.push(or_replace(&f.sql));
+                }
+            }
+            Change::AlterGenerated { table, column } => {
+                recreate_column(&mut main, &changes, tables[table], column)
+            }
+            Change::DropGenerated { table, column } => main.push(format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP EXPRESSION",
+                quote_qname(table),
+                quote_ident(column)
+            )),
             Change::CreateTable { table } => new_tables.push(tables[table].clone()),
             Change::RenameColumn { table, from, to } => main.push(format!(
                 "ALTER TABLE {} RENAME COLUMN {} TO {}",
@@ -349,9 +382,29 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
             main.push(format!("DROP TABLE {}", quote_qname(&t.name)));
         }
     }
+    // Functions before types (a function may use one), schemas and extensions last.
+    for c in &changes {
+        if let Change::DropFunction { name } = c {
+            main.push(format!("DROP FUNCTION {}", quote_qname(name)));
+        }
+    }
     for c in &changes {
         if let Change::DropEnum { name } = c {
             main.push(format!("DROP TYPE {}", quote_qname(name)));
+        }
+    }
+    for old_type in swapped_out {
+        main.push(format!("DROP TYPE {}", quote_qname(&old_type)));
+    }
+    for c in &changes {
+        match c {
+            Change::DropNamespace { name } => {
+                main.push(format!("DROP SCHEMA {}", quote_ident(name)))
+            }
+            Change::DropExtension { name } => {
+                main.push(format!("DROP EXTENSION {}", quote_ident(name)))
+            }
+            _ => {}
         }
     }
 
@@ -417,4 +470,210 @@ fn add_constraint(main: &mut Vec<String>, concurrent: &mut Vec<String>, t: &Tabl
     } else {
         main.push(format!("ALTER TABLE {q} ADD {def}"));
     }
+}
+
+/// `CREATE FUNCTION` as `CREATE OR REPLACE FUNCTION`, so a new body replaces the old one.
+fn or_replace(sql: &str) -> String {
+    let words: Vec<&str> = sql.split_whitespace().take(3).collect();
+    let already = words.len() == 3
+        && words[1].eq_ignore_ascii_case("OR")
+        && words[2].eq_ignore_ascii_case("REPLACE");
+    if already {
+        return sql.to_string();
+    }
+    let rest = sql.trim_start()["CREATE".len()..].to_string();
+    format!("CREATE OR REPLACE{rest}")
+}
+
+/// Whether `sql` names `column`.
+fn mentions(sql: &str, column: &str) -> bool {
+    crate::sql::normalize::column_refs(sql)
+        .iter()
+        .any(|w| w == column)
+}
+
+/// Whether a change in the list already (re)creates the object `name` of `table`.
+fn added_anyway(changes: &[Change], table: &QName, name: &str) -> bool {
+    changes.iter().any(|c| match c {
+        Change::AddConstraint { table: t, name: n }
+        | Change::AddIndex { table: t, name: n }
+        | Change::AddPolicy { table: t, name: n } => t == table && n == name,
+        _ => false,
+    })
+}
+
+/// PostgreSQL 15 cannot change a generation expression: the column is dropped and added with
+/// the new one (its values are computed again), and the indexes and checks it took with it
+/// come back.
+fn recreate_column(main: &mut Vec<String>, changes: &[Change], t: &Table, column: &str) {
+    let q = quote_qname(&t.name);
+    let col = t.column(column).expect("diffed column exists");
+    main.push(format!("ALTER TABLE {q} DROP COLUMN {}", quote_ident(column)));
+    main.push(format!("ALTER TABLE {q} ADD COLUMN {}", pg::column_def(col)));
+    if let Some(doc) = &col.doc {
+        main.push(format!(
+            "COMMENT ON COLUMN {q}.{} IS {}",
+            quote_ident(column),
+            quote_literal(doc)
+        ));
+    }
+    for c in &t.checks {
+        if mentions(&c.expression, column) && !added_anyway(changes, &t.name, &c.name) {
+            main.push(format!("ALTER TABLE {q} ADD {}", pg::check_def(c)));
+        }
+    }
+    for ix in &t.indexes {
+        let uses = ix.parts.iter().any(|p| match &p.key {
+            IndexKey::Column(c) => c == column,
+            IndexKey::Expression(e) => mentions(e, column),
+        }) || ix.predicate.as_deref().is_some_and(|p| mentions(p, column))
+            || ix.include.iter().any(|c| c == column);
+        if uses && !added_anyway(changes, &t.name, &ix.name) {
+            main.push(pg::create_index(&t.name, ix));
+        }
+    }
+}
+
+/// Replaces enum `name` by a new type with the declared labels: the old type is renamed
+/// away, the new one created under the name, every column converted through text (a row that
+/// holds a removed label fails the migration), and what spells the old type in an expression
+/// (a check, a partial or expression index, a policy) dropped before and created after.
+/// Returns the old type's temporary name, dropped at the end of the file.
+fn swap_enum(
+    main: &mut Vec<String>,
+    changes: &[Change],
+    from: &Schema,
+    to: &Schema,
+    name: &QName,
+) -> QName {
+    let e = to.enum_type(name).expect("swapped enum exists");
+    let old_name = QName {
+        schema: name.schema.clone(),
+        name: crate::dsl::names::fit(format!("{}_old", name.name)),
+    };
+    main.push(format!(
+        "ALTER TYPE {} RENAME TO {}",
+        quote_qname(name),
+        quote_ident(&old_name.name)
+    ));
+    let values: Vec<String> = e.values.iter().map(|v| quote_literal(v)).collect();
+    main.push(format!(
+        "CREATE TYPE {} AS ENUM ({})",
+        quote_qname(name),
+        values.join(", ")
+    ));
+    let is_it = |ty: &ColumnType| matches!(ty, ColumnType::Enum { name: n } if n == name);
+    let dropped = |table: &QName, what: &str| {
+        changes.iter().any(|c| match c {
+            Change::DropConstraint { table: t, name: n }
+            | Change::DropPolicy { table: t, name: n } => t == table && n == what,
+            _ => false,
+        })
+    };
+    for old in &from.tables {
+        let Some(new) = to.tables.iter().find(|t| t.name == old.name) else {
+            continue; // dropped with its table
+        };
+        let q = quote_qname(&old.name);
+        // Columns of the type on both sides (renamed ones by their new name): a column whose
+        // type changes goes through AlterColumnType instead.
+        let columns: Vec<(&Column, &Column)> = old
+            .columns
+            .iter()
+            .filter(|c| is_it(&c.ty))
+            .filter_map(|o| {
+                let n = new.column(&o.name).or_else(|| {
+                    new.columns
+                        .iter()
+                        .find(|n| n.renamed_from.as_deref() == Some(o.name.as_str()))
+                })?;
+                is_it(&n.ty).then_some((o, n))
+            })
+            .collect();
+        if columns.is_empty() {
+            continue;
+        }
+        let spells = |sql: &str| columns.iter().any(|(o, _)| mentions(sql, &o.name));
+        let checks: Vec<&Check> = old
+            .checks
+            .iter()
+            .filter(|c| spells(&c.expression) && !dropped(&old.name, &c.name))
+            .collect();
+        let indexes: Vec<&Index> = old
+            .indexes
+            .iter()
+            .filter(|ix| {
+                ix.predicate.as_deref().is_some_and(spells)
+                    || ix.parts.iter().any(|p| match &p.key {
+                        IndexKey::Expression(e) => spells(e),
+                        IndexKey::Column(_) => false,
+                    })
+            })
+            .collect();
+        let policies: Vec<&Policy> = old
+            .policies
+            .iter()
+            .filter(|p| {
+                (p.using.as_deref().is_some_and(spells)
+                    || p.with_check.as_deref().is_some_and(spells))
+                    && !dropped(&old.name, &p.name)
+            })
+            .collect();
+        for c in &checks {
+            main.push(format!(
+                "ALTER TABLE {q} DROP CONSTRAINT {}",
+                quote_ident(&c.name)
+            ));
+        }
+        for ix in &indexes {
+            let schema = old
+                .name
+                .schema
+                .as_ref()
+                .map(|s| format!("{}.", quote_ident(s)))
+                .unwrap_or_default();
+            main.push(format!(
+                "DROP INDEX IF EXISTS {schema}{}",
+                quote_ident(&ix.name)
+            ));
+        }
+        for p in &policies {
+            main.push(format!("DROP POLICY {} ON {q}", quote_ident(&p.name)));
+        }
+        for (o, n) in &columns {
+            let c = quote_ident(&o.name);
+            if o.default.is_some() {
+                main.push(format!("ALTER TABLE {q} ALTER COLUMN {c} DROP DEFAULT"));
+            }
+            main.push(format!(
+                "ALTER TABLE {q} ALTER COLUMN {c} TYPE {} USING {c}::text::{}",
+                quote_qname(name),
+                quote_qname(name)
+            ));
+            // The declared default: the old one may name a label that is gone.
+            if let Some(d) = &n.default {
+                main.push(format!(
+                    "ALTER TABLE {q} ALTER COLUMN {c} SET DEFAULT {}",
+                    pg::default_value(d)
+                ));
+            }
+        }
+        // What was dropped comes back as declared, unless the plan creates it anyway.
+        for c in new.checks.iter().filter(|c| checks.iter().any(|o| o.name == c.name)) {
+            if !added_anyway(changes, &new.name, &c.name) {
+                main.push(format!("ALTER TABLE {q} ADD {}", pg::check_def(c)));
+            }
+        }
+        for ix in new.indexes.iter().filter(|i| indexes.iter().any(|o| o.name == i.name)) {
+            if !added_anyway(changes, &new.name, &ix.name) {
+                main.push(pg::create_index(&new.name, ix));
+            }
+        }
+        for p in new.policies.iter().filter(|p| policies.iter().any(|o| o.name == p.name)) {
+            if !added_anyway(changes, &new.name, &p.name) {
+                main.push(pg::create_policy(&new.name, p));
+            }
+        }
+    }
+    old_name
 }

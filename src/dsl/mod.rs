@@ -161,9 +161,38 @@ impl SchemaBuilder {
                 name,
                 values,
                 doc: None,
+                renamed_values: Vec::new(),
                 origin,
             }),
         }
+    }
+
+    /// Says that `def`'s value `to` is the value `from` renamed, so `generate` renames it
+    /// (`ALTER TYPE ... RENAME VALUE`) instead of removing one value and adding another.
+    /// Keep the hint until every database has run the migration, as with `renamed_from`.
+    #[track_caller]
+    pub fn enum_value_renamed(&mut self, def: EnumDef, from: &str, to: &str) -> &mut Self {
+        let origin = Origin::caller();
+        self.register_enum(def, origin.clone());
+        if !def.values.contains(&to) || def.values.contains(&from) {
+            self.errors.push(
+                Diagnostic::error(
+                    "schema::bad-rename",
+                    format!(
+                        "enum `{}`: a rename from `{from}` to `{to}` needs `{to}` among its values and `{from}` no longer",
+                        def.qname()
+                    ),
+                )
+                .at(&origin)
+                .help("the hint names the old value and the new one as the enum now declares it"),
+            );
+            return self;
+        }
+        let name = def.qname();
+        if let Some(e) = self.schema.enums.iter_mut().find(|e| e.name == name) {
+            e.renamed_values.push((from.to_string(), to.to_string()));
+        }
+        self
     }
 
     /// A custom type (`CREATE TYPE name <definition>`) or domain, kept verbatim.

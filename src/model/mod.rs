@@ -144,6 +144,10 @@ pub struct EnumType {
     pub values: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
+    /// DSL hints `(old, new)`: a value that was renamed, not removed and added. Only the
+    /// differ reads them; normalization clears them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed_values: Vec<(String, String)>,
     #[serde(skip)]
     pub origin: Origin,
 }

@@ -406,6 +406,7 @@ impl Replayer {
                     name: q,
                     values: labels.iter().map(|l| l.value.clone()).collect(),
                     doc: None,
+                    renamed_values: Vec::new(),
                     origin: at.origin.clone(),
                 });
             }

@@ -131,6 +131,9 @@ fn norm_opt(e: &mut Option<String>) {
 pub fn normalize_schema(schema: &Schema) -> Schema {
     let mut s = schema.clone();
     s.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    for e in &mut s.enums {
+        e.renamed_values.clear();
+    }
     for t in &mut s.tables {
         t.meta = TableMeta::default();
         for c in &mut t.columns {
@@ -359,6 +362,7 @@ mod tests {
             name: QName::parse("mood"),
             values: vec![],
             doc: None,
+            renamed_values: Vec::new(),
             origin: Origin::default(),
         }];
         let custom = |s: &str| ColumnType::Custom { sql: s.into() };
