@@ -462,7 +462,11 @@ fn diff_enum(out: &mut Vec<Change>, old: &EnumType, new: &EnumType) {
                 name: new.name.clone(),
                 value: v.clone(),
                 after: i.checked_sub(1).map(|j| new.values[j].clone()),
-                before: if i == 0 { new.values.get(1).cloned() } else { None },
+                before: if i == 0 {
+                    new.values.get(1).cloned()
+                } else {
+                    None
+                },
             });
         }
     }

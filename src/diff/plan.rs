@@ -508,8 +508,14 @@ fn added_anyway(changes: &[Change], table: &QName, name: &str) -> bool {
 fn recreate_column(main: &mut Vec<String>, changes: &[Change], t: &Table, column: &str) {
     let q = quote_qname(&t.name);
     let col = t.column(column).expect("diffed column exists");
-    main.push(format!("ALTER TABLE {q} DROP COLUMN {}", quote_ident(column)));
-    main.push(format!("ALTER TABLE {q} ADD COLUMN {}", pg::column_def(col)));
+    main.push(format!(
+        "ALTER TABLE {q} DROP COLUMN {}",
+        quote_ident(column)
+    ));
+    main.push(format!(
+        "ALTER TABLE {q} ADD COLUMN {}",
+        pg::column_def(col)
+    ));
     if let Some(doc) = &col.doc {
         main.push(format!(
             "COMMENT ON COLUMN {q}.{} IS {}",
@@ -659,17 +665,29 @@ fn swap_enum(
             }
         }
         // What was dropped comes back as declared, unless the plan creates it anyway.
-        for c in new.checks.iter().filter(|c| checks.iter().any(|o| o.name == c.name)) {
+        for c in new
+            .checks
+            .iter()
+            .filter(|c| checks.iter().any(|o| o.name == c.name))
+        {
             if !added_anyway(changes, &new.name, &c.name) {
                 main.push(format!("ALTER TABLE {q} ADD {}", pg::check_def(c)));
             }
         }
-        for ix in new.indexes.iter().filter(|i| indexes.iter().any(|o| o.name == i.name)) {
+        for ix in new
+            .indexes
+            .iter()
+            .filter(|i| indexes.iter().any(|o| o.name == i.name))
+        {
             if !added_anyway(changes, &new.name, &ix.name) {
                 main.push(pg::create_index(&new.name, ix));
             }
         }
-        for p in new.policies.iter().filter(|p| policies.iter().any(|o| o.name == p.name)) {
+        for p in new
+            .policies
+            .iter()
+            .filter(|p| policies.iter().any(|o| o.name == p.name))
+        {
             if !added_anyway(changes, &new.name, &p.name) {
                 main.push(pg::create_policy(&new.name, p));
             }
