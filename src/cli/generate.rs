@@ -176,7 +176,7 @@ fn write_down(
                 c.describe()
             )),
             Change::AddEnumValue { .. } => Some(format!(
-                "{}: PostgreSQL cannot remove an enum value; it stays",
+                "{}: going back swaps the type, which fails while rows hold the value",
                 c.describe()
             )),
             Change::AlterColumnType { .. } => Some(format!(
