@@ -127,6 +127,37 @@ pub(crate) fn error_text(e: &postgres::Error) -> String {
     }
 }
 
+/// A file's statements as one simple-query string.
+fn joined(script: &SqlScript) -> String {
+    let mut sql = String::with_capacity(script.statements.iter().map(|s| s.text.len() + 2).sum());
+    for st in &script.statements {
+        sql.push_str(&st.text);
+        sql.push_str(";\n");
+    }
+    sql
+}
+
+impl PgDriver {
+    /// After a file failed as one batch (and rolled back): runs it again statement by
+    /// statement in a transaction that is rolled back too, so the error names its statement
+    /// and line.
+    fn locate_failure(
+        &mut self,
+        script: &SqlScript,
+        batch_error: &postgres::Error,
+    ) -> StatementFailure {
+        if let Ok(mut tx) = self.client.transaction() {
+            for (i, stmt) in script.statements.iter().enumerate() {
+                if let Err(e) = tx.batch_execute(&stmt.text) {
+                    return statement_failure(script, i, &e, &self.target);
+                }
+            }
+        }
+        // One by one it did not fail (a race with another session): report the batch error.
+        statement_failure(script, 0, batch_error, &self.target)
+    }
+}
+
 fn statement_failure(
     script: &SqlScript,
     index: usize,
@@ -244,10 +275,14 @@ impl Driver for PgDriver {
         if exists {
             return Ok(false);
         }
-        for (i, stmt) in script.statements.iter().enumerate() {
-            if let Err(e) = tx.batch_execute(&stmt.text) {
-                return Err(statement_failure(script, i, &e, &self.target));
+        // The whole file in one round trip: a large migration is thousands of statements, and
+        // a round trip each is what made apply slower than psql.
+        if let Err(e) = tx.batch_execute(&joined(script)) {
+            if e.is_closed() {
+                return Err(statement_failure(script, 0, &e, &self.target));
             }
+            drop(tx);
+            return Err(self.locate_failure(script, &e));
         }
         insert_record(&mut tx, record, None).map_err(lost)?;
         tx.commit().map_err(lost)?;
