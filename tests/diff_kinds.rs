@@ -241,6 +241,18 @@ fn remove_or_reorder_enum_values_through_a_type_swap() {
         schema(FEWER, dependents, |_| {}),
         &["swap_enum"],
     );
+    let with_array = |t: &mut TableBuilder| {
+        t.col("moods", array(enum_of(MOOD)).null());
+    };
+    let with_fewer_array = |t: &mut TableBuilder| {
+        t.col("moods", array(enum_of(FEWER)).null());
+    };
+    case(
+        "swap_enum_array",
+        schema(MOOD, with_array, |_| {}),
+        schema(FEWER, with_fewer_array, |_| {}),
+        &["swap_enum"],
+    );
     case(
         "swap_enum_reorder",
         schema(MOOD, dependents, |_| {}),

@@ -568,7 +568,13 @@ fn swap_enum(
         quote_qname(name),
         values.join(", ")
     ));
-    let is_it = |ty: &ColumnType| matches!(ty, ColumnType::Enum { name: n } if n == name);
+    let is_it = |ty: &ColumnType| match ty {
+        ColumnType::Enum { name: n } => n == name,
+        ColumnType::Array { element } => {
+            matches!(&**element, ColumnType::Enum { name: n } if n == name)
+        }
+        _ => false,
+    };
     let dropped = |table: &QName, what: &str| {
         changes.iter().any(|c| match c {
             Change::DropConstraint { table: t, name: n }
@@ -651,10 +657,14 @@ fn swap_enum(
             if o.default.is_some() {
                 main.push(format!("ALTER TABLE {q} ALTER COLUMN {c} DROP DEFAULT"));
             }
+            let array = if matches!(o.ty, ColumnType::Array { .. }) {
+                "[]"
+            } else {
+                ""
+            };
+            let ty = format!("{}{array}", quote_qname(name));
             main.push(format!(
-                "ALTER TABLE {q} ALTER COLUMN {c} TYPE {} USING {c}::text::{}",
-                quote_qname(name),
-                quote_qname(name)
+                "ALTER TABLE {q} ALTER COLUMN {c} TYPE {ty} USING {c}::text{array}::{ty}"
             ));
             // The declared default: the old one may name a label that is gone.
             if let Some(d) = &n.default {
