@@ -154,7 +154,7 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
 }
 
 /// Writes `down/NNNN_name.sql`: the plan from the new schema back to the old one, headed by
-/// what it cannot give back (dropped data, enum values PostgreSQL cannot remove). Down files
+/// what it cannot give back (dropped data, labels only a type swap can take out). Down files
 /// live outside the numbered history: `apply` never runs them.
 fn write_down(
     dir: &MigrationDir,
