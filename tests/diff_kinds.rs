@@ -3,11 +3,12 @@
 //! and of the planned files, and the plan run on a real PostgreSQL after A: the catalog it
 //! reaches must be the catalog of B built from nothing.
 
+mod support;
+
 use schemactl::dialect::DialectKind;
 use schemactl::diff::{plan::plan, Change};
 use schemactl::dsl::*;
 use schemactl::model::Schema;
-use schemactl::testkit::PgServer;
 
 const THINGS: TableRef = TableRef::new("things");
 const OTHERS: TableRef = TableRef::new("others");
@@ -87,8 +88,8 @@ fn case(name: &str, a: Schema, b: Schema, kinds: &[&str]) {
 
     let mut scripts = vec![schemactl::cli::render_script(&a, DialectKind::Postgres).unwrap()];
     scripts.extend(p.files.iter().map(|f| f.script("")));
-    let reached = catalog_after(name, &scripts);
-    let expected = catalog_after(
+    let reached = support::pg_catalog_after(name, &scripts);
+    let expected = support::pg_catalog_after(
         name,
         &[schemactl::cli::render_script(&b, DialectKind::Postgres).unwrap()],
     );
@@ -115,23 +116,6 @@ fn case(name: &str, a: Schema, b: Schema, kinds: &[&str]) {
             .collect()
     };
     assert_eq!(bodies(&reached), bodies(&expected), "{name}: functions");
-}
-
-/// Runs `scripts` in a new database and reads its catalog back.
-fn catalog_after(name: &str, scripts: &[String]) -> Schema {
-    let db = PgServer::shared().create_database(name);
-    let mut client = db.client();
-    for sql in scripts {
-        for st in schemactl::sql::split::split_unparsed(sql, DialectKind::Postgres).statements {
-            if let Err(e) = client.batch_execute(&st.text) {
-                let msg = e
-                    .as_db_error()
-                    .map_or(e.to_string(), |d| d.message().to_string());
-                panic!("{name}: {msg}\n{}", st.text);
-            }
-        }
-    }
-    schemactl::inspect::postgres::inspect(&mut client, "schemactl_migrations").unwrap()
 }
 
 fn with_others(s: &mut SchemaBuilder) {

@@ -6,7 +6,6 @@ mod support;
 use proptest::prelude::*;
 use schemactl::dsl::*;
 use schemactl::model::Schema;
-use schemactl::testkit::PgServer;
 use std::collections::BTreeMap;
 
 const TABLES: [TableRef; 4] = [
@@ -179,25 +178,6 @@ fn build(spec: &Spec) -> Schema {
     s.build().expect("generated schemas are valid")
 }
 
-fn catalog_after(sqls: &[String]) -> Schema {
-    let db = PgServer::shared().create_database("prop");
-    let mut client = db.client();
-    for sql in sqls {
-        for st in
-            schemactl::sql::split::split_unparsed(sql, schemactl::dialect::DialectKind::Postgres)
-                .statements
-        {
-            if let Err(e) = client.batch_execute(&st.text) {
-                let msg = e
-                    .as_db_error()
-                    .map_or(e.to_string(), |d| d.message().to_string());
-                panic!("{msg}\n{}\nin:\n{}", st.text, sqls[1..].join("\n"));
-            }
-        }
-    }
-    schemactl::inspect::postgres::inspect(&mut client, "schemactl_migrations").unwrap()
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -212,8 +192,8 @@ proptest! {
         let plan = schemactl::diff::plan::plan(&from_n, &to_n);
         let mut scripts = vec![initial];
         scripts.extend(plan.files.iter().map(|f| f.script("")));
-        let reached = catalog_after(&scripts);
-        let expected = catalog_after(&[schemactl::cli::render_script(&to, schemactl::dialect::DialectKind::Postgres).unwrap()]);
+        let reached = support::pg_catalog_after("prop", &scripts);
+        let expected = support::pg_catalog_after("prop", &[schemactl::cli::render_script(&to, schemactl::dialect::DialectKind::Postgres).unwrap()]);
         let gaps = schemactl::drift::compare(&expected, &reached);
         prop_assert!(gaps.is_empty(), "{}\nplan:\n{}", gaps.iter().map(|g| g.to_string()).collect::<Vec<_>>().join("\n"), scripts[1..].join("\n"));
     }

@@ -73,3 +73,23 @@ pub fn flat(report: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Runs `scripts` in a new database of the shared test server, statement by statement, and
+/// reads its catalog back. A failing statement panics with the database's message; `label`
+/// names the database and the failure.
+pub fn pg_catalog_after(label: &str, scripts: &[String]) -> schemactl::model::Schema {
+    use schemactl::dialect::DialectKind;
+    let db = schemactl::testkit::PgServer::shared().create_database(label);
+    let mut client = db.client();
+    for sql in scripts {
+        for st in schemactl::sql::split::split_unparsed(sql, DialectKind::Postgres).statements {
+            if let Err(e) = client.batch_execute(&st.text) {
+                let msg = e
+                    .as_db_error()
+                    .map_or(e.to_string(), |d| d.message().to_string());
+                panic!("{label}: {msg}\n{}\nin:\n{}", st.text, scripts.join("\n"));
+            }
+        }
+    }
+    schemactl::inspect::postgres::inspect(&mut client, "schemactl_migrations").unwrap()
+}
