@@ -514,3 +514,34 @@ fn diff_compares_a_folder_with_live_databases() {
     ]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
+
+/// A plan of several files is written all or nothing: when the second file cannot be
+/// written, the first one and the down file are removed again and the sum is untouched.
+#[test]
+fn a_failed_write_leaves_the_folder_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    assert_eq!(
+        generate(&dir, schema_a, &[]),
+        std::process::ExitCode::from(0)
+    );
+    let sum_before = std::fs::read_to_string(dir.join("schemactl.sum")).unwrap();
+    // A directory where the plan's second file goes makes that write fail.
+    std::fs::create_dir(dir.join("0003_to_b.sql")).unwrap();
+    assert_eq!(
+        generate(&dir, schema_b, &["--name", "to_b"]),
+        std::process::ExitCode::from(2)
+    );
+    assert!(!dir.join("0002_to_b_enum_values.sql").exists());
+    assert!(!dir.join("down/0002_to_b.sql").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("schemactl.sum")).unwrap(),
+        sum_before
+    );
+    std::fs::remove_dir(dir.join("0003_to_b.sql")).unwrap();
+    assert_eq!(
+        generate(&dir, schema_b, &["--name", "to_b"]),
+        std::process::ExitCode::from(0)
+    );
+    assert!(dir.join("0003_to_b.sql").is_file());
+}

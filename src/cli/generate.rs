@@ -122,9 +122,34 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
         None => crate::diff::sqlite::prove(&dir.files, &plan, &schema)?,
     }
     let name = args.name.as_deref().unwrap_or("schema_changes");
-    let first_version = dir.next_version();
-    for f in &plan.files {
-        let path = dir.write_migration(&format!("{name}{}", f.suffix), &f.script(HEADER))?;
+    // The inverse is written first and removed again if the migrations cannot be: a failure
+    // leaves the folder as it was.
+    let down = match &desired {
+        Some(desired) => Some(write_down(
+            &dir,
+            dir.next_version(),
+            name,
+            &current,
+            desired,
+            &plan,
+        )?),
+        None => None,
+    };
+    let files: Vec<(String, String)> = plan
+        .files
+        .iter()
+        .map(|f| (format!("{name}{}", f.suffix), f.script(HEADER)))
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, sql)| (n.as_str(), sql.as_str()))
+        .collect();
+    let written = dir.write_migrations(&refs).inspect_err(|_| {
+        if let Some(path) = &down {
+            let _ = std::fs::remove_file(path);
+        }
+    })?;
+    for (path, f) in written.iter().zip(&plan.files) {
         println!(
             "Wrote {}{}",
             path.display(),
@@ -135,14 +160,11 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
             }
         );
     }
-    match &desired {
-        Some(desired) => {
-            let down = write_down(&dir, first_version, name, &current, desired, &plan)?;
-            println!(
-                "Wrote {} (the inverse, for reverting by hand)",
-                down.display()
-            );
-        }
+    match &down {
+        Some(path) => println!(
+            "Wrote {} (the inverse, for reverting by hand)",
+            path.display()
+        ),
         // A SQLite rebuild's inverse is another rebuild from a shape the DSL no longer
         // declares; restoring the file from a backup is the way back.
         None => println!("No down file for SQLite: keep a copy of the database file to go back."),

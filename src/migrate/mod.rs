@@ -239,25 +239,48 @@ impl MigrationDir {
 
     /// Writes a new migration and the updated sum file; on any failure nothing is left behind.
     pub fn write_migration(&mut self, name: &str, sql: &str) -> Result<PathBuf, Diagnostics> {
+        let mut paths = self.write_migrations(&[(name, sql)])?;
+        Ok(paths.remove(0))
+    }
+
+    /// Writes several new migrations (numbered in order) and then the sum file, all or
+    /// nothing: on any failure the files already written are removed again.
+    pub fn write_migrations(
+        &mut self,
+        files: &[(&str, &str)],
+    ) -> Result<Vec<PathBuf>, Diagnostics> {
         fs::create_dir_all(&self.path).map_err(|e| io_error(&self.path, &e))?;
-        let version = self.next_version();
-        let file_name = format!("{version:04}_{name}.sql");
-        let path = self.path.join(&file_name);
-        write_atomic(&path, sql.as_bytes()).map_err(|e| io_error(&path, &e))?;
-        self.files.push(MigrationFile {
-            version,
-            name: name.to_string(),
-            file_name,
-            path: path.clone(),
-            sql: sql.to_string(),
-            checksum: checksum(sql.as_bytes()),
-        });
+        let before = self.files.len();
+        let undo = |dir: &mut MigrationDir| {
+            for f in dir.files.drain(before..) {
+                let _ = fs::remove_file(&f.path);
+            }
+        };
+        for (name, sql) in files {
+            let version = self.next_version();
+            let file_name = format!("{version:04}_{name}.sql");
+            let path = self.path.join(&file_name);
+            if let Err(e) = write_atomic(&path, sql.as_bytes()) {
+                undo(self);
+                return Err(io_error(&path, &e));
+            }
+            self.files.push(MigrationFile {
+                version,
+                name: name.to_string(),
+                file_name,
+                path,
+                sql: sql.to_string(),
+                checksum: checksum(sql.as_bytes()),
+            });
+        }
         if let Err(e) = self.write_sum() {
-            let _ = fs::remove_file(&path);
-            self.files.pop();
+            undo(self);
             return Err(e);
         }
-        Ok(path)
+        Ok(self.files[before..]
+            .iter()
+            .map(|f| f.path.clone())
+            .collect())
     }
 
     /// Rewrites the sum file from the files as they are.
