@@ -13,7 +13,7 @@
 //! keeps no documentation for (indexes, functions, ...).
 
 use super::normalize::{rename_column_refs, strip_parens};
-use super::split::{split, SqlStatement};
+use super::split::{split_for_replay, SqlStatement};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::DialectKind;
 use crate::model::*;
@@ -83,7 +83,7 @@ impl Replayer {
     }
 
     pub fn replay(&mut self, sql: &str, file: &str) {
-        let script = split(sql, self.dialect);
+        let script = split_for_replay(sql, self.dialect);
         for stmt in &script.statements {
             let at = At {
                 stmt,
@@ -95,6 +95,8 @@ impl Replayer {
             };
             match &stmt.parsed {
                 Some(parsed) => self.statement(parsed, &at),
+                // Rows written by INSERT/UPDATE/DELETE: the split did not parse them.
+                None if stmt.parse_error.is_none() => {}
                 None => match self.reparse(stmt) {
                     Reparse::Statement(parsed) => self.statement(&parsed, &at),
                     Reparse::Ignore => {}
@@ -1720,6 +1722,22 @@ mod tests {
                 ("replay::unknown-object".to_string(), 4),
             ]
         );
+    }
+
+    #[test]
+    fn rows_are_skipped_without_being_parsed() {
+        // Not even valid SQL after the first word: replay must not read it.
+        let s = replay(
+            "CREATE TABLE a (id int);\nINSERT INTO a VALUES (1) %%% not sql;\nupdate a set id = ((;\nDELETE FROM a WHERE ?!;\nALTER TABLE a ADD COLUMN b int;",
+        )
+        .unwrap_or_else(|ds| panic!("{ds:?}"));
+        assert!(s.tables[0].has_column("b"));
+        let split = crate::sql::split::split_for_replay(
+            "INSERT INTO a VALUES (1);\nCREATE TABLE b (id int);",
+            DialectKind::Postgres,
+        );
+        assert!(split.statements[0].parsed.is_none() && split.statements[0].parse_error.is_none());
+        assert!(split.statements[1].parsed.is_some());
     }
 
     #[test]

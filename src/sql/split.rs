@@ -119,17 +119,42 @@ impl<'a> Cursor<'a> {
 /// tokenized with locations and parsed on its own. Working one statement at a time keeps
 /// memory flat on very large files; tokenizing a 50 MB file whole holds gigabytes of tokens.
 pub fn split(sql: &str, dialect: DialectKind) -> SqlScript {
-    split_with(sql, dialect, true)
+    split_with(sql, dialect, Parse::All)
 }
 
 /// Splits without parsing: statements with their text, positions and directives, `parsed`
 /// and `parse_error` left empty. For running a file, where the database parses each statement
 /// anyway and our parse would only cost time.
 pub fn split_unparsed(sql: &str, dialect: DialectKind) -> SqlScript {
-    split_with(sql, dialect, false)
+    split_with(sql, dialect, Parse::None)
 }
 
-fn split_with(sql: &str, dialect: DialectKind, parse: bool) -> SqlScript {
+/// Splits for replaying the schema: every statement is parsed except rows written by
+/// INSERT, UPDATE or DELETE, which change no schema; they are left with `parsed` and
+/// `parse_error` both empty, so a folder of seed data costs a scan, not a parse.
+pub fn split_for_replay(sql: &str, dialect: DialectKind) -> SqlScript {
+    split_with(sql, dialect, Parse::SchemaOnly)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Parse {
+    All,
+    None,
+    SchemaOnly,
+}
+
+/// Whether a statement only writes rows (by its first word).
+fn writes_rows(text: &str) -> bool {
+    let word: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    ["INSERT", "UPDATE", "DELETE"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(&word))
+}
+
+fn split_with(sql: &str, dialect: DialectKind, parse: Parse) -> SqlScript {
     let d = sqlparser_dialect(dialect);
     let mut script = SqlScript::default();
     // Comments are reported as they are met, statements when they end, so each kind gets
@@ -156,10 +181,10 @@ fn split_with(sql: &str, dialect: DialectKind, parse: bool) -> SqlScript {
                 cursor.seek(begin);
                 let (line, column) = (cursor.line, cursor.column);
                 let text = &sql[begin..end];
-                let (parsed, parse_error) = if parse {
-                    parse_piece(d, text, line, column)
-                } else {
-                    (None, None)
+                let (parsed, parse_error) = match parse {
+                    Parse::None => (None, None),
+                    Parse::SchemaOnly if writes_rows(text) => (None, None),
+                    Parse::All | Parse::SchemaOnly => parse_piece(d, text, line, column),
                 };
                 script.statements.push(SqlStatement {
                     text: text.to_string(),
