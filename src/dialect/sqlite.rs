@@ -221,7 +221,7 @@ pub fn table_statements(
                 .join(", ")
         ));
     }
-    lines.extend(t.checks.iter().map(super::postgres::check_def));
+    lines.extend(t.checks.iter().map(check_def));
     lines.extend(checks);
     for fk in &t.foreign_keys {
         lines.push(super::postgres::foreign_key_def(fk));
@@ -273,6 +273,70 @@ pub fn table_statements(
     }
 }
 
+/// A CHECK constraint in SQLite's spelling (see [`portable`]).
+pub fn check_def(c: &Check) -> String {
+    format!(
+        "CONSTRAINT {} CHECK ({})",
+        quote_ident(&c.name),
+        portable(&c.expression)
+    )
+}
+
+/// An expression with the PostgreSQL functions the DSL's building blocks use and SQLite
+/// lacks spelled SQLite's way: `starts_with(col, 'p')` (`.id_tagged`) becomes
+/// `substr(col, 1, n) = 'p'`. Anything else is left as written.
+pub fn portable(expr: &str) -> String {
+    const CALL: &str = "starts_with(";
+    let mut out = String::with_capacity(expr.len());
+    let mut rest = expr;
+    while let Some(i) = rest.find(CALL) {
+        let word_start = rest[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        out.push_str(&rest[..i]);
+        let args = &rest[i + CALL.len()..];
+        match prefix_args(args).filter(|_| word_start) {
+            Some((column, prefix, used)) => {
+                out.push_str(&format!(
+                    "substr({column}, 1, {}) = {}",
+                    prefix.chars().count(),
+                    quote_literal(prefix)
+                ));
+                rest = &args[used..];
+            }
+            None => {
+                out.push_str(CALL);
+                rest = args;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `col, 'literal')` at the start of `args`: the column, the literal and the bytes used.
+fn prefix_args(args: &str) -> Option<(&str, &str, usize)> {
+    let comma = args.find(',')?;
+    let column = args[..comma].trim();
+    let plain = |c: char| c.is_alphanumeric() || c == '_' || c == '"' || c == '.';
+    if column.is_empty() || !column.chars().all(plain) {
+        return None;
+    }
+    let after = &args[comma + 1..];
+    let open = after.len() - after.trim_start().len();
+    let literal = after.trim_start().strip_prefix('\'')?;
+    let close = literal.find('\'')?;
+    let tail = &literal[close + 1..];
+    if tail.starts_with('\'') {
+        return None; // a doubled quote: leave such literals alone
+    }
+    let paren = tail.len() - tail.trim_start().len();
+    tail.trim_start().strip_prefix(')')?;
+    let used = comma + 1 + open + 1 + close + 1 + paren + 1;
+    Some((column, &literal[..close], used))
+}
+
 /// SQLite's form of `.append_only()`: one trigger per event (SQLite allows no `OR`), each
 /// aborting the statement.
 fn append_only_triggers(table: &str) -> Vec<Statement> {
@@ -295,6 +359,38 @@ fn append_only_triggers(table: &str) -> Vec<Statement> {
 mod tests {
     use super::*;
     use crate::dsl::{enum_of, text, EnumDef, SchemaBuilder, TableRef};
+
+    #[test]
+    fn id_tags_are_checked_with_what_sqlite_has() {
+        assert_eq!(
+            portable("starts_with(id, 'usr_') AND x"),
+            "substr(id, 1, 4) = 'usr_' AND x"
+        );
+        assert_eq!(
+            portable("not_starts_with(id, 'a')"),
+            "not_starts_with(id, 'a')"
+        );
+        assert_eq!(
+            portable("starts_with(id, 'it''s')"),
+            "starts_with(id, 'it''s')"
+        );
+        let mut s = SchemaBuilder::new();
+        s.table(TableRef::new("users"))
+            .global("x")
+            .id_tagged("usr")
+            .col("name", text());
+        let schema = s.build().unwrap();
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for st in Sqlite.create(&schema).expect("renders") {
+            conn.execute_batch(&st.sql).unwrap();
+        }
+        conn.execute_batch("INSERT INTO users VALUES ('usr_1', 'a')")
+            .unwrap();
+        let err = conn
+            .execute_batch("INSERT INTO users VALUES ('org_1', 'b')")
+            .unwrap_err();
+        assert!(err.to_string().contains("users_id_tag_check"), "{err}");
+    }
 
     #[test]
     fn append_only_tables_get_sqlite_triggers_and_no_plpgsql() {

@@ -317,7 +317,7 @@ fn in_place<'a>(target: &Schema, before: &'a Table, after: &'a Table) -> Option<
         for ch in after.checks.iter().filter(new_check) {
             if only_mentions(after, &ch.expression, &c.name) {
                 def.push(' ');
-                def.push_str(&crate::dialect::postgres::check_def(ch));
+                def.push_str(&lite::check_def(ch));
                 reached.checks.push(ch.clone());
             }
         }
