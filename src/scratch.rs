@@ -1,6 +1,6 @@
 //! Scratch databases: a migration folder replayed on a real database and read back.
 //!
-//! Reading the SQL (`sql::import`) is fast and needs no server, but it cannot follow procedural
+//! Reading the SQL (`sql::replay`) is fast and needs no server, but it cannot follow procedural
 //! code (a `DO` block, a function with side effects). Where it cannot, or where both sides of a
 //! comparison must be spelled by the same server (drift), the folder runs in a scratch
 //! database instead: on a server the user names (`--dev-url`), or on a throwaway local
@@ -182,12 +182,12 @@ impl Scratch {
     }
 }
 
-/// Whether every error is a statement `sql::import` cannot follow, which a scratch database
+/// Whether every error is a statement `sql::replay` cannot follow, which a scratch database
 /// can run; anything else (a missing table, a typo) is a real error to report.
 pub fn only_unreplayable(errors: &[Diagnostic]) -> bool {
     errors
         .iter()
-        .all(|d| d.code == crate::sql::import::UNSUPPORTED)
+        .all(|d| d.code == crate::sql::replay::UNSUPPORTED)
 }
 
 /// Tells the user, on stderr, which statements send the folder to a scratch database.

@@ -52,8 +52,8 @@ fn kind(c: &Change) -> String {
 
 /// The whole check for one case; `kinds` are the change kinds the diff must find, no more.
 fn case(name: &str, a: Schema, b: Schema, kinds: &[&str]) {
-    let from = schemactl::sql::normalize_schema(&a);
-    let mut to = schemactl::sql::normalize_schema(&b);
+    let from = schemactl::sql::normalize_schema(&a, schemactl::dialect::DialectKind::Postgres);
+    let mut to = schemactl::sql::normalize_schema(&b, schemactl::dialect::DialectKind::Postgres);
     schemactl::diff::restore_rename_hints(&mut to, &b);
     let p = plan(&from, &to);
     let mut found: Vec<String> = p.changes.iter().map(kind).collect();
@@ -105,8 +105,9 @@ fn case(name: &str, a: Schema, b: Schema, kinds: &[&str]) {
     );
     // What drift does not compare: enum labels in order, functions.
     assert_eq!(
-        schemactl::sql::normalize_schema(&reached).enums,
-        schemactl::sql::normalize_schema(&expected).enums,
+        schemactl::sql::normalize_schema(&reached, schemactl::dialect::DialectKind::Postgres).enums,
+        schemactl::sql::normalize_schema(&expected, schemactl::dialect::DialectKind::Postgres)
+            .enums,
         "{name}: enums"
     );
     let bodies = |s: &Schema| -> Vec<String> {

@@ -187,8 +187,8 @@ proptest! {
         // An enum that loses a value goes through a type swap.
         let to = build(&b);
         let initial = schemactl::cli::render_script(&from, schemactl::dialect::DialectKind::Postgres).unwrap();
-        let from_n = schemactl::sql::normalize_schema(&from);
-        let to_n = schemactl::sql::normalize_schema(&to);
+        let from_n = schemactl::sql::normalize_schema(&from, schemactl::dialect::DialectKind::Postgres);
+        let to_n = schemactl::sql::normalize_schema(&to, schemactl::dialect::DialectKind::Postgres);
         let plan = schemactl::diff::plan::plan(&from_n, &to_n);
         let mut scripts = vec![initial];
         scripts.extend(plan.files.iter().map(|f| f.script("")));

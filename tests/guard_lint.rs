@@ -95,7 +95,7 @@ fn json_through_the_binary() {
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
-    assert_eq!(v["summary"]["errors"], 23);
+    assert_eq!(v["summary"]["errors"], 24);
     assert_eq!(v["summary"]["warnings"], 6);
     insta::assert_snapshot!(out);
     let safe = Command::new(env!("CARGO_BIN_EXE_schemactl"))

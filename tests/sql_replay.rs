@@ -20,7 +20,10 @@ fn kitchen_sink_round_trips_through_sql() {
         DialectKind::Postgres,
     )
     .unwrap_or_else(|ds| panic!("replay failed:\n{ds}"));
-    let (a, b) = (normalize_schema(&replayed), normalize_schema(&declared));
+    let (a, b) = (
+        normalize_schema(&replayed, schemactl::dialect::DialectKind::Postgres),
+        normalize_schema(&declared, schemactl::dialect::DialectKind::Postgres),
+    );
     // Compare piecewise first so a failure names the table that differs.
     assert_eq!(a.extensions, b.extensions);
     assert_eq!(a.namespaces, b.namespaces);
@@ -67,7 +70,7 @@ fn a_folder_replays_in_order() {
 
 #[test]
 fn replay_diagnostic_snapshot() {
-    let sql = "CREATE TABLE t (id int);\n\n-- backfill\nDO $$\nBEGIN\n  UPDATE t SET id = 1;\nEND\n$$;\nCREATE VIEW v AS SELECT id FROM t;\n";
+    let sql = "CREATE TABLE t (id int);\n\n-- one column per event table\nDO $$\nDECLARE name text;\nBEGIN\n  UPDATE t SET id = 1;\n  FOR name IN SELECT tablename FROM pg_tables WHERE tablename LIKE 'events_%' LOOP\n    EXECUTE format('ALTER TABLE %I ADD COLUMN note text', name);\n  END LOOP;\nEND\n$$;\nCREATE TABLE copy AS SELECT id FROM t;\n";
     let ds = import_sql(sql, "migrations/0002_backfill.sql", DialectKind::Postgres).unwrap_err();
     insta::assert_yaml_snapshot!(ds.0);
 }
@@ -75,7 +78,7 @@ fn replay_diagnostic_snapshot() {
 #[test]
 fn replay_diagnostic_renders_with_the_sql_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let sql = "CREATE TABLE t (id int);\nDO $$ BEGIN PERFORM 1; END $$;\n";
+    let sql = "CREATE TABLE t (id int);\nDO $$ BEGIN EXECUTE 'CREATE TABLE ' || 'x' || ' (id int)'; END $$;\n";
     std::fs::create_dir(tmp.path().join("migrations")).unwrap();
     std::fs::write(tmp.path().join("migrations/0002_backfill.sql"), sql).unwrap();
     let ds = import_sql(sql, "migrations/0002_backfill.sql", DialectKind::Postgres).unwrap_err();
@@ -89,7 +92,10 @@ fn rendering_a_replayed_schema_replays_to_the_same_model() {
     let script = to_script(&DialectKind::Postgres.dialect().create(&once).unwrap());
     let twice =
         import_sql(&script, "b.sql", DialectKind::Postgres).unwrap_or_else(|ds| panic!("{ds}"));
-    assert_eq!(normalize_schema(&twice), normalize_schema(&once));
+    assert_eq!(
+        normalize_schema(&twice, schemactl::dialect::DialectKind::Postgres),
+        normalize_schema(&once, schemactl::dialect::DialectKind::Postgres)
+    );
 }
 
 mod cli {

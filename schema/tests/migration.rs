@@ -72,7 +72,10 @@ fn replaying_the_migrations_rebuilds_the_declared_model() {
         DialectKind::Postgres,
     )
     .unwrap_or_else(|e| panic!("the canonical migration replays:\n{e}"));
-    let (replayed, declared) = (normalize_schema(&replayed), normalize_schema(schema()));
+    let (replayed, declared) = (
+        normalize_schema(&replayed, schemactl::dialect::DialectKind::Postgres),
+        normalize_schema(schema(), schemactl::dialect::DialectKind::Postgres),
+    );
     assert_eq!(replayed.tables.len(), declared.tables.len());
     let gaps = schemactl::drift::compare(&declared, &replayed);
     assert!(

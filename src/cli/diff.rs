@@ -121,7 +121,7 @@ fn review(ctx: &Context, args: &DiffArgs) -> Result<String, Diagnostics> {
         (_, Side::Database(_)) => Vec::new(),
     };
     let (before, replayed_after) = read_sides(ctx.config.dialect, &before, &after, args)?;
-    let mut after = normalize_schema(&replayed_after);
+    let mut after = normalize_schema(&replayed_after, ctx.config.dialect);
     // Renames the replayed migrations made show as renames, not as a drop and an add.
     crate::diff::restore_rename_hints(&mut after, &replayed_after);
     let changes = crate::diff::diff(&before, &after);
@@ -179,7 +179,7 @@ fn read_sides(
             Side::Database(_) => unreachable!("only folders are replayed"),
         };
         match (replay(before), replay(after)) {
-            (Ok(b), Ok(a)) => return Ok((normalize_schema(&b), a)),
+            (Ok(b), Ok(a)) => return Ok((normalize_schema(&b, dialect), a)),
             (b, a) => {
                 let errors: Vec<Diagnostic> = [b.err(), a.err()]
                     .into_iter()
@@ -210,7 +210,7 @@ fn read_sides(
     };
     let b = read(before, "before")?;
     let a = read(after, "after")?;
-    Ok((normalize_schema(&b), a))
+    Ok((normalize_schema(&b, dialect), a))
 }
 
 /// The migration files as they are at `rev`, read with git.

@@ -254,7 +254,7 @@ impl StateSource {
     ) -> Result<(StateSource, Schema), Diagnostics> {
         if dev_url.is_none() {
             match replay(dir, dialect) {
-                Ok(s) => return Ok((StateSource::Replay(dialect), normalize_schema(&s))),
+                Ok(s) => return Ok((StateSource::Replay(dialect), normalize_schema(&s, dialect))),
                 Err(ds) if crate::scratch::only_unreplayable(&ds.0) => {
                     crate::scratch::announce_fallback(&ds.0)
                 }
@@ -265,7 +265,7 @@ impl StateSource {
         let mut scratch = Box::new(Scratch::open(dialect, dev_url, timeout)?);
         let folder_db = scratch.database("folder")?;
         scratch.migrate(&folder_db, dir, None)?;
-        let current = normalize_schema(&scratch.inspect(&folder_db)?);
+        let current = normalize_schema(&scratch.inspect(&folder_db)?, dialect);
         Ok((StateSource::Database { scratch, folder_db }, current))
     }
 
@@ -273,7 +273,7 @@ impl StateSource {
     /// the server makes of its rendered script, so both sides of the diff are read alike.
     fn declared(&mut self, schema: &Schema) -> Result<Schema, Diagnostics> {
         let mut desired = match self {
-            StateSource::Replay(_) => normalize_schema(schema),
+            StateSource::Replay(dialect) => normalize_schema(schema, *dialect),
             StateSource::Database { scratch, folder_db } => {
                 let dialect = folder_db.dialect();
                 let script = render_script(schema, dialect)?;
@@ -284,7 +284,7 @@ impl StateSource {
                     sum: None,
                 };
                 scratch.migrate(&db, &empty.with_planned([script.as_str()]), None)?;
-                normalize_schema(&scratch.inspect(&db)?)
+                normalize_schema(&scratch.inspect(&db)?, dialect)
             }
         };
         crate::diff::restore_rename_hints(&mut desired, schema);
@@ -294,7 +294,9 @@ impl StateSource {
     /// What the folder plus the planned files build (`with_plan` is the folder with them).
     fn with_plan(&mut self, with_plan: &MigrationDir) -> Result<Schema, Diagnostics> {
         match self {
-            StateSource::Replay(dialect) => Ok(normalize_schema(&replay(with_plan, *dialect)?)),
+            StateSource::Replay(dialect) => {
+                Ok(normalize_schema(&replay(with_plan, *dialect)?, *dialect))
+            }
             StateSource::Database { scratch, folder_db } => {
                 // The folder's files are applied already; this runs only the planned ones.
                 scratch.migrate(folder_db, with_plan, None).map_err(|mut ds| {
@@ -304,7 +306,8 @@ impl StateSource {
                     ).help("this is a schemactl bug worth reporting; meanwhile write the change by hand and run `schemactl migrations rehash`"));
                     ds
                 })?;
-                Ok(normalize_schema(&scratch.inspect(folder_db)?))
+                let dialect = folder_db.dialect();
+                Ok(normalize_schema(&scratch.inspect(folder_db)?, dialect))
             }
         }
     }

@@ -22,9 +22,10 @@ use crate::dialect::{to_script, Dialect, DialectKind};
 use crate::graph::FkGraph;
 use crate::migrate::{MigrationDir, MigrationFile};
 use crate::model::*;
-use crate::sql::import::{import_sql, rename_column, rename_ref_column};
+use crate::sql::import_sql;
 use crate::sql::normalize::column_refs;
 use crate::sql::normalize_schema;
+use crate::sql::replay::{rename_column, rename_ref_column};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -34,13 +35,13 @@ type Renames = BTreeMap<QName, Vec<(String, String)>>;
 
 /// The migration from `current` to `declared` on SQLite.
 ///
-/// `current`: the model the SQLite migration folder replays to (`sql::import` with
+/// `current`: the model the SQLite migration folder replays to (`sql::replay` with
 /// `DialectKind::Sqlite`). `declared`: the DSL model. What SQLite cannot express is refused
 /// with the renderer's diagnostics. The plan's changes are listed in SQLite's terms: an enum
 /// that gains a value is its CHECK changing.
 pub fn plan(current: &Schema, declared: &Schema) -> Result<Plan, Diagnostics> {
     let mut target = sqlite_spelling(declared)?;
-    let old = normalize_schema(current);
+    let old = normalize_schema(current, DialectKind::Sqlite);
     let renames = renames(&old, &mut target);
     let renamed = with_renames(&old, &renames);
     // The renames, then what differs once they are done: a key or check that only follows a
@@ -72,7 +73,7 @@ fn sqlite_spelling(declared: &Schema) -> Result<Schema, Diagnostics> {
         "<declared schema rendered for SQLite>",
         DialectKind::Sqlite,
     )?;
-    let mut s = normalize_schema(&read);
+    let mut s = normalize_schema(&read, DialectKind::Sqlite);
     super::restore_rename_hints(&mut s, declared);
     Ok(s)
 }
@@ -113,14 +114,14 @@ fn with_renames(old: &Schema, renames: &Renames) -> Schema {
         for (from, to) in list {
             for t in &mut s.tables {
                 if &t.name == table {
-                    rename_column(t, from, to);
+                    rename_column(t, from, to, DialectKind::Sqlite);
                 } else {
                     rename_ref_column(t, table, from, to);
                 }
             }
         }
     }
-    normalize_schema(&s)
+    normalize_schema(&s, DialectKind::Sqlite)
 }
 
 /// What happens to a declared table.

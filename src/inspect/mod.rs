@@ -1,7 +1,7 @@
 //! Reading a live database back into the model.
 //!
 //! The catalog is turned into DDL (with the database's own spelling of every definition:
-//! `pg_get_constraintdef`, `pg_get_indexdef`, ...) and replayed by [`crate::sql::import`], so a
+//! `pg_get_constraintdef`, `pg_get_indexdef`, ...) and replayed by [`crate::sql::replay`], so a
 //! live database and a migration folder become the same kind of [`Schema`]. Comparing two
 //! inspected databases (the target and a scratch one that ran the migrations) then compares
 //! like with like: both definitions were normalized by the same server.

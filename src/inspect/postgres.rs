@@ -237,6 +237,6 @@ pub fn catalog_ddl(db: &mut Client, skip_table: &str) -> Result<String, Diagnost
 /// The live database as a model.
 pub fn inspect(db: &mut Client, skip_table: &str) -> Result<Schema, Diagnostics> {
     let ddl = catalog_ddl(db, skip_table)?;
-    let schema = crate::sql::import::import_sql(&ddl, "<catalog>", DialectKind::Postgres)?;
+    let schema = crate::sql::import_sql(&ddl, "<catalog>", DialectKind::Postgres)?;
     Ok(super::unqualify_public(schema))
 }

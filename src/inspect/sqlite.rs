@@ -28,5 +28,5 @@ pub fn catalog_ddl(db: &Connection, skip_table: &str) -> Result<String, Diagnost
 
 pub fn inspect(db: &Connection, skip_table: &str) -> Result<Schema, Diagnostics> {
     let ddl = catalog_ddl(db, skip_table)?;
-    crate::sql::import::import_sql(&ddl, "<sqlite_master>", DialectKind::Sqlite)
+    crate::sql::import_sql(&ddl, "<sqlite_master>", DialectKind::Sqlite)
 }

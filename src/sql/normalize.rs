@@ -1,39 +1,44 @@
 //! Canonical forms for comparing schemas that come from different sources.
 //!
-//! The DSL holds expressions as the user typed them and replayed SQL holds them as sqlparser
-//! printed them, so every comparison puts both sides through [`normalize_schema`].
+//! The DSL holds expressions as the user typed them and replayed SQL holds them as the
+//! dialect's reader printed them, so every comparison puts both sides through
+//! [`normalize_schema`]. PostgreSQL expressions are printed from PostgreSQL's own parse tree
+//! (`sql::postgres::expr`); SQLite ones from sqlparser's.
 
-use super::import::{builtin_type, default_value};
+use super::ast;
+use super::replay::{builtin_type, default_value};
+use crate::dialect::DialectKind;
 use crate::model::*;
-use sqlparser::ast::Expr;
 use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
-/// Parses an expression and prints it back canonically: `price>0` and `(price > 0)` both
-/// become `price > 0`. Text that does not parse as one expression is compared token by token
+/// Prints a PostgreSQL expression canonically: `price>0` and `(price > 0)` both become
+/// `price > 0`. Text that does not parse as one expression is compared token by token
 /// (whitespace and comments ignored), or whitespace-collapsed if it does not even tokenize.
 pub fn normalize_expr(sql: &str) -> String {
-    match parse_expr(sql) {
-        Some(expr) => strip_parens(&expr).to_string(),
-        None => normalize_tokens(sql),
-    }
+    normalize_exprs(&[sql], DialectKind::Postgres)
+        .pop()
+        .unwrap_or_default()
 }
 
-/// Parses `sql` as exactly one PostgreSQL expression.
-pub(crate) fn parse_expr(sql: &str) -> Option<Expr> {
-    let dialect = PostgreSqlDialect {};
-    let mut parser = Parser::new(&dialect).try_with_sql(sql).ok()?;
-    let expr = parser.parse_expr().ok()?;
-    (parser.peek_token_ref().token == Token::EOF).then_some(expr)
+/// [`normalize_expr`] for many expressions at once, in `dialect`.
+pub fn normalize_exprs(texts: &[&str], dialect: DialectKind) -> Vec<String> {
+    parse_exprs(texts, dialect)
+        .into_iter()
+        .zip(texts)
+        .map(|(e, t)| match e {
+            Some(e) => e.text,
+            None => normalize_tokens(t),
+        })
+        .collect()
 }
 
-/// The expression inside any number of redundant outer parentheses.
-pub(crate) fn strip_parens(mut expr: &Expr) -> &Expr {
-    while let Expr::Nested(inner) = expr {
-        expr = inner;
+/// Parses each text as one expression of `dialect`.
+fn parse_exprs(texts: &[&str], dialect: DialectKind) -> Vec<Option<ast::Expr>> {
+    match dialect {
+        DialectKind::Postgres => super::postgres::expr::parse_many(texts),
+        DialectKind::Sqlite => texts.iter().map(|t| super::sqlite::parse_expr(t)).collect(),
     }
-    expr
 }
 
 /// Tokens joined by single spaces, keywords uppercased; for SQL fragments that are not
@@ -118,9 +123,59 @@ pub(crate) fn rename_column_refs(sql: &str, old: &str, new: &str) -> String {
     out
 }
 
-fn norm_opt(e: &mut Option<String>) {
-    if let Some(s) = e {
-        *s = normalize_expr(s);
+/// A place in a schema that holds an expression.
+enum Slot<'a> {
+    Expr(&'a mut String),
+    Default(&'a mut DefaultValue, &'a ColumnType),
+}
+
+/// Every expression of `s`, in one fixed order.
+fn each_slot(s: &mut Schema, f: &mut impl FnMut(Slot<'_>)) {
+    for t in &mut s.tables {
+        for c in &mut t.columns {
+            if let Some(g) = &mut c.generated {
+                f(Slot::Expr(g));
+            }
+            if let Some(d) = &mut c.default {
+                if matches!(d, DefaultValue::Expression(_) | DefaultValue::Number(_)) {
+                    f(Slot::Default(d, &c.ty));
+                }
+            }
+        }
+        for c in &mut t.checks {
+            f(Slot::Expr(&mut c.expression));
+        }
+        for x in &mut t.excludes {
+            for el in &mut x.elements {
+                f(Slot::Expr(&mut el.expression));
+            }
+            if let Some(p) = &mut x.predicate {
+                f(Slot::Expr(p));
+            }
+        }
+        for ix in &mut t.indexes {
+            for p in &mut ix.parts {
+                if let IndexKey::Expression(e) = &mut p.key {
+                    f(Slot::Expr(e));
+                }
+            }
+            if let Some(p) = &mut ix.predicate {
+                f(Slot::Expr(p));
+            }
+        }
+        for p in &mut t.policies {
+            if let Some(u) = &mut p.using {
+                f(Slot::Expr(u));
+            }
+            if let Some(w) = &mut p.with_check {
+                f(Slot::Expr(w));
+            }
+        }
+        if let Some(pb) = &mut t.partition_by {
+            for k in &mut pb.keys {
+                f(Slot::Expr(k));
+            }
+        }
     }
 }
 
@@ -128,7 +183,7 @@ fn norm_opt(e: &mut Option<String>) {
 /// (table metadata, rename hints) cleared. Order is kept (columns, key parts, enum values are
 /// meaningful) except for tables, which are sorted by name: SQL creates them in dependency
 /// order, so a script cannot say in which order they were declared.
-pub fn normalize_schema(schema: &Schema) -> Schema {
+pub fn normalize_schema(schema: &Schema, dialect: DialectKind) -> Schema {
     let mut s = schema.clone();
     s.tables.sort_by(|a, b| a.name.cmp(&b.name));
     for e in &mut s.enums {
@@ -139,41 +194,47 @@ pub fn normalize_schema(schema: &Schema) -> Schema {
         for c in &mut t.columns {
             // A DSL hint for the differ; no SQL statement records it.
             c.renamed_from = None;
-            norm_opt(&mut c.generated);
             c.ty = canonical_type(&c.ty, &schema.enums);
-            if let Some(d) = &mut c.default {
-                *d = canonical_default(d, &c.ty);
-            }
         }
-        for c in &mut t.checks {
-            c.expression = normalize_expr(&c.expression);
-        }
-        for x in &mut t.excludes {
-            for el in &mut x.elements {
-                el.expression = normalize_expr(&el.expression);
+        for ex in &mut t.excludes {
+            for el in &mut ex.elements {
                 el.operator = el.operator.trim().to_string();
-            }
-            norm_opt(&mut x.predicate);
-        }
-        for ix in &mut t.indexes {
-            for p in &mut ix.parts {
-                if let IndexKey::Expression(e) = &mut p.key {
-                    *e = normalize_expr(e);
-                }
-            }
-            norm_opt(&mut ix.predicate);
-        }
-        for p in &mut t.policies {
-            norm_opt(&mut p.using);
-            norm_opt(&mut p.with_check);
-        }
-        if let Some(pb) = &mut t.partition_by {
-            for k in &mut pb.keys {
-                *k = normalize_expr(k);
             }
         }
         for p in &mut t.partitions {
             p.bound = normalize_tokens(&p.bound);
+        }
+    }
+    // Every expression is parsed in one batch (one parser call per many expressions).
+    let mut texts: Vec<String> = Vec::new();
+    each_slot(&mut s, &mut |slot| {
+        texts.push(match slot {
+            Slot::Expr(e) => e.clone(),
+            Slot::Default(DefaultValue::Expression(e) | DefaultValue::Number(e), _) => e.clone(),
+            Slot::Default(_, _) => String::new(),
+        })
+    });
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let mut parsed = parse_exprs(&refs, dialect).into_iter().zip(texts.iter());
+    each_slot(&mut s, &mut |slot| {
+        let Some((e, text)) = parsed.next() else {
+            return;
+        };
+        match slot {
+            Slot::Expr(target) => {
+                *target = match e {
+                    Some(e) => e.text,
+                    None => normalize_tokens(text),
+                }
+            }
+            Slot::Default(d, ty) => *d = canonical_default(d, e.as_ref(), text, ty),
+        }
+    });
+    for t in &mut s.tables {
+        for c in &mut t.columns {
+            if let (Some(DefaultValue::Text(v)), ColumnType::Enum { .. }) = (&c.default, &c.ty) {
+                c.default = Some(DefaultValue::EnumValue(v.clone()));
+            }
         }
     }
     s
@@ -257,23 +318,21 @@ pub fn differences(current: &Schema, declared: &Schema) -> Vec<String> {
 
 /// The named default an expression spells (`'x'` on an enum column is its label, `now()` is
 /// `Now`, `42` is `Int`), so `default_sql("now()")` and `default_now()` compare equal.
-fn canonical_default(d: &DefaultValue, ty: &ColumnType) -> DefaultValue {
-    let d = match d {
-        DefaultValue::Expression(e) => match parse_expr(e) {
-            Some(expr) => default_value(&expr, ty),
-            None => DefaultValue::Expression(normalize_tokens(e)),
-        },
-        DefaultValue::Number(n) => match parse_expr(n) {
-            Some(expr) => default_value(&expr, ty),
-            None => d.clone(),
-        },
-        other => other.clone(),
+fn canonical_default(
+    d: &DefaultValue,
+    parsed: Option<&ast::Expr>,
+    text: &str,
+    ty: &ColumnType,
+) -> DefaultValue {
+    let d = match (d, parsed) {
+        (DefaultValue::Expression(_) | DefaultValue::Number(_), Some(e)) => default_value(e, ty),
+        (DefaultValue::Expression(_), None) => DefaultValue::Expression(normalize_tokens(text)),
+        (other, _) => other.clone(),
     };
     match d {
         DefaultValue::Text(s) if matches!(ty, ColumnType::Enum { .. }) => {
             DefaultValue::EnumValue(s)
         }
-        DefaultValue::Expression(e) => DefaultValue::Expression(normalize_expr(&e)),
         other => other,
     }
 }
@@ -300,6 +359,15 @@ fn canonical_type(ty: &ColumnType, enums: &[EnumType]) -> ColumnType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn default_of(d: &DefaultValue, ty: &ColumnType) -> DefaultValue {
+        let text = match d {
+            DefaultValue::Expression(e) | DefaultValue::Number(e) => e.clone(),
+            _ => String::new(),
+        };
+        let parsed = parse_exprs(&[&text], DialectKind::Postgres).pop().flatten();
+        canonical_default(d, parsed.as_ref(), &text, ty)
+    }
 
     #[test]
     fn spacing_and_outer_parentheses_do_not_matter() {
@@ -339,24 +407,24 @@ mod tests {
         };
         let e = |s: &str| DefaultValue::Expression(s.into());
         assert_eq!(
-            canonical_default(&e("now()"), &ColumnType::Timestamptz),
+            default_of(&e("now()"), &ColumnType::Timestamptz),
             DefaultValue::Now
         );
         assert_eq!(
-            canonical_default(&e("'a'"), &mood),
+            default_of(&e("'a'"), &mood),
             DefaultValue::EnumValue("a".into())
         );
         assert_eq!(
-            canonical_default(&DefaultValue::Text("a".into()), &mood),
+            default_of(&DefaultValue::Text("a".into()), &mood),
             DefaultValue::EnumValue("a".into())
         );
         assert_eq!(
-            canonical_default(&e("42"), &ColumnType::Integer),
+            default_of(&e("42"), &ColumnType::Integer),
             DefaultValue::Int(42)
         );
         assert_eq!(
-            canonical_default(&e("'{}'::jsonb"), &ColumnType::Jsonb),
-            canonical_default(&e("'{}' :: jsonb"), &ColumnType::Jsonb)
+            default_of(&e("'{}'::jsonb"), &ColumnType::Jsonb),
+            default_of(&e("'{}' :: jsonb"), &ColumnType::Jsonb)
         );
         let enums = [EnumType {
             name: QName::parse("mood"),

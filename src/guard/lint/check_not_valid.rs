@@ -1,8 +1,8 @@
 //! SG404 check-not-valid: a CHECK added to an existing table scans it under an exclusive lock.
 
-use crate::guard::lint::{ast, StmtCx};
+use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::{AlterTableOperation, Statement, TableConstraint};
+use crate::sql::ast::{AlterOp, Constraint, ConstraintKind, Stmt};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG404",
@@ -32,17 +32,20 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
-    let Some(Statement::AlterTable(at)) = cx.parsed() else {
+    let Some(Stmt::AlterTable(at)) = cx.parsed() else {
         return;
     };
-    if !cx.file.existing_table(&ast::name_key(&at.name)) {
+    if !cx.file.existing_table(at.name.last()) {
         return;
     }
-    for op in &at.operations {
-        if let AlterTableOperation::AddConstraint {
-            constraint: TableConstraint::Check(c),
-            not_valid: false,
-        } = op
+    for op in &at.ops {
+        if let AlterOp::AddConstraint(
+            c @ Constraint {
+                kind: ConstraintKind::Check(_),
+                not_valid: false,
+                ..
+            },
+        ) = op
         {
             out.push(
                 cx.finding(format!(

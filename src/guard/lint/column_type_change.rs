@@ -1,6 +1,6 @@
 //! SG409 column-type-change: changing a column's type usually rewrites the table.
 
-use crate::guard::lint::{ast, StmtCx};
+use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -25,13 +25,13 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     let Some(stmt) = cx.parsed() else {
         return;
     };
-    for (table, column, ty) in ast::type_changes(stmt) {
-        if cx.file.existing_table(&ast::name_key(table)) {
+    for t in stmt.type_changes() {
+        if cx.file.existing_table(t.table.last()) {
             out.push(
                 cx.finding(format!(
-                    "changing `{table}.{column}` to `{}` may rewrite existing table `{table}` \
-                     under an ACCESS EXCLUSIVE lock",
-                    ty.to_string().to_lowercase()
+                    "changing `{}.{}` to `{}` may rewrite existing table `{}` under an ACCESS \
+                     EXCLUSIVE lock",
+                    t.table, t.column, t.ty, t.table
                 ))
                 .help("add a new column, backfill it, switch over, then drop the old one"),
             );

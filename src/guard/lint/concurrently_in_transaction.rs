@@ -1,8 +1,8 @@
 //! SG403 concurrently-in-transaction: CONCURRENTLY fails inside a transaction block.
 
-use crate::guard::lint::{Fallback, StmtCx};
+use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::Statement;
+use crate::sql::ast::{ObjectKind, Stmt};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG403",
@@ -20,11 +20,22 @@ pub const INFO: RuleInfo = RuleInfo {
 };
 
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
-    let what = match (cx.parsed(), cx.fallback) {
-        (Some(Statement::CreateIndex(ci)), _) if ci.concurrently => "CREATE INDEX CONCURRENTLY",
-        (_, Fallback::DropIndexConcurrently(_)) => "DROP INDEX CONCURRENTLY",
+    let what = match cx.parsed() {
+        Some(Stmt::CreateIndex(ci)) if ci.concurrently => "CREATE INDEX CONCURRENTLY",
+        Some(Stmt::Drop(d)) if d.kind == ObjectKind::Index && d.concurrently => {
+            "DROP INDEX CONCURRENTLY"
+        }
         _ => return,
     };
+    if cx.embedded.is_some() {
+        out.push(
+            cx.finding(format!(
+                "{what} inside a DO block fails: a DO block always runs in a transaction"
+            ))
+            .help("run it as a statement of its own in a `-- schemactl:no-transaction` file"),
+        );
+        return;
+    }
     if !cx.file.in_transaction() {
         return;
     }

@@ -1,8 +1,8 @@
 //! SG411 destructive-drop: dropping data (table, column, schema, type or enum value).
 
-use crate::guard::lint::{ast, StmtCx};
+use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::{AlterTableOperation, ObjectType, Statement};
+use crate::sql::ast::{AlterOp, ObjectKind, Stmt};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG411",
@@ -33,7 +33,7 @@ fn deletes_from_pg_enum(text: &str) -> bool {
 }
 
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
-    if deletes_from_pg_enum(&cx.stmt.text) {
+    if deletes_from_pg_enum(cx.text) {
         out.push(
             cx.finding("deleting from pg_enum removes an enum value that rows may still hold")
                 .help("rewrite rows off the value first; prefer recreating the type in a reviewed migration"),
@@ -43,21 +43,19 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     let help =
         "deprecate it in a release first, then drop it with `-- schemactl:allow SG411 <reason>`";
     match cx.parsed() {
-        Some(Statement::Drop {
-            object_type, names, ..
-        }) => {
-            let what = match object_type {
-                ObjectType::Table => "table",
-                ObjectType::Schema => "schema",
-                ObjectType::Database => "database",
-                ObjectType::Type => "type",
+        Some(Stmt::Drop(d)) => {
+            let what = match d.kind {
+                ObjectKind::Table => "table",
+                ObjectKind::Schema => "schema",
+                ObjectKind::Database => "database",
+                ObjectKind::Type => "type",
                 _ => return,
             };
-            for n in names {
-                let key = ast::name_key(n);
-                let new = match object_type {
-                    ObjectType::Table => cx.file.created_tables.contains(&key),
-                    ObjectType::Type => cx.file.created_types.contains(&key),
+            for n in &d.names {
+                let key = n.last();
+                let new = match d.kind {
+                    ObjectKind::Table => cx.file.created_tables.contains(key),
+                    ObjectKind::Type => cx.file.created_types.contains(key),
                     _ => false,
                 };
                 if !new {
@@ -76,28 +74,26 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
-        Some(Statement::Truncate(t)) => {
-            for target in &t.table_names {
-                if cx.file.existing_table(&ast::name_key(&target.name)) {
+        Some(Stmt::Truncate { tables }) => {
+            for target in tables {
+                if cx.file.existing_table(target.last()) {
                     out.push(
-                        cx.finding(format!("TRUNCATE `{}` deletes every row", target.name))
+                        cx.finding(format!("TRUNCATE `{target}` deletes every row"))
                             .help(help),
                     );
                 }
             }
         }
-        Some(Statement::AlterTable(at)) if cx.file.existing_table(&ast::name_key(&at.name)) => {
-            for op in &at.operations {
-                if let AlterTableOperation::DropColumn { column_names, .. } = op {
-                    for c in column_names {
-                        out.push(
-                            cx.finding(format!(
-                                "DROP COLUMN `{}.{c}` destroys its data and breaks code still reading it",
-                                at.name
-                            ))
-                            .help(help),
-                        );
-                    }
+        Some(Stmt::AlterTable(at)) if cx.file.existing_table(at.name.last()) => {
+            for op in &at.ops {
+                if let AlterOp::DropColumn { name: c, .. } = op {
+                    out.push(
+                        cx.finding(format!(
+                            "DROP COLUMN `{}.{c}` destroys its data and breaks code still reading it",
+                            at.name
+                        ))
+                        .help(help),
+                    );
                 }
             }
         }

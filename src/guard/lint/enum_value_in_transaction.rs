@@ -2,7 +2,7 @@
 
 use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::Statement;
+use crate::sql::ast::Stmt;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG413",
@@ -20,11 +20,11 @@ pub const INFO: RuleInfo = RuleInfo {
 };
 
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
-    if cx.file.added_labels.is_empty() || matches!(cx.parsed(), Some(Statement::AlterType(_))) {
+    if cx.file.added_labels.is_empty() || matches!(cx.parsed(), Some(Stmt::AlterEnum { .. })) {
         return;
     }
     for (label, ty) in &cx.file.added_labels {
-        if cx.stmt.text.contains(label.as_str()) {
+        if cx.text.contains(label.as_str()) {
             out.push(
                 cx.finding(format!(
                     "enum value {label} is used before the transaction that added it to `{ty}` \

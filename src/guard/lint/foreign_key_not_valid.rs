@@ -1,8 +1,8 @@
 //! SG405 foreign-key-not-valid: a FK added to an existing table validates in place.
 
-use crate::guard::lint::{ast, StmtCx};
+use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::{AlterTableOperation, Statement, TableConstraint};
+use crate::sql::ast::{AlterOp, Constraint, ConstraintKind, Stmt};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG405",
@@ -32,28 +32,27 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
-    let Some(Statement::AlterTable(at)) = cx.parsed() else {
+    let Some(Stmt::AlterTable(at)) = cx.parsed() else {
         return;
     };
-    if !cx.file.existing_table(&ast::name_key(&at.name)) {
+    if !cx.file.existing_table(at.name.last()) {
         return;
     }
-    for op in &at.operations {
-        if let AlterTableOperation::AddConstraint {
-            constraint: TableConstraint::ForeignKey(fk),
+    for op in &at.ops {
+        if let AlterOp::AddConstraint(Constraint {
+            name,
+            kind: ConstraintKind::ForeignKey { ref_table, .. },
             not_valid: false,
-        } = op
+            ..
+        }) = op
         {
             out.push(
                 cx.finding(format!(
                     "foreign key{} from existing table `{}` to `{}` is validated in place, \
                      blocking writes to both tables during the scan",
-                    fk.name
-                        .as_ref()
-                        .map(|n| format!(" `{n}`"))
-                        .unwrap_or_default(),
+                    name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default(),
                     at.name,
-                    fk.foreign_table
+                    ref_table
                 ))
                 .help("add it NOT VALID, then VALIDATE CONSTRAINT in a later migration"),
             );

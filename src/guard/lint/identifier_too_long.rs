@@ -1,11 +1,8 @@
 //! SG415 sql-identifier-too-long: names over PostgreSQL's 63 bytes in migration SQL.
 
-use crate::guard::lint::{ast, StmtCx};
+use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::{
-    AlterTableOperation, AlterTypeOperation, Ident, RenameTableNameKind, Statement,
-    TableConstraint, UserDefinedTypeRepresentation,
-};
+use crate::sql::ast::{AlterOp, EnumChange, ObjectKind, Stmt};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG415",
@@ -21,96 +18,70 @@ pub const INFO: RuleInfo = RuleInfo {
     fix: "Shorten the name (keep a stable prefix and abbreviate the rest).",
 };
 
-fn constraint_name(c: &TableConstraint) -> Option<&Ident> {
-    match c {
-        TableConstraint::Unique(x) => x.name.as_ref(),
-        TableConstraint::PrimaryKey(x) => x.name.as_ref(),
-        TableConstraint::ForeignKey(x) => x.name.as_ref(),
-        TableConstraint::Check(x) => x.name.as_ref(),
-        TableConstraint::Exclude(x) => x.name.as_ref(),
-        TableConstraint::PrimaryKeyUsingIndex(x) | TableConstraint::UniqueUsingIndex(x) => {
-            x.name.as_ref()
-        }
-        _ => None,
-    }
-}
-
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     let Some(stmt) = cx.parsed() else {
         return;
     };
     let max = cx.config.max_identifier_bytes;
-    let mut names: Vec<(&str, String)> = Vec::new();
-    let last = |n: &sqlparser::ast::ObjectName| {
-        n.0.last()
-            .and_then(|p| p.as_ident())
-            .map(|i| i.value.clone())
-            .unwrap_or_default()
-    };
+    let mut names: Vec<(&str, &str)> = Vec::new();
     match stmt {
-        Statement::CreateTable(ct) => {
-            names.push(("table", last(&ct.name)));
+        Stmt::CreateTable(ct) => {
+            names.push(("table", ct.name.last()));
             names.extend(
                 ct.constraints
                     .iter()
-                    .filter_map(constraint_name)
-                    .map(|i| ("constraint", i.value.clone())),
+                    .filter_map(|c| c.name.as_deref())
+                    .map(|n| ("constraint", n)),
             );
         }
-        Statement::CreateIndex(ci) => {
+        Stmt::CreateIndex(ci) => {
             if let Some(n) = &ci.name {
-                names.push(("index", last(n)));
+                names.push(("index", n));
             }
         }
-        Statement::CreateType {
-            name,
-            representation,
-        } => {
-            names.push(("type", last(name)));
-            if let Some(UserDefinedTypeRepresentation::Enum { labels }) = representation {
-                names.extend(labels.iter().map(|l| ("enum label", l.value.clone())));
-            }
+        Stmt::CreateEnum { name, labels } => {
+            names.push(("type", name.last()));
+            names.extend(labels.iter().map(|l| ("enum label", l.as_str())));
         }
-        Statement::AlterType(at) => match &at.operation {
-            AlterTypeOperation::AddValue(v) => names.push(("enum label", v.value.value.clone())),
-            AlterTypeOperation::RenameValue(v) => names.push(("enum label", v.to.value.clone())),
-            AlterTypeOperation::Rename(r) => names.push(("type", r.new_name.value.clone())),
+        Stmt::CreateType { name, .. } => names.push(("type", name.last())),
+        Stmt::AlterEnum { change, .. } => match change {
+            EnumChange::AddValue { value, .. } => names.push(("enum label", value)),
+            EnumChange::RenameValue { to, .. } => names.push(("enum label", to)),
         },
-        Statement::AlterTable(at) => {
-            for op in &at.operations {
-                match op {
-                    AlterTableOperation::AddConstraint { constraint, .. } => {
-                        if let Some(i) = constraint_name(constraint) {
-                            names.push(("constraint", i.value.clone()));
-                        }
+        Stmt::Rename(r) => {
+            let what = match r.kind {
+                ObjectKind::Column => "column",
+                ObjectKind::Constraint => "constraint",
+                ObjectKind::Index => "index",
+                ObjectKind::Table => "table",
+                ObjectKind::Type | ObjectKind::Domain => "type",
+                _ => "name",
+            };
+            names.push((what, &r.new_name));
+        }
+        Stmt::AlterTable(at) => {
+            for op in &at.ops {
+                if let AlterOp::AddConstraint(c) = op {
+                    if let Some(n) = &c.name {
+                        names.push(("constraint", n));
                     }
-                    AlterTableOperation::RenameColumn {
-                        new_column_name, ..
-                    } => names.push(("column", new_column_name.value.clone())),
-                    AlterTableOperation::RenameConstraint { new_name, .. } => {
-                        names.push(("constraint", new_name.value.clone()))
-                    }
-                    AlterTableOperation::RenameTable { table_name } => {
-                        let (RenameTableNameKind::As(n) | RenameTableNameKind::To(n)) = table_name;
-                        names.push(("table", last(n)));
-                    }
-                    _ => {}
                 }
             }
         }
         _ => {}
     }
-    for c in ast::new_columns(stmt) {
-        names.push(("column", c.def.name.value.clone()));
+    for c in stmt.new_columns() {
+        names.push(("column", &c.def.name));
         names.extend(
             c.def
-                .options
+                .constraints
                 .iter()
-                .filter_map(|o| o.name.as_ref())
-                .map(|i| ("constraint", i.value.clone())),
+                .filter_map(|k| k.name.as_deref())
+                .map(|n| ("constraint", n)),
         );
     }
     for (what, name) in names {
+        let name = untruncated(cx.text, name);
         if name.len() > max {
             out.push(
                 cx.finding(format!(
@@ -123,6 +94,34 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// PostgreSQL's parser cuts identifiers to 63 bytes (NAMEDATALEN - 1), so a name of exactly
+/// that length may have been longer as written: the identifier of `text` it is the start of.
+fn untruncated<'a>(text: &'a str, name: &'a str) -> &'a str {
+    const CUT: usize = 63;
+    if name.len() != CUT {
+        return name;
+    }
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(&name.to_ascii_lowercase()) {
+        let start = from + i;
+        let mut end = start;
+        let bytes = text.as_bytes();
+        while end < bytes.len() && is_ident(bytes[end]) {
+            end += 1;
+        }
+        if end - start > CUT && (start == 0 || !is_ident(bytes[start - 1])) {
+            return &text[start..end];
+        }
+        from = start + 1;
+        while from < text.len() && !text.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use crate::guard::lint::test_support::*;
@@ -131,6 +130,18 @@ mod tests {
     fn fires_on_long_names() {
         let sql = "ALTER TABLE orders ADD COLUMN a_column_name_that_goes_on_and_on_well_past_the_sixty_three_byte_limit text;\n";
         insta::assert_snapshot!(snap(&lint("SG415", sql)));
+    }
+
+    #[test]
+    fn quoted_and_exactly_long_names() {
+        let long = "x".repeat(70);
+        let sql = format!(
+            "CREATE TABLE \"{long}\" (id bigint);\nCREATE INDEX {} ON t (a);\n",
+            "i".repeat(63)
+        );
+        let ds = lint("SG415", &sql);
+        assert_eq!(ds.len(), 1, "{}", snap(&ds));
+        assert!(ds[0].message.contains(&long) && ds[0].message.contains("70 bytes"));
     }
 
     #[test]

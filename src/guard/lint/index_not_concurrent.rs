@@ -1,8 +1,8 @@
 //! SG402 index-not-concurrent: CREATE/DROP INDEX on an existing table blocks writes.
 
-use crate::guard::lint::{ast, StmtCx};
+use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::{ObjectType, Statement};
+use crate::sql::ast::{ObjectKind, Stmt};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG402",
@@ -23,30 +23,25 @@ pub const INFO: RuleInfo = RuleInfo {
 
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     match cx.parsed() {
-        Some(Statement::CreateIndex(ci)) if !ci.concurrently && !ci.unique => {
-            let table = ast::name_key(&ci.table_name);
-            if cx.file.existing_table(&table) {
-                out.push(
-                    cx.finding(format!(
-                        "CREATE INDEX{} on existing table `{}` without CONCURRENTLY blocks writes \
+        Some(Stmt::CreateIndex(ci))
+            if !ci.concurrently && !ci.unique && cx.file.existing_table(ci.table.last()) =>
+        {
+            out.push(
+                cx.finding(format!(
+                    "CREATE INDEX{} on existing table `{}` without CONCURRENTLY blocks writes \
                          to it for the whole build",
-                        ci.name
-                            .as_ref()
-                            .map(|n| format!(" `{n}`"))
-                            .unwrap_or_default(),
-                        ci.table_name
-                    ))
-                    .help("use CREATE INDEX CONCURRENTLY in a `-- schemactl:no-transaction` file"),
-                );
-            }
+                    ci.name
+                        .as_ref()
+                        .map(|n| format!(" `{n}`"))
+                        .unwrap_or_default(),
+                    ci.table
+                ))
+                .help("use CREATE INDEX CONCURRENTLY in a `-- schemactl:no-transaction` file"),
+            );
         }
-        Some(Statement::Drop {
-            object_type: ObjectType::Index,
-            names,
-            ..
-        }) => {
-            for n in names {
-                if !cx.file.created_indexes.contains(&ast::name_key(n)) {
+        Some(Stmt::Drop(d)) if d.kind == ObjectKind::Index && !d.concurrently => {
+            for n in &d.names {
+                if !cx.file.created_indexes.contains(n.last()) {
                     out.push(
                         cx.finding(format!(
                             "DROP INDEX `{n}` without CONCURRENTLY locks its table against reads \

@@ -1,8 +1,8 @@
 //! SG414 missing-lock-timeout: lock-taking DDL without `SET lock_timeout` first.
 
-use crate::guard::lint::{ast, StmtCx};
+use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::{ObjectType, Statement};
+use crate::sql::ast::{Name, ObjectKind, RelationKind, Stmt};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG414",
@@ -24,29 +24,30 @@ pub const INFO: RuleInfo = RuleInfo {
 
 /// What lock-taking statement `cx` is, on an existing table.
 fn locking(cx: &StmtCx<'_>) -> Option<String> {
-    let existing = |n: &sqlparser::ast::ObjectName| cx.file.existing_table(&ast::name_key(n));
+    let existing = |n: &Name| cx.file.existing_table(n.last());
     match cx.parsed()? {
-        Statement::AlterTable(at) if existing(&at.name) => Some(format!("ALTER TABLE {}", at.name)),
-        Statement::CreateIndex(ci) if !ci.concurrently && existing(&ci.table_name) => {
-            Some(format!("CREATE INDEX on {}", ci.table_name))
+        Stmt::AlterTable(at) if at.kind == RelationKind::Table && existing(&at.name) => {
+            Some(format!("ALTER TABLE {}", at.name))
         }
-        Statement::Drop {
-            object_type: ObjectType::Index,
-            names,
-            ..
-        } if names
-            .iter()
-            .any(|n| !cx.file.created_indexes.contains(&ast::name_key(n))) =>
+        Stmt::CreateIndex(ci) if !ci.concurrently && existing(&ci.table) => {
+            Some(format!("CREATE INDEX on {}", ci.table))
+        }
+        Stmt::Drop(d)
+            if d.kind == ObjectKind::Index
+                && !d.concurrently
+                && d.names
+                    .iter()
+                    .any(|n| !cx.file.created_indexes.contains(n.last())) =>
         {
             Some("DROP INDEX".to_string())
         }
-        Statement::Drop {
-            object_type: ObjectType::Table,
-            names,
-            ..
-        } if names.iter().any(existing) => Some("DROP TABLE".to_string()),
-        Statement::Truncate(_) => Some("TRUNCATE".to_string()),
-        Statement::RenameTable(_) => Some("RENAME TABLE".to_string()),
+        Stmt::Drop(d) if d.kind == ObjectKind::Table && d.names.iter().any(existing) => {
+            Some("DROP TABLE".to_string())
+        }
+        Stmt::Truncate { .. } => Some("TRUNCATE".to_string()),
+        Stmt::Rename(r) if matches!(r.object_kind, ObjectKind::Table) && existing(&r.object) => {
+            Some(format!("ALTER TABLE {} RENAME", r.object))
+        }
         _ => None,
     }
 }

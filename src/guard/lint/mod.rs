@@ -18,6 +18,7 @@ pub mod chunk;
 pub mod column_type_change;
 pub mod concurrently_in_transaction;
 pub mod destructive_drop;
+pub mod dynamic_sql;
 pub mod enum_value_in_transaction;
 pub mod foreign_key_not_valid;
 pub mod identifier_too_long;
@@ -38,8 +39,10 @@ use super::{registry, Check, Finding, GuardConfig};
 use crate::diag::{Diagnostic, Severity};
 use crate::dialect::DialectKind;
 use crate::model::Origin;
-use crate::sql::split::{split, Directive, SqlScript, SqlStatement};
-use sqlparser::ast::Statement;
+use crate::sql::ast::{
+    ActionKind, AlterOp, ConstraintKind, EnumChange, Guard, ObjectKind, Stmt, Transaction,
+};
+use crate::sql::split::{split, Directive, ParseError, SqlScript, SqlStatement};
 use std::collections::{HashMap, HashSet};
 
 /// The code family the SQL lint uses.
@@ -47,20 +50,6 @@ pub const FAMILY_PREFIX: &str = "SG4";
 
 /// Rules that still apply to SQLite migrations; the others describe PostgreSQL locking.
 const SQLITE_RULES: &[&str] = &["SG400", "SG401"];
-
-/// What a statement is, beyond the parser's AST, for statements sqlparser cannot read but we
-/// can still recognise from their leading words (known parser gaps, not guesses).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fallback {
-    /// Parsed normally.
-    None,
-    /// `DROP INDEX CONCURRENTLY [IF EXISTS] name[, ...]` (sqlparser 0.63 cannot read it).
-    DropIndexConcurrently(Vec<String>),
-    /// `COMMENT ON CONSTRAINT/POLICY ...`: harmless metadata.
-    Comment,
-    /// Anything else the parser rejected.
-    Unknown,
-}
 
 /// What the current file did before the statement being checked.
 #[derive(Debug, Default)]
@@ -107,10 +96,19 @@ pub struct FolderState {
     pub validated_not_null: HashSet<(String, String)>,
 }
 
-/// What a rule sees for one statement.
+/// What a rule sees for one statement: a statement of the file, or one that a `DO` block in
+/// it runs (at its own line inside the block).
 pub struct StmtCx<'a> {
+    /// The file's statement (for an embedded one, the `DO` block around it).
     pub stmt: &'a SqlStatement,
-    pub fallback: &'a Fallback,
+    /// The statement checked, as parsed.
+    pub parsed: Option<&'a Stmt>,
+    /// Its source text.
+    pub text: &'a str,
+    /// Why PostgreSQL (or SQLite's parser) rejects it.
+    pub error: Option<&'a ParseError>,
+    /// Inside a `DO` block: under what condition it runs. `None` for the file's own statements.
+    pub embedded: Option<Guard>,
     pub file: &'a FileState,
     pub folder: &'a FolderState,
     pub config: &'a GuardConfig,
@@ -118,13 +116,22 @@ pub struct StmtCx<'a> {
 }
 
 impl<'a> StmtCx<'a> {
-    pub fn parsed(&self) -> Option<&'a Statement> {
-        self.stmt.parsed.as_ref()
+    pub fn parsed(&self) -> Option<&'a Stmt> {
+        self.parsed
     }
 
     /// A finding at the statement.
     pub fn finding(&self, message: impl Into<String>) -> Finding {
         Finding::new(message).at(self.origin)
+    }
+
+    /// A finding at a line and column of the file.
+    pub fn finding_at(&self, line: u32, column: u32, message: impl Into<String>) -> Finding {
+        Finding::new(message).at(&Origin {
+            file: self.origin.file.clone(),
+            line: line.max(1),
+            column: column.max(1),
+        })
     }
 }
 
@@ -265,26 +272,34 @@ fn lint_file_in(
             }
         }
         for stmt in &script.statements {
-            let origin = at(stmt.line, stmt.column);
-            let fallback = fallback(stmt);
-            let cx = StmtCx {
-                stmt,
-                fallback: &fallback,
-                file: &state,
-                folder,
-                config,
-                origin: &origin,
-            };
-            // Every rule's findings for this statement, then the statement's allows.
+            // Every rule's findings for this statement and the ones it runs, then its allows.
             let mut here: Vec<(&Active, Finding)> = Vec::new();
-            let mut lock_reported = false;
-            for r in rules {
-                if r.code == suppression::INFO.code {
-                    continue;
+            for unit in units(stmt) {
+                let origin = at(unit.line, unit.column);
+                let cx = StmtCx {
+                    stmt,
+                    parsed: unit.parsed,
+                    text: unit.text,
+                    error: unit.error.as_ref(),
+                    embedded: unit.guard,
+                    file: &state,
+                    folder,
+                    config,
+                    origin: &origin,
+                };
+                let mut lock_reported = false;
+                for r in rules {
+                    if r.code == suppression::INFO.code {
+                        continue;
+                    }
+                    (r.check)(&cx, &mut found);
+                    lock_reported |= r.code == lock_timeout::INFO.code && !found.is_empty();
+                    here.extend(found.drain(..).map(|f| (r, f)));
                 }
-                (r.check)(&cx, &mut found);
-                lock_reported |= r.code == lock_timeout::INFO.code && !found.is_empty();
-                here.extend(found.drain(..).map(|f| (r, f)));
+                state.lock_timeout_reported |= lock_reported;
+                if let Some(parsed) = unit.parsed {
+                    update(&mut state, folder, parsed, unit.text);
+                }
             }
             let mut used = vec![false; stmt.directives.len()];
             for (r, f) in here {
@@ -306,8 +321,6 @@ fn lint_file_in(
                     }
                 }
             }
-            state.lock_timeout_reported |= lock_reported;
-            update(&mut state, folder, stmt, &fallback);
         }
         for d in script.stray_directives {
             match d {
@@ -345,7 +358,8 @@ fn shift(script: &mut SqlScript, offset: u32) {
         st.line = st.line.saturating_add(offset);
         st.directives.iter_mut().for_each(bump);
         if let Some(e) = &mut st.parse_error {
-            *e = chunk::shift_lines(e, offset);
+            e.message = chunk::shift_lines(&e.message, offset);
+            e.line = e.line.saturating_add(offset);
         }
     }
     script.stray_directives.iter_mut().for_each(bump);
@@ -355,150 +369,151 @@ fn rules_enabled(rules: &[Active]) -> impl Fn(&str) -> bool + '_ {
     move |code: &str| rules.iter().any(|r| r.code.eq_ignore_ascii_case(code))
 }
 
-/// Recognises the statements sqlparser rejects but whose meaning is plain from their words.
-fn fallback(stmt: &SqlStatement) -> Fallback {
-    if stmt.parsed.is_some() {
-        return Fallback::None;
-    }
-    let mut words = stmt.text.split_whitespace();
-    let mut next_upper = || words.next().map(str::to_ascii_uppercase);
-    match (next_upper(), next_upper(), next_upper()) {
-        (Some(a), Some(b), Some(c)) if a == "DROP" && b == "INDEX" && c == "CONCURRENTLY" => {
-            let rest: Vec<String> = stmt
-                .text
-                .split_whitespace()
-                .skip(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .collect();
-            let mut names = Vec::new();
-            for (i, part) in rest.iter().enumerate() {
-                let mut p = part.as_str();
-                if i == 0 {
-                    let up = p.to_ascii_uppercase();
-                    if up.starts_with("IF EXISTS ") {
-                        p = p[10..].trim_start();
-                    }
-                }
-                let name = p.split_whitespace().next().unwrap_or("");
-                if !name.is_empty() {
-                    names.push(ast::text_key(name));
-                }
-            }
-            Fallback::DropIndexConcurrently(names)
+/// One statement the rules look at: a statement of the file, or a statement a `DO` block in
+/// it runs.
+struct Unit<'a> {
+    parsed: Option<&'a Stmt>,
+    text: &'a str,
+    error: Option<ParseError>,
+    line: u32,
+    column: u32,
+    guard: Option<Guard>,
+}
+
+/// The statement itself, then (for a PL/pgSQL `DO` block) each static statement it runs.
+fn units(stmt: &SqlStatement) -> Vec<Unit<'_>> {
+    let mut out = vec![Unit {
+        parsed: stmt.parsed.as_ref(),
+        text: &stmt.text,
+        error: stmt.parse_error.clone(),
+        line: stmt.line,
+        column: stmt.column,
+        guard: None,
+    }];
+    let Some(Stmt::Do(block)) = &stmt.parsed else {
+        return out;
+    };
+    let Some(program) = &block.program else {
+        return out;
+    };
+    for a in &program.actions {
+        let (line, column) = stmt.body_position(block.offset, a.line, a.column);
+        match &a.kind {
+            ActionKind::Sql { stmt: inner, text } => out.push(Unit {
+                parsed: Some(inner),
+                text,
+                error: None,
+                line,
+                column,
+                guard: Some(a.guard),
+            }),
+            ActionKind::Rejected { text, message } => out.push(Unit {
+                parsed: None,
+                text,
+                error: Some(ParseError {
+                    message: message.clone(),
+                    line,
+                    column,
+                }),
+                line,
+                column,
+                guard: Some(a.guard),
+            }),
+            ActionKind::Dynamic { .. } => {}
         }
-        (Some(a), Some(b), _) if a == "COMMENT" && b == "ON" => Fallback::Comment,
-        _ => Fallback::Unknown,
     }
+    out
 }
 
 /// Records what `stmt` changes for the statements after it.
-fn update(state: &mut FileState, folder: &mut FolderState, stmt: &SqlStatement, fb: &Fallback) {
-    use sqlparser::ast::{AlterTableOperation, AlterTypeOperation, TableConstraint};
-    if let Fallback::DropIndexConcurrently(names) = fb {
-        for n in names {
-            state.created_indexes.remove(n);
+fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &str) {
+    match stmt {
+        Stmt::CreateTable(ct) => {
+            state.created_tables.insert(ct.name.last().to_string());
         }
-    }
-    let Some(parsed) = &stmt.parsed else {
-        return;
-    };
-    match parsed {
-        Statement::CreateTable(ct) => {
-            state.created_tables.insert(ast::name_key(&ct.name));
+        Stmt::CreateTableAs { name, .. } => {
+            state.created_tables.insert(name.last().to_string());
         }
-        Statement::CreateIndex(ci) => {
+        Stmt::CreateIndex(ci) => {
             if let Some(n) = &ci.name {
-                state.created_indexes.insert(ast::name_key(n));
+                state.created_indexes.insert(n.clone());
             }
         }
-        Statement::CreateType { name, .. } => {
-            state.created_types.insert(ast::name_key(name));
+        Stmt::CreateEnum { name, .. } | Stmt::CreateType { name, .. } => {
+            state.created_types.insert(name.last().to_string());
         }
-        Statement::StartTransaction { .. } => state.explicit_begin = true,
-        Statement::Commit { .. } | Statement::Rollback { .. } => {
+        Stmt::Drop(d) if d.kind == ObjectKind::Index => {
+            for n in &d.names {
+                state.created_indexes.remove(n.last());
+            }
+        }
+        Stmt::Transaction(Transaction::Begin) => state.explicit_begin = true,
+        Stmt::Transaction(Transaction::Commit | Transaction::Rollback) => {
             state.explicit_begin = false;
             if state.no_transaction {
                 state.added_labels.clear();
                 state.not_valid_in_tx.clear();
             }
         }
-        Statement::Set(_) => {
-            if let Some(on) = lock_timeout_value(&stmt.text) {
+        Stmt::Set { .. } => {
+            if let Some(on) = lock_timeout_value(text) {
                 state.lock_timeout_set = on;
             }
         }
-        Statement::AlterType(at) => {
-            if let AlterTypeOperation::AddValue(v) = &at.operation {
-                if state.in_transaction() && !state.created_types.contains(&ast::name_key(&at.name))
-                {
-                    state.added_labels.push((
-                        format!("'{}'", v.value.value.replace('\'', "''")),
-                        at.name.to_string(),
-                    ));
-                }
-            }
+        Stmt::AlterEnum {
+            name,
+            change: EnumChange::AddValue { value, .. },
+        } if state.in_transaction() && !state.created_types.contains(name.last()) => {
+            state
+                .added_labels
+                .push((format!("'{}'", value.replace('\'', "''")), name.to_string()));
         }
-        Statement::AlterTable(at) => {
-            let table = ast::name_key(&at.name);
-            for op in &at.operations {
-                if let AlterTableOperation::AddConstraint {
-                    constraint: c @ (TableConstraint::Check(_) | TableConstraint::ForeignKey(_)),
-                    not_valid: true,
-                } = op
-                {
-                    let name = match c {
-                        TableConstraint::Check(x) => x.name.as_ref(),
-                        TableConstraint::ForeignKey(x) => x.name.as_ref(),
-                        _ => None,
-                    };
-                    if let (Some(n), true) =
-                        (name, state.in_transaction() && state.existing_table(&table))
-                    {
-                        state.not_valid_in_tx.insert(
-                            (table.clone(), ast::ident_key(n)),
-                            matches!(c, TableConstraint::ForeignKey(_)),
-                        );
-                    }
-                }
-                match op {
-                    AlterTableOperation::AddConstraint {
-                        constraint: TableConstraint::Check(c),
-                        not_valid,
-                    } => {
-                        if let (Some(name), Some(col)) = (&c.name, ast::is_not_null_check(&c.expr))
-                        {
-                            folder
-                                .not_null_checks
-                                .insert((table.clone(), ast::ident_key(name)), col.clone());
-                            if !not_valid {
-                                folder.validated_not_null.insert((table.clone(), col));
-                            }
-                        }
-                    }
-                    AlterTableOperation::ValidateConstraint { name } => {
-                        if let Some(col) = folder
-                            .not_null_checks
-                            .get(&(table.clone(), ast::ident_key(name)))
+        // A table created here keeps being "new" under its new name.
+        Stmt::Rename(r)
+            if r.kind == ObjectKind::Table && state.created_tables.contains(r.object.last()) =>
+        {
+            state.created_tables.insert(r.new_name.clone());
+        }
+        Stmt::AlterTable(at) => {
+            let table = at.name.last().to_string();
+            for op in &at.ops {
+                let AlterOp::AddConstraint(c) = op else {
+                    if let AlterOp::ValidateConstraint(name) = op {
+                        if let Some(col) =
+                            folder.not_null_checks.get(&(table.clone(), name.clone()))
                         {
                             folder
                                 .validated_not_null
                                 .insert((table.clone(), col.clone()));
                         }
                     }
-                    // A table created here keeps being "new" under its new name.
-                    AlterTableOperation::RenameTable { table_name }
-                        if state.created_tables.contains(&table) =>
-                    {
-                        let n = match table_name {
-                            sqlparser::ast::RenameTableNameKind::As(n)
-                            | sqlparser::ast::RenameTableNameKind::To(n) => n,
-                        };
-                        state.created_tables.insert(ast::name_key(n));
+                    continue;
+                };
+                let is_fk = matches!(c.kind, ConstraintKind::ForeignKey { .. });
+                let is_check = matches!(c.kind, ConstraintKind::Check(_));
+                if c.not_valid && (is_fk || is_check) {
+                    if let (Some(n), true) = (
+                        &c.name,
+                        state.in_transaction() && state.existing_table(&table),
+                    ) {
+                        state
+                            .not_valid_in_tx
+                            .insert((table.clone(), n.clone()), is_fk);
                     }
-                    _ => {}
+                }
+                if let ConstraintKind::Check(e) = &c.kind {
+                    if let (Some(name), crate::sql::ast::Shape::IsNotNull(col)) =
+                        (&c.name, &e.shape)
+                    {
+                        folder
+                            .not_null_checks
+                            .insert((table.clone(), name.clone()), col.clone());
+                        if !c.not_valid {
+                            folder
+                                .validated_not_null
+                                .insert((table.clone(), col.clone()));
+                        }
+                    }
                 }
             }
         }
@@ -514,16 +529,12 @@ pub fn validated_in_same_transaction(cx: &StmtCx<'_>) -> Vec<(String, bool)> {
     if cx.file.not_valid_in_tx.is_empty() {
         return out;
     }
-    if let Some(Statement::AlterTable(at)) = cx.parsed() {
-        let table = ast::name_key(&at.name);
-        for op in &at.operations {
-            if let sqlparser::ast::AlterTableOperation::ValidateConstraint { name } = op {
-                if let Some(fk) = cx
-                    .file
-                    .not_valid_in_tx
-                    .get(&(table.clone(), ast::ident_key(name)))
-                {
-                    out.push((name.to_string(), *fk));
+    if let Some(Stmt::AlterTable(at)) = cx.parsed() {
+        let table = at.name.last().to_string();
+        for op in &at.ops {
+            if let AlterOp::ValidateConstraint(name) = op {
+                if let Some(fk) = cx.file.not_valid_in_tx.get(&(table.clone(), name.clone())) {
+                    out.push((name.clone(), *fk));
                 }
             }
         }

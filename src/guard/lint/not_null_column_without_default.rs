@@ -2,7 +2,7 @@
 
 use crate::guard::lint::{ast, StmtCx};
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::ColumnOption;
+use crate::sql::ast::ConstraintKind;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG408",
@@ -23,14 +23,17 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     let Some(stmt) = cx.parsed() else {
         return;
     };
-    for c in ast::new_columns(stmt) {
-        if c.in_create || !cx.file.existing_table(&ast::name_key(c.table)) {
+    for c in stmt.new_columns() {
+        if c.in_create || !cx.file.existing_table(c.table.last()) {
             continue;
         }
-        let not_null = ast::has_option(c.def, |o| {
-            matches!(o, ColumnOption::NotNull | ColumnOption::PrimaryKey(_))
+        let not_null = c.def.has(|k| {
+            matches!(
+                k,
+                ConstraintKind::NotNull | ConstraintKind::PrimaryKey { .. }
+            )
         });
-        if not_null && ast::default_of(c.def).is_none() && !ast::self_filled(c.def) {
+        if not_null && c.def.default().is_none() && !ast::self_filled(c.def) {
             out.push(
                 cx.finding(format!(
                     "NOT NULL column `{}` added to existing table `{}` without a default fails if \

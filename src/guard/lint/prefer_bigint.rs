@@ -2,6 +2,7 @@
 
 use crate::guard::lint::{ast, StmtCx};
 use crate::guard::{Family, Finding, Level, RuleInfo};
+use crate::sql::ast::ConstraintKind;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG418",
@@ -27,42 +28,42 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     let Some(stmt) = cx.parsed() else {
         return;
     };
-    for c in ast::new_columns(stmt) {
-        let name = ast::ident_key(&c.def.name);
-        if let Some(serial) = ast::serial_name(&c.def.data_type) {
+    for c in stmt.new_columns() {
+        let name = c.def.name.as_str();
+        if let Some(serial) = ast::serial_name(&c.def.ty) {
             out.push(
                 cx.finding(format!(
-                    "column `{}` is `{serial}`; prefer `bigint GENERATED ALWAYS AS IDENTITY`",
-                    c.def.name
+                    "column `{name}` is `{serial}`; prefer `bigint GENERATED ALWAYS AS IDENTITY`"
                 ))
                 .help(
                     "identity columns replace serial: standard SQL, no separately owned sequence",
                 ),
             );
-        } else if ast::is_small_int(&c.def.data_type)
+        } else if ast::is_small_int(&c.def.ty)
             && (c.primary_key
-                || is_key_name(&name)
-                || ast::has_option(c.def, |o| {
-                    matches!(o, sqlparser::ast::ColumnOption::Identity(_))
-                        || matches!(o, sqlparser::ast::ColumnOption::Generated { .. })
+                || is_key_name(name)
+                || c.def.has(|k| {
+                    matches!(
+                        k,
+                        ConstraintKind::Identity(_) | ConstraintKind::Generated(_)
+                    )
                 }))
         {
             out.push(
                 cx.finding(format!(
-                    "key column `{}` is `{}`; prefer `bigint`",
-                    c.def.name,
-                    c.def.data_type.to_string().to_lowercase()
+                    "key column `{name}` is `{}`; prefer `bigint`",
+                    c.def.ty
                 ))
                 .help("32-bit keys overflow at 2.1 billion and widening them rewrites the table"),
             );
         }
     }
-    for (_, col, ty) in ast::type_changes(stmt) {
-        if ast::is_small_int(ty) && is_key_name(&ast::ident_key(col)) {
+    for t in stmt.type_changes() {
+        if ast::is_small_int(t.ty) && is_key_name(t.column) {
             out.push(
                 cx.finding(format!(
-                    "key column `{col}` is changed to `{}`; prefer `bigint`",
-                    ty.to_string().to_lowercase()
+                    "key column `{}` is changed to `{}`; prefer `bigint`",
+                    t.column, t.ty
                 ))
                 .help("32-bit keys overflow at 2.1 billion"),
             );

@@ -1,8 +1,7 @@
 //! SG416 prefer-text: varchar(n)/char(n) in migration SQL.
 
-use crate::guard::lint::{ast, StmtCx};
+use crate::guard::lint::{ast, ast::data_types, StmtCx};
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::DataType;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG416",
@@ -23,22 +22,11 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     let Some(stmt) = cx.parsed() else {
         return;
     };
-    for (col, ty) in ast::data_types(stmt) {
-        let bad = matches!(
-            ty,
-            DataType::Varchar(Some(_))
-                | DataType::CharacterVarying(Some(_))
-                | DataType::CharVarying(Some(_))
-                | DataType::Char(_)
-                | DataType::Character(_)
-        );
-        if bad {
+    for (col, ty) in data_types(stmt) {
+        if ast::is_bounded_text(ty) {
             out.push(
-                cx.finding(format!(
-                    "column `{col}` is `{}`; prefer `text`",
-                    ty.to_string().to_lowercase()
-                ))
-                .help("use text, plus a CHECK on char_length if the limit is a business rule"),
+                cx.finding(format!("column `{col}` is `{ty}`; prefer `text`"))
+                    .help("use text, plus a CHECK on char_length if the limit is a business rule"),
             );
         }
     }

@@ -1,8 +1,7 @@
 //! SG417 prefer-timestamptz: timestamp without time zone in migration SQL.
 
-use crate::guard::lint::{ast, StmtCx};
+use crate::guard::lint::{ast, ast::data_types, StmtCx};
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::{DataType, TimezoneInfo};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG417",
@@ -21,10 +20,10 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     let Some(stmt) = cx.parsed() else {
         return;
     };
-    for (col, ty) in ast::data_types(stmt) {
-        if let DataType::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) = ty {
+    for (col, ty) in data_types(stmt) {
+        if ast::is_zoneless_timestamp(ty) {
             out.push(
-                cx.finding(format!("column `{col}` is `{}`; prefer `timestamptz`", ty.to_string().to_lowercase()))
+                cx.finding(format!("column `{col}` is `{ty}`; prefer `timestamptz`"))
                     .help("timestamptz stores an instant; timestamp stores a zone-less wall-clock reading"),
             );
         }

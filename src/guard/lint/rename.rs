@@ -1,8 +1,8 @@
 //! SG412 rename: renaming a table, column or enum value breaks deployed code.
 
-use crate::guard::lint::{ast, StmtCx};
+use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::{AlterTableOperation, AlterTypeOperation, RenameTableNameKind, Statement};
+use crate::sql::ast::{EnumChange, ObjectKind, Stmt};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG412",
@@ -24,57 +24,44 @@ pub const INFO: RuleInfo = RuleInfo {
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     let help = "expand and contract: add the new name, migrate readers and writers, drop the old name later";
     match cx.parsed() {
-        Some(Statement::AlterTable(at)) if cx.file.existing_table(&ast::name_key(&at.name)) => {
-            for op in &at.operations {
-                let msg = match op {
-                    AlterTableOperation::RenameColumn {
-                        old_column_name,
-                        new_column_name,
-                    } => format!(
-                        "renaming column `{}.{old_column_name}` to `{new_column_name}` breaks code \
-                         still using the old name",
-                        at.name
-                    ),
-                    AlterTableOperation::RenameTable { table_name } => {
-                        let (RenameTableNameKind::As(n) | RenameTableNameKind::To(n)) = table_name;
-                        format!(
-                            "renaming table `{}` to `{n}` breaks code still using the old name",
-                            at.name
-                        )
-                    }
-                    _ => continue,
-                };
-                out.push(cx.finding(msg).help(help));
+        Some(Stmt::Rename(r)) if r.object_kind == ObjectKind::Table => {
+            if !cx.file.existing_table(r.object.last()) {
+                return;
             }
-        }
-        Some(Statement::RenameTable(rs)) => {
-            for r in rs {
-                if cx.file.existing_table(&ast::name_key(&r.old_name)) {
-                    out.push(
-                        cx.finding(format!(
-                            "renaming table `{}` to `{}` breaks code still using the old name",
-                            r.old_name, r.new_name
-                        ))
-                        .help(help),
-                    );
-                }
-            }
-        }
-        Some(Statement::AlterType(at))
-            if !cx.file.created_types.contains(&ast::name_key(&at.name)) =>
-        {
-            let msg = match &at.operation {
-                AlterTypeOperation::Rename(r) => format!(
-                    "renaming type `{}` to `{}` breaks code still using the old name",
-                    at.name, r.new_name
+            let msg = match (r.kind, &r.sub) {
+                (ObjectKind::Column, Some(old)) => format!(
+                    "renaming column `{}.{old}` to `{}` breaks code still using the old name",
+                    r.object, r.new_name
                 ),
-                AlterTypeOperation::RenameValue(v) => format!(
-                    "renaming enum value {} of `{}` to {} breaks code still sending the old value",
-                    v.from, at.name, v.to
+                (ObjectKind::Table, None) => format!(
+                    "renaming table `{}` to `{}` breaks code still using the old name",
+                    r.object, r.new_name
                 ),
-                AlterTypeOperation::AddValue(_) => return,
+                _ => return,
             };
             out.push(cx.finding(msg).help(help));
+        }
+        Some(Stmt::Rename(r))
+            if r.kind == ObjectKind::Type && !cx.file.created_types.contains(r.object.last()) =>
+        {
+            out.push(
+                cx.finding(format!(
+                    "renaming type `{}` to `{}` breaks code still using the old name",
+                    r.object, r.new_name
+                ))
+                .help(help),
+            );
+        }
+        Some(Stmt::AlterEnum {
+            name,
+            change: EnumChange::RenameValue { from, to },
+        }) if !cx.file.created_types.contains(name.last()) => {
+            out.push(
+                cx.finding(format!(
+                    "renaming enum value '{from}' of `{name}` to '{to}' breaks code still sending the old value"
+                ))
+                .help(help),
+            );
         }
         _ => {}
     }

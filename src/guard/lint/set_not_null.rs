@@ -1,8 +1,8 @@
 //! SG407 set-not-null: SET NOT NULL on an existing column scans the table under a lock.
 
-use crate::guard::lint::{ast, StmtCx};
+use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::{AlterColumnOperation, AlterTableOperation, Statement};
+use crate::sql::ast::{AlterOp, Stmt};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG407",
@@ -21,23 +21,19 @@ pub const INFO: RuleInfo = RuleInfo {
 };
 
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
-    let Some(Statement::AlterTable(at)) = cx.parsed() else {
+    let Some(Stmt::AlterTable(at)) = cx.parsed() else {
         return;
     };
-    let table = ast::name_key(&at.name);
+    let table = at.name.last().to_string();
     if !cx.file.existing_table(&table) {
         return;
     }
-    for op in &at.operations {
-        if let AlterTableOperation::AlterColumn {
-            column_name,
-            op: AlterColumnOperation::SetNotNull,
-        } = op
-        {
+    for op in &at.ops {
+        if let AlterOp::SetNotNull(column_name) = op {
             let proven = cx
                 .folder
                 .validated_not_null
-                .contains(&(table.clone(), ast::ident_key(column_name)));
+                .contains(&(table.clone(), column_name.clone()));
             if !proven {
                 out.push(
                     cx.finding(format!(

@@ -1,8 +1,8 @@
 //! SG406 unique-on-existing-table: a UNIQUE/PK/EXCLUDE built over existing rows under a lock.
 
-use crate::guard::lint::{ast, StmtCx};
+use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
-use sqlparser::ast::{AlterTableOperation, ColumnOption, Statement, TableConstraint};
+use crate::sql::ast::{AlterOp, ConstraintKind, Stmt};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG406",
@@ -27,10 +27,8 @@ const USING_INDEX: &str =
 
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     match cx.parsed() {
-        Some(Statement::CreateIndex(ci))
-            if ci.unique
-                && !ci.concurrently
-                && cx.file.existing_table(&ast::name_key(&ci.table_name)) =>
+        Some(Stmt::CreateIndex(ci))
+            if ci.unique && !ci.concurrently && cx.file.existing_table(ci.table.last()) =>
         {
             out.push(
                 cx.finding(format!(
@@ -40,22 +38,22 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
                         .as_ref()
                         .map(|n| format!(" `{n}`"))
                         .unwrap_or_default(),
-                    ci.table_name
+                    ci.table
                 ))
                 .help(
                     "use CREATE UNIQUE INDEX CONCURRENTLY in a `-- schemactl:no-transaction` file",
                 ),
             );
         }
-        Some(Statement::AlterTable(at)) => {
-            if !cx.file.existing_table(&ast::name_key(&at.name)) {
+        Some(Stmt::AlterTable(at)) => {
+            if !cx.file.existing_table(at.name.last()) {
                 return;
             }
-            for op in &at.operations {
-                if let AlterTableOperation::AddColumn { column_def, .. } = op {
-                    let inline = column_def.options.iter().find_map(|o| match o.option {
-                        ColumnOption::Unique(_) => Some("UNIQUE"),
-                        ColumnOption::PrimaryKey(_) => Some("PRIMARY KEY"),
+            for op in &at.ops {
+                if let AlterOp::AddColumn { column, .. } = op {
+                    let inline = column.constraints.iter().find_map(|k| match k.kind {
+                        ConstraintKind::Unique { .. } => Some("UNIQUE"),
+                        ConstraintKind::PrimaryKey { .. } => Some("PRIMARY KEY"),
                         _ => None,
                     });
                     if let Some(what) = inline {
@@ -63,7 +61,7 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
                             cx.finding(format!(
                                 "column `{}` added to existing table `{}` as {what} builds its \
                                  index under an ACCESS EXCLUSIVE lock",
-                                column_def.name, at.name
+                                column.name, at.name
                             ))
                             .help(format!(
                                 "add the column plain, build a unique index CONCURRENTLY, then \
@@ -72,15 +70,18 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
                         );
                     }
                 }
-                let AlterTableOperation::AddConstraint { constraint, .. } = op else {
+                let AlterOp::AddConstraint(c) = op else {
                     continue;
                 };
-                let (what, name, fails, help) = match constraint {
-                    TableConstraint::Unique(u) => ("UNIQUE constraint", &u.name, "duplicates", USING_INDEX),
-                    TableConstraint::PrimaryKey(p) => ("PRIMARY KEY", &p.name, "duplicates or NULLs", USING_INDEX),
-                    TableConstraint::Exclude(x) => (
+                let (what, fails, help) = match &c.kind {
+                    ConstraintKind::Unique { using_index: None, .. } => {
+                        ("UNIQUE constraint", "duplicates", USING_INDEX)
+                    }
+                    ConstraintKind::PrimaryKey { using_index: None, .. } => {
+                        ("PRIMARY KEY", "duplicates or NULLs", USING_INDEX)
+                    }
+                    ConstraintKind::Exclude { .. } => (
                         "EXCLUDE constraint",
-                        &x.name,
                         "conflicting rows",
                         "there is no concurrent form: run it in a quiet window, and suppress with the table's size as the reason",
                     ),
@@ -90,7 +91,10 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
                     cx.finding(format!(
                         "{what}{} added to existing table `{}` builds its index under an ACCESS \
                          EXCLUSIVE lock and fails on existing {fails}",
-                        name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default(),
+                        c.name
+                            .as_ref()
+                            .map(|n| format!(" `{n}`"))
+                            .unwrap_or_default(),
                         at.name
                     ))
                     .help(help),

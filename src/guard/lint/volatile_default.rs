@@ -1,7 +1,7 @@
 //! SG410 volatile-default: a column added with a volatile (or time-of-migration) default.
 
-use crate::guard::lint::{ast, StmtCx};
-use crate::guard::{mentions, Family, Finding, Level, RuleInfo};
+use crate::guard::lint::StmtCx;
+use crate::guard::{Family, Finding, Level, RuleInfo};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG410",
@@ -50,15 +50,14 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     let Some(stmt) = cx.parsed() else {
         return;
     };
-    for c in ast::new_columns(stmt) {
-        if c.in_create || !cx.file.existing_table(&ast::name_key(c.table)) {
+    for c in stmt.new_columns() {
+        if c.in_create || !cx.file.existing_table(c.table.last()) {
             continue;
         }
-        let Some(default) = ast::default_of(c.def) else {
+        let Some(default) = c.def.default() else {
             continue;
         };
-        let text = default.to_string().to_ascii_lowercase();
-        if let Some(f) = VOLATILE.iter().find(|f| mentions(&text, f)) {
+        if let Some(f) = default.calls_any(VOLATILE) {
             out.push(
                 cx.finding(format!(
                     "column `{}` added to existing table `{}` with volatile default `{f}()` \
@@ -69,7 +68,7 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
                     "add the column without the default, then SET DEFAULT and backfill in batches",
                 ),
             );
-        } else if let Some(f) = MIGRATION_TIME.iter().find(|f| mentions(&text, f)) {
+        } else if let Some(f) = default.calls_any(MIGRATION_TIME) {
             out.push(
                 cx.finding(format!(
                     "column `{}` added to existing table `{}` with default `{f}` stamps every \

@@ -130,4 +130,5 @@ pub const ALL: &[Rule] = &[
         sql::prefer_timestamptz::check,
     ),
     lint(sql::prefer_bigint::INFO, sql::prefer_bigint::check),
+    lint(sql::dynamic_sql::INFO, sql::dynamic_sql::check),
 ];

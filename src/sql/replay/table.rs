@@ -1,0 +1,600 @@
+//! Tables: CREATE TABLE, ALTER TABLE, their columns and constraints, and CREATE INDEX.
+
+use super::edits::{
+    drop_column, drop_constraint, has_constraint, rename_column, rename_constraint,
+    rename_ref_column,
+};
+use super::types::{column_type, default_value, qname};
+use super::{At, Replayer};
+use crate::model::*;
+use crate::sql::ast::{self, AlterOp, ConstraintKind, KeyPart};
+
+impl Replayer {
+    pub(super) fn create_table(&mut self, ct: &ast::CreateTable, at: &At) {
+        let name = qname(&ct.name);
+        if let Some((parent, bound)) = &ct.partition_of {
+            let parent = qname(parent);
+            let part = Partition {
+                name: name.clone(),
+                bound: bound.clone(),
+                origin: at.origin.clone(),
+            };
+            match self.table_mut(&parent) {
+                Some(t) => t.partitions.push(part),
+                None => self.unknown(at, &format!("partitioned table `{parent}`")),
+            }
+            return;
+        }
+        if ct.persistence == Some("TEMPORARY") {
+            // Gone when the migration's session ends.
+            self.unmodeled.insert(name);
+            return;
+        }
+        if ct.derived {
+            return self.unsupported(at, "CREATE TABLE ... LIKE / INHERITS / OF");
+        }
+        if self.tables.contains_key(&name) {
+            if !ct.if_not_exists && !self.idempotent {
+                self.unsupported(at, &format!("table `{name}` already exists"));
+            }
+            return;
+        }
+        let mut t = Table::new(name.clone(), at.origin.clone());
+        self.schema.tables.push(t.clone());
+        self.tables
+            .insert(name.clone(), self.schema.tables.len() - 1);
+        for col in &ct.columns {
+            self.add_column(&mut t, col, at);
+        }
+        for c in &ct.constraints {
+            self.add_constraint(&mut t, c, at, None);
+        }
+        if let Some(pb) = &ct.partition_by {
+            t.partition_by = Some(PartitionBy {
+                strategy: match pb.strategy {
+                    ast::PartitionStrategy::Range => PartitionStrategy::Range,
+                    ast::PartitionStrategy::List => PartitionStrategy::List,
+                    ast::PartitionStrategy::Hash => PartitionStrategy::Hash,
+                },
+                keys: pb
+                    .keys
+                    .iter()
+                    .map(|k| match k {
+                        KeyPart::Column(c) => c.clone(),
+                        KeyPart::Expression(e) => e.text.clone(),
+                    })
+                    .collect(),
+            });
+        }
+        if let Some(slot) = self.table_mut(&name) {
+            *slot = t;
+        }
+    }
+
+    pub(super) fn add_column(&mut self, t: &mut Table, col: &ast::ColumnDef, at: &At) {
+        let ty = column_type(&col.ty, &self.schema.enums);
+        let mut c = Column {
+            name: col.name.clone(),
+            ty,
+            nullable: true,
+            default: None,
+            generated: None,
+            identity: None,
+            doc: None,
+            renamed_from: None,
+            origin: at.origin.clone(),
+        };
+        let mut later: Vec<&ast::Constraint> = Vec::new();
+        for k in &col.constraints {
+            match &k.kind {
+                ConstraintKind::Null => c.nullable = true,
+                ConstraintKind::NotNull => c.nullable = false,
+                ConstraintKind::Default(e) => c.default = Some(default_value(e, &c.ty)),
+                ConstraintKind::Identity(kind) => {
+                    c.identity = Some(identity(*kind));
+                    c.nullable = false;
+                }
+                ConstraintKind::Generated(e) => c.generated = Some(e.text.clone()),
+                ConstraintKind::PrimaryKey { .. } => {
+                    c.nullable = false;
+                    later.push(k);
+                }
+                ConstraintKind::Unique { .. }
+                | ConstraintKind::ForeignKey { .. }
+                | ConstraintKind::Check(_)
+                | ConstraintKind::Exclude { .. } => later.push(k),
+                // Collation, compression, storage: not described by the model.
+                ConstraintKind::Other(_) => {}
+            }
+        }
+        let col_name = c.name.clone();
+        t.columns.push(c);
+        for k in later {
+            self.add_constraint(t, k, at, Some(&col_name));
+        }
+    }
+
+    /// Adds a constraint; `column` is set for an inline column constraint (default names
+    /// follow PostgreSQL: `<table>_<column>_key`, `_fkey`, `_check`).
+    pub(super) fn add_constraint(
+        &mut self,
+        t: &mut Table,
+        c: &ast::Constraint,
+        at: &At,
+        column: Option<&str>,
+    ) {
+        let tname = t.name.name.clone();
+        let origin = at.origin.clone();
+        let default_name = |cols: &[String], suffix: &str| -> String {
+            let mut parts = vec![tname.clone()];
+            parts.extend(cols.iter().cloned());
+            parts.push(suffix.to_string());
+            parts.join("_")
+        };
+        let or_column = |cols: &Vec<String>| -> Vec<String> {
+            match (cols.is_empty(), column) {
+                (true, Some(c)) => vec![c.to_string()],
+                _ => cols.clone(),
+            }
+        };
+        if let Some(name) = &c.name {
+            if has_constraint(t, name) {
+                if !self.idempotent {
+                    let msg = format!("constraint `{name}` already exists on `{}`", t.name);
+                    self.unsupported(at, &msg);
+                }
+                return;
+            }
+        }
+        match &c.kind {
+            ConstraintKind::PrimaryKey {
+                columns,
+                using_index,
+                ..
+            }
+            | ConstraintKind::Unique {
+                columns,
+                using_index,
+                ..
+            } => {
+                let primary = matches!(c.kind, ConstraintKind::PrimaryKey { .. });
+                let nulls_not_distinct = matches!(
+                    c.kind,
+                    ConstraintKind::Unique {
+                        nulls_not_distinct: true,
+                        ..
+                    }
+                );
+                let (columns, name, nulls_not_distinct) = match using_index {
+                    Some(index) => {
+                        // The index becomes the constraint (and takes the constraint's name).
+                        let Some(pos) = t.indexes.iter().position(|ix| &ix.name == index) else {
+                            return self.unknown(at, &format!("index `{index}` on `{}`", t.name));
+                        };
+                        let cols: Option<Vec<String>> = t.indexes[pos]
+                            .parts
+                            .iter()
+                            .map(|p| match &p.key {
+                                IndexKey::Column(c) => Some(c.clone()),
+                                IndexKey::Expression(_) => None,
+                            })
+                            .collect();
+                        let Some(cols) = cols else {
+                            return self.unsupported(at, "a constraint on an expression index");
+                        };
+                        let ix = t.indexes.remove(pos);
+                        (
+                            cols,
+                            c.name.clone().unwrap_or(ix.name),
+                            ix.nulls_not_distinct,
+                        )
+                    }
+                    None => {
+                        let cols = or_column(columns);
+                        let name = c.name.clone().unwrap_or_else(|| {
+                            if primary {
+                                format!("{tname}_pkey")
+                            } else {
+                                default_name(&cols, "key")
+                            }
+                        });
+                        (cols, name, nulls_not_distinct)
+                    }
+                };
+                if primary {
+                    for col in &mut t.columns {
+                        if columns.contains(&col.name) {
+                            col.nullable = false;
+                        }
+                    }
+                    t.primary_key = Some(PrimaryKey {
+                        name,
+                        columns,
+                        origin,
+                    });
+                } else {
+                    t.uniques.push(UniqueConstraint {
+                        name,
+                        columns,
+                        nulls_not_distinct,
+                        origin,
+                    });
+                }
+            }
+            ConstraintKind::Check(e) => {
+                // PostgreSQL names an unnamed check after the first column it mentions.
+                let first = column
+                    .map(str::to_string)
+                    .or_else(|| first_column_in(&e.text, t));
+                let cols: Vec<String> = first.into_iter().collect();
+                t.checks.push(Check {
+                    name: c
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| default_name(&cols, "check")),
+                    expression: e.text.clone(),
+                    origin,
+                });
+            }
+            ConstraintKind::Exclude {
+                method,
+                elements,
+                predicate,
+            } => {
+                let Some(method) = IndexMethod::parse(method) else {
+                    return self.unsupported(at, &format!("index method `{method}`"));
+                };
+                let elements = elements
+                    .iter()
+                    .map(|e| ExcludeElement {
+                        expression: match &e.element.key {
+                            KeyPart::Column(c) => c.clone(),
+                            KeyPart::Expression(x) => x.text.clone(),
+                        },
+                        operator: e.operator.clone(),
+                    })
+                    .collect();
+                t.excludes.push(Exclude {
+                    name: c.name.clone().unwrap_or_else(|| format!("{tname}_excl")),
+                    method,
+                    elements,
+                    predicate: predicate.as_ref().map(|p| p.text.clone()),
+                    origin,
+                });
+            }
+            ConstraintKind::ForeignKey {
+                columns,
+                ref_table,
+                ref_columns,
+                on_delete,
+                on_update,
+            } => {
+                let columns = or_column(columns);
+                let ref_table = qname(ref_table);
+                let mut ref_columns = ref_columns.clone();
+                if ref_columns.is_empty() {
+                    let pk = if ref_table == t.name {
+                        t.primary_key.as_ref()
+                    } else {
+                        self.tables
+                            .get(&ref_table)
+                            .and_then(|&i| self.schema.tables[i].primary_key.as_ref())
+                    };
+                    match pk {
+                        Some(pk) => ref_columns = pk.columns.clone(),
+                        None => {
+                            return self.unknown(at, &format!("primary key of `{ref_table}`"));
+                        }
+                    }
+                }
+                t.foreign_keys.push(ForeignKey {
+                    name: c
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| default_name(&columns, "fkey")),
+                    columns,
+                    ref_table,
+                    ref_columns,
+                    on_delete: fk_action(*on_delete),
+                    on_update: fk_action(*on_update),
+                    deferrable: deferrable(c.deferrable, c.initially_deferred),
+                    origin,
+                });
+            }
+            ConstraintKind::NotNull => {
+                if let Some(col) = column.and_then(|n| t.columns.iter_mut().find(|c| c.name == n)) {
+                    col.nullable = false;
+                }
+            }
+            ConstraintKind::Null
+            | ConstraintKind::Default(_)
+            | ConstraintKind::Identity(_)
+            | ConstraintKind::Generated(_)
+            | ConstraintKind::Other(_) => {}
+        }
+    }
+
+    pub(super) fn create_index(&mut self, ci: &ast::CreateIndex, at: &At) {
+        let table = qname(&ci.table);
+        if self.unmodeled.contains(&table) {
+            return;
+        }
+        let method = match &ci.method {
+            None => IndexMethod::Btree,
+            Some(m) => match IndexMethod::parse(m) {
+                Some(m) => m,
+                None => return self.unsupported(at, &format!("index method `{m}`")),
+            },
+        };
+        let parts: Vec<IndexPart> = ci
+            .elements
+            .iter()
+            .map(|e| IndexPart {
+                key: match &e.key {
+                    KeyPart::Column(c) => IndexKey::Column(c.clone()),
+                    KeyPart::Expression(x) => IndexKey::Expression(x.text.clone()),
+                },
+                opclass: e.opclass.clone(),
+                descending: e.descending,
+            })
+            .collect();
+        let name = match &ci.name {
+            Some(n) => n.clone(),
+            None => {
+                let cols: Vec<String> = parts
+                    .iter()
+                    .map(|p| match &p.key {
+                        IndexKey::Column(c) => c.clone(),
+                        IndexKey::Expression(_) => "expr".to_string(),
+                    })
+                    .collect();
+                format!("{}_{}_idx", table.name, cols.join("_"))
+            }
+        };
+        let ix = Index {
+            name,
+            parts,
+            unique: ci.unique,
+            method,
+            predicate: ci.predicate.as_ref().map(|p| p.text.clone()),
+            include: ci.include.clone(),
+            nulls_not_distinct: ci.nulls_not_distinct,
+            origin: at.origin.clone(),
+        };
+        let idempotent = self.idempotent;
+        let Some(t) = self.table_mut(&table) else {
+            return self.unknown(at, &format!("table `{table}`"));
+        };
+        if t.indexes.iter().any(|i| i.name == ix.name) {
+            if !ci.if_not_exists && !idempotent {
+                let msg = format!("index `{}` already exists", ix.name);
+                self.unsupported(at, &msg);
+            }
+            return;
+        }
+        t.indexes.push(ix);
+    }
+
+    pub(super) fn alter_table(&mut self, a: &ast::AlterTable, at: &At) {
+        let name = qname(&a.name);
+        if self.unmodeled.contains(&name) {
+            return;
+        }
+        let Some(&ti) = self.tables.get(&name) else {
+            if !a.if_exists && !self.idempotent {
+                self.unknown(at, &format!("table `{name}`"));
+            }
+            return;
+        };
+        // Work on a copy so helpers can borrow `self` for diagnostics.
+        let mut t = self.schema.tables[ti].clone();
+        for op in &a.ops {
+            self.alter_op(&mut t, &name, op, at);
+        }
+        self.schema.tables[ti] = t;
+    }
+
+    fn alter_op(&mut self, t: &mut Table, name: &QName, op: &AlterOp, at: &At) {
+        let idempotent = self.idempotent;
+        let column = |this: &mut Self, c: &str| -> bool {
+            let found = t.has_column(c);
+            if !found && !idempotent {
+                this.unknown(at, &format!("column `{name}.{c}`"));
+            }
+            found
+        };
+        match op {
+            AlterOp::AddColumn {
+                if_not_exists,
+                column: def,
+            } => {
+                if t.has_column(&def.name) {
+                    if !if_not_exists && !idempotent {
+                        let msg = format!("column `{}` already exists", def.name);
+                        self.unsupported(at, &msg);
+                    }
+                } else {
+                    self.add_column(t, def, at);
+                }
+            }
+            AlterOp::DropColumn { name: c, if_exists } => {
+                if t.has_column(c) {
+                    drop_column(t, c);
+                } else if !if_exists && !idempotent {
+                    self.unknown(at, &format!("column `{name}.{c}`"));
+                }
+            }
+            AlterOp::AlterType { column: c, ty, .. } => {
+                if column(self, c) {
+                    let ty = column_type(ty, &self.schema.enums);
+                    if let Some(col) = t.columns.iter_mut().find(|x| &x.name == c) {
+                        col.ty = ty;
+                    }
+                }
+            }
+            AlterOp::SetNotNull(c)
+            | AlterOp::DropNotNull(c)
+            | AlterOp::SetDefault(c, _)
+            | AlterOp::DropDefault(c)
+            | AlterOp::AddIdentity(c, _)
+            | AlterOp::DropIdentity(c)
+            | AlterOp::DropExpression(c)
+            | AlterOp::SetExpression(c, _) => {
+                if !column(self, c) {
+                    return;
+                }
+                let Some(col) = t.columns.iter_mut().find(|x| &x.name == c) else {
+                    return;
+                };
+                match op {
+                    AlterOp::SetNotNull(_) => col.nullable = false,
+                    AlterOp::DropNotNull(_) => col.nullable = true,
+                    AlterOp::SetDefault(_, e) => col.default = Some(default_value(e, &col.ty)),
+                    AlterOp::DropDefault(_) => col.default = None,
+                    AlterOp::AddIdentity(_, kind) => {
+                        col.identity = Some(identity(*kind));
+                        col.nullable = false;
+                    }
+                    AlterOp::DropIdentity(_) => col.identity = None,
+                    AlterOp::DropExpression(_) => col.generated = None,
+                    AlterOp::SetExpression(_, e) => col.generated = Some(e.text.clone()),
+                    _ => {}
+                }
+            }
+            // NOT VALID constraints exist (unchecked for old rows); the model has them.
+            AlterOp::AddConstraint(c) => self.add_constraint(t, c, at, None),
+            AlterOp::DropConstraint {
+                name: cname,
+                if_exists,
+            } => {
+                if !drop_constraint(t, cname) && !if_exists && !idempotent {
+                    self.unknown(at, &format!("constraint `{cname}` on `{name}`"));
+                }
+            }
+            AlterOp::ValidateConstraint(cname) => {
+                if !has_constraint(t, cname) {
+                    self.unknown(at, &format!("constraint `{cname}` on `{name}`"));
+                }
+            }
+            AlterOp::AlterConstraint {
+                name: cname,
+                deferrable: d,
+                initially_deferred,
+            } => {
+                let exists = has_constraint(t, cname);
+                match t.foreign_keys.iter_mut().find(|f| &f.name == cname) {
+                    Some(fk) => fk.deferrable = deferrable(*d, *initially_deferred),
+                    None if exists => {}
+                    None => self.unknown(at, &format!("constraint `{cname}` on `{name}`")),
+                }
+            }
+            AlterOp::EnableRls => t.rls.enabled = true,
+            AlterOp::DisableRls => t.rls.enabled = false,
+            AlterOp::ForceRls => t.rls.forced = true,
+            AlterOp::NoForceRls => t.rls.forced = false,
+            AlterOp::AttachPartition { partition, bound } => {
+                let part = qname(partition);
+                match self.tables.get(&part).copied() {
+                    Some(pi) => {
+                        self.schema.tables.remove(pi);
+                        self.reindex();
+                        t.partitions.push(Partition {
+                            name: part,
+                            bound: bound.clone(),
+                            origin: at.origin.clone(),
+                        });
+                    }
+                    None => self.unknown(at, &format!("table `{part}`")),
+                }
+            }
+            AlterOp::DetachPartition { .. } => self.unsupported(
+                at,
+                "DETACH PARTITION (the detached table's shape is its parent's)",
+            ),
+            // Owner, storage, statistics, options, triggers on/off, replica identity: not in
+            // the model.
+            AlterOp::Other(_) => {}
+        }
+    }
+
+    /// `ALTER TABLE t RENAME COLUMN a TO b`.
+    pub(super) fn rename_column(&mut self, table: &QName, old: &str, new: &str, at: &At) {
+        let Some(&ti) = self.tables.get(table) else {
+            return self.unknown(at, &format!("table `{table}`"));
+        };
+        if !self.schema.tables[ti].has_column(old) {
+            return self.unknown(at, &format!("column `{table}.{old}`"));
+        }
+        rename_column(&mut self.schema.tables[ti], old, new, self.dialect);
+        // Foreign keys elsewhere that point at the renamed column.
+        for (i, other) in self.schema.tables.iter_mut().enumerate() {
+            if i != ti {
+                rename_ref_column(other, table, old, new);
+            }
+        }
+    }
+
+    /// `ALTER TABLE t RENAME CONSTRAINT a TO b`.
+    pub(super) fn rename_constraint(&mut self, table: &QName, old: &str, new: &str, at: &At) {
+        match self.table_mut(table) {
+            Some(t) => {
+                if !rename_constraint(t, old, new) {
+                    self.unknown(at, &format!("constraint `{old}` on `{table}`"));
+                }
+            }
+            None => self.unknown(at, &format!("table `{table}`")),
+        }
+    }
+
+    /// `ALTER TABLE t RENAME TO u`: foreign keys follow.
+    pub(super) fn rename_table(&mut self, old: &QName, new_name: &str, at: &At) {
+        let Some(&ti) = self.tables.get(old) else {
+            return self.unknown(at, &format!("table `{old}`"));
+        };
+        let new = QName {
+            schema: old.schema.clone(),
+            name: new_name.to_string(),
+        };
+        for t in &mut self.schema.tables {
+            for fk in &mut t.foreign_keys {
+                if &fk.ref_table == old {
+                    fk.ref_table = new.clone();
+                }
+            }
+        }
+        self.schema.tables[ti].name = new;
+        self.reindex();
+    }
+}
+
+fn identity(kind: ast::IdentityKind) -> Identity {
+    match kind {
+        ast::IdentityKind::Always => Identity::Always,
+        ast::IdentityKind::ByDefault => Identity::ByDefault,
+    }
+}
+
+fn deferrable(deferrable: bool, initially_deferred: bool) -> Deferrable {
+    match (deferrable, initially_deferred) {
+        (_, true) => Deferrable::InitiallyDeferred,
+        (true, false) => Deferrable::InitiallyImmediate,
+        (false, false) => Deferrable::NotDeferrable,
+    }
+}
+
+fn fk_action(a: ast::FkAction) -> FkAction {
+    match a {
+        ast::FkAction::NoAction => FkAction::NoAction,
+        ast::FkAction::Restrict => FkAction::Restrict,
+        ast::FkAction::Cascade => FkAction::Cascade,
+        ast::FkAction::SetNull => FkAction::SetNull,
+        ast::FkAction::SetDefault => FkAction::SetDefault,
+    }
+}
+
+/// The first word of `expr` that names a column of `t`.
+fn first_column_in(expr: &str, t: &Table) -> Option<String> {
+    crate::sql::normalize::column_refs(expr)
+        .into_iter()
+        .find(|name| t.has_column(name))
+}
