@@ -162,6 +162,7 @@ impl Scratch {
         let opts = ApplyOptions {
             to,
             lock_timeout: Duration::from_secs(60),
+            scratch: true,
             ..ApplyOptions::default()
         };
         let mut db = apply::connect(target, self.timeout).map_err(Diagnostics::from)?;
