@@ -135,16 +135,25 @@ pub const MAX_MESSAGE_CHARS: usize = 2000;
 /// The longest source line, in characters, a report quotes.
 pub const MAX_QUOTED_LINE_CHARS: usize = 240;
 
-/// Cuts `text` to `max` characters, saying how much was cut.
+/// Cuts `text` to about `max` characters, keeping its start and its end (where a message
+/// says what is wrong) and saying how much of the middle was left out.
 pub fn truncate(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        None => text.to_string(),
-        Some((at, _)) => format!(
-            "{}… ({} more bytes not shown)",
-            &text[..at],
-            text.len() - at
-        ),
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_string();
     }
+    let half = max / 2;
+    let head_end = text.char_indices().nth(half).map_or(text.len(), |(i, _)| i);
+    let tail_start = text
+        .char_indices()
+        .nth(count - half)
+        .map_or(text.len(), |(i, _)| i);
+    format!(
+        "{}… ({} bytes not shown) …{}",
+        &text[..head_end],
+        tail_start - head_end,
+        &text[tail_start..]
+    )
 }
 
 /// What a report may print of `d`: secrets masked (see [`crate::secret`]), long texts cut.

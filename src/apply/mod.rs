@@ -277,7 +277,7 @@ fn same_content(
     if !a.checksum.starts_with(STATEMENTS_CHECKSUM_PREFIX) {
         return false;
     }
-    let script = split_unparsed(&f.sql, dialect);
+    let script = script_of(f, dialect);
     script.no_transaction
         && script.statements.len() >= done as usize
         && statements_checksum(&script, done as usize) == a.checksum
@@ -343,11 +343,14 @@ pub fn prepare(
         return Err(Diagnostics(tampered));
     }
     // Statements the parser cannot read still run: the database is the judge of its own SQL.
-    Ok(dir
-        .files
-        .iter()
-        .map(|f| split_unparsed(&f.sql, dialect))
-        .collect())
+    Ok(dir.files.iter().map(|f| script_of(f, dialect)).collect())
+}
+
+/// A file's statements as apply runs them. A leading byte-order mark (editors on Windows
+/// write one) is not SQL: neither server accepts it, so it is left out of the first statement
+/// (the checksum still covers the file's bytes as they are).
+fn script_of(f: &MigrationFile, dialect: crate::dialect::DialectKind) -> SqlScript {
+    split_unparsed(f.sql.strip_prefix('\u{feff}').unwrap_or(&f.sql), dialect)
 }
 
 /// Checks `--to` and `--baseline` against the folder, before anything connects: each must

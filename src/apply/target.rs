@@ -113,20 +113,18 @@ const PARAMETERS: &[&str] = &[
 
 const SSLMODES: &str = "disable, allow, prefer, require, verify-ca, verify-full";
 
-/// Whether `key` may be quoted in a message: a short plain word, never a stray secret.
+/// Whether `key` may be quoted in a message: shaped like a connection parameter (lowercase
+/// letters and `_`, as every real one is). Anything else may be a password typed in the
+/// wrong place, and is described without quoting it.
 fn quotable_key(key: &str) -> bool {
-    !key.is_empty()
-        && key.len() <= 40
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !key.is_empty() && key.len() <= 40 && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
 }
 
 fn name_key(key: &str) -> String {
     if quotable_key(key) {
         format!("`{key}`")
     } else {
-        "a parameter".to_string()
+        "(not shown: it does not look like a parameter name)".to_string()
     }
 }
 
@@ -247,10 +245,11 @@ fn check_key_values(text: &str) -> Result<(), String> {
                 }
             }
             if !closed {
-                return Err(format!(
-                    "the quoted value of {} has no closing `'`",
-                    name_key(key)
-                ));
+                return Err(if quotable_key(key) {
+                    format!("the quoted value of `{key}` has no closing `'`")
+                } else {
+                    format!("the quoted value of parameter {count} has no closing `'`")
+                });
             }
         } else {
             while let Some(&(_, c)) = it.peek() {
@@ -267,11 +266,11 @@ fn check_key_values(text: &str) -> Result<(), String> {
                 }
             }
             if value.is_empty() {
-                return Err(format!(
-                    "{} has no value: write {}=VALUE, or '' for an empty one",
-                    name_key(key),
-                    if quotable_key(key) { key } else { "key" }
-                ));
+                return Err(if quotable_key(key) {
+                    format!("`{key}` has no value: write {key}=VALUE, or '' for an empty one")
+                } else {
+                    format!("parameter {count} has no value: write key=VALUE")
+                });
             }
         }
         check_parameter(key, &value)?;
@@ -388,15 +387,17 @@ fn check_url(rest: &str) -> Result<(), String> {
                 return Err(if param.is_empty() {
                     "the URL has an empty query parameter (`&&` or a trailing `&`)".to_string()
                 } else {
-                    format!("the query parameter {} has no `=VALUE`", name_key(param))
+                    match quotable_key(param) {
+                        true => format!("the query parameter `{param}` has no `=VALUE`"),
+                        false => "a query parameter has no `=VALUE`".to_string(),
+                    }
                 });
             };
             let key = percent_decode(key).unwrap_or_default();
-            let value = percent_decode(value).ok_or_else(|| {
-                format!(
-                    "the value of {} is not UTF-8 once its %-escapes are decoded",
-                    name_key(&key)
-                )
+            let value = percent_decode(value).ok_or_else(|| match quotable_key(&key) {
+                true => format!("the value of `{key}` is not UTF-8 once its %-escapes are decoded"),
+                false => "a query parameter's value is not UTF-8 once its %-escapes are decoded"
+                    .to_string(),
             })?;
             check_parameter(&key, &value)?;
         }
@@ -430,7 +431,11 @@ fn not_a_url(url: &str) -> Diagnostic {
             }
         }
     }
-    if url.contains("://") && !scheme.is_empty() && quotable_key(scheme) {
+    let plain_scheme = scheme.len() <= 24
+        && scheme.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'.' | b'-')
+        });
+    if url.contains("://") && !scheme.is_empty() && plain_scheme {
         return bad_url(&format!(
             "a `{scheme}://` URL is not a database URL schemactl can use: it migrates PostgreSQL (postgres://...) and SQLite (sqlite:path)"
         ));

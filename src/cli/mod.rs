@@ -199,7 +199,13 @@ where
         Err(e) => {
             // clap echoes the argument it could not place, which may be a database URL given
             // without --database-url: mask it like every other report.
-            let text = crate::secret::mask(&e.render().to_string());
+            let mut text = crate::secret::mask(&e.render().to_string());
+            if e.kind() == clap::error::ErrorKind::UnknownArgument
+                && e.get(clap::error::ContextKind::InvalidArg)
+                    .is_some_and(|a| a.to_string().contains("://") || a.to_string().contains('='))
+            {
+                text.push_str("\ntip: a database URL goes after --database-url (or in DATABASE_URL), e.g. --database-url postgres://user@host/db\n");
+            }
             if e.use_stderr() {
                 eprint!("{}", crate::diag::truncate(&text, 20_000));
                 return ExitCode::from(EXIT_ERROR);

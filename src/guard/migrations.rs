@@ -105,7 +105,9 @@ impl<'a> MigrationCx<'a> {
                 }
                 continue;
             }
-            if file_name.starts_with('.') || fs::metadata(&full).is_ok_and(|m| m.is_dir()) {
+            if file_name.starts_with('.')
+                || (fs::metadata(&full).is_ok_and(|m| m.is_dir()) && !file_name.ends_with(".sql"))
+            {
                 continue;
             }
             let Some((version, name)) = parse_file_name(&file_name) else {

@@ -278,7 +278,9 @@ impl MigrationDir {
                 }
                 continue;
             }
-            if file_name.starts_with('.') || is_subfolder(&full) {
+            // Sub-folders (`down/`) are skipped, unless named like a migration: a folder
+            // `0004_x.sql` is a mistake to report, not a file to skip.
+            if file_name.starts_with('.') || (is_subfolder(&full) && !file_name.ends_with(".sql")) {
                 continue;
             }
             let Some((version, name)) = parse_file_name(&file_name) else {
@@ -286,7 +288,7 @@ impl MigrationDir {
                     .map(|w| format!(": {w}"))
                     .unwrap_or_default();
                 errors.push(
-                    Diagnostic::error("migrations::bad-file-name", format!("`{file_name}` is not a migration file name{why}"))
+                    Diagnostic::error("migrations::bad-file-name", format!("`{}` is not a migration file name{why}", file_name.escape_debug()))
                         .at(&file_origin(&full))
                         .help("migration files are named `NNNN_name.sql`; rename it, or move other files out of the folder"),
                 );
@@ -313,6 +315,18 @@ impl MigrationDir {
                     continue;
                 }
             };
+            if let Some(at) = sql.find('\0') {
+                let line = sql[..at].matches('\n').count() as u32 + 1;
+                errors.push(
+                    Diagnostic::error(
+                        "migrations::nul-byte",
+                        format!("`{file_name}` holds a NUL byte (line {line}): SQL text cannot, and a database would stop reading at it or refuse the file"),
+                    )
+                    .at(&Origin { file: full.display().to_string(), line, column: 1 })
+                    .help("remove it; the file was probably saved in another encoding (UTF-16?) or corrupted"),
+                );
+                continue;
+            }
             dir.files.push(MigrationFile {
                 version,
                 name,
