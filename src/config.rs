@@ -151,6 +151,22 @@ impl Config {
                 .help("keys: migrations (folder), dialect (postgres | sqlite), schema_sql (file), guard (rule levels, suppressions and parameters; see STYLE_GUIDE.md)"),
             )
         };
+        if let Some(line) = too_deep(text) {
+            return Err(Diagnostic::error(
+                "config::invalid",
+                format!(
+                    "invalid {}: `[` and `{{` nest more than {MAX_FLOW_DEPTH} levels deep by line {line}",
+                    file.display()
+                ),
+            )
+            .at(&Origin {
+                file: file.display().to_string(),
+                line,
+                column: 1,
+            })
+            .help("a schemactl.yaml nests a few levels at most; check the brackets")
+            .into());
+        }
         let mut config: Config = serde_yaml_ng::from_str(text).map_err(invalid)?;
         // Which keys were given (a null document was caught above as empty).
         let given: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(invalid)?;
@@ -158,6 +174,51 @@ impl Config {
         config.dialect_named = given.get("dialect").is_some();
         Ok(config)
     }
+}
+
+/// How deep `[` and `{` may nest. The YAML reader takes seconds over a megabyte of them,
+/// and no config comes near.
+const MAX_FLOW_DEPTH: usize = 1000;
+
+/// The line where flow collections first nest deeper than [`MAX_FLOW_DEPTH`], if they do
+/// (quotes and comments respected, roughly as YAML has them).
+fn too_deep(text: &str) -> Option<u32> {
+    let (mut depth, mut line) = (0usize, 1u32);
+    let (mut single, mut double, mut comment, mut escaped) = (false, false, false, false);
+    let mut prev = '\n';
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+            comment = false;
+        } else if comment {
+        } else if double {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                double = false;
+            }
+        } else if single {
+            single = c != '\'';
+        } else {
+            match c {
+                '#' if prev.is_whitespace() => comment = true,
+                '"' => double = true,
+                '\'' => single = true,
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some(line);
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        prev = c;
+    }
+    None
 }
 
 #[cfg(test)]

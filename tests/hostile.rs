@@ -510,7 +510,14 @@ fn configs() -> Vec<Row> {
             2,
             "control characters",
         ),
-        cfg("config deep nesting", "", "guard", 2, "config::invalid").setup(|root| {
+        cfg(
+            "config deep nesting",
+            "",
+            "guard",
+            2,
+            "nest more than 1000 levels deep",
+        )
+        .setup(|root| {
             write(
                 root,
                 "c.yaml",

@@ -419,7 +419,7 @@ fn not_a_url(url: &str) -> Diagnostic {
         return bad_url("a JDBC URL (`jdbc:...`) is Java's spelling: drop `jdbc:` and write postgres://user@host:port/database, with the password in PGPASSWORD");
     }
     for name in ["postgresql", "postgres", "sqlite"] {
-        let rest = &url[name.len().min(url.len())..];
+        let rest = url.get(name.len()..).unwrap_or("");
         if lower.starts_with(name) && !url.contains("://") && !url.starts_with("sqlite:") {
             if name == "sqlite" {
                 return bad_url("an SQLite database is written sqlite:path/to/file.db (with a `:` after `sqlite`)");
