@@ -203,10 +203,11 @@ pub fn announce_fallback(errors: &[Diagnostic]) {
 }
 
 /// The schema of any database, read back from its catalog (the tracking table left out).
+/// Only reads: a read-only session, a SQLite file opened read-only.
 pub fn inspect_target(target: &Target, timeout: Duration) -> Result<Schema, Diagnostics> {
     match target {
         Target::Postgres(_) => {
-            let mut client = apply::postgres_driver::connect_client(target, timeout)?;
+            let mut client = apply::postgres_driver::connect_client(&target.read_only(), timeout)?;
             crate::inspect::postgres::inspect(&mut client, TRACKING_TABLE)
         }
         Target::Sqlite(path) => {
