@@ -1595,14 +1595,14 @@ fn urls() -> Vec<Row> {
         row(
             "sqlite missing file, status",
             "status --migrations m --database-url sqlite:typo.db",
-            2,
-            "sqlite:typo.db does not exist",
+            1,
+            "sqlite:typo.db does not exist yet",
         ),
         row(
             "sqlite missing file, dry run",
             "apply --migrations m --database-url sqlite:typo.db --dry-run",
-            2,
-            "sqlite:typo.db does not exist",
+            0,
+            "sqlite:typo.db does not exist yet",
         ),
         row(
             "sqlite missing file, drift",

@@ -126,7 +126,16 @@ fn apply_inner(ctx: &Context, args: &ApplyArgs) -> Result<u8, Diagnostics> {
         _ => None,
     };
     let mut db = if args.dry_run {
-        apply::connect_read_only(&target, timeout)
+        match &target {
+            // A dry run for a database file that does not exist yet shows what apply would
+            // do to a new one, and creates nothing.
+            Target::Sqlite(path) if !path.exists() => {
+                note_missing_sqlite(path);
+                Ok(Box::new(apply::sqlite_driver::SqliteDriver::in_memory()?)
+                    as Box<dyn apply::Driver>)
+            }
+            _ => apply::connect_read_only(&target, timeout),
+        }
     } else {
         apply::connect(&target, timeout)
     }
@@ -201,6 +210,15 @@ pub fn run_status(ctx: &Context, args: &StatusArgs) -> u8 {
     }
 }
 
+/// Says, on stderr, that a SQLite database file is not there (a typo, or a database apply
+/// has not created yet).
+fn note_missing_sqlite(path: &std::path::Path) {
+    eprintln!(
+        "note: sqlite:{} does not exist yet, so nothing is applied there; `schemactl apply` creates it (check the path if the database should already exist)",
+        path.display()
+    );
+}
+
 /// Removes a SQLite database file (and its journal) that holds no applied migration.
 fn remove_if_nothing_applied(path: &std::path::Path, timeout: Duration) {
     let empty = apply::connect_read_only(&Target::Sqlite(path.to_path_buf()), timeout)
@@ -219,11 +237,18 @@ fn status_inner(ctx: &Context, args: &StatusArgs) -> Result<u8, Diagnostics> {
     let target = target(ctx, &args.db)?;
     let dir = folder(ctx)?;
     let tampered = dir.verify();
-    // Status only reads: a SQLite file must exist, a PostgreSQL session is read-only, and a
-    // database without the tracking table has nothing applied yet.
-    let mut db = apply::connect_read_only(&target, Duration::from_secs(args.db.connect_timeout))
-        .map_err(Diagnostics::from)?;
-    let applied = db.applied().map_err(Diagnostics::from)?;
+    // Status only reads: a SQLite file is opened read-only (and one that does not exist is
+    // not created), a PostgreSQL session is read-only, and a database without the tracking
+    // table has nothing applied yet.
+    let applied = match &target {
+        Target::Sqlite(path) if !path.exists() => {
+            note_missing_sqlite(path);
+            Vec::new()
+        }
+        _ => apply::connect_read_only(&target, Duration::from_secs(args.db.connect_timeout))
+            .and_then(|mut db| db.applied())
+            .map_err(Diagnostics::from)?,
+    };
     let rows = apply::status(&dir, &applied, target.dialect());
     let clean = tampered.is_empty() && rows.iter().all(|r| r.state == State::Applied);
     match args.format {
