@@ -1790,6 +1790,7 @@ fn every_hostile_input_is_refused_clearly_without_panic_leak_or_write() {
     .flatten()
     .collect();
     assert!(rows.len() >= 150, "the table has {} rows", rows.len());
+    eprintln!("{} hostile rows", rows.len());
     let failures: Vec<String> = rows.iter().filter_map(|r| check(r).err()).collect();
     assert!(
         failures.is_empty(),
