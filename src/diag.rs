@@ -114,6 +114,7 @@ pub enum Style {
 /// Renders one diagnostic as a rustc-style report quoting its source line when the file is
 /// readable (relative paths are resolved against `base` and its ancestors).
 pub fn render(d: &Diagnostic, base: &Path, style: Style) -> String {
+    let d = &printable(d);
     let theme = match style {
         Style::Color => GraphicalTheme::unicode(),
         Style::Plain => GraphicalTheme::unicode_nocolor(),
@@ -125,6 +126,46 @@ pub fn render(d: &Diagnostic, base: &Path, style: Style) -> String {
         return format!("{d}\n");
     }
     out
+}
+
+/// The longest message or help, in characters, a report prints; longer ones (a megabyte
+/// config key echoed by the YAML parser) are cut with a note of how much was left out.
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+
+/// The longest source line, in characters, a report quotes.
+pub const MAX_QUOTED_LINE_CHARS: usize = 240;
+
+/// Cuts `text` to about `max` characters, keeping its start and its end (where a message
+/// says what is wrong) and saying how much of the middle was left out.
+pub fn truncate(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_string();
+    }
+    let half = max / 2;
+    let head_end = text.char_indices().nth(half).map_or(text.len(), |(i, _)| i);
+    let tail_start = text
+        .char_indices()
+        .nth(count - half)
+        .map_or(text.len(), |(i, _)| i);
+    format!(
+        "{}… ({} bytes not shown) …{}",
+        &text[..head_end],
+        tail_start - head_end,
+        &text[tail_start..]
+    )
+}
+
+/// What a report may print of `d`: secrets masked (see [`crate::secret`]), long texts cut.
+pub fn printable(d: &Diagnostic) -> Diagnostic {
+    let clean = |s: &str| truncate(&crate::secret::mask(s), MAX_MESSAGE_CHARS);
+    let mut d = d.clone();
+    d.message = clean(&d.message);
+    d.help = d.help.as_deref().map(clean);
+    if let Some(loc) = &mut d.location {
+        loc.file = clean(&loc.file);
+    }
+    d
 }
 
 /// Renders many diagnostics followed by a one-line summary.
@@ -173,7 +214,7 @@ impl<'a> Report<'a> {
     fn new(diagnostic: &'a Diagnostic, base: &Path) -> Self {
         let source = diagnostic.location.as_ref().and_then(|loc| {
             let path = resolve_file(&loc.file, base)?;
-            let text = std::fs::read_to_string(path).ok()?;
+            let text = quotable(&read_source(&path)?, loc.line);
             let span = line_span(&text, loc.line, loc.column)?;
             Some((
                 NamedSource::new(&loc.file, text).with_language("rust"),
@@ -182,6 +223,37 @@ impl<'a> Report<'a> {
         });
         Report { diagnostic, source }
     }
+}
+
+/// A source file to quote from, if it is a regular file of a readable size and UTF-8.
+fn read_source(path: &Path) -> Option<String> {
+    /// Quoting is a courtesy: larger files are named, not read again.
+    const MAX_SOURCE_BYTES: u64 = 256 * 1024 * 1024;
+    let bytes = crate::migrate::read_regular_file(path, MAX_SOURCE_BYTES).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// `text` with the lines a report shows around `line` (the line and one either side) masked
+/// for secrets and cut to [`MAX_QUOTED_LINE_CHARS`]; the other lines as they are, so line
+/// numbers stay right.
+fn quotable(text: &str, line: u32) -> String {
+    let line = line as usize;
+    let mut out = String::with_capacity(text.len());
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        let n = i + 1;
+        if n + 1 >= line && n <= line + 1 {
+            let body = l.trim_end_matches(['\n', '\r']);
+            let cut = match body.char_indices().nth(MAX_QUOTED_LINE_CHARS) {
+                Some((at, _)) => format!("{}…", &body[..at]),
+                None => body.to_string(),
+            };
+            out.push_str(&crate::secret::mask(&cut));
+            out.push_str(&l[body.len()..]);
+        } else {
+            out.push_str(l);
+        }
+    }
+    out
 }
 
 /// The span from `column` to the end of `line` (both 1-based).

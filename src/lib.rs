@@ -18,6 +18,7 @@ pub mod migrate;
 pub mod model;
 pub mod review;
 pub mod scratch;
+pub mod secret;
 pub mod sql;
 pub mod testkit;
 pub mod validate;

@@ -162,6 +162,7 @@ impl Scratch {
         let opts = ApplyOptions {
             to,
             lock_timeout: Duration::from_secs(60),
+            scratch: true,
             ..ApplyOptions::default()
         };
         let mut db = apply::connect(target, self.timeout).map_err(Diagnostics::from)?;
@@ -202,10 +203,11 @@ pub fn announce_fallback(errors: &[Diagnostic]) {
 }
 
 /// The schema of any database, read back from its catalog (the tracking table left out).
+/// Only reads: a read-only session, a SQLite file opened read-only.
 pub fn inspect_target(target: &Target, timeout: Duration) -> Result<Schema, Diagnostics> {
     match target {
         Target::Postgres(_) => {
-            let mut client = apply::postgres_driver::connect_client(target, timeout)?;
+            let mut client = apply::postgres_driver::connect_client(&target.read_only(), timeout)?;
             crate::inspect::postgres::inspect(&mut client, TRACKING_TABLE)
         }
         Target::Sqlite(path) => {

@@ -333,3 +333,198 @@ mod incremental {
         assert_eq!(gen(d, after, &["--check"]), ExitCode::from(0), "up to date");
     }
 }
+
+fn tracking(conn: &Connection, version: i64) -> (String, Option<i64>) {
+    conn.query_row(
+        "SELECT checksum, statements_done FROM schemactl_migrations WHERE version = ?1",
+        [version],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap()
+}
+
+/// The printed recovery for a failed no-transaction file works on SQLite too: fix the
+/// statement, rehash, apply again; the statements that ran may not change.
+#[test]
+fn a_failed_no_transaction_file_resumes_after_a_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let broken = "-- schemactl:no-transaction\nCREATE TABLE a2 (id INTEGER);\nINSERT INTO nowhere VALUES (1);\nCREATE TABLE c (id INTEGER);\n";
+    let dir = folder(
+        tmp.path(),
+        &[
+            ("0001_a.sql", "CREATE TABLE a (id INTEGER);\n"),
+            ("0002_nt.sql", broken),
+        ],
+    );
+    let d = dir.to_str().unwrap();
+    let u = url(tmp.path());
+    let r = run(&["apply", "--migrations", d, "--database-url", &u]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(flat(&r.stderr).contains("0002_nt.sql:3"), "{}", r.stderr);
+    let conn = Connection::open(tmp.path().join("app.db")).unwrap();
+    assert_eq!(tracking(&conn, 2).1, Some(1));
+
+    std::fs::write(
+        dir.join("0002_nt.sql"),
+        broken.replace("a2 (id INTEGER)", "a2 (id TEXT)"),
+    )
+    .unwrap();
+    rehash(&dir);
+    let r = run(&["apply", "--migrations", d, "--database-url", &u]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        flat(&r.stderr).contains("statements that already ran were edited"),
+        "{}",
+        r.stderr
+    );
+
+    let fixed = broken.replace("INSERT INTO nowhere", "INSERT INTO a2");
+    std::fs::write(dir.join("0002_nt.sql"), &fixed).unwrap();
+    rehash(&dir);
+    let s = run(&["status", "--migrations", d, "--database-url", &u]);
+    assert!(s.stdout.contains("partial"), "{}", s.stdout);
+    let r = run(&["apply", "--migrations", d, "--database-url", &u]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("resuming at statement 2 of 3"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(one(&conn, "SELECT count(*) FROM a2"), 1);
+    assert_eq!(
+        one(&conn, "SELECT count(*) FROM sqlite_master WHERE name = 'c'"),
+        1
+    );
+    assert_eq!(
+        tracking(&conn, 2),
+        (schemactl::migrate::checksum(fixed.as_bytes()), None)
+    );
+    assert_eq!(
+        run(&["status", "--migrations", d, "--database-url", &u]).code,
+        0
+    );
+}
+
+#[test]
+fn a_block_in_a_no_transaction_file_is_all_or_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let broken = "-- schemactl:no-transaction\nCREATE TABLE before_block (id INTEGER);\nBEGIN IMMEDIATE;\nCREATE TABLE ledger (id INTEGER);\nINSERT INTO ledger VALUES (1);\nINSERT INTO nowhere VALUES (1);\nCOMMIT;\nCREATE TABLE after_block (id INTEGER);\n";
+    let dir = folder(tmp.path(), &[("0001_block.sql", broken)]);
+    let d = dir.to_str().unwrap();
+    let u = url(tmp.path());
+    let r = run(&["apply", "--migrations", d, "--database-url", &u]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(flat(&r.stderr).contains("0001_block.sql:6"), "{}", r.stderr);
+    let conn = Connection::open(tmp.path().join("app.db")).unwrap();
+    let exists = |t: &str| {
+        one(
+            &conn,
+            &format!("SELECT count(*) FROM sqlite_master WHERE name = '{t}'"),
+        )
+    };
+    assert_eq!(exists("before_block"), 1);
+    assert_eq!(
+        exists("ledger"),
+        0,
+        "nothing of the failed block is committed"
+    );
+    assert_eq!(tracking(&conn, 1).1, Some(1));
+    std::fs::write(
+        dir.join("0001_block.sql"),
+        broken.replace("INSERT INTO nowhere VALUES (1);\n", ""),
+    )
+    .unwrap();
+    rehash(&dir);
+    let r = run(&["apply", "--migrations", d, "--database-url", &u]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(one(&conn, "SELECT count(*) FROM ledger"), 1);
+    assert_eq!(exists("after_block"), 1);
+    assert_eq!(tracking(&conn, 1).1, None);
+}
+
+/// A typo in a SQLite path must not make a new database, and reading a database schemactl
+/// never migrated must not add its tracking table.
+#[test]
+fn read_only_commands_never_create_or_change_a_database_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = folder(
+        tmp.path(),
+        &[("0001_a.sql", "CREATE TABLE a (id INTEGER);\n")],
+    );
+    let d = dir.to_str().unwrap();
+    let typo = format!("sqlite:{}", tmp.path().join("ap.db").display());
+    // status: nothing applied there yet (exit 1, as before any apply); a dry run: what apply
+    // would do to a new file; drift has nothing to compare. None of them makes the file.
+    for (args, code) in [
+        (
+            vec!["status", "--migrations", d, "--database-url", &typo],
+            1,
+        ),
+        (
+            vec![
+                "apply",
+                "--migrations",
+                d,
+                "--database-url",
+                &typo,
+                "--dry-run",
+            ],
+            0,
+        ),
+        (vec!["drift", "--migrations", d, "--database-url", &typo], 2),
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code, code, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("does not exist"), "{}", r.stderr);
+        assert!(
+            !tmp.path().join("ap.db").exists(),
+            "{args:?} created the file"
+        );
+    }
+    let path = tmp.path().join("app.db");
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE legacy (id INTEGER);")
+        .unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let u = url(tmp.path());
+    let s = run(&["status", "--migrations", d, "--database-url", &u]);
+    assert_eq!(s.code, 1, "{}", s.stderr);
+    assert!(s.stdout.contains("nothing applied yet"), "{}", s.stdout);
+    let r = run(&[
+        "apply",
+        "--migrations",
+        d,
+        "--database-url",
+        &u,
+        "--dry-run",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the file is unchanged"
+    );
+}
+
+/// A first apply that fails leaves no new database file behind.
+#[test]
+fn a_failed_first_apply_leaves_no_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = folder(
+        tmp.path(),
+        &[(
+            "0001_bad.sql",
+            "CREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n",
+        )],
+    );
+    let r = run(&[
+        "apply",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &url(tmp.path()),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(!tmp.path().join("app.db").exists());
+}

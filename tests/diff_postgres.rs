@@ -526,19 +526,25 @@ fn a_failed_write_leaves_the_folder_as_it_was() {
         std::process::ExitCode::from(0)
     );
     let sum_before = std::fs::read_to_string(dir.join("schemactl.sum")).unwrap();
-    // A directory where the plan's second file goes makes that write fail.
-    std::fs::create_dir(dir.join("0003_to_b.sql")).unwrap();
+    // A directory where the plan's second file is written first (its temporary file; this
+    // test runs generate in its own process) makes that write fail after planning.
+    let blocker = dir.join(format!(".0003_to_b.sql.tmp-{}", std::process::id()));
+    std::fs::create_dir(&blocker).unwrap();
     assert_eq!(
         generate(&dir, schema_b, &["--name", "to_b"]),
         std::process::ExitCode::from(2)
     );
     assert!(!dir.join("0002_to_b_enum_values.sql").exists());
     assert!(!dir.join("down/0002_to_b.sql").exists());
+    assert!(
+        !dir.join("down").exists(),
+        "the down folder it made goes too"
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join("schemactl.sum")).unwrap(),
         sum_before
     );
-    std::fs::remove_dir(dir.join("0003_to_b.sql")).unwrap();
+    std::fs::remove_dir(&blocker).unwrap();
     assert_eq!(
         generate(&dir, schema_b, &["--name", "to_b"]),
         std::process::ExitCode::from(0)

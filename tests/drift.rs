@@ -129,3 +129,172 @@ fn sqlite_drift_is_empty_after_apply_and_names_hand_changes() {
         r.stdout
     );
 }
+
+/// `drift`, `diff --from-database` and `--dev-url` print targets and errors without the
+/// password, on success and on failure; a migration that fails on the scratch database is
+/// reported as the scratch run's failure, never as if the live database had changed.
+#[test]
+fn passwords_never_appear_in_drift_or_diff_output() {
+    let server = PgServer::shared();
+    let tmp = tempfile::tempdir().unwrap();
+    let db = server.create_database("drift_secret");
+    let dir = folder(tmp.path(), &[("0001_a.sql", "CREATE TABLE a (id int);\n")]);
+    let d = dir.to_str().unwrap();
+    let dev = server.url("postgres");
+    let r = run(&["apply", "--migrations", d, "--database-url", &db.url]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let wrong = dev.replace(&server.password, "WrongDevSecret9");
+    let wrong_db = db.url.replace(&server.password, "WrongDbSecret9");
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        (
+            vec![
+                "drift",
+                "--migrations",
+                d,
+                "--database-url",
+                &db.url,
+                "--dev-url",
+                &dev,
+            ],
+            0,
+            "no drift",
+        ),
+        (
+            vec![
+                "drift",
+                "--migrations",
+                d,
+                "--database-url",
+                &db.url,
+                "--dev-url",
+                &wrong,
+            ],
+            2,
+            "password authentication failed",
+        ),
+        (
+            vec![
+                "drift",
+                "--migrations",
+                d,
+                "--database-url",
+                &wrong_db,
+                "--dev-url",
+                &dev,
+            ],
+            2,
+            "password authentication failed",
+        ),
+        (
+            vec![
+                "drift",
+                "--migrations",
+                d,
+                "--database-url",
+                &db.url,
+                "--dev-url",
+                "postgres://u:DevUrlSecret9@h:x/db",
+            ],
+            2,
+            "port `x`",
+        ),
+        (
+            vec![
+                "diff",
+                "--migrations",
+                d,
+                "--from-database",
+                &db.url,
+                "--dev-url",
+                &dev,
+            ],
+            0,
+            "No schema changes",
+        ),
+        (
+            vec![
+                "diff",
+                "--migrations",
+                d,
+                "--from-database",
+                &wrong_db,
+                "--dev-url",
+                &dev,
+            ],
+            2,
+            "password authentication failed",
+        ),
+        (
+            vec!["diff", "--migrations", d, "--from", d, "--dev-url", &wrong],
+            2,
+            "password authentication failed",
+        ),
+        (
+            vec![
+                "diff",
+                "--migrations",
+                d,
+                "--from-database",
+                &db.url,
+                "--to-database",
+                &wrong_db,
+                "--dev-url",
+                &dev,
+            ],
+            2,
+            "password authentication failed",
+        ),
+    ];
+    for (args, code, expect) in cases {
+        let r = run(&args);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert_eq!(r.code, code, "{args:?}: {all}");
+        assert!(flat(&all).contains(expect), "{args:?}: {all}");
+        for secret in [
+            server.password.as_str(),
+            "WrongDevSecret9",
+            "WrongDbSecret9",
+            "DevUrlSecret9",
+        ] {
+            assert!(!all.contains(secret), "{args:?} leaked {secret}: {all}");
+        }
+    }
+
+    // The live database has a table made by hand that a migration relies on: the folder
+    // does not run on a fresh database.
+    let db2 = server.create_database("drift_replay_fails");
+    db2.client()
+        .batch_execute("CREATE TABLE made_by_hand (id int)")
+        .unwrap();
+    let dir2 = tmp.path().join("second");
+    std::fs::create_dir_all(&dir2).unwrap();
+    std::fs::write(dir2.join("0001_a.sql"), "CREATE TABLE a (id int);\n").unwrap();
+    std::fs::write(
+        dir2.join("0002_idx.sql"),
+        "CREATE INDEX made_by_hand_id_idx ON made_by_hand (id);\n",
+    )
+    .unwrap();
+    rehash(&dir2);
+    let d2 = dir2.to_str().unwrap();
+    let r = run(&["apply", "--migrations", d2, "--database-url", &db2.url]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&[
+        "drift",
+        "--migrations",
+        d2,
+        "--database-url",
+        &db2.url,
+        "--dev-url",
+        &dev,
+    ]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let text = flat(&r.stderr);
+    assert!(
+        text.contains("replayed on a scratch database")
+            && text.contains("no live database was changed"),
+        "{}",
+        r.stderr
+    );
+    assert!(!text.contains("applied and kept"), "{}", r.stderr);
+    assert!(!r.stderr.contains(&server.password));
+}

@@ -223,6 +223,8 @@ fn in_process_with_the_kitchen_sink_schema() {
     )
     .unwrap();
     let cfg = cfg.display().to_string();
+    // A folder the config names must exist (a missing one is a typo, exit 2).
+    std::fs::create_dir_all(&migrations).unwrap();
     // The kitchen sink breaks several rules on purpose (a cycle, float columns, ...) and has
     // no migration yet.
     let found = schemactl::cli::run(

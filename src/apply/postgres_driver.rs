@@ -27,15 +27,40 @@ pub(crate) fn connect_client(target: &Target, timeout: Duration) -> Result<Clien
     };
     let mut config = pg.config.clone();
     config.connect_timeout(timeout);
-    connect_with_tls(&config, &pg.tls).map_err(|msg| {
-        let help = if msg.contains("password") || msg.contains("authentication") {
-            "check the user and password (PGPASSWORD or the URL)"
+    if pg.read_only {
+        let mut options = config.get_options().unwrap_or("").to_string();
+        if !options.is_empty() {
+            options.push(' ');
+        }
+        options.push_str("-c default_transaction_read_only=on");
+        config.options(&options);
+    }
+    connect_within(&config, &pg.tls, timeout).map_err(|failure| {
+        let msg = failure.message();
+        let missing_sockets: Vec<String> = config
+            .get_hosts()
+            .iter()
+            .filter_map(|h| match h {
+                postgres::config::Host::Unix(dir) if !dir.is_dir() => {
+                    Some(dir.display().to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        let help = if let ConnectFailure::TimedOut(_) = failure {
+            format!("the server took the connection but did not finish the TLS and startup handshake within {} s: check that host and port are PostgreSQL's (not a proxy or another service), or raise --connect-timeout", timeout.as_secs())
+        } else if !missing_sockets.is_empty() {
+            format!("the socket directory `{}` does not exist: check host= (or PGHOST) and that the server runs with that unix_socket_directories", missing_sockets.join("`, `"))
+        } else if msg.contains("password") || msg.contains("authentication") {
+            "check the user and password (PGPASSWORD or the URL)".to_string()
         } else if msg.contains("does not exist") {
-            "check the database name; schemactl does not create databases"
+            "check the database name; schemactl does not create databases".to_string()
         } else if msg.contains("certificate") {
-            "sslmode=verify-ca and verify-full check the server's certificate against the system's CAs and sslrootcert=FILE (the CA's PEM); sslmode=require encrypts without checking"
+            "sslmode=verify-ca and verify-full check the server's certificate against the system's CAs and sslrootcert=FILE (the CA's PEM); sslmode=require encrypts without checking".to_string()
+        } else if msg.contains("sslrootcert") {
+            "sslrootcert names a PEM file with the CA certificate to trust".to_string()
         } else {
-            "check that the server is running and reachable at that host and port"
+            "check that the server is running and reachable at that host and port".to_string()
         };
         Diagnostic::error(
             "apply::connect",
@@ -47,6 +72,52 @@ pub(crate) fn connect_client(target: &Target, timeout: Duration) -> Result<Clien
         )
         .help(help)
     })
+}
+
+/// Why a connection could not be made.
+enum ConnectFailure {
+    Failed(String),
+    /// No answer within the timeout (the `postgres` crate's own timeout covers only the TCP
+    /// connect, not TLS and the startup handshake).
+    TimedOut(Duration),
+}
+
+impl ConnectFailure {
+    fn message(&self) -> String {
+        match self {
+            ConnectFailure::Failed(m) => m.clone(),
+            ConnectFailure::TimedOut(t) => format!(
+                "timed out after {} s waiting for the server to answer",
+                t.as_secs()
+            ),
+        }
+    }
+}
+
+/// Connects within `timeout`, the TLS and startup handshake included. The attempt runs on its
+/// own thread; one that outlives the deadline is abandoned there (it ends when the server
+/// closes the socket or the process exits), so a server that accepts and never answers
+/// cannot hold schemactl.
+fn connect_within(
+    config: &Config,
+    tls: &TlsPolicy,
+    timeout: Duration,
+) -> Result<Client, ConnectFailure> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (config, tls) = (config.clone(), tls.clone());
+    std::thread::Builder::new()
+        .name("schemactl-connect".into())
+        .spawn(move || {
+            let _ = tx.send(connect_with_tls(&config, &tls));
+        })
+        .map_err(|e| ConnectFailure::Failed(format!("cannot start a thread: {e}")))?;
+    match rx.recv_timeout(timeout) {
+        Ok(result) => result.map_err(ConnectFailure::Failed),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(ConnectFailure::TimedOut(timeout)),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(ConnectFailure::Failed(
+            "the connection attempt ended without an answer".into(),
+        )),
+    }
 }
 
 fn describe(e: &postgres::Error) -> String {
@@ -67,7 +138,7 @@ fn connect_with_tls(config: &Config, policy: &TlsPolicy) -> Result<Client, Strin
     }
     let mut builder = native_tls::TlsConnector::builder();
     if let Some(path) = &policy.root_cert {
-        let pem = std::fs::read(path)
+        let pem = crate::migrate::read_regular_file(path, 16 * 1024 * 1024)
             .map_err(|e| format!("cannot read sslrootcert {}: {e}", path.display()))?;
         let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| {
             format!(
@@ -154,7 +225,10 @@ impl PgDriver {
             }
         }
         // One by one it did not fail (a race with another session): report the batch error.
-        statement_failure(script, 0, batch_error, &self.target)
+        let mut f = statement_failure(script, 0, batch_error, &self.target);
+        f.index = None;
+        f.line = 1;
+        f
     }
 }
 
@@ -172,7 +246,7 @@ fn statement_failure(
         _ => stmt.line,
     };
     StatementFailure {
-        index,
+        index: Some(index),
         message: target.redact(&error_text(e)),
         line,
         connection_lost: e.is_closed()
@@ -232,6 +306,18 @@ impl Driver for PgDriver {
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedMigration>, Diagnostic> {
+        // Read-only commands never create it: no table means nothing applied yet.
+        let exists: bool = self
+            .client
+            .query_one(
+                &format!("SELECT to_regclass('{TRACKING_TABLE}') IS NOT NULL"),
+                &[],
+            )
+            .map_err(|e| self.query_error("cannot read the tracking table", e))?
+            .get(0);
+        if !exists {
+            return Ok(Vec::new());
+        }
         let rows = self
             .client
             .query(
@@ -258,7 +344,7 @@ impl Driver for PgDriver {
     ) -> Result<bool, StatementFailure> {
         let target = self.target.clone();
         let lost = |e: postgres::Error| StatementFailure {
-            index: 0,
+            index: None,
             message: target.redact(&error_text(&e)),
             line: 1,
             connection_lost: e.is_closed(),
@@ -279,7 +365,8 @@ impl Driver for PgDriver {
         // a round trip each is what made apply slower than psql.
         if let Err(e) = tx.batch_execute(&joined(script)) {
             if e.is_closed() {
-                return Err(statement_failure(script, 0, &e, &self.target));
+                // The file went whole: which statement was running is unknown.
+                return Err(lost(e));
             }
             drop(tx);
             return Err(self.locate_failure(script, &e));
@@ -307,19 +394,48 @@ impl Driver for PgDriver {
             Some(index as i32 + 1)
         };
         let target = self.target.clone();
-        let mut tx = self.client.transaction().map_err(|e| StatementFailure {
-            index,
-            message: target.redact(&error_text(&e)),
-            line: 1,
+        let line = script.statements.get(index).map_or(1, |s| s.line);
+        let failed = |e: postgres::Error| StatementFailure {
+            index: Some(index),
+            message: format!(
+                "the statement ran, but recording its progress failed: {}",
+                target.redact(&error_text(&e))
+            ),
+            line,
             connection_lost: e.is_closed(),
-        })?;
+        };
+        let mut tx = self.client.transaction().map_err(failed)?;
         let result = insert_record(&mut tx, record, done).and_then(|_| tx.commit());
-        result.map_err(|e| StatementFailure {
-            index,
-            message: target.redact(&error_text(&e)),
-            line: 1,
-            connection_lost: e.is_closed(),
-        })
+        result.map_err(failed)
+    }
+
+    fn run_block(
+        &mut self,
+        script: &SqlScript,
+        block: std::ops::Range<usize>,
+        record: &Record,
+        complete: bool,
+    ) -> Result<(), StatementFailure> {
+        // The file's own BEGIN (with its isolation level) and COMMIT, the progress row between.
+        for i in block.start..block.end - 1 {
+            if let Err(e) = self.client.batch_execute(&script.statements[i].text) {
+                let _ = self.client.batch_execute("ROLLBACK");
+                return Err(statement_failure(script, i, &e, &self.target));
+            }
+        }
+        let done = if complete {
+            None
+        } else {
+            Some(block.end as i32)
+        };
+        let commit = block.end - 1;
+        if let Err(e) = insert_record(&mut self.client, record, done) {
+            let _ = self.client.batch_execute("ROLLBACK");
+            return Err(statement_failure(script, commit, &e, &self.target));
+        }
+        self.client
+            .batch_execute(&script.statements[commit].text)
+            .map_err(|e| statement_failure(script, commit, &e, &self.target))
     }
 
     fn record_baseline(
@@ -327,26 +443,28 @@ impl Driver for PgDriver {
         files: &[&MigrationFile],
         applied_by: &str,
     ) -> Result<(), Diagnostic> {
-        let mut tx = self
-            .client
-            .transaction()
-            .map_err(|e| Diagnostic::error("apply::database", e.to_string()))?;
+        let target = self.target.clone();
+        let failed = |e: postgres::Error| {
+            Diagnostic::error(
+                "apply::database",
+                format!(
+                    "cannot record the baseline: {}",
+                    target.redact(&error_text(&e))
+                ),
+            )
+        };
+        let mut tx = self.client.transaction().map_err(failed)?;
         for f in files {
-            let record = Record {
-                file: f,
-                duration_ms: 0,
-                applied_by: applied_by.to_string(),
-            };
-            insert_record(&mut tx, &record, None)
-                .map_err(|e| Diagnostic::error("apply::database", error_text(&e)))?;
+            insert_record(&mut tx, &Record::new(f, applied_by), None).map_err(failed)?;
         }
-        tx.commit()
-            .map_err(|e| Diagnostic::error("apply::database", error_text(&e)))
+        tx.commit().map_err(failed)
     }
 }
 
+/// Records a file (or its progress). A later row for the same version (a resumed file) takes
+/// over its name and checksum: after a fix, the row records the file as it finally ran.
 fn insert_record(
-    tx: &mut postgres::Transaction,
+    tx: &mut impl postgres::GenericClient,
     r: &Record,
     done: Option<i32>,
 ) -> Result<(), postgres::Error> {
@@ -355,12 +473,13 @@ fn insert_record(
             "INSERT INTO {TRACKING_TABLE} (version, name, checksum, duration_ms, applied_by, tool_version, statements_done)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (version) DO UPDATE SET statements_done = EXCLUDED.statements_done,
+                 name = EXCLUDED.name, checksum = EXCLUDED.checksum,
                  duration_ms = EXCLUDED.duration_ms, applied_at = now()"
         ),
         &[
             &(r.file.version as i64),
             &r.file.name,
-            &r.file.checksum,
+            &r.checksum,
             &r.duration_ms,
             &r.applied_by,
             &env!("CARGO_PKG_VERSION"),

@@ -21,8 +21,53 @@ fn db_error(path: &Path, what: &str, e: rusqlite::Error) -> Diagnostic {
     )
 }
 
+/// Refuses a path that exists but is not a regular file (a FIFO would block the open, a
+/// directory or device is no database).
+fn check_regular(path: &Path) -> Result<(), Diagnostic> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => Err(Diagnostic::error(
+            "apply::connect",
+            format!(
+                "cannot open sqlite:{}: it is not a regular file",
+                path.display()
+            ),
+        )
+        .help("sqlite:PATH names the database file; check the path")),
+        _ => Ok(()),
+    }
+}
+
 impl SqliteDriver {
+    /// Opens an existing database file read-only, for commands that must not change it: a
+    /// missing file is an error (a typo must not make a new database).
+    pub fn open_read_only(path: &Path) -> Result<Self, Diagnostic> {
+        if !path.exists() {
+            return Err(Diagnostic::error(
+                "apply::connect",
+                format!("sqlite:{} does not exist", path.display()),
+            )
+            .help("check the path; `schemactl apply` creates the database file on its first run"));
+        }
+        check_regular(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| {
+            Diagnostic::error(
+                "apply::connect",
+                format!("cannot open sqlite:{}: {e}", path.display()),
+            )
+            .help("check the path and its permissions")
+        })?;
+        Ok(SqliteDriver {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
     pub fn open(path: &Path) -> Result<Self, Diagnostic> {
+        check_regular(path)?;
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             if !parent.is_dir() {
                 return Err(Diagnostic::error(
@@ -70,7 +115,7 @@ impl SqliteDriver {
     fn failure(&self, script: &SqlScript, index: usize, e: rusqlite::Error) -> StatementFailure {
         let line = script.statements.get(index).map_or(1, |s| s.line);
         StatementFailure {
-            index,
+            index: Some(index),
             message: e.to_string(),
             line,
             connection_lost: false,
@@ -106,6 +151,20 @@ impl Driver for SqliteDriver {
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedMigration>, Diagnostic> {
+        // Read-only commands never create it: no table means nothing applied yet.
+        let exists = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [TRACKING_TABLE],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(|e| db_error(&self.path, "cannot read the tracking table", e))?
+            .is_some();
+        if !exists {
+            return Ok(Vec::new());
+        }
         let mut stmt = self
             .conn
             .prepare(&format!("SELECT version, name, checksum, applied_at, statements_done FROM {TRACKING_TABLE} ORDER BY version"))
@@ -167,6 +226,45 @@ impl Driver for SqliteDriver {
         insert_record(&self.conn, record, done).map_err(|e| self.failure(script, index, e))
     }
 
+    fn run_block(
+        &mut self,
+        script: &SqlScript,
+        block: std::ops::Range<usize>,
+        record: &Record,
+        complete: bool,
+    ) -> Result<(), StatementFailure> {
+        // The file's own BEGIN (DEFERRED, IMMEDIATE or EXCLUSIVE) and COMMIT, the progress
+        // row between.
+        for i in block.start..block.end - 1 {
+            if let Err(e) = self.conn.execute_batch(&script.statements[i].text) {
+                if !self.conn.is_autocommit() {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                }
+                return Err(self.failure(script, i, e));
+            }
+        }
+        let commit = block.end - 1;
+        let done = if complete {
+            None
+        } else {
+            Some(block.end as i64)
+        };
+        if let Err(e) = insert_record(&self.conn, record, done) {
+            if !self.conn.is_autocommit() {
+                let _ = self.conn.execute_batch("ROLLBACK");
+            }
+            return Err(self.failure(script, commit, e));
+        }
+        let committed = self.conn.execute_batch(&script.statements[commit].text);
+        if let Err(e) = committed {
+            if !self.conn.is_autocommit() {
+                let _ = self.conn.execute_batch("ROLLBACK");
+            }
+            return Err(self.failure(script, commit, e));
+        }
+        Ok(())
+    }
+
     fn record_baseline(
         &mut self,
         files: &[&MigrationFile],
@@ -177,12 +275,7 @@ impl Driver for SqliteDriver {
             .transaction()
             .map_err(|e| db_error(&self.path, "cannot record the baseline", e))?;
         for f in files {
-            let record = Record {
-                file: f,
-                duration_ms: 0,
-                applied_by: applied_by.to_string(),
-            };
-            insert_record(&tx, &record, None)
+            insert_record(&tx, &Record::new(f, applied_by), None)
                 .map_err(|e| db_error(&self.path, "cannot record the baseline", e))?;
         }
         tx.commit()
@@ -213,7 +306,7 @@ impl SqliteDriver {
             if let Err(e) = tx.execute_batch(&stmt.text) {
                 let line = stmt.line;
                 return Err(StatementFailure {
-                    index: i,
+                    index: Some(i),
                     message: e.to_string(),
                     line,
                     connection_lost: false,
@@ -224,7 +317,7 @@ impl SqliteDriver {
         let violations = foreign_key_violations(&tx).map_err(|e| plain(&e))?;
         if !violations.is_empty() {
             return Err(StatementFailure {
-                index: script.statements.len().saturating_sub(1),
+                index: Some(script.statements.len().saturating_sub(1)),
                 message: format!(
                     "foreign key check failed after the migration: {}",
                     violations.join("; ")
@@ -240,7 +333,7 @@ impl SqliteDriver {
 
 fn plain(e: &rusqlite::Error) -> StatementFailure {
     StatementFailure {
-        index: 0,
+        index: None,
         message: e.to_string(),
         line: 1,
         connection_lost: false,
@@ -268,10 +361,11 @@ fn insert_record(conn: &Connection, r: &Record, done: Option<i64>) -> Result<(),
             "INSERT INTO {TRACKING_TABLE} (version, name, checksum, duration_ms, applied_by, tool_version, statements_done)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (version) DO UPDATE SET statements_done = excluded.statements_done,
+                 name = excluded.name, checksum = excluded.checksum,
                  duration_ms = excluded.duration_ms,
                  applied_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
         ),
-        params![r.file.version as i64, r.file.name, r.file.checksum, r.duration_ms, r.applied_by, env!("CARGO_PKG_VERSION"), done],
+        params![r.file.version as i64, r.file.name, r.checksum, r.duration_ms, r.applied_by, env!("CARGO_PKG_VERSION"), done],
     )
     .map(|_| ())
 }

@@ -12,8 +12,8 @@ pub struct DatabaseArgs {
     /// PG* variables (PGHOST, PGUSER, PGPASSWORD, ...) fill what a PostgreSQL URL leaves out.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, value_name = "URL")]
     pub database_url: String,
-    /// Seconds to wait for a connection
-    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    /// Seconds to wait for a connection, TLS and the startup handshake included (1 to 86400)
+    #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub connect_timeout: u64,
 }
 
@@ -27,17 +27,17 @@ pub enum OutputFormat {
 pub struct ApplyArgs {
     #[command(flatten)]
     pub db: DatabaseArgs,
-    /// Apply up to and including this version only
+    /// Apply up to and including this version only (a version of the folder)
     #[arg(long, value_name = "VERSION")]
     pub to: Option<u64>,
     /// Record migrations up to VERSION as applied without running them (an existing database)
     #[arg(long, value_name = "VERSION")]
     pub baseline: Option<u64>,
-    /// Print what would run, change nothing
+    /// Print what would run, change nothing (the database is opened read-only)
     #[arg(long)]
     pub dry_run: bool,
-    /// Seconds to wait for another run's migration lock
-    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    /// Seconds to wait for another run's migration lock (0 to 86400)
+    #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(0..=86_400))]
     pub lock_timeout: u64,
     /// Apply although an applied migration's file was edited
     #[arg(long)]
@@ -81,22 +81,17 @@ impl Progress for StderrProgress {
     }
 }
 
-fn target(args: &DatabaseArgs) -> Result<Target, Diagnostics> {
-    Target::parse(&args.database_url, &|k| std::env::var(k).ok()).map_err(Diagnostics::from)
+/// The target the arguments name, checked against the project's stated dialect.
+pub(super) fn target(ctx: &Context, args: &DatabaseArgs) -> Result<Target, Diagnostics> {
+    let target =
+        Target::parse(&args.database_url, &|k| std::env::var(k).ok()).map_err(Diagnostics::from)?;
+    ctx.check_dialect(&target)?;
+    Ok(target)
 }
 
 /// The migration folder, which must exist for apply and status.
 fn folder(ctx: &Context) -> Result<MigrationDir, Diagnostics> {
-    let path = &ctx.config.migrations;
-    if !path.is_dir() {
-        return Err(Diagnostic::error(
-            "apply::no-migrations",
-            format!("migration folder `{}` does not exist", path.display()),
-        )
-        .help("pass --migrations DIR or set `migrations:` in schemactl.yaml")
-        .into());
-    }
-    MigrationDir::load(path)
+    MigrationDir::open(&ctx.config.migrations)
 }
 
 pub fn run_apply(ctx: &Context, args: &ApplyArgs) -> u8 {
@@ -110,11 +105,9 @@ pub fn run_apply(ctx: &Context, args: &ApplyArgs) -> u8 {
 }
 
 fn apply_inner(ctx: &Context, args: &ApplyArgs) -> Result<u8, Diagnostics> {
-    let target = target(&args.db)?;
+    let target = target(ctx, &args.db)?;
     let dir = folder(ctx)?;
     let scripts = apply::prepare(&dir, target.dialect())?;
-    let mut db = apply::connect(&target, Duration::from_secs(args.db.connect_timeout))
-        .map_err(Diagnostics::from)?;
     let opts = ApplyOptions {
         to: args.to,
         baseline: args.baseline,
@@ -123,15 +116,50 @@ fn apply_inner(ctx: &Context, args: &ApplyArgs) -> Result<u8, Diagnostics> {
         allow_modified: args.allow_modified,
         allow_missing: args.allow_missing,
         allow_out_of_order: args.allow_out_of_order,
+        scratch: false,
     };
-    let report = apply::apply(
+    // Bad --to/--baseline are refused before anything connects (or creates a SQLite file).
+    apply::check_options(&dir, &opts)?;
+    let timeout = Duration::from_secs(args.db.connect_timeout);
+    let new_sqlite_file = match &target {
+        Target::Sqlite(path) if !args.dry_run && !path.exists() => Some(path.clone()),
+        _ => None,
+    };
+    let mut db = if args.dry_run {
+        match &target {
+            // A dry run for a database file that does not exist yet shows what apply would
+            // do to a new one, and creates nothing.
+            Target::Sqlite(path) if !path.exists() => {
+                note_missing_sqlite(path);
+                Ok(Box::new(apply::sqlite_driver::SqliteDriver::in_memory()?)
+                    as Box<dyn apply::Driver>)
+            }
+            _ => apply::connect_read_only(&target, timeout),
+        }
+    } else {
+        apply::connect(&target, timeout)
+    }
+    .map_err(Diagnostics::from)?;
+    let result = apply::apply(
         db.as_mut(),
         &target,
         &dir,
         &scripts,
         &opts,
         &mut StderrProgress,
-    )?;
+    );
+    drop(db);
+    let report = match result {
+        Ok(r) => r,
+        Err(ds) => {
+            // A SQLite file this run created and left with nothing applied goes again, so a
+            // refused or failed first run leaves no empty database behind.
+            if let Some(path) = new_sqlite_file {
+                remove_if_nothing_applied(&path, timeout);
+            }
+            return Err(ds);
+        }
+    };
     match args.format {
         OutputFormat::Json => println!(
             "{}",
@@ -182,15 +210,46 @@ pub fn run_status(ctx: &Context, args: &StatusArgs) -> u8 {
     }
 }
 
+/// Says, on stderr, that a SQLite database file is not there (a typo, or a database apply
+/// has not created yet).
+fn note_missing_sqlite(path: &std::path::Path) {
+    eprintln!(
+        "note: sqlite:{} does not exist yet, so nothing is applied there; `schemactl apply` creates it (check the path if the database should already exist)",
+        path.display()
+    );
+}
+
+/// Removes a SQLite database file (and its journal) that holds no applied migration.
+fn remove_if_nothing_applied(path: &std::path::Path, timeout: Duration) {
+    let empty = apply::connect_read_only(&Target::Sqlite(path.to_path_buf()), timeout)
+        .and_then(|mut db| db.applied())
+        .is_ok_and(|rows| rows.is_empty());
+    if empty {
+        for suffix in ["", "-journal", "-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+        }
+    }
+}
+
 fn status_inner(ctx: &Context, args: &StatusArgs) -> Result<u8, Diagnostics> {
-    let target = target(&args.db)?;
+    let target = target(ctx, &args.db)?;
     let dir = folder(ctx)?;
     let tampered = dir.verify();
-    let mut db = apply::connect(&target, Duration::from_secs(args.db.connect_timeout))
-        .map_err(Diagnostics::from)?;
-    db.ensure_tracking_table().map_err(Diagnostics::from)?;
-    let applied = db.applied().map_err(Diagnostics::from)?;
-    let rows = apply::status(&dir, &applied);
+    // Status only reads: a SQLite file is opened read-only (and one that does not exist is
+    // not created), a PostgreSQL session is read-only, and a database without the tracking
+    // table has nothing applied yet.
+    let applied = match &target {
+        Target::Sqlite(path) if !path.exists() => {
+            note_missing_sqlite(path);
+            Vec::new()
+        }
+        _ => apply::connect_read_only(&target, Duration::from_secs(args.db.connect_timeout))
+            .and_then(|mut db| db.applied())
+            .map_err(Diagnostics::from)?,
+    };
+    let rows = apply::status(&dir, &applied, target.dialect());
     let clean = tampered.is_empty() && rows.iter().all(|r| r.state == State::Applied);
     match args.format {
         OutputFormat::Json => {
@@ -218,13 +277,21 @@ fn status_inner(ctx: &Context, args: &StatusArgs) -> Result<u8, Diagnostics> {
                 .iter()
                 .filter(|r| matches!(r.state, State::Pending | State::Partial | State::OutOfOrder))
                 .count();
-            if clean {
+            if applied.is_empty() && !dir.files.is_empty() {
+                println!(
+                    "nothing applied yet: {} migration(s) pending",
+                    dir.files.len()
+                );
+            } else if clean {
                 println!("up to date: every migration is applied");
             } else {
                 println!(
                     "{pending} pending; {} problem(s)",
                     rows.iter()
-                        .filter(|r| matches!(r.state, State::Modified | State::Missing))
+                        .filter(|r| matches!(
+                            r.state,
+                            State::Modified | State::Missing | State::Renamed
+                        ))
                         .count()
                         + tampered.len()
                 );
@@ -245,6 +312,13 @@ fn status_inner(ctx: &Context, args: &StatusArgs) -> Result<u8, Diagnostics> {
                 "apply::missing",
                 format!("`{}` was applied but is missing from the folder", r.name),
             )),
+            State::Renamed => Some(Diagnostic::error(
+                "apply::renamed",
+                format!(
+                    "`{}` was applied under another name (same version and content)",
+                    r.name
+                ),
+            )),
             _ => None,
         })
         .collect();
@@ -256,7 +330,7 @@ fn status_inner(ctx: &Context, args: &StatusArgs) -> Result<u8, Diagnostics> {
 
 /// `schemactl migrations rehash`: rewrite the sum file after a deliberate edit or renumber.
 pub fn run_rehash(ctx: &Context) -> u8 {
-    let result = MigrationDir::load(&ctx.config.migrations).and_then(|mut dir| {
+    let result = MigrationDir::open(&ctx.config.migrations).and_then(|mut dir| {
         dir.write_sum()?;
         Ok(dir)
     });

@@ -72,7 +72,9 @@ enum Side {
 fn review(ctx: &Context, args: &DiffArgs) -> Result<String, Diagnostics> {
     let folder = &ctx.config.migrations;
     let parse = |url: &str| -> Result<Target, Diagnostics> {
-        Target::parse(url, &|k| std::env::var(k).ok()).map_err(Diagnostics::from)
+        let target = Target::parse(url, &|k| std::env::var(k).ok()).map_err(Diagnostics::from)?;
+        ctx.check_dialect(&target)?;
+        Ok(target)
     };
     let before = match (&args.base, &args.from, &args.from_database) {
         (Some(rev), _, _) => Side::Folder {
@@ -81,7 +83,7 @@ fn review(ctx: &Context, args: &DiffArgs) -> Result<String, Diagnostics> {
         },
         (None, Some(dir), _) => Side::Folder {
             label: dir.clone(),
-            files: folder_files(&MigrationDir::load(dir)?),
+            files: folder_files(&MigrationDir::open(dir)?),
         },
         (None, None, Some(url)) => Side::Database(parse(url)?),
         (None, None, None) => {
@@ -97,7 +99,7 @@ fn review(ctx: &Context, args: &DiffArgs) -> Result<String, Diagnostics> {
         Some(url) => Side::Database(parse(url)?),
         None => Side::Folder {
             label: folder.clone(),
-            files: folder_files(&MigrationDir::load(folder)?),
+            files: folder_files(&MigrationDir::open(folder)?),
         },
     };
     // The SQL that will run: the files the after side adds. Against a database, the files
@@ -144,17 +146,16 @@ fn folder_files(dir: &MigrationDir) -> Files {
 }
 
 fn applied_versions(target: &Target) -> Result<Vec<u64>, Diagnostics> {
-    let mut db = apply::connect(target, TIMEOUT).map_err(Diagnostics::from)?;
-    // A database schemactl never migrated has no tracking table: nothing is applied.
+    // Only reads. A database schemactl never migrated has no tracking table: nothing is
+    // applied.
+    let mut db = apply::connect_read_only(target, TIMEOUT).map_err(Diagnostics::from)?;
     Ok(db
         .applied()
-        .map(|rows| {
-            rows.iter()
-                .filter(|r| r.statements_done.is_none())
-                .map(|r| r.version)
-                .collect()
-        })
-        .unwrap_or_default())
+        .map_err(Diagnostics::from)?
+        .iter()
+        .filter(|r| r.statements_done.is_none())
+        .map(|r| r.version)
+        .collect())
 }
 
 const TIMEOUT: Duration = Duration::from_secs(10);

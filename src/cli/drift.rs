@@ -2,8 +2,8 @@
 
 use super::apply::{DatabaseArgs, OutputFormat};
 use super::{Context, EXIT_ERROR, EXIT_FOUND, EXIT_OK};
-use crate::apply::{self, Target};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::apply;
+use crate::diag::Diagnostics;
 use crate::drift::{compare, Difference};
 use crate::migrate::MigrationDir;
 use crate::scratch::{inspect_target, Scratch};
@@ -60,38 +60,21 @@ pub fn run(ctx: &Context, args: &DriftArgs) -> u8 {
 }
 
 fn drift(ctx: &Context, args: &DriftArgs) -> Result<Vec<Difference>, Diagnostics> {
-    let target = Target::parse(&args.db.database_url, &|k| std::env::var(k).ok())
-        .map_err(Diagnostics::from)?;
-    let path = &ctx.config.migrations;
-    if !path.is_dir() {
-        return Err(Diagnostic::error(
-            "drift::no-migrations",
-            format!("migration folder `{}` does not exist", path.display()),
-        )
-        .into());
-    }
-    let dir = MigrationDir::load(path)?;
+    let target = super::apply::target(ctx, &args.db)?;
+    let dir = MigrationDir::open(&ctx.config.migrations)?;
     // A tampered folder is refused before any database is touched.
     apply::prepare(&dir, target.dialect())?;
-    if let Target::Sqlite(file) = &target {
-        if !file.is_file() {
-            return Err(Diagnostic::error(
-                "drift::no-database",
-                format!("sqlite:{} does not exist", file.display()),
-            )
-            .into());
-        }
-    }
     let timeout = Duration::from_secs(args.db.connect_timeout);
     // Compare with the migrations the database has applied, so pending files are not drift.
+    // Only read: a missing SQLite file is an error, a PostgreSQL session is read-only.
     let applied_up_to = {
-        let mut db = apply::connect(&target, timeout).map_err(Diagnostics::from)?;
-        db.applied().ok().and_then(|rows| {
-            rows.iter()
-                .filter(|r| r.statements_done.is_none())
-                .map(|r| r.version)
-                .max()
-        })
+        let mut db = apply::connect_read_only(&target, timeout).map_err(Diagnostics::from)?;
+        db.applied()
+            .map_err(Diagnostics::from)?
+            .iter()
+            .filter(|r| r.statements_done.is_none())
+            .map(|r| r.version)
+            .max()
     };
     let found = inspect_target(&target, timeout)?;
     let mut scratch = Scratch::open(target.dialect(), args.dev_url.as_deref(), timeout)?;

@@ -61,7 +61,7 @@ pub fn run(ctx: &Context, args: &GuardArgs) -> u8 {
             output::relativize(&mut findings, &ctx.base);
             let text = output::render(&findings, args.format, &ctx.base, ctx.style);
             if args.format == Format::Human {
-                if ctx.schema_fn.is_none() {
+                if ctx.schema_fn.is_none() && ctx.config.schema_sql.is_none() {
                     eprintln!("note: no declared schema, so only the migration-folder rules (SG3xx) and the SQL lint (SG4xx) ran; run guard through your schema crate (`cargo schemactl guard`) for SG1xx/SG2xx");
                 }
                 eprint!("{text}");
@@ -99,9 +99,16 @@ fn check(ctx: &Context) -> Result<Vec<Diagnostic>, Diagnostics> {
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
-    let schema = match ctx.schema_fn {
-        Some(_) => Some(ctx.schema()?),
-        None => None,
+    // A folder that was named must be there: guard passing on a typo would pass CI.
+    let folder = &ctx.config.migrations;
+    if ctx.config.migrations_named && !folder.exists() {
+        return Err(crate::migrate::missing_folder(folder).into());
+    }
+    // The declared schema: the schema crate's, or the SQL schema file (which must exist).
+    let schema = if ctx.schema_fn.is_some() || ctx.config.schema_sql.is_some() {
+        Some(ctx.schema()?)
+    } else {
+        None
     };
     let script = match &schema {
         Some(s) => Some(super::generate::render_script(s, ctx.config.dialect)?),

@@ -127,16 +127,51 @@ impl Context {
             .help("run it through your schema crate (`cargo schemactl ...`, see README.md), or name a SQL schema with --schema-sql FILE or `schema_sql:` in schemactl.yaml")
             .into());
         };
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let unreadable = |why: String| {
             Diagnostics::from(
                 crate::Diagnostic::error(
                     "cli::unreadable-schema",
-                    format!("cannot read the SQL schema `{}`: {e}", path.display()),
+                    format!("cannot read the SQL schema `{}`: {why}", path.display()),
                 )
                 .help("check the path given by --schema-sql or `schema_sql:` in schemactl.yaml"),
             )
-        })?;
+        };
+        let bytes = crate::migrate::read_regular_file(path, crate::migrate::MAX_FILE_BYTES)
+            .map_err(|e| unreadable(e.to_string()))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?;
         crate::sql::import_sql(&text, &path.display().to_string(), self.config.dialect)
+    }
+
+    /// Refuses a database of the other dialect than the one the project states (in
+    /// schemactl.yaml or by --dialect); when none is stated, the URL decides.
+    pub fn check_dialect(&self, target: &crate::apply::Target) -> Result<(), Diagnostics> {
+        let stated = self.config.dialect;
+        if !self.config.dialect_named || target.dialect() == stated {
+            return Ok(());
+        }
+        let name = |d: DialectKind| match d {
+            DialectKind::Postgres => "PostgreSQL",
+            DialectKind::Sqlite => "SQLite",
+        };
+        Err(crate::Diagnostic::error(
+            "cli::dialect-mismatch",
+            format!(
+                "{} is a {} database, but the migrations are {} (dialect: {})",
+                target.display(),
+                name(target.dialect()),
+                name(stated),
+                match stated {
+                    DialectKind::Postgres => "postgres",
+                    DialectKind::Sqlite => "sqlite",
+                }
+            ),
+        )
+        .help(match stated {
+            DialectKind::Postgres => "give a postgres:// URL, or point --config/--migrations at the SQLite project (or pass --dialect sqlite)",
+            DialectKind::Sqlite => "give a sqlite:path URL, or point --config/--migrations at the PostgreSQL project (or pass --dialect postgres)",
+        })
+        .into())
     }
 
     pub fn report(&self, ds: &Diagnostics) {
@@ -162,8 +197,21 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK });
+            // clap echoes the argument it could not place, which may be a database URL given
+            // without --database-url: mask it like every other report.
+            let mut text = crate::secret::mask(&e.render().to_string());
+            if e.kind() == clap::error::ErrorKind::UnknownArgument
+                && e.get(clap::error::ContextKind::InvalidArg)
+                    .is_some_and(|a| a.to_string().contains("://") || a.to_string().contains('='))
+            {
+                text.push_str("\ntip: a database URL goes after --database-url (or in DATABASE_URL), e.g. --database-url postgres://user@host/db\n");
+            }
+            if e.use_stderr() {
+                eprint!("{}", crate::diag::truncate(&text, 20_000));
+                return ExitCode::from(EXIT_ERROR);
+            }
+            print!("{text}");
+            return ExitCode::from(EXIT_OK);
         }
     };
     let style = match cli.color {
@@ -187,12 +235,16 @@ where
     };
     if let Some(m) = cli.migrations {
         config.migrations = m;
+        config.migrations_named = true;
+        // The config's dialect describes the config's folder, not another one.
+        config.dialect_named = false;
     }
     if let Some(p) = cli.schema_sql {
         config.schema_sql = Some(p);
     }
     if let Some(d) = cli.dialect {
         config.dialect = d;
+        config.dialect_named = true;
     }
     let ctx = Context {
         config,

@@ -8,7 +8,10 @@
 //! which works for any number of files.
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::migrate::{checksum, parse_file_name, MigrationDir, MigrationFile, SumFile, SUM_FILE};
+use crate::migrate::{
+    checksum, parse_file_name, read_error, read_regular_file, MigrationDir, MigrationFile, SumFile,
+    MAX_FILE_BYTES, SUM_FILE,
+};
 use crate::model::{Origin, Schema};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -75,27 +78,49 @@ impl<'a> MigrationCx<'a> {
         let mut names = Vec::new();
         for entry in fs::read_dir(path).map_err(|e| io(path, &e))? {
             let entry = entry.map_err(|e| io(path, &e))?;
-            names.push(entry.file_name().to_string_lossy().into_owned());
+            match entry.file_name().into_string() {
+                Ok(name) => names.push(name),
+                // Reported by its lossy spelling; never opened.
+                Err(raw) => cx.bad_names.push(path.join(raw.to_string_lossy().as_ref())),
+            }
         }
         names.sort();
+        let mut unreadable = Vec::new();
         for file_name in names {
             let full = path.join(&file_name);
             if file_name == SUM_FILE {
-                let text = fs::read_to_string(&full).map_err(|e| io(&full, &e))?;
-                match SumFile::parse(&text) {
-                    Ok(sum) => cx.dir.sum = Some(sum),
-                    Err(e) => cx.sum_error = Some(e),
+                let text = match read_regular_file(&full, MAX_FILE_BYTES) {
+                    Ok(bytes) => String::from_utf8(bytes),
+                    Err(e) => {
+                        unreadable.push(read_error(&full, &e));
+                        continue;
+                    }
+                };
+                match text {
+                    Ok(text) => match SumFile::parse(&text) {
+                        Ok(sum) => cx.dir.sum = Some(sum),
+                        Err(e) => cx.sum_error = Some(e),
+                    },
+                    Err(_) => cx.sum_error = Some((1, format!("{SUM_FILE} is not UTF-8 text"))),
                 }
                 continue;
             }
-            if file_name.starts_with('.') || full.is_dir() {
+            if file_name.starts_with('.')
+                || (fs::metadata(&full).is_ok_and(|m| m.is_dir()) && !file_name.ends_with(".sql"))
+            {
                 continue;
             }
             let Some((version, name)) = parse_file_name(&file_name) else {
                 cx.bad_names.push(full);
                 continue;
             };
-            let bytes = fs::read(&full).map_err(|e| io(&full, &e))?;
+            let bytes = match read_regular_file(&full, MAX_FILE_BYTES) {
+                Ok(b) => b,
+                Err(e) => {
+                    unreadable.push(read_error(&full, &e));
+                    continue;
+                }
+            };
             let Ok(sql) = String::from_utf8(bytes) else {
                 cx.not_utf8.push(full);
                 continue;
@@ -108,6 +133,9 @@ impl<'a> MigrationCx<'a> {
                 checksum: checksum(sql.as_bytes()),
                 sql,
             });
+        }
+        if !unreadable.is_empty() {
+            return Err(unreadable);
         }
         cx.dir.files.sort_by(|a, b| {
             a.version

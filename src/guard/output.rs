@@ -233,9 +233,15 @@ pub fn render(ds: &[Diagnostic], format: Format, base: &Path, style: Style) -> S
     match format {
         // The shared renderer: one report per finding, then `N errors, M warnings`.
         Format::Human => diag::render_all(&Diagnostics(ds.to_vec()), base, style),
-        Format::Json => json(ds),
-        Format::Github => github(ds),
-        Format::Sarif => sarif(ds),
+        // Machine formats print the same texts, masked and cut the same way.
+        _ => {
+            let ds: Vec<Diagnostic> = ds.iter().map(diag::printable).collect();
+            match format {
+                Format::Json => json(&ds),
+                Format::Github => github(&ds),
+                _ => sarif(&ds),
+            }
+        }
     }
 }
 

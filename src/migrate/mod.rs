@@ -52,17 +52,184 @@ fn file_origin(path: &Path) -> Origin {
     }
 }
 
-/// Splits `0003_add_users.sql` into `(3, "add_users")`.
+/// The largest migration or sum file schemactl reads (a 50 MB generated migration is well
+/// inside it); a larger one is refused rather than read into memory.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The largest version number: the tracking table stores versions as PostgreSQL `bigint`.
+pub const MAX_VERSION: u64 = i64::MAX as u64;
+
+/// Splits `0003_add_users.sql` into `(3, "add_users")`. `None` for anything that is not a
+/// usable migration file name ([`file_name_problem`] says why).
 pub fn parse_file_name(file_name: &str) -> Option<(u64, String)> {
-    let stem = file_name.strip_suffix(".sql")?;
-    let (number, name) = stem.split_once('_').unwrap_or((stem, ""));
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+    if file_name_problem(file_name).is_some() {
         return None;
     }
+    let stem = file_name.strip_suffix(".sql")?;
+    let (number, name) = stem.split_once('_').unwrap_or((stem, ""));
     Some((number.parse().ok()?, name.to_string()))
 }
 
+/// Why `file_name` is not a migration file name, or `None` when it is one.
+pub fn file_name_problem(file_name: &str) -> Option<String> {
+    let pattern = || Some("migration files are named `NNNN_name.sql`".to_string());
+    let Some(stem) = file_name.strip_suffix(".sql") else {
+        return pattern();
+    };
+    let (number, _) = stem.split_once('_').unwrap_or((stem, ""));
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return pattern();
+    }
+    file_name_detail(file_name)
+}
+
+/// For a name shaped `NNNN_name.sql`, what still makes it unusable: characters the sum file
+/// and shells trip over, or a version too large to record. `None` when there is nothing.
+pub fn file_name_detail(file_name: &str) -> Option<String> {
+    if let Some(c) = file_name
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '/' | '\\'))
+    {
+        let what = match c {
+            ' ' => "a space".to_string(),
+            '/' | '\\' => format!("a path separator `{c}`"),
+            c if c.is_whitespace() => "whitespace".to_string(),
+            c => format!("the control character U+{:04X}", c as u32),
+        };
+        return Some(format!(
+            "a migration file name cannot hold {what}; use `_` between words"
+        ));
+    }
+    let number: String = file_name
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    match number.parse::<u64>() {
+        Ok(v) if v <= MAX_VERSION => None,
+        _ if number.is_empty() => None,
+        _ => Some(format!(
+            "its version number is larger than {MAX_VERSION}, the largest a database can record"
+        )),
+    }
+}
+
+/// Why a path could not be read as a file.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    /// A FIFO, device, socket or directory: reading it could block forever or never end.
+    NotRegular(&'static str),
+    TooLarge {
+        size: u64,
+        max: u64,
+    },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "{e}"),
+            ReadError::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
+            ReadError::TooLarge { size, max } => write!(
+                f,
+                "it is {size} bytes, more than the {max} bytes schemactl reads"
+            ),
+        }
+    }
+}
+
+/// What kind of non-regular file `t` is, if it is not a regular file.
+fn special_kind(t: &fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    if t.is_dir() {
+        return Some("a directory");
+    }
+    (!t.is_file()).then_some("not a regular file")
+}
+
+/// Reads a regular file (a symlink to one is fine) of at most `max` bytes. FIFOs, devices,
+/// sockets and directories are refused without reading them, so a `mkfifo` or a link to
+/// `/dev/zero` in a folder can neither hang schemactl nor fill its memory.
+pub fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let meta = fs::metadata(path).map_err(ReadError::Io)?;
+    if let Some(kind) = special_kind(&meta.file_type()) {
+        return Err(ReadError::NotRegular(kind));
+    }
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Never block in open(): the path may have been swapped for a FIFO since the check.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if let Some(kind) = special_kind(&meta.file_type()) {
+        return Err(ReadError::NotRegular(kind));
+    }
+    if meta.len() > max {
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            max,
+        });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            max,
+        });
+    }
+    Ok(bytes)
+}
+
+/// A diagnostic for a file that could not be read.
+pub fn read_error(path: &Path, e: &ReadError) -> Diagnostic {
+    let help = match e {
+        ReadError::NotRegular(_) => {
+            "migration folders hold regular files only; move it out of the folder"
+        }
+        ReadError::TooLarge { .. } => "split it into several migrations",
+        ReadError::Io(_) => "check that the file exists and is readable",
+    };
+    Diagnostic::error("io", format!("cannot read `{}`: {e}", path.display())).help(help)
+}
+
 impl MigrationDir {
+    /// Reads a folder that must exist: for every command but `generate`, a folder that is
+    /// named but missing is a typo, not an empty history.
+    pub fn open(path: &Path) -> Result<Self, Diagnostics> {
+        if path.as_os_str().is_empty() {
+            return Err(Diagnostic::error(
+                "migrations::missing-folder",
+                "the migration folder is given as an empty path",
+            )
+            .help("name the folder with --migrations DIR or `migrations:` in schemactl.yaml")
+            .into());
+        }
+        if !path.exists() {
+            return Err(missing_folder(path).into());
+        }
+        Self::load(path)
+    }
+
     /// Reads the folder. A missing folder is an empty history; unreadable files, names that
     /// are not `NNNN_name.sql`, and two files with one number are errors.
     pub fn load(path: &Path) -> Result<Self, Diagnostics> {
@@ -87,35 +254,53 @@ impl MigrationDir {
         let mut names: Vec<String> = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| io_error(path, &e))?;
-            names.push(entry.file_name().to_string_lossy().into_owned());
+            match entry.file_name().into_string() {
+                Ok(name) => names.push(name),
+                Err(raw) => errors.push(
+                    Diagnostic::error(
+                        "migrations::bad-file-name",
+                        format!(
+                            "`{}` in the migration folder has a name that is not UTF-8",
+                            raw.to_string_lossy()
+                        ),
+                    )
+                    .help("rename it to `NNNN_name.sql` in plain characters, or move it out of the folder"),
+                ),
+            }
         }
         names.sort();
         for file_name in names {
             let full = path.join(&file_name);
             if file_name == SUM_FILE {
-                let text = fs::read_to_string(&full).map_err(|e| io_error(&full, &e))?;
-                match SumFile::parse(&text) {
+                match read_sum_file(&full) {
                     Ok(sum) => dir.sum = Some(sum),
-                    Err((line, msg)) => errors.push(
-                        Diagnostic::error("migrations::bad-sum-file", msg)
-                            .at(&Origin { file: full.display().to_string(), line, column: 1 })
-                            .help("regenerate it with `schemactl migrations rehash` after checking the files"),
-                    ),
+                    Err(d) => errors.push(d),
                 }
                 continue;
             }
-            if file_name.starts_with('.') || full.is_dir() {
+            // Sub-folders (`down/`) are skipped, unless named like a migration: a folder
+            // `0004_x.sql` is a mistake to report, not a file to skip.
+            if file_name.starts_with('.') || (is_subfolder(&full) && !file_name.ends_with(".sql")) {
                 continue;
             }
             let Some((version, name)) = parse_file_name(&file_name) else {
+                let why = file_name_detail(&file_name)
+                    .map(|w| format!(": {w}"))
+                    .unwrap_or_default();
                 errors.push(
-                    Diagnostic::error("migrations::bad-file-name", format!("`{file_name}` is not a migration file name"))
+                    Diagnostic::error("migrations::bad-file-name", format!("`{}` is not a migration file name{why}", file_name.escape_debug()))
                         .at(&file_origin(&full))
-                        .help("migration files are named `NNNN_name.sql`; move other files out of the folder"),
+                        .help("migration files are named `NNNN_name.sql`; rename it, or move other files out of the folder"),
                 );
                 continue;
             };
-            let bytes = fs::read(&full).map_err(|e| io_error(&full, &e))?;
+            let bytes = match read_regular_file(&full, MAX_FILE_BYTES) {
+                Ok(b) => b,
+                Err(e) => {
+                    errors.push(read_error(&full, &e));
+                    continue;
+                }
+            };
             let sql = match String::from_utf8(bytes) {
                 Ok(s) => s,
                 Err(_) => {
@@ -124,11 +309,24 @@ impl MigrationDir {
                             "migrations::not-utf8",
                             format!("`{file_name}` is not UTF-8 text"),
                         )
-                        .at(&file_origin(&full)),
+                        .at(&file_origin(&full))
+                        .help("save the file as UTF-8"),
                     );
                     continue;
                 }
             };
+            if let Some(at) = sql.find('\0') {
+                let line = sql[..at].matches('\n').count() as u32 + 1;
+                errors.push(
+                    Diagnostic::error(
+                        "migrations::nul-byte",
+                        format!("`{file_name}` holds a NUL byte (line {line}): SQL text cannot, and a database would stop reading at it or refuse the file"),
+                    )
+                    .at(&Origin { file: full.display().to_string(), line, column: 1 })
+                    .help("remove it; the file was probably saved in another encoding (UTF-16?) or corrupted"),
+                );
+                continue;
+            }
             dir.files.push(MigrationFile {
                 version,
                 name,
@@ -145,17 +343,7 @@ impl MigrationDir {
         });
         for pair in dir.files.windows(2) {
             if pair[0].version == pair[1].version {
-                errors.push(
-                    Diagnostic::error(
-                        "migrations::duplicate-version",
-                        format!("`{}` and `{}` share version {}", pair[0].file_name, pair[1].file_name, pair[0].version),
-                    )
-                    .at(&file_origin(&pair[1].path))
-                    .help(format!(
-                        "two branches each added a migration with this number: move yours after the others with `schemactl migrations renumber {}` (it also rehashes)",
-                        pair[1].file_name
-                    )),
-                );
+                errors.push(duplicate_version(&dir, &pair[0], &pair[1]));
             }
         }
         if errors.is_empty() {
@@ -293,24 +481,116 @@ impl MigrationDir {
     }
 }
 
+/// Whether `path` is a folder (`down/`), which a migration folder may hold and schemactl
+/// skips; a symlink is followed, a broken one is not a folder.
+fn is_subfolder(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+/// Reads and parses `schemactl.sum`.
+fn read_sum_file(path: &Path) -> Result<SumFile, Diagnostic> {
+    let bad = |line: u32, msg: String| {
+        Diagnostic::error("migrations::bad-sum-file", msg)
+            .at(&Origin {
+                file: path.display().to_string(),
+                line,
+                column: 1,
+            })
+            .help(
+                "check the migration files, then regenerate it with `schemactl migrations rehash`",
+            )
+    };
+    let bytes = read_regular_file(path, MAX_FILE_BYTES).map_err(|e| read_error(path, &e))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| bad(1, format!("{SUM_FILE} is not UTF-8 text")))?;
+    SumFile::parse(&text).map_err(|(line, msg)| bad(line, msg))
+}
+
+/// The error for a migration folder that does not exist.
+pub fn missing_folder(path: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "migrations::missing-folder",
+        format!("migration folder `{}` does not exist", path.display()),
+    )
+    .help("check --migrations or `migrations:` in schemactl.yaml (relative to the config file); `schemactl generate` writes the first migration into a new folder")
+}
+
+/// Two files with one version.
+fn duplicate_version(dir: &MigrationDir, a: &MigrationFile, b: &MigrationFile) -> Diagnostic {
+    Diagnostic::error(
+        "migrations::duplicate-version",
+        format!(
+            "`{}` and `{}` share version {}",
+            a.file_name, b.file_name, a.version
+        ),
+    )
+    .at(&file_origin(&b.path))
+    .help(duplicate_version_help(dir.sum.as_ref(), a, b))
+}
+
+/// What to do about two files with one version. The one the sum file does not list is the
+/// newcomer that should move; when the sum file cannot tell, both are named, with the warning
+/// that an applied migration must keep its number.
+pub fn duplicate_version_help(
+    sum: Option<&SumFile>,
+    a: &MigrationFile,
+    b: &MigrationFile,
+) -> String {
+    let listed =
+        |f: &MigrationFile| sum.is_some_and(|s| s.entries.iter().any(|(n, _)| n == &f.file_name));
+    let newer = match (listed(a), listed(b)) {
+        (true, false) => Some(b),
+        (false, true) => Some(a),
+        _ => None,
+    };
+    match newer {
+        Some(f) => format!(
+            "`{}` is the one {SUM_FILE} does not list, so it is the newer: move it after the others with `schemactl migrations renumber {}` (it also rehashes)",
+            f.file_name, f.file_name
+        ),
+        None => format!(
+            "two branches each added a migration with this number: move the one no database has applied after the others, `schemactl migrations renumber {}` (or `schemactl migrations renumber {}` if that is the unapplied one); never renumber an applied migration",
+            b.file_name, a.file_name
+        ),
+    }
+}
+
 /// Moves `file_name` after every other migration (the next free number, same name) and
 /// rewrites the sum file: the fix when two branches added the same number. Works on a folder
 /// that has duplicate numbers, which [`MigrationDir::load`] refuses.
 pub fn renumber(dir: &Path, file_name: &str) -> Result<PathBuf, Diagnostics> {
-    let from = dir.join(file_name);
+    if !dir.is_dir() {
+        return Err(missing_folder(dir).into());
+    }
     let Some((_, name)) = parse_file_name(file_name) else {
+        let why = file_name_problem(file_name).unwrap_or_default();
         return Err(Diagnostic::error(
             "migrations::bad-file-name",
-            format!("`{file_name}` is not a migration file name"),
+            format!("`{file_name}` is not a migration file name: {why}"),
         )
+        .help("name the file as it is in the migration folder, e.g. `schemactl migrations renumber 0007_add_invoices.sql`")
         .into());
     };
-    if !from.is_file() {
-        return Err(Diagnostic::error(
-            "migrations::missing-file",
-            format!("`{}` does not exist", from.display()),
-        )
-        .into());
+    let from = dir.join(file_name);
+    match fs::symlink_metadata(&from) {
+        Err(_) => {
+            return Err(Diagnostic::error(
+                "migrations::missing-file",
+                format!("`{}` does not exist", from.display()),
+            )
+            .help("name a file of the migration folder (`--migrations DIR` says which folder)")
+            .into())
+        }
+        Ok(m) if !m.is_file() => {
+            return Err(read_error(
+                &from,
+                &ReadError::NotRegular(
+                    special_kind(&m.file_type()).unwrap_or("not a regular file"),
+                ),
+            )
+            .into())
+        }
+        Ok(_) => {}
     }
     let mut max = 0;
     for entry in fs::read_dir(dir).map_err(|e| io_error(dir, &e))? {
@@ -319,9 +599,24 @@ pub fn renumber(dir: &Path, file_name: &str) -> Result<PathBuf, Diagnostics> {
             max = max.max(v);
         }
     }
+    if max >= MAX_VERSION {
+        return Err(Diagnostic::error(
+            "migrations::version-overflow",
+            format!("no version is left after {max}"),
+        )
+        .into());
+    }
     let to = dir.join(format!("{:04}_{name}.sql", max + 1));
+    // Check the rest of the folder before moving anything: the move must not leave a folder
+    // that cannot be rehashed.
     fs::rename(&from, &to).map_err(|e| io_error(&from, &e))?;
-    let mut loaded = MigrationDir::load(dir)?;
+    let mut loaded = match MigrationDir::load(dir) {
+        Ok(d) => d,
+        Err(ds) => {
+            let _ = fs::rename(&to, &from);
+            return Err(ds);
+        }
+    };
     loaded.write_sum()?;
     Ok(to)
 }

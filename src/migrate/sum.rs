@@ -19,6 +19,21 @@ pub struct SumFile {
     pub entries: Vec<(String, String)>,
 }
 
+/// Requires `sha256:` and 64 lowercase hex digits, as schemactl writes them.
+fn check_hash(hash: &str, what: &str, line_index: usize) -> Result<(), (u32, String)> {
+    let ok = hash.strip_prefix("sha256:").is_some_and(|h| {
+        h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err((
+            line_index as u32 + 1,
+            format!("{what} is not `sha256:` and 64 hex digits: the sum file is cut short or was edited by hand"),
+        ))
+    }
+}
+
 impl SumFile {
     pub fn of(entries: impl IntoIterator<Item = (String, String)>) -> Self {
         let entries: Vec<(String, String)> = entries.into_iter().collect();
@@ -44,23 +59,31 @@ impl SumFile {
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty());
         let total = match lines.next() {
-            Some((_, l)) => l
-                .strip_prefix("total ")
-                .ok_or((
-                    1,
-                    "the sum file must start with `total <checksum>`".to_string(),
-                ))?
-                .trim()
-                .to_string(),
+            Some((i, l)) => {
+                let total = l
+                    .strip_prefix("total ")
+                    .ok_or((
+                        i as u32 + 1,
+                        "the sum file must start with `total <checksum>`".to_string(),
+                    ))?
+                    .trim();
+                check_hash(total, "the total", i)?;
+                total.to_string()
+            }
             None => return Err((1, "the sum file is empty".into())),
         };
         let mut entries = Vec::new();
         for (i, line) in lines {
-            let (file, hash) = line.trim().split_once(' ').ok_or((
+            let (file, hash) = line.trim().rsplit_once(' ').ok_or((
                 i as u32 + 1,
-                format!("expected `<file> <checksum>`, found `{line}`"),
+                format!(
+                    "expected `<file> <checksum>`, found `{}`",
+                    crate::diag::truncate(line, 80)
+                ),
             ))?;
-            entries.push((file.to_string(), hash.trim().to_string()));
+            let file = file.trim();
+            check_hash(hash, &format!("the checksum of `{file}`"), i)?;
+            entries.push((file.to_string(), hash.to_string()));
         }
         Ok(SumFile { total, entries })
     }

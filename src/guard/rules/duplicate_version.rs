@@ -14,7 +14,9 @@ pub const INFO: RuleInfo = RuleInfo {
     why: "Which of them runs first depends on the tool and the file system; a history table keyed by \
           version records only one, so the other is skipped on some databases. Bizing shipped two \
           files with one number.",
-    fix: "Move your branch's file after the newest migration with `schemactl migrations renumber <file>`, which also rehashes.",
+    fix: "Move the file that has not been applied anywhere (usually your branch's, the one \
+          `schemactl.sum` does not list yet) after the newest migration with `schemactl migrations \
+          renumber <file>`, which also rehashes. Never renumber an applied migration.",
 };
 
 pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
@@ -26,9 +28,10 @@ pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
                     pair[0].file_name, pair[1].file_name, pair[0].version
                 ))
                 .at(&MigrationCx::file_origin(&pair[1].path))
-                .help(format!(
-                    "move your branch's file after the others: `schemactl migrations renumber {}`",
-                    pair[1].file_name
+                .help(crate::migrate::duplicate_version_help(
+                    cx.dir.sum.as_ref(),
+                    &pair[0],
+                    &pair[1],
                 )),
             );
         }
@@ -45,6 +48,18 @@ mod tests {
         let tmp = folder(&[("0001_a.sql", "SELECT 1;\n"), ("0001_b.sql", "SELECT 2;\n")]);
         let ds = run("SG305", tmp.path(), &MigrationInput::default());
         insta::assert_snapshot!(snap(&ds, tmp.path()));
+    }
+
+    #[test]
+    fn names_the_file_the_sum_does_not_list_as_the_one_to_move() {
+        let tmp = folder(&[("0001_a.sql", "SELECT 1;\n")]);
+        std::fs::write(tmp.path().join("0001_b.sql"), "SELECT 2;\n").unwrap();
+        let ds = run("SG305", tmp.path(), &MigrationInput::default());
+        let help = ds[0].help.as_deref().unwrap_or_default();
+        assert!(
+            help.contains("renumber 0001_b.sql") && !help.contains("renumber 0001_a.sql"),
+            "{help}"
+        );
     }
 
     #[test]

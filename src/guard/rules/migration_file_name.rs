@@ -22,9 +22,12 @@ pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
             .file_name()
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
+        let why = crate::migrate::file_name_detail(&name)
+            .map(|w| format!(": {w}"))
+            .unwrap_or_default();
         out.push(
             Finding::new(format!(
-                "`{name}` in the migration folder is not a migration file name"
+                "`{name}` in the migration folder is not a migration file name{why}"
             ))
             .at(&MigrationCx::file_origin(p))
             .help("name migrations `NNNN_name.sql`; move other files out of the folder"),
@@ -53,6 +56,8 @@ mod tests {
         let tmp = folder(&[("0001_a.sql", "SELECT 1;\n")]);
         std::fs::write(tmp.path().join("0002-add-users.sql"), "SELECT 2;\n").unwrap();
         std::fs::write(tmp.path().join("0003_blob.sql"), [0xff, 0xfe, 0x00]).unwrap();
+        std::fs::write(tmp.path().join("0004_with space.sql"), "SELECT 4;\n").unwrap();
+        std::fs::write(tmp.path().join("9223372036854775808_x.sql"), "SELECT 5;\n").unwrap();
         let ds = run("SG307", tmp.path(), &MigrationInput::default());
         insta::assert_snapshot!(snap(&ds, tmp.path()));
     }
