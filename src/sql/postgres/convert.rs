@@ -658,13 +658,27 @@ impl Cx<'_> {
     fn create_table(&self, c: &protobuf::CreateStmt) -> Stmt {
         let mut columns = Vec::new();
         let mut constraints = Vec::new();
-        let mut derived = !c.inh_relations.is_empty() && c.partbound.is_none();
-        derived |= c.of_typename.is_some();
+        let mut like = Vec::new();
+        let derived =
+            (!c.inh_relations.is_empty() && c.partbound.is_none()) || c.of_typename.is_some();
         for e in &c.table_elts {
             match e.node.as_ref() {
                 Some(NodeEnum::ColumnDef(d)) => columns.push(column_def(d)),
                 Some(NodeEnum::Constraint(k)) => constraints.extend(constraint(k)),
-                Some(NodeEnum::TableLikeClause(_)) => derived = true,
+                Some(NodeEnum::TableLikeClause(l)) => {
+                    // PostgreSQL's CREATE_TABLE_LIKE_* bits.
+                    let has = |bit: u32| l.options & bit != 0;
+                    like.push(Like {
+                        source: range_var(l.relation.as_ref()),
+                        position: columns.len(),
+                        comments: has(1 << 0),
+                        constraints: has(1 << 2),
+                        defaults: has(1 << 3),
+                        generated: has(1 << 4),
+                        identity: has(1 << 5),
+                        indexes: has(1 << 6),
+                    });
+                }
                 _ => {}
             }
         }
@@ -687,6 +701,7 @@ impl Cx<'_> {
             constraints,
             partition_by: c.partspec.as_ref().map(partition_spec),
             partition_of,
+            like,
             derived,
             persistence,
         })
