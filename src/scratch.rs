@@ -202,6 +202,17 @@ pub fn announce_fallback(errors: &[Diagnostic]) {
     }
 }
 
+/// Objects of the database whose kinds the model does not describe, counted per kind.
+pub fn not_compared_target(target: &Target, timeout: Duration) -> Result<Vec<String>, Diagnostics> {
+    match target {
+        Target::Postgres(_) => {
+            let mut client = apply::postgres_driver::connect_client(&target.read_only(), timeout)?;
+            crate::inspect::postgres::not_compared(&mut client)
+        }
+        Target::Sqlite(_) => Ok(Vec::new()),
+    }
+}
+
 /// The schema of any database, read back from its catalog (the tracking table left out).
 /// Only reads: a read-only session, a SQLite file opened read-only.
 pub fn inspect_target(target: &Target, timeout: Duration) -> Result<Schema, Diagnostics> {

@@ -480,7 +480,7 @@ fn create_statements(schema: &Schema) -> Vec<Statement> {
     if !schema.functions.is_empty() {
         section = Some("functions".into());
         for f in &schema.functions {
-            push(&mut out, &mut section, f.sql.clone());
+            push(&mut out, &mut section, f.statement().to_string());
         }
     }
 
@@ -579,6 +579,11 @@ fn create_statements(schema: &Schema) -> Vec<Statement> {
         );
     }
 
+    let mut section = Some("views".to_string());
+    for v in &schema.views {
+        push(&mut out, &mut section, v.statement().to_string());
+    }
+
     let mut section = Some("row-level security".to_string());
     for t in &schema.tables {
         if t.rls.enabled {
@@ -609,7 +614,7 @@ fn create_statements(schema: &Schema) -> Vec<Statement> {
     let mut section = Some("triggers".to_string());
     for t in &schema.tables {
         for tr in &t.triggers {
-            push(&mut out, &mut section, tr.sql.clone());
+            push(&mut out, &mut section, tr.statement().to_string());
         }
     }
     out

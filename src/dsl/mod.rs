@@ -215,9 +215,42 @@ impl SchemaBuilder {
             self.schema.functions.push(Function {
                 name,
                 sql: sql.trim().trim_end_matches(';').to_string(),
+                written: AsWritten::default(),
                 origin: Origin::caller(),
             });
         }
+        self
+    }
+
+    /// A view as a complete `CREATE [MATERIALIZED] VIEW name AS ...` statement. Views are
+    /// created after every table, in declaration order.
+    #[track_caller]
+    pub fn view(&mut self, name: &str, sql: &str) -> &mut Self {
+        let origin = Origin::caller();
+        let name = QName::parse(name);
+        let sql = sql.trim().trim_end_matches(';').to_string();
+        let materialized = sql
+            .split_whitespace()
+            .take(4)
+            .any(|w| w.eq_ignore_ascii_case("MATERIALIZED"));
+        if self.schema.views.iter().any(|v| v.name == name) {
+            self.errors.push(
+                Diagnostic::error(
+                    "schema::duplicate-view",
+                    format!("view `{name}` is declared twice"),
+                )
+                .at(&origin)
+                .help("declare each view once"),
+            );
+            return self;
+        }
+        self.schema.views.push(View {
+            name,
+            materialized,
+            sql,
+            written: AsWritten::default(),
+            origin,
+        });
         self
     }
 
@@ -612,6 +645,7 @@ impl TableBuilder<'_> {
         self.table_mut().triggers.push(Trigger {
             name: name.to_string(),
             sql: sql.trim().trim_end_matches(';').to_string(),
+            written: AsWritten::default(),
             origin,
         });
         self

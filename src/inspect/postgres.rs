@@ -75,11 +75,35 @@ pub fn catalog_ddl(db: &mut Client, skip_table: &str) -> Result<String, Diagnost
         let check: Option<String> = r.get(3);
         writeln!(out, "CREATE DOMAIN {}.{} AS {}{};", quote_ident(r.get(0)), quote_ident(r.get(1)), r.get::<_, String>(2), check.map(|c| format!(" {c}")).unwrap_or_default()).unwrap();
     }
+    // Composite and range types.
+    for r in db
+        .query(
+            &format!(
+                "SELECT n.nspname::text, t.typname::text, \
+                 (SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY a.attnum) \
+                  FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), \
+                 (SELECT format_type(rg.rngsubtype, NULL) FROM pg_range rg WHERE rg.rngtypid = t.oid) \
+                 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+                 WHERE {SYSTEM} AND (t.typtype = 'r' OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')) \
+                 AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = t.oid AND d.deptype = 'e') ORDER BY 1, 2"
+            ),
+            &[],
+        )
+        .map_err(db_err)?
+    {
+        let name = format!("{}.{}", quote_ident(r.get(0)), quote_ident(r.get(1)));
+        match (r.get::<_, Option<String>>(2), r.get::<_, Option<String>>(3)) {
+            (_, Some(subtype)) => writeln!(out, "CREATE TYPE {name} AS RANGE (subtype = {subtype});").unwrap(),
+            (Some(fields), None) => writeln!(out, "CREATE TYPE {name} AS ({fields});").unwrap(),
+            (None, None) => writeln!(out, "CREATE TYPE {name} AS ();").unwrap(),
+        }
+    }
     for r in db
         .query(
             &format!(
                 "SELECT pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-                 WHERE {SYSTEM} AND p.prokind = 'f' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') ORDER BY p.proname"
+                 WHERE {SYSTEM} AND p.prokind IN ('f', 'p') AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') \
+                 ORDER BY n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)"
             ),
             &[],
         )
@@ -188,10 +212,7 @@ pub fn catalog_ddl(db: &mut Client, skip_table: &str) -> Result<String, Diagnost
             )
             .map_err(db_err)?
         {
-            // A partitioned table's index reads `ON ONLY t`, which the replay parser refuses;
-            // declared on the parent it covers the partitions, so plain `ON t` is the same.
-            let def = i.get::<_, String>(0).replacen(" ON ONLY ", " ON ", 1);
-            writeln!(tail, "{def};").unwrap();
+            writeln!(tail, "{};", i.get::<_, String>(0)).unwrap();
         }
         if t.get::<_, bool>(4) {
             writeln!(tail, "ALTER TABLE {qualified} ENABLE ROW LEVEL SECURITY;").unwrap();
@@ -231,6 +252,75 @@ pub fn catalog_ddl(db: &mut Client, skip_table: &str) -> Result<String, Diagnost
         }
     }
     out.push_str(&tail);
+    // Views last, in creation order (a view may read another).
+    for v in db
+        .query(
+            &format!(
+                "SELECT format('%I.%I', n.nspname, c.relname), c.relkind::text, pg_get_viewdef(c.oid) \
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE c.relkind IN ('v', 'm') AND {SYSTEM} AND {NOT_EXTENSION_MEMBER} ORDER BY c.oid"
+            ),
+            &[],
+        )
+        .map_err(db_err)?
+    {
+        let (name, kind): (String, String) = (v.get(0), v.get(1));
+        let query = v.get::<_, String>(2);
+        let query = query.trim().trim_end_matches(';');
+        if kind == "m" {
+            writeln!(out, "CREATE MATERIALIZED VIEW {name} AS {query} WITH NO DATA;").unwrap();
+        } else {
+            writeln!(out, "CREATE VIEW {name} AS {query};").unwrap();
+        }
+    }
+    Ok(out)
+}
+
+/// Objects of kinds the model does not describe, counted per kind (`2 sequences`): `drift`
+/// lists them as not compared.
+pub fn not_compared(db: &mut Client) -> Result<Vec<String>, Diagnostics> {
+    let queries: [(&str, &str, String); 6] = [
+        (
+            "sequence",
+            "sequences",
+            // Sequences owned by a column (serial, identity) are the column's.
+            format!("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND {SYSTEM} AND {NOT_EXTENSION_MEMBER} AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))"),
+        ),
+        (
+            "statistics object",
+            "statistics objects",
+            format!("SELECT count(*) FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE {SYSTEM}"),
+        ),
+        (
+            "rule",
+            "rules",
+            format!("SELECT count(*) FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND {SYSTEM}"),
+        ),
+        (
+            "foreign table",
+            "foreign tables",
+            format!("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'f' AND {SYSTEM}"),
+        ),
+        (
+            "event trigger",
+            "event triggers",
+            "SELECT count(*) FROM pg_event_trigger".to_string(),
+        ),
+        (
+            "publication",
+            "publications",
+            "SELECT count(*) FROM pg_publication".to_string(),
+        ),
+    ];
+    let mut out = Vec::new();
+    for (one, many, sql) in queries {
+        let n: i64 = db.query_one(&sql, &[]).map_err(db_err)?.get(0);
+        match n {
+            0 => {}
+            1 => out.push(format!("1 {one}")),
+            n => out.push(format!("{n} {many}")),
+        }
+    }
     Ok(out)
 }
 

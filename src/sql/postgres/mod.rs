@@ -11,6 +11,7 @@
 //! expressions a few thousand levels deep, and decoding them recurses once per level.
 
 pub mod convert;
+pub mod definition;
 pub mod expr;
 pub mod ffi;
 pub mod plpgsql;
