@@ -16,7 +16,7 @@ pub mod expr;
 pub mod ffi;
 pub mod plpgsql;
 
-use crate::sql::ast::Stmt;
+use crate::sql::ast::{RowsKind, Stmt};
 use ffi::{Mode, SyntaxError};
 use std::ops::Range;
 
@@ -37,19 +37,30 @@ pub enum Outcome {
     Skipped,
 }
 
-/// Parses the statement `pieces` of `sql` (byte ranges from the scanner, in order).
-/// `skip(text)` leaves a piece unparsed. Returns the statements as PostgreSQL's grammar
-/// delimits them: usually one per piece, fewer when the scanner cut inside a body the grammar
-/// reads as one statement.
+/// What to do with a piece.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Treatment {
+    /// Parse it into a statement.
+    Parse,
+    /// Only check PostgreSQL accepts it: rows written, whose tree no reader needs.
+    Check(RowsKind),
+    /// Leave it alone.
+    Skip,
+}
+
+/// Parses the statement `pieces` of `sql` (byte ranges from the scanner, in order), each as
+/// `treat` says. Returns the statements as PostgreSQL's grammar delimits them: usually one
+/// per piece, fewer when the scanner cut inside a body the grammar reads as one statement.
 pub fn parse_pieces(
     sql: &str,
     pieces: &[Range<usize>],
-    skip: &(dyn Fn(&str) -> bool + Sync),
+    treat: &(dyn Fn(&str) -> Treatment + Sync),
 ) -> Vec<(Range<usize>, Outcome)> {
-    let skipped: Vec<bool> = pieces.iter().map(|p| skip(&sql[p.clone()])).collect();
+    let treatments: Vec<Treatment> = pieces.iter().map(|p| treat(&sql[p.clone()])).collect();
+    let skipped: Vec<bool> = treatments.iter().map(|t| *t == Treatment::Skip).collect();
     let chunks: Vec<Chunk> = plan_chunks(pieces)
         .into_iter()
-        .map(|c| Chunk::new(sql, pieces, &skipped, c))
+        .map(|c| Chunk::new(sql, pieces, &treatments, c))
         .collect();
     let parsed = pool::run_all(chunks.into_iter().map(|c| move || c.parse()).collect());
     // Back to file positions, with the skipped pieces in their places.
@@ -119,12 +130,15 @@ fn plan_chunks(pieces: &[Range<usize>]) -> Vec<Range<usize>> {
 }
 
 /// The pieces of one parser call, copied out of the file so a worker thread owns them: the
-/// parsed pieces joined by `;\n`.
+/// pieces to parse joined by `;\n`, and those only to check, joined apart.
 struct Chunk {
     text: String,
-    /// For each parsed piece: its index among all pieces, and where its text starts and ends
-    /// in `text`.
+    /// For each piece to parse: its index among all pieces, and where its text starts and
+    /// ends in `text`.
     parts: Vec<(usize, Range<usize>)>,
+    checked_text: String,
+    /// For each piece only to check: its index, where it is in `checked_text`, its kind.
+    checked: Vec<(usize, Range<usize>, RowsKind)>,
 }
 
 /// One statement of a chunk: the first and last piece it covers, and (for a rejected one)
@@ -137,23 +151,46 @@ struct ChunkStatement {
 }
 
 impl Chunk {
-    fn new(sql: &str, pieces: &[Range<usize>], skipped: &[bool], which: Range<usize>) -> Chunk {
-        let mut text = String::new();
-        let mut parts = Vec::new();
+    fn new(sql: &str, pieces: &[Range<usize>], treat: &[Treatment], which: Range<usize>) -> Chunk {
+        let mut chunk = Chunk {
+            text: String::new(),
+            parts: Vec::new(),
+            checked_text: String::new(),
+            checked: Vec::new(),
+        };
         for i in which {
-            if skipped[i] {
-                continue;
+            let piece = &sql[pieces[i].clone()];
+            match treat[i] {
+                Treatment::Skip => {}
+                Treatment::Parse => {
+                    let start = chunk.text.len();
+                    chunk.text.push_str(piece);
+                    chunk.parts.push((i, start..chunk.text.len()));
+                    chunk.text.push_str(";\n");
+                }
+                Treatment::Check(kind) => {
+                    let start = chunk.checked_text.len();
+                    chunk.checked_text.push_str(piece);
+                    chunk
+                        .checked
+                        .push((i, start..chunk.checked_text.len(), kind));
+                    chunk.checked_text.push_str(";\n");
+                }
             }
-            let start = text.len();
-            text.push_str(&sql[pieces[i].clone()]);
-            parts.push((i, start..text.len()));
-            text.push_str(";\n");
         }
-        Chunk { text, parts }
+        chunk
     }
 
-    /// Parses the chunk whole; if PostgreSQL rejects it, piece by piece.
+    /// Parses the chunk whole; if PostgreSQL rejects it, piece by piece. The pieces only to
+    /// check are checked the same way, and all come back in file order.
     fn parse(self) -> Vec<ChunkStatement> {
+        let mut out = self.parse_parts();
+        out.extend(self.check_parts());
+        out.sort_by_key(|s| s.first);
+        out
+    }
+
+    fn parse_parts(&self) -> Vec<ChunkStatement> {
         if self.parts.is_empty() {
             return Vec::new();
         }
@@ -170,6 +207,46 @@ impl Chunk {
                 last: *i,
                 offset_piece: *i,
                 outcome: parse_one(&self.text[r.clone()]),
+            })
+            .collect()
+    }
+
+    fn check_parts(&self) -> Vec<ChunkStatement> {
+        if self.checked.is_empty() {
+            return Vec::new();
+        }
+        let whole = ffi::check(&self.checked_text).ok() == Some(self.checked.len());
+        self.checked
+            .iter()
+            .map(|(i, r, kind)| {
+                let accepted = if whole {
+                    Ok(())
+                } else {
+                    let text = &self.checked_text[r.clone()];
+                    match ffi::check(text) {
+                        Ok(1) => Ok(()),
+                        Ok(_) => Err(SyntaxError {
+                            message: "this text holds more than one statement".into(),
+                            offset: Some(0),
+                        }),
+                        Err(e) => Err(SyntaxError {
+                            offset: e.offset.map(|o| o.min(text.len())),
+                            ..e
+                        }),
+                    }
+                };
+                ChunkStatement {
+                    first: *i,
+                    last: *i,
+                    offset_piece: *i,
+                    outcome: match accepted {
+                        Ok(()) => Outcome::Parsed(Box::new(Stmt::Rows {
+                            kind: *kind,
+                            table: None,
+                        })),
+                        Err(e) => Outcome::Rejected(e),
+                    },
+                }
             })
             .collect()
     }
@@ -339,7 +416,7 @@ mod tests {
                 "DROP TABLE a",
             ],
         );
-        let got = parse_pieces(sql, &pieces, &|_| false);
+        let got = parse_pieces(sql, &pieces, &|_| Treatment::Parse);
         assert_eq!(got.len(), 3);
         assert!(matches!(&got[0].1, Outcome::Parsed(s) if matches!(**s, Stmt::CreateTable(_))));
         match &got[1].1 {
@@ -365,7 +442,7 @@ mod tests {
                 "SELECT 3",
             ],
         );
-        let got = parse_pieces(sql, &pieces, &|_| false);
+        let got = parse_pieces(sql, &pieces, &|_| Treatment::Parse);
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(&sql[got[0].0.clone()], &sql[..sql.find(";\n").unwrap()]);
         assert!(matches!(&got[0].1, Outcome::Parsed(s) if matches!(**s, Stmt::CreateFunction(_))));
@@ -382,7 +459,13 @@ mod tests {
                 "DROP TABLE a",
             ],
         );
-        let got = parse_pieces(sql, &pieces, &|t| t.starts_with("INSERT"));
+        let got = parse_pieces(sql, &pieces, &|t| {
+            if t.starts_with("INSERT") {
+                Treatment::Skip
+            } else {
+                Treatment::Parse
+            }
+        });
         assert!(matches!(got[1].1, Outcome::Skipped));
         assert!(matches!(&got[2].1, Outcome::Parsed(s) if matches!(**s, Stmt::Drop(_))));
     }
@@ -401,7 +484,7 @@ mod tests {
             pieces.push(at..at + line.len() - 1);
             at += line.len() + 1;
         }
-        let got = parse_pieces(&sql, &pieces, &|_| false);
+        let got = parse_pieces(&sql, &pieces, &|_| Treatment::Parse);
         assert_eq!(got.len(), 3000);
         for (i, (_, o)) in got.iter().enumerate() {
             match o {
@@ -419,7 +502,7 @@ mod tests {
         for depth in [100usize, 3000, 200_000] {
             let sql = format!("SELECT {}1", "1+".repeat(depth));
             let whole: Vec<Range<usize>> = std::iter::once(0..sql.len()).collect();
-            let got = parse_pieces(&sql, &whole, &|_| false);
+            let got = parse_pieces(&sql, &whole, &|_| Treatment::Parse);
             assert_eq!(got.len(), 1);
         }
     }
