@@ -703,16 +703,24 @@ mod tests {
 
     #[test]
     fn rows_are_checked_without_their_tree() {
-        let s = pg("INSERT INTO t VALUES (1), (2);\nUPDATE t SET a = 1 WHERE b IN (1,;\nDELETE FROM t;");
+        let s = pg(
+            "INSERT INTO t VALUES (1), (2);\nUPDATE t SET a = 1 WHERE b IN (1,;\nDELETE FROM t;",
+        );
         assert!(matches!(
             s.statements[0].parsed,
-            Some(Stmt::Rows { kind: RowsKind::Insert, .. })
+            Some(Stmt::Rows {
+                kind: RowsKind::Insert,
+                ..
+            })
         ));
         let e = s.statements[1].parse_error.as_ref().unwrap();
         assert_eq!((e.line, e.column), (2, 34), "{e}");
         assert!(matches!(
             s.statements[2].parsed,
-            Some(Stmt::Rows { kind: RowsKind::Delete, .. })
+            Some(Stmt::Rows {
+                kind: RowsKind::Delete,
+                ..
+            })
         ));
         // Replay leaves them alone.
         let r = split_for_replay("INSERT INTO t VALUES ((;", DialectKind::Postgres);
