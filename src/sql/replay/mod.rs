@@ -40,6 +40,11 @@ pub const UNSUPPORTED: &str = "replay::unsupported";
 /// The code of a statement the database itself would reject.
 pub const REJECTED: &str = "replay::rejected";
 
+/// The code of a statement that creates what an earlier one already created (the same
+/// column added by two migrations): it fails where it runs, unless something replay could
+/// not follow removed the first one.
+pub const CONFLICT: &str = "replay::conflict";
+
 const HELP_UNSUPPORTED: &str = "schemactl rebuilds the schema by reading the DDL itself; write \
 this change as plain DDL it understands, or replay the migrations in a throwaway database and \
 compare its catalog instead";
@@ -158,6 +163,22 @@ impl Replayer {
         );
     }
 
+    fn conflict(&mut self, at: &At, what: &str) {
+        self.diags.push(
+            Diagnostic::error(
+                CONFLICT,
+                format!(
+                    "`{}` at {}:{} fails: {what}",
+                    at.stmt.leading_words(3),
+                    at.origin.file,
+                    at.origin.line
+                ),
+            )
+            .at(&at.origin)
+            .help("migrations replay in order: an earlier migration already made it (drop it first, or use IF NOT EXISTS)"),
+        );
+    }
+
     fn rejected(&mut self, at: &At, message: &str) {
         self.diags.push(
             Diagnostic::error(
@@ -221,7 +242,7 @@ impl Replayer {
             } => {
                 if self.schema.namespaces.iter().any(|n| &n.name == name) {
                     if !if_not_exists && !self.idempotent {
-                        self.unsupported(at, &format!("schema `{name}` already exists"));
+                        self.conflict(at, &format!("schema `{name}` already exists"));
                     }
                 } else if name != "public" {
                     self.schema.namespaces.push(Namespace {
@@ -238,7 +259,7 @@ impl Replayer {
                 let q = qname(name);
                 if self.schema.enums.iter().any(|e| e.name == q) {
                     if !self.idempotent {
-                        self.unsupported(at, &format!("type `{q}` already exists"));
+                        self.conflict(at, &format!("type `{q}` already exists"));
                     }
                     return;
                 }
@@ -258,7 +279,7 @@ impl Replayer {
                 let q = qname(name);
                 if self.schema.custom_types.iter().any(|t| t.name == q) {
                     if !self.idempotent {
-                        self.unsupported(at, &format!("type `{q}` already exists"));
+                        self.conflict(at, &format!("type `{q}` already exists"));
                     }
                     return;
                 }
@@ -320,7 +341,7 @@ impl Replayer {
                         if !idempotent {
                             let msg =
                                 format!("policy `{}` on `{table}` already exists", policy.name);
-                            self.unsupported(at, &msg);
+                            self.conflict(at, &msg);
                         }
                     }
                     Some(t) => t.policies.push(policy),
@@ -412,7 +433,7 @@ impl Replayer {
                 if e.values.contains(value) {
                     if !if_not_exists && !idempotent {
                         let msg = format!("enum `{q}` already has the value `{value}`");
-                        self.unsupported(at, &msg);
+                        self.conflict(at, &msg);
                     }
                     return;
                 }

@@ -35,7 +35,7 @@ impl Replayer {
         }
         if self.tables.contains_key(&name) {
             if !ct.if_not_exists && !self.idempotent {
-                self.unsupported(at, &format!("table `{name}` already exists"));
+                self.conflict(at, &format!("table `{name}` already exists"));
             }
             return;
         }
@@ -141,7 +141,7 @@ impl Replayer {
             if has_constraint(t, name) {
                 if !self.idempotent {
                     let msg = format!("constraint `{name}` already exists on `{}`", t.name);
-                    self.unsupported(at, &msg);
+                    self.conflict(at, &msg);
                 }
                 return;
             }
@@ -368,7 +368,7 @@ impl Replayer {
         if t.indexes.iter().any(|i| i.name == ix.name) {
             if !ci.if_not_exists && !idempotent {
                 let msg = format!("index `{}` already exists", ix.name);
-                self.unsupported(at, &msg);
+                self.conflict(at, &msg);
             }
             return;
         }
@@ -411,7 +411,7 @@ impl Replayer {
                 if t.has_column(&def.name) {
                     if !if_not_exists && !idempotent {
                         let msg = format!("column `{}` already exists", def.name);
-                        self.unsupported(at, &msg);
+                        self.conflict(at, &msg);
                     }
                 } else {
                     self.add_column(t, def, at);
