@@ -1,8 +1,12 @@
 //! SG309 folder-replay: the migration folder does not run from an empty database.
 
+use crate::diag::Diagnostic;
 use crate::guard::migrations::MigrationCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
+use crate::sql::ast::{AlterOp, CommentTarget, Constraint, ConstraintKind, Name, Stmt};
 use crate::sql::replay::{REJECTED, UNSUPPORTED};
+use crate::sql::split::split;
+use std::collections::HashSet;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG309",
@@ -17,7 +21,9 @@ pub const INFO: RuleInfo = RuleInfo {
             follow (a `DO` block building SQL, `CREATE TABLE ... AS`) is judged only up to \
             there, and statements PostgreSQL's grammar rejects are SG401. With \
             `schemactl guard --dev-url URL` the folder runs on a scratch database of that server \
-            instead (the target's PostgreSQL version), and its first failing statement is named.",
+            instead (the target's PostgreSQL version), and its first failing statement is named. \
+            Offline, a statement naming an object in a schema no migration creates (a hosted \
+            platform's `auth.users`) is taken to rely on what the platform provides.",
     why: "A folder that does not replay fails on every new database: a new environment, a \
           teammate's machine, the CI database, a disaster recovery. Today it is found only at \
           deploy time. It usually comes from a merge: two branches added the same column, or \
@@ -68,6 +74,9 @@ pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
     if first.code == UNSUPPORTED || first.code == REJECTED {
         return;
     }
+    if first.code == "replay::unknown-object" && names_outside_schema(cx, first) {
+        return;
+    }
     let mut f =
         Finding::new(format!(
             "the migrations do not replay in order from an empty database: {}",
@@ -78,6 +87,88 @@ pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
         }));
     f.origin = first.location.clone();
     out.push(f);
+}
+
+/// Whether the failing statement names an object in a schema no migration of the folder
+/// creates (`auth.users` of a hosted platform): that schema and what is in it come from
+/// outside the folder, so what is missing there is not the folder's fault.
+fn names_outside_schema(cx: &MigrationCx<'_>, failure: &Diagnostic) -> bool {
+    let Some(at) = &failure.location else {
+        return false;
+    };
+    let mut created: HashSet<String> = ["public", "pg_catalog", "information_schema"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let mut failing: Option<Stmt> = None;
+    for f in &cx.dir.files {
+        let here = f.path.display().to_string() == at.file;
+        for st in split(&f.sql, cx.dialect).statements {
+            let Some(parsed) = st.parsed else {
+                continue;
+            };
+            if let Stmt::CreateSchema { name, .. } = &parsed {
+                created.insert(name.clone());
+            }
+            let ends = st.line + st.text.matches('\n').count() as u32;
+            if here && (st.line..=ends).contains(&at.line) && failing.is_none() {
+                failing = Some(parsed);
+            }
+        }
+    }
+    failing.is_some_and(|stmt| {
+        referenced(&stmt)
+            .iter()
+            .any(|n| n.schema().is_some_and(|s| !created.contains(s)))
+    })
+}
+
+/// The relations a statement names (itself, and what its foreign keys reference).
+fn referenced(stmt: &Stmt) -> Vec<&Name> {
+    fn fk_targets<'a>(cs: impl Iterator<Item = &'a Constraint>) -> Vec<&'a Name> {
+        cs.filter_map(|c| match &c.kind {
+            ConstraintKind::ForeignKey { ref_table, .. } => Some(ref_table),
+            _ => None,
+        })
+        .collect()
+    }
+    let mut out = Vec::new();
+    match stmt {
+        Stmt::CreateTable(ct) => {
+            out.push(&ct.name);
+            out.extend(ct.partition_of.as_ref().map(|(p, _)| p));
+            out.extend(fk_targets(
+                ct.constraints
+                    .iter()
+                    .chain(ct.columns.iter().flat_map(|c| &c.constraints)),
+            ));
+        }
+        Stmt::AlterTable(at) => {
+            out.push(&at.name);
+            out.extend(fk_targets(at.ops.iter().filter_map(|op| match op {
+                AlterOp::AddConstraint(c) => Some(c),
+                AlterOp::AddColumn { .. } => None,
+                _ => None,
+            })));
+            for op in &at.ops {
+                if let AlterOp::AddColumn { column, .. } = op {
+                    out.extend(fk_targets(column.constraints.iter()));
+                }
+            }
+        }
+        Stmt::CreateIndex(ci) => out.push(&ci.table),
+        Stmt::CreateTrigger(t) => out.push(&t.table),
+        Stmt::CreatePolicy(p) => out.push(&p.table),
+        Stmt::AlterPolicy { table, .. } => out.push(table),
+        Stmt::Drop(d) => out.extend(&d.names),
+        Stmt::Rename(r) => out.push(&r.object),
+        Stmt::Comment {
+            target: CommentTarget::Table(n) | CommentTarget::Column { table: n, .. },
+            ..
+        } => out.push(n),
+        _ => {}
+    }
+    out
 }
 
 #[cfg(test)]
@@ -97,8 +188,11 @@ mod tests {
             ),
         ]);
         let missing = folder(&[
-            ("0001_a.sql", "CREATE TABLE a (id int);\n"),
-            ("0002_b.sql", "CREATE INDEX b_x_idx ON b (x);\n"),
+            (
+                "0001_a.sql",
+                "CREATE SCHEMA app;\nCREATE TABLE a (id int);\n",
+            ),
+            ("0002_b.sql", "CREATE INDEX b_x_idx ON app.b (x);\n"),
         ]);
         let mut text = snap(
             &run("SG309", twice.path(), &MigrationInput::default()),
@@ -130,6 +224,18 @@ mod tests {
             ("0002_b.sql", "CREATE INDEX b_x_idx ON b (x);\n"),
         ]);
         assert!(run("SG309", dynamic.path(), &MigrationInput::default()).is_empty());
+        // A platform's own schema (`auth`) is made before the first migration.
+        let platform = folder(&[
+            (
+                "0001_a.sql",
+                "CREATE TABLE profiles (id uuid PRIMARY KEY REFERENCES auth.users);\n",
+            ),
+            (
+                "0002_b.sql",
+                "CREATE TRIGGER t AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION f();\n",
+            ),
+        ]);
+        assert!(run("SG309", platform.path(), &MigrationInput::default()).is_empty());
         // A statement PostgreSQL's grammar rejects is SG401's, not this rule's.
         let typo = folder(&[("0001_a.sql", "CREAT TABLE a (id int);\n")]);
         assert!(run("SG309", typo.path(), &MigrationInput::default()).is_empty());

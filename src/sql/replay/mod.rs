@@ -574,7 +574,7 @@ impl Replayer {
         match target {
             CommentTarget::Table(name) => {
                 let q = qname(name);
-                if self.unmodeled.contains(&q) {
+                if self.unmodeled.contains(&q) || self.is_partition(&q) {
                     return;
                 }
                 match self.table_mut(&q) {
@@ -584,7 +584,7 @@ impl Replayer {
             }
             CommentTarget::Column { table, column } => {
                 let q = qname(table);
-                if self.unmodeled.contains(&q) {
+                if self.unmodeled.contains(&q) || self.is_partition(&q) {
                     return;
                 }
                 match self
@@ -612,6 +612,15 @@ impl Replayer {
         }
     }
 
+    /// A table that became a partition of another (`PARTITION OF`, `ATTACH PARTITION`): the
+    /// model keeps it in its parent's list, not as a table of its own.
+    fn is_partition(&self, name: &QName) -> bool {
+        self.schema
+            .tables
+            .iter()
+            .any(|t| t.partitions.iter().any(|p| &p.name == name))
+    }
+
     fn find_index(&self, name: &str) -> Option<(usize, usize)> {
         self.schema.tables.iter().enumerate().find_map(|(ti, t)| {
             t.indexes
@@ -629,6 +638,7 @@ impl Replayer {
             }
             let found = match d.kind {
                 ObjectKind::Table => {
+                    let partition = self.is_partition(&q);
                     let before = self.schema.tables.len();
                     self.schema.tables.retain(|t| t.name != q);
                     for t in &mut self.schema.tables {
@@ -639,7 +649,7 @@ impl Replayer {
                         }
                     }
                     self.reindex();
-                    before != self.schema.tables.len()
+                    partition || before != self.schema.tables.len()
                 }
                 ObjectKind::Index => match self.find_index(&q.name) {
                     Some((t, i)) => {

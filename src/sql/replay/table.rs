@@ -362,6 +362,10 @@ impl Replayer {
             origin: at.origin.clone(),
         };
         let idempotent = self.idempotent;
+        if self.is_partition(&table) {
+            // A partition's index is its parent's, which the model keeps.
+            return;
+        }
         let Some(t) = self.table_mut(&table) else {
             return self.unknown(at, &format!("table `{table}`"));
         };
@@ -381,7 +385,8 @@ impl Replayer {
             return;
         }
         let Some(&ti) = self.tables.get(&name) else {
-            if !a.if_exists && !self.idempotent {
+            // A partition's own constraints and settings are not in the model.
+            if !a.if_exists && !self.idempotent && !self.is_partition(&name) {
                 self.unknown(at, &format!("table `{name}`"));
             }
             return;
