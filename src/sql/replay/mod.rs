@@ -49,6 +49,26 @@ const HELP_UNSUPPORTED: &str = "schemactl rebuilds the schema by reading the DDL
 this change as plain DDL it understands, or replay the migrations in a throwaway database and \
 compare its catalog instead";
 
+/// A function's definition without `OR REPLACE`: how it was created (or replaced) is not
+/// part of what it is, so a replaced function equals the one declared.
+pub fn without_or_replace(sql: &str) -> String {
+    let trimmed = sql.trim_start();
+    let mut words = trimmed.split_whitespace();
+    let first_three = [words.next(), words.next(), words.next()];
+    let [Some(create), Some(or), Some(replace)] = first_three else {
+        return sql.to_string();
+    };
+    if !(create.eq_ignore_ascii_case("create")
+        && or.eq_ignore_ascii_case("or")
+        && replace.eq_ignore_ascii_case("replace"))
+    {
+        return sql.to_string();
+    }
+    let after =
+        trimmed[create.len()..].trim_start()[or.len()..].trim_start()[replace.len()..].trim_start();
+    format!("{create} {after}")
+}
+
 /// Replays one SQL text. `file` names it in origins and diagnostics.
 pub fn import_sql(sql: &str, file: &str, dialect: DialectKind) -> Result<Schema, Diagnostics> {
     let mut r = Replayer::new(dialect);
@@ -299,7 +319,7 @@ impl Replayer {
                 let q = qname(&f.name);
                 let func = Function {
                     name: q.clone(),
-                    sql: at.text.to_string(),
+                    sql: without_or_replace(at.text),
                     origin: at.origin.clone(),
                 };
                 match self.schema.functions.iter_mut().find(|x| x.name == q) {

@@ -380,3 +380,26 @@ fn conflicts_have_their_own_code() {
     );
     assert_eq!(e.0[0].location.as_ref().unwrap().line, 2);
 }
+
+#[test]
+fn a_replaced_function_is_its_definition() {
+    assert_eq!(
+        without_or_replace(
+            "CREATE  or\nREPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'"
+        ),
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'"
+    );
+    assert_eq!(
+        without_or_replace("CREATE FUNCTION f()"),
+        "CREATE FUNCTION f()"
+    );
+    let s = replay(
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+         CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2';",
+    )
+    .unwrap();
+    assert_eq!(
+        s.functions[0].sql,
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2'"
+    );
+}
