@@ -172,6 +172,13 @@ fn constraint() {
 }
 
 #[test]
+fn key() {
+    for c in kinds::group("key") {
+        case(c.name, c.a, c.b, c.kinds);
+    }
+}
+
+#[test]
 fn index() {
     for c in kinds::group("index") {
         case(c.name, c.a, c.b, c.kinds);

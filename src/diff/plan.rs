@@ -365,6 +365,7 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
                 ));
             }
             Change::AddConstraint { table, name } => add_constraint(
+                &mut main,
                 &mut late,
                 &mut concurrent,
                 &mut why,
@@ -693,6 +694,7 @@ fn set_not_null(out: &mut Vec<String>, table: &QName, column: &str) {
 #[allow(clippy::too_many_arguments)]
 fn add_constraint(
     main: &mut Vec<String>,
+    late: &mut Vec<String>,
     concurrent: &mut Vec<String>,
     why: &mut Vec<Why>,
     changes: &[Change],
@@ -708,7 +710,7 @@ fn add_constraint(
     let validatable =
         t.checks.iter().any(|c| c.name == name) || t.foreign_keys.iter().any(|f| f.name == name);
     if validatable {
-        main.push(format!("ALTER TABLE {q} ADD {def} NOT VALID"));
+        late.push(format!("ALTER TABLE {q} ADD {def} NOT VALID"));
         concurrent.push(format!(
             "ALTER TABLE {q} VALIDATE CONSTRAINT {}",
             quote_ident(name)
@@ -723,11 +725,14 @@ fn add_constraint(
         .cloned()
         .unwrap_or_default();
     let statement = format!("ALTER TABLE {q} ADD {def}");
+    // A key new foreign keys lean on goes before the tables the plan creates and the keys
+    // it adds; the others after them, with the rest of the constraints.
+    let needed = !columns.is_empty() && leaned_on(changes, to, &t.name, &columns);
     let reason = if columns.is_empty() {
         "an exclusion constraint has no concurrent build: its index is built under ACCESS \
          EXCLUSIVE"
             .to_string()
-    } else if leaned_on(changes, to, &t.name, &columns) {
+    } else if needed {
         "a foreign key added by this migration needs this key to exist first, and a \
          concurrent build can only run after the migration's transaction"
             .to_string()
@@ -761,7 +766,13 @@ fn add_constraint(
         ));
         return;
     };
-    push_accepted(main, why, statement, "SG406", reason);
+    push_accepted(
+        if needed { main } else { late },
+        why,
+        statement,
+        "SG406",
+        reason,
+    );
 }
 
 /// Whether a foreign key this plan adds (on its own or with a new table) references

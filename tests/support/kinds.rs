@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use schemactl::dsl::*;
-use schemactl::model::Schema;
+use schemactl::model::{IndexMethod, Schema};
 
 pub const THINGS: TableRef = TableRef::new("things");
 pub const OTHERS: TableRef = TableRef::new("others");
@@ -420,6 +420,53 @@ pub fn cases() -> Vec<Case> {
         changed,
         &["drop_constraint", "add_constraint"],
         false,
+    );
+
+    // Keys added to an existing table.
+    let with_unique = |t: &mut TableBuilder| {
+        t.unique(["name"]);
+    };
+    case(
+        "key",
+        "add_unique",
+        plain(),
+        schema(MOOD, with_unique, |_| {}),
+        &["add_constraint"],
+        false,
+    );
+    // A new table's foreign key needs the new key in the same transaction.
+    let b = schema(MOOD, with_unique, |s| {
+        s.table(OTHERS)
+            .doc("others")
+            .global("test")
+            .id_tagged("other")
+            .col("thing_name", text())
+            .fk(["thing_name"], THINGS, ["name"])
+            .index(["thing_name"]);
+    });
+    case(
+        "key",
+        "add_unique_a_new_foreign_key_needs",
+        plain(),
+        b,
+        &["add_constraint", "create_table"],
+        false,
+    );
+    let with_exclusion = |t: &mut TableBuilder| {
+        t.exclude(
+            "qty",
+            IndexMethod::Gist,
+            &[("int4range(qty, qty, '[]')", "&&")],
+            None,
+        );
+    };
+    case(
+        "key",
+        "add_exclusion",
+        plain(),
+        schema(MOOD, with_exclusion, |_| {}),
+        &["add_constraint"],
+        true,
     );
 
     // Indexes.
