@@ -38,7 +38,9 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
                 format!(
                     "enum value {label} was added to `{ty}` by `{}` in the same transaction: \
                      {}, so PostgreSQL rejects its use before that transaction commits",
-                    added.file,
+                    std::path::Path::new(&added.file)
+                        .file_name()
+                        .map_or(added.file.as_str(), |n| n.to_str().unwrap_or_default()),
                     cx.file.runner.describe_wrap()
                 )
             };
