@@ -65,7 +65,9 @@ pub fn data_types(stmt: &Stmt) -> Vec<(&str, &TypeName)> {
 /// widens (`varchar(20)` to `varchar(40)`, `numeric(10,2)` to `numeric(12,2)`, a timestamp's
 /// precision raised or dropped). `tests/guard_rewrites.rs` proves each case on a real server.
 pub fn keeps_stored_values(old: &TypeName, new: &TypeName) -> bool {
-    if old.is_array() || new.is_array() || old.name.parts.len() > 1 || new.name.parts.len() > 1 {
+    // citext (an extension's type, often schema-qualified) is text as far as storage goes.
+    let user_type = |t: &TypeName| t.name.parts.len() > 1 && t.base() != "citext";
+    if old.is_array() || new.is_array() || user_type(old) || user_type(new) {
         // An array changes element by element; a user type is whatever it is.
         return old.name == new.name
             && old.modifiers == new.modifiers
@@ -85,6 +87,7 @@ pub fn keeps_stored_values(old: &TypeName, new: &TypeName) -> bool {
         (a, b) if a == b && old.modifiers == new.modifiers => true,
         ("varchar", "varchar") | ("varbit", "varbit") => widens(),
         ("varchar", "text") | ("cidr", "inet") => true,
+        ("text" | "varchar", "citext") | ("citext", "text") => true,
         ("text", "varchar") => new.modifiers.is_empty(),
         // The scale must stay; the precision may grow.
         ("numeric", "numeric") => {
@@ -100,6 +103,12 @@ pub fn keeps_stored_values(old: &TypeName, new: &TypeName) -> bool {
         | ("timetz", "timetz") => widens() || modifier(new, 0).is_some_and(|n| n >= 6),
         _ => false,
     }
+}
+
+/// Whether a value-keeping type change still sorts the values differently, so PostgreSQL
+/// rebuilds the indexes on the column (case-insensitive `citext` against `text`).
+pub fn changes_sort_order(old: &TypeName, new: &TypeName) -> bool {
+    (old.base() == "citext") != (new.base() == "citext")
 }
 
 /// Whether a `USING` expression hands the column's values over unchanged: the column itself,

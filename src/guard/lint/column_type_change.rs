@@ -1,6 +1,6 @@
 //! SG409 column-type-change: changing a column's type usually rewrites the table.
 
-use crate::guard::lint::ast::{keeps_stored_values, using_keeps_values};
+use crate::guard::lint::ast::{changes_sort_order, keeps_stored_values, using_keeps_values};
 use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
 
@@ -15,7 +15,8 @@ pub const INFO: RuleInfo = RuleInfo {
             value (PostgreSQL's binary-coercible cases: `varchar(n)` to `text` or to \
             `varchar(m)` with m >= n or to unbounded `varchar`, `text` to `varchar`, `cidr` to \
             `inet`, `numeric(p,s)` to `numeric(q,s)` with q >= p or to `numeric`, `varbit(n)` \
-            widened, a `timestamp`/`timestamptz`/`time`/`timetz` precision raised or dropped), \
+            widened, a `timestamp`/`timestamptz`/`time`/`timetz` precision raised or dropped, \
+            `text`/`varchar` to `citext` and back on a column no index or key covers), \
             with no `USING` other than the column (or the column cast to the new type).",
     why: "Other type changes rewrite the table and rebuild its indexes under ACCESS EXCLUSIVE, \
           blocking reads and writes for minutes on a large table; old application code may also \
@@ -36,18 +37,37 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let old = cx.folder.column_type(table, t.column);
-        let free = old.is_some_and(|old| keeps_stored_values(old, t.ty))
-            && t.using
-                .is_none_or(|u| using_keeps_values(u, t.column, t.ty));
+        let free = old.is_some_and(|old| {
+            keeps_stored_values(old, t.ty)
+                && !(changes_sort_order(old, t.ty) && cx.folder.indexed(table, t.column))
+        }) && t
+            .using
+            .is_none_or(|u| using_keeps_values(u, t.column, t.ty));
         if free {
             continue;
         }
         let from = old.map(|o| format!(" from `{o}`")).unwrap_or_default();
+        let reindex = old.is_some_and(|old| keeps_stored_values(old, t.ty))
+            && t.using
+                .is_none_or(|u| using_keeps_values(u, t.column, t.ty));
+        let harm = if reindex {
+            "keeps the rows but rebuilds the indexes on it (they sort differently), under an \
+             ACCESS EXCLUSIVE lock on existing table"
+        } else {
+            "may rewrite existing table"
+        };
         out.push(
             cx.finding(format!(
-                "changing `{}.{}`{from} to `{}` may rewrite existing table `{}` under an ACCESS \
-                 EXCLUSIVE lock",
-                t.table, t.column, t.ty, t.table
+                "changing `{}.{}`{from} to `{}` {harm} `{}`{}",
+                t.table,
+                t.column,
+                t.ty,
+                t.table,
+                if reindex {
+                    ""
+                } else {
+                    " under an ACCESS EXCLUSIVE lock"
+                }
             ))
             .help("add a new column, backfill it, switch over, then drop the old one"),
         );
@@ -77,7 +97,8 @@ mod tests {
     fn after_history(change: &str) -> Vec<crate::diag::Diagnostic> {
         let history = "CREATE TABLE t (v varchar(20), w varchar, x text, n numeric(10, 2), \
                        u numeric, ts timestamp(3), tz timestamptz, b varbit(8), c cidr, \
-                       ch char(4), i int4, a varchar(5)[]);\n";
+                       ch char(4), i int4, a varchar(5)[]);\n\
+                       CREATE INDEX t_v_idx ON t (lower(v));\n";
         let config = crate::guard::testing::only("SG409", crate::guard::GuardConfig::default());
         let mut folder = crate::guard::lint::FolderState::default();
         folder.learn(history, crate::dialect::DialectKind::Postgres);
@@ -103,6 +124,8 @@ mod tests {
             "ALTER TABLE t ALTER COLUMN b TYPE varbit(16)",
             "ALTER TABLE t ALTER COLUMN c TYPE inet",
             "ALTER TABLE t ALTER COLUMN i TYPE integer",
+            "ALTER TABLE t ALTER COLUMN x TYPE citext",
+            "ALTER TABLE t ALTER COLUMN w TYPE public.citext",
         ] {
             let ds = after_history(&format!("{change};\n"));
             assert!(ds.is_empty(), "{change}: {}", snap(&ds));
@@ -127,6 +150,8 @@ mod tests {
             "ALTER TABLE t ALTER COLUMN i TYPE bigint",
             "ALTER TABLE t ALTER COLUMN a TYPE text[]",
             "ALTER TABLE unknown ALTER COLUMN v TYPE text",
+            // The index on `v` sorts case-insensitively afterwards: it is rebuilt.
+            "ALTER TABLE t ALTER COLUMN v TYPE citext",
         ] {
             let ds = after_history(&format!("{change};\n"));
             assert_eq!(ds.len(), 1, "{change}: {}", snap(&ds));

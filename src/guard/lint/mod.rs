@@ -43,8 +43,8 @@ use crate::diag::{Diagnostic, Severity};
 use crate::dialect::DialectKind;
 use crate::model::Origin;
 use crate::sql::ast::{
-    ActionKind, AlterOp, ConstraintKind, EnumChange, Guard, Name, ObjectKind, Stmt, Transaction,
-    TypeName,
+    ActionKind, AlterOp, ConstraintKind, EnumChange, Guard, KeyPart, Name, ObjectKind, Stmt,
+    Transaction, TypeName,
 };
 use crate::sql::split::{split, Directive, ParseError, SqlScript, SqlStatement};
 use std::collections::{HashMap, HashSet};
@@ -140,6 +140,9 @@ pub struct FolderState {
     /// Column types as the statements so far left them: table -> column -> type. Tables
     /// from outside the folder are not here.
     pub column_types: HashMap<String, HashMap<String, TypeName>>,
+    /// Columns an index, key or exclusion covers (by name or in an expression): table ->
+    /// columns. Kept when the index is dropped, which only errs on the side of reporting.
+    pub indexed: HashMap<String, HashSet<String>>,
     /// The transaction still open at the end of the last file (`runner: one-transaction`).
     pub open_tx: TxState,
 }
@@ -148,6 +151,36 @@ impl FolderState {
     /// A column's type as the folder declared it, if it did.
     pub fn column_type(&self, table: &str, column: &str) -> Option<&TypeName> {
         self.column_types.get(table)?.get(column)
+    }
+
+    /// Whether an index or key covers the column.
+    pub fn indexed(&self, table: &str, column: &str) -> bool {
+        self.indexed.get(table).is_some_and(|c| c.contains(column))
+    }
+
+    /// Records the columns an index or constraint of `table` covers: those it names, and
+    /// those its expressions mention.
+    fn index_columns<'a>(
+        &mut self,
+        table: &str,
+        columns: impl IntoIterator<Item = &'a String>,
+        exprs: impl IntoIterator<Item = &'a crate::sql::ast::Expr>,
+    ) {
+        let known: Vec<String> = self
+            .column_types
+            .get(table)
+            .map(|c| c.keys().cloned().collect())
+            .unwrap_or_default();
+        let set = self.indexed.entry(table.to_string()).or_default();
+        set.extend(columns.into_iter().cloned());
+        for e in exprs {
+            set.extend(
+                known
+                    .iter()
+                    .filter(|c| crate::guard::mentions(&e.text, c))
+                    .cloned(),
+            );
+        }
     }
 
     /// Learns what `sql` (statements that ran before the files to lint) leaves behind,
@@ -572,6 +605,20 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &s
                         .map(|c| (c.name.clone(), c.ty.clone()))
                         .collect(),
                 );
+                folder.indexed.remove(&key);
+                for c in &ct.columns {
+                    for k in &c.constraints {
+                        if matches!(
+                            k.kind,
+                            ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
+                        ) {
+                            folder.index_columns(&key, [&c.name], []);
+                        }
+                    }
+                }
+                for c in &ct.constraints {
+                    index_constraint(folder, &key, c);
+                }
                 state.created_tables.insert(key);
             }
         }
@@ -588,6 +635,15 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &s
             if let Some(n) = &ci.name {
                 state.created_indexes.insert(n.clone());
             }
+            let columns = ci.elements.iter().filter_map(|e| match &e.key {
+                KeyPart::Column(c) => Some(c),
+                KeyPart::Expression(_) => None,
+            });
+            let exprs = ci.elements.iter().filter_map(|e| match &e.key {
+                KeyPart::Expression(x) => Some(x),
+                KeyPart::Column(_) => None,
+            });
+            folder.index_columns(ci.table.last(), columns, exprs);
         }
         Stmt::CreateEnum { name, .. } | Stmt::CreateType { name, .. } => {
             state.created_types.insert(name.last().to_string());
@@ -711,6 +767,7 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &s
                         }
                     }
                     AlterOp::AddConstraint(c) => {
+                        index_constraint(folder, &table, c);
                         let is_fk = matches!(c.kind, ConstraintKind::ForeignKey { .. });
                         let is_check = matches!(c.kind, ConstraintKind::Check(_));
                         if c.not_valid && (is_fk || is_check) {
@@ -739,6 +796,27 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &s
                     _ => {}
                 }
             }
+        }
+        _ => {}
+    }
+}
+
+/// Records the columns a key or exclusion constraint of `table` covers.
+fn index_constraint(folder: &mut FolderState, table: &str, c: &crate::sql::ast::Constraint) {
+    match &c.kind {
+        ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
+            folder.index_columns(table, columns, [])
+        }
+        ConstraintKind::Exclude { elements, .. } => {
+            let columns = elements.iter().filter_map(|e| match &e.element.key {
+                KeyPart::Column(c) => Some(c),
+                KeyPart::Expression(_) => None,
+            });
+            let exprs = elements.iter().filter_map(|e| match &e.element.key {
+                KeyPart::Expression(x) => Some(x),
+                KeyPart::Column(_) => None,
+            });
+            folder.index_columns(table, columns, exprs);
         }
         _ => {}
     }
