@@ -71,8 +71,8 @@ const CLASSES: &[Class] = &[
         name: "transaction_blocks",
         safe_runner: Runner::Schemactl,
         unsafe_runner: Runner::Schemactl,
-        codes: &["SG403", "SG413", "SG422"],
-        harm: Harm::Reported,
+        codes: &["SG403", "SG413"],
+        harm: Harm::Fails,
     },
     Class {
         name: "runner",

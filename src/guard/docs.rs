@@ -91,7 +91,8 @@ earlier files:
   `-- schemactl:no-transaction`; `psql -f` runs every statement in autocommit; Diesel, sqlx and
   golang-migrate run each file in one transaction; drizzle-kit runs every pending file in one
   transaction. In a file the runner does not wrap, an explicit `BEGIN` opens a transaction
-  until `COMMIT`/`ROLLBACK`, and after it the next statements run outside it again.
+  until `COMMIT`/`ROLLBACK`, and after it the next statements run outside it again; in a file
+  it wraps, a `COMMIT` (reported as `SG422`) ends the runner's transaction the same way.
 - `SET [LOCAL] lock_timeout = ...` (non-zero) earlier in the file satisfies `SG414`.
 - A `CHECK (c IS NOT NULL)` validated earlier (same or earlier file) lets `SET NOT NULL` on `c`
   pass `SG407`, as PostgreSQL 12+ then skips the scan.

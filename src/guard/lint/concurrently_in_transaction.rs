@@ -43,7 +43,7 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     if !cx.file.in_transaction() {
         return;
     }
-    let (msg, help) = if !cx.file.wrapped {
+    let (msg, help) = if cx.file.explicit_begin.is_some() && !cx.file.wrapped {
         (
             format!(
                 "{what} after an explicit BEGIN fails: it cannot run inside a transaction block"

@@ -62,7 +62,10 @@ pub struct FileState {
     pub file: String,
     /// Who runs the file ([`GuardConfig::runner`]).
     pub runner: Runner,
-    /// The runner wraps the whole file in a transaction ([`Runner::wraps`]).
+    /// The runner wraps the file in a transaction ([`Runner::wraps`]).
+    pub runner_wraps: bool,
+    /// The runner's transaction is still open: a `COMMIT` in the file ends it, and what
+    /// follows runs outside it (SG422 reports that COMMIT).
     pub wrapped: bool,
     /// An explicit `BEGIN` is open (only in a file the runner does not wrap): its line.
     pub explicit_begin: Option<u32>,
@@ -394,6 +397,7 @@ fn lint_file_in(
     let mut state = FileState {
         file: file.to_string(),
         runner: config.runner,
+        runner_wraps: config.runner.wraps(plan.no_transaction),
         wrapped: config.runner.wraps(plan.no_transaction),
         ..FileState::default()
     };
@@ -681,6 +685,11 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &s
                     | Transaction::TwoPhase
             ) {
                 state.transaction_control_seen = true;
+            }
+            // The runner's transaction ends here; a BEGIN inside it changes nothing.
+            if matches!(t, Transaction::Commit | Transaction::Rollback) {
+                state.wrapped = false;
+                state.tx = TxState::default();
             }
         }
         Stmt::Set { .. } => {

@@ -46,7 +46,7 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let file = &cx.file;
-    if file.wrapped {
+    if file.runner_wraps {
         if file.transaction_control_seen {
             return;
         }
