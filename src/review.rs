@@ -110,15 +110,19 @@ impl Review<'_> {
             .filter(|c| c.risk() != Risk::Safe)
             .collect();
         if !flagged.is_empty() {
-            s.push_str("### Risks\n\n| risk | change | why | lock |\n|---|---|---|---|\n");
+            let accepted = self.accepted();
+            s.push_str(
+                "### Risks\n\n| risk | change | why | lock | accepted because |\n|---|---|---|---|---|\n",
+            );
             for c in flagged {
                 writeln!(
                     s,
-                    "| {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} |",
                     risk_name(c.risk()),
                     c.describe(),
                     risk_reason(c),
-                    lock_of(c).unwrap_or("")
+                    lock_of(c).unwrap_or(""),
+                    reasons_for(&accepted, c).join("; ").replace('|', "\\|")
                 )
                 .unwrap();
             }
@@ -153,6 +157,7 @@ impl Review<'_> {
             return "No schema changes.\n".into();
         }
         let mut s = String::new();
+        let accepted = self.accepted();
         for (table, changes) in self.by_table() {
             writeln!(s, "{table}").unwrap();
             for c in changes {
@@ -161,6 +166,9 @@ impl Review<'_> {
                     r => format!("  [{}: {}]", risk_name(r), risk_reason(c)),
                 };
                 writeln!(s, "  {}{flag}", c.describe()).unwrap();
+                for reason in reasons_for(&accepted, c) {
+                    writeln!(s, "    accepted because {reason}").unwrap();
+                }
             }
         }
         writeln!(s, "{}", self.summary()).unwrap();
@@ -222,6 +230,134 @@ impl Review<'_> {
         }
         s
     }
+}
+
+/// What a statement (or a change) is about, to pair a change with the reasons written
+/// before the statements that make it: a relation with one of its columns or constraints, a
+/// relation, a type, a schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Subject {
+    Part(String, String),
+    Relation(String),
+    Type(String),
+    Schema(String),
+}
+
+/// A `-- schemactl:allow` of the files: the subjects of its statement, the code and reason.
+struct Accepted {
+    subjects: Vec<Subject>,
+    code: String,
+    reason: String,
+}
+
+impl Review<'_> {
+    /// Every reasoned `-- schemactl:allow` in the files, with what its statement changes.
+    fn accepted(&self) -> Vec<Accepted> {
+        use crate::sql::split::{split, Directive};
+        let mut out = Vec::new();
+        for (_, sql) in self.files {
+            for st in split(sql, crate::dialect::DialectKind::Postgres).statements {
+                let subjects = st.parsed.as_ref().map(subjects_of).unwrap_or_default();
+                for d in &st.directives {
+                    if let Directive::Allow { code, reason, .. } = d {
+                        if !reason.trim().is_empty() {
+                            out.push(Accepted {
+                                subjects: subjects.clone(),
+                                code: code.clone(),
+                                reason: reason.trim().to_string(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// What a statement changes, as [`Subject`]s.
+fn subjects_of(stmt: &crate::sql::ast::Stmt) -> Vec<Subject> {
+    use crate::sql::ast::{AlterOp, EnumChange, ObjectKind, Stmt};
+    let rel = |n: &crate::sql::ast::Name| QName::parse(&n.to_string()).to_string();
+    let mut out = Vec::new();
+    match stmt {
+        Stmt::AlterTable(at) => {
+            let t = rel(&at.name);
+            for op in &at.ops {
+                let part = match op {
+                    AlterOp::AddColumn { column, .. } => Some(column.name.clone()),
+                    AlterOp::DropColumn { name, .. } => Some(name.clone()),
+                    AlterOp::AlterType { column, .. } => Some(column.clone()),
+                    AlterOp::AddConstraint(c) => c.name.clone(),
+                    _ => None,
+                };
+                out.extend(part.map(|p| Subject::Part(t.clone(), p)));
+            }
+            out.push(Subject::Relation(t));
+        }
+        Stmt::Rename(r) if r.object_kind == ObjectKind::Table => {
+            let t = rel(&r.object);
+            match &r.sub {
+                Some(old) => {
+                    out.push(Subject::Part(t.clone(), old.clone()));
+                    out.push(Subject::Part(t, r.new_name.clone()));
+                }
+                None => out.push(Subject::Relation(t)),
+            }
+        }
+        Stmt::Rename(r) if r.kind == ObjectKind::Type => out.push(Subject::Type(rel(&r.object))),
+        Stmt::AlterEnum {
+            name,
+            change: EnumChange::RenameValue { .. },
+        } => out.push(Subject::Type(rel(name))),
+        Stmt::Drop(d) => {
+            for n in &d.names {
+                out.push(match d.kind {
+                    ObjectKind::Schema => Subject::Schema(n.last().to_string()),
+                    ObjectKind::Type | ObjectKind::Domain => Subject::Type(rel(n)),
+                    _ => Subject::Relation(rel(n)),
+                });
+            }
+        }
+        Stmt::CreateIndex(ci) => out.push(Subject::Relation(rel(&ci.table))),
+        _ => {}
+    }
+    out
+}
+
+/// What a change is about, as [`Subject`]s (see [`subjects_of`]).
+fn change_subjects(change: &Change) -> Vec<Subject> {
+    let part = |t: &QName, p: &str| Subject::Part(t.to_string(), p.to_string());
+    match change {
+        Change::DropColumn { table, column }
+        | Change::AddColumn { table, column }
+        | Change::AlterColumnType { table, column, .. }
+        | Change::AlterGenerated { table, column } => vec![part(table, column)],
+        Change::RenameColumn { table, from, .. } => vec![part(table, from)],
+        Change::AddConstraint { table, name } => vec![part(table, name)],
+        Change::DropTable { table } => vec![Subject::Relation(table.to_string())],
+        Change::DropNamespace { name } => vec![Subject::Schema(name.clone())],
+        Change::DropEnum { name } | Change::RenameEnumValue { name, .. } => {
+            vec![Subject::Type(name.to_string())]
+        }
+        Change::SwapEnum { name, .. } => vec![Subject::Type(name.to_string())],
+        _ => Vec::new(),
+    }
+}
+
+/// The reasons (`CODE reason`) written for the statements that make `change`.
+fn reasons_for(accepted: &[Accepted], change: &Change) -> Vec<String> {
+    let wanted = change_subjects(change);
+    let mut out: Vec<String> = Vec::new();
+    for a in accepted {
+        if a.subjects.iter().any(|s| wanted.contains(s)) {
+            let line = format!("{} {}", a.code, a.reason);
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+    }
+    out
 }
 
 fn risk_name(r: Risk) -> &'static str {

@@ -184,11 +184,12 @@ impl Scratch {
 }
 
 /// Whether every error is a statement `sql::replay` cannot follow, which a scratch database
-/// can run; anything else (a missing table, a typo) is a real error to report.
+/// can run (an "already exists" conflict included: something replay could not follow may
+/// have removed the first one); anything else (a missing table, a typo) is a real error.
 pub fn only_unreplayable(errors: &[Diagnostic]) -> bool {
-    errors
-        .iter()
-        .all(|d| d.code == crate::sql::replay::UNSUPPORTED)
+    errors.iter().all(|d| {
+        d.code == crate::sql::replay::UNSUPPORTED || d.code == crate::sql::replay::CONFLICT
+    })
 }
 
 /// Tells the user, on stderr, which statements send the folder to a scratch database.

@@ -259,3 +259,97 @@ fn kitchen_sink_findings_through_the_library() {
     // Deterministic.
     assert_eq!(ds, guard::check_schema(&schema, &config));
 }
+
+/// `guard.runner` in schemactl.yaml decides which statements share a transaction: the same
+/// folder is clean when psql runs it and fails when schemactl or drizzle-kit would.
+#[test]
+fn the_runner_setting_judges_the_folder_by_who_runs_it() {
+    let p = project(&[
+        ("0001_initial.sql", "CREATE TYPE s AS ENUM ('a');\nCREATE TABLE t (id bigint, st s);\n"),
+        ("0002_value.sql", "ALTER TYPE s ADD VALUE 'b';\n"),
+        (
+            "0003_use.sql",
+            "SET lock_timeout = '5s';\nUPDATE t SET st = 'b';\nBEGIN;\nUPDATE t SET st = 'a';\nCOMMIT;\nCREATE INDEX CONCURRENTLY t_id_idx ON t (id);\n",
+        ),
+    ]);
+    let mut out = String::new();
+    for runner in ["psql", "schemactl", "drizzle-kit", "flyway"] {
+        std::fs::write(
+            p.path().join("schemactl.yaml"),
+            format!("guard:\n  runner: {runner}\n"),
+        )
+        .unwrap();
+        let o = schemactl(
+            p.path(),
+            &["--color", "never", "guard", "--format", "github"],
+        );
+        out.push_str(&format!(
+            "== runner: {runner} (exit {})\n{}",
+            code(&o),
+            stdout(&o)
+        ));
+        if code(&o) == 2 {
+            out.push_str(&stderr(&o));
+        }
+    }
+    insta::assert_snapshot!(out);
+}
+
+/// `guard --dev-url` runs the folder on a scratch database of that server and names the
+/// first statement PostgreSQL refuses, even one replay cannot judge.
+#[test]
+fn dev_url_runs_the_folder_on_a_real_server() {
+    let p = project(&[
+        ("0001_initial.sql", "CREATE TABLE a (id bigint);\n"),
+        (
+            "0002_dynamic.sql",
+            "DO $$ BEGIN EXECUTE format('CREATE INDEX %I ON %I (id)', 'a_id_idx', 'a'); END $$;\n",
+        ),
+        (
+            "0003_again.sql",
+            "-- schemactl:allow SG402 a is empty in every environment\nCREATE INDEX a_id_idx ON a (id);\n",
+        ),
+    ]);
+    // Offline, replay cannot tell what the DO block built: nothing to report.
+    let offline = schemactl(p.path(), &["--color", "never", "guard", "--format", "json"]);
+    assert!(!stdout(&offline).contains("SG309"), "{}", stdout(&offline));
+    let url = schemactl::testkit::PgServer::shared().url("postgres");
+    let o = schemactl(
+        p.path(),
+        &[
+            "--color",
+            "never",
+            "guard",
+            "--format",
+            "json",
+            "--dev-url",
+            &url,
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let found: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "SG309")
+        .collect();
+    assert_eq!(found.len(), 1, "{}", stdout(&o));
+    assert!(found[0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("0003_again.sql"));
+    assert_eq!(found[0]["line"], 2);
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(message.contains("already exists"), "{message}");
+    // A server that cannot be reached is an error of the run, not a finding.
+    let o = schemactl(
+        p.path(),
+        &[
+            "guard",
+            "--dev-url",
+            "postgres://nobody@127.0.0.1:1/x?connect_timeout=2",
+        ],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+}

@@ -95,8 +95,8 @@ fn json_through_the_binary() {
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
-    assert_eq!(v["summary"]["errors"], 24);
-    assert_eq!(v["summary"]["warnings"], 6);
+    assert_eq!(v["summary"]["errors"], 26);
+    assert_eq!(v["summary"]["warnings"], 7);
     insta::assert_snapshot!(out);
     let safe = Command::new(env!("CARGO_BIN_EXE_schemactl"))
         .current_dir(root())

@@ -95,16 +95,12 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
         return Ok(EXIT_OK);
     }
     let dialect = ctx.config.dialect;
-    let (mut source, current) = StateSource::read(&dir, dialect, args.dev_url.as_deref())?;
-    // PostgreSQL plans from the declared model; SQLite from the declared schema as SQLite
-    // spells it (its planner renders and reads it back itself).
-    let (plan, desired) = match dialect {
-        DialectKind::Postgres => {
-            let desired = source.declared(&schema)?;
-            (crate::diff::plan::plan(&current, &desired), Some(desired))
-        }
-        DialectKind::Sqlite => (crate::diff::sqlite::plan(&current, &schema)?, None),
-    };
+    let Planned {
+        mut source,
+        current,
+        plan,
+        desired,
+    } = planned(&dir, &schema, dialect, args.dev_url.as_deref())?;
     if plan.is_empty() {
         println!("No schema changes: the migrations in {folder} are up to date. Nothing written.");
         return Ok(EXIT_OK);
@@ -187,6 +183,60 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
         println!("  {:<22} {}", format!("{:?}", c.risk()), c.describe());
     }
     Ok(EXIT_OK)
+}
+
+/// The folder's state and the plan from it to the declared schema.
+struct Planned {
+    source: StateSource,
+    current: Schema,
+    plan: crate::diff::plan::Plan,
+    /// PostgreSQL: the declared schema as the source spells it.
+    desired: Option<Schema>,
+}
+
+fn planned(
+    dir: &MigrationDir,
+    schema: &Schema,
+    dialect: DialectKind,
+    dev_url: Option<&str>,
+) -> Result<Planned, Diagnostics> {
+    let (mut source, current) = StateSource::read(dir, dialect, dev_url)?;
+    // PostgreSQL plans from the declared model; SQLite from the declared schema as SQLite
+    // spells it (its planner renders and reads it back itself).
+    let (plan, desired) = match dialect {
+        DialectKind::Postgres => {
+            let desired = source.declared(schema)?;
+            (crate::diff::plan::plan(&current, &desired), Some(desired))
+        }
+        DialectKind::Sqlite => (crate::diff::sqlite::plan(&current, schema)?, None),
+    };
+    Ok(Planned {
+        source,
+        current,
+        plan,
+        desired,
+    })
+}
+
+/// What `generate --check` reports: the changes of the declared schema no migration in the
+/// (non-empty) folder holds, described; empty when it is up to date. `guard` (SG308) asks
+/// the same question through this function, so the two always agree.
+pub fn pending_changes(
+    dir: &MigrationDir,
+    schema: &Schema,
+    dialect: DialectKind,
+    dev_url: Option<&str>,
+) -> Result<Vec<String>, Diagnostics> {
+    let planned = planned(dir, schema, dialect, dev_url)?;
+    if planned.plan.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<String> = planned.plan.changes.iter().map(|c| c.describe()).collect();
+    if out.is_empty() {
+        // A SQLite rebuild for a difference no change kind names.
+        out.push("a table rebuild".to_string());
+    }
+    Ok(out)
 }
 
 /// Writes `down/NNNN_name.sql`: the plan from the new schema back to the old one, headed by

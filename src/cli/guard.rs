@@ -5,6 +5,8 @@ use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::guard::graph_view::{self, GraphFormat};
 use crate::guard::output::{self, Format};
 use crate::guard::{self, docs, MigrationInput};
+use crate::scratch::Scratch;
+use std::cell::RefCell;
 
 #[derive(Debug, clap::Args)]
 pub struct GuardArgs {
@@ -20,6 +22,12 @@ pub struct GuardArgs {
     /// List every rule with its default level and exit
     #[arg(long)]
     pub list: bool,
+    /// Run the migration folder on a scratch database of this PostgreSQL server (created,
+    /// then dropped) to find the first statement that fails (SG309) and to compare it with the
+    /// declared schema (SG308), instead of replaying its SQL offline. Name a server of the
+    /// version the migrations will run on
+    #[arg(long, value_name = "URL")]
+    pub dev_url: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -53,7 +61,7 @@ pub fn run(ctx: &Context, args: &GuardArgs) -> u8 {
         print!("{}", docs::list());
         return EXIT_OK;
     }
-    match check(ctx) {
+    match check(ctx, args.dev_url.as_deref()) {
         Ok(mut findings) => {
             if args.warnings_as_errors {
                 guard::escalate(&mut findings);
@@ -91,13 +99,21 @@ pub fn run(ctx: &Context, args: &GuardArgs) -> u8 {
 }
 
 /// Every finding for the project; `Err` for problems that stop the check (config, build, I/O).
-fn check(ctx: &Context) -> Result<Vec<Diagnostic>, Diagnostics> {
+fn check(ctx: &Context, dev_url: Option<&str>) -> Result<Vec<Diagnostic>, Diagnostics> {
     let mut config = ctx.config.guard.clone();
     config.dialect = ctx.config.dialect;
     let config = &config;
     let problems = config.problems();
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
+    }
+    if dev_url.is_some() && config.dialect == crate::dialect::DialectKind::Sqlite {
+        return Err(Diagnostic::error(
+            "guard::bad-dev-url",
+            "--dev-url names a PostgreSQL server; SQLite folders are replayed on temporary files",
+        )
+        .help("leave out --dev-url for SQLite migrations")
+        .into());
     }
     // A folder that was named must be there: guard passing on a typo would pass CI.
     let folder = &ctx.config.migrations;
@@ -118,10 +134,33 @@ fn check(ctx: &Context) -> Result<Vec<Diagnostic>, Diagnostics> {
         Some(s) => guard::check_schema(s, config),
         None => Vec::new(),
     };
+    let dialect = ctx.config.dialect;
+    let compare = |dir: &crate::migrate::MigrationDir| match &schema {
+        Some(s) => super::generate::pending_changes(dir, s, dialect, dev_url),
+        None => Ok(Vec::new()),
+    };
+    // Connecting is checked here, so an unreachable server is an error, not a finding.
+    let scratch = match dev_url {
+        Some(url) => Some(RefCell::new(Scratch::open(
+            dialect,
+            Some(url),
+            std::time::Duration::from_secs(10),
+        )?)),
+        None => None,
+    };
+    let run_folder = |dir: &crate::migrate::MigrationDir| -> Result<(), Diagnostics> {
+        let Some(scratch) = &scratch else {
+            return Ok(());
+        };
+        let mut scratch = scratch.borrow_mut();
+        let db = scratch.database("guard")?;
+        scratch.migrate(&db, dir, None)
+    };
     let input = MigrationInput {
         expected_script: script.as_deref(),
         declared: schema.as_ref(),
-        replay: None,
+        compare: schema.as_ref().map(|_| &compare as guard::Compare<'_>),
+        run_folder: dev_url.map(|_| &run_folder as guard::RunFolder<'_>),
     };
     findings.extend(
         guard::check_migrations(&ctx.config.migrations, &input, config).map_err(Diagnostics)?,

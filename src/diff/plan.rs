@@ -4,6 +4,11 @@
 //! transaction that adds it); the main, transactional file; and a `no-transaction` file for
 //! what must not hold locks for long (CREATE/DROP INDEX CONCURRENTLY, VALIDATE CONSTRAINT,
 //! NOT NULL through a validated CHECK).
+//!
+//! Every planned file passes `schemactl guard`: where a change has no safe recipe (a drop, a
+//! rename, a rewriting type change), the planner says why in a `-- schemactl:allow CODE
+//! <reason>` comment before the statement, and only where the lint really reports it
+//! ([`annotate`] lints the planned files to find out).
 
 use super::{constraints, Change, Risk};
 use crate::dialect::postgres::{self as pg, quote_ident, quote_qname};
@@ -60,6 +65,34 @@ impl Plan {
 /// every other query on the table behind it.
 const LOCK_TIMEOUT: &str = "SET lock_timeout = '5s'";
 
+/// Why a planned statement takes a risk the lint reports (`code`), when no safe recipe exists.
+struct Why {
+    statement: String,
+    code: &'static str,
+    reason: String,
+}
+
+/// Records that `statement` may be reported as `code`, and why that is the way to do it.
+fn accept(why: &mut Vec<Why>, statement: &str, code: &'static str, reason: impl Into<String>) {
+    why.push(Why {
+        statement: statement.to_string(),
+        code,
+        reason: reason.into(),
+    });
+}
+
+/// Pushes `statement` and records why it may be reported as `code`.
+fn push_accepted(
+    out: &mut Vec<String>,
+    why: &mut Vec<Why>,
+    statement: String,
+    code: &'static str,
+    reason: impl Into<String>,
+) {
+    accept(why, &statement, code, reason);
+    out.push(statement);
+}
+
 pub fn plan(from: &Schema, to: &Schema) -> Plan {
     let changes = super::diff(from, to);
     let tables: HashMap<&QName, &Table> = to.tables.iter().map(|t| (&t.name, t)).collect();
@@ -69,6 +102,7 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
     let mut late = Vec::new(); // statements of the main file that must come after the rest
     let mut concurrent = Vec::new();
     let mut new_tables = Vec::new();
+    let mut why: Vec<Why> = Vec::new();
 
     // Drops of changed or removed objects come first so their names are free again; views
     // first of all, since they hold on to the columns and tables they read.
@@ -123,7 +157,7 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
     let mut swapped_out = Vec::new();
     for c in &changes {
         if let Change::SwapEnum { name, .. } = c {
-            swapped_out.push(swap_enum(&mut main, &changes, from, to, name));
+            swapped_out.push(swap_enum(&mut main, &mut why, &changes, from, to, name));
         }
     }
 
@@ -135,13 +169,9 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
             )),
             Change::CreateNamespace { name } => {
                 main.push(format!("CREATE SCHEMA {}", quote_ident(name)));
-                if let Some(doc) = to
-                    .namespaces
-                    .iter()
-                    .find(|n| &n.name == name)
-                    .and_then(|n| n.doc.as_ref())
-                {
-                    main.push(format!(
+                let doc = to.namespaces.iter().find(|n| &n.name == name);
+                if let Some(doc) = doc.and_then(|n| n.doc.as_ref()) {
+                    late.push(format!(
                         "COMMENT ON SCHEMA {} IS {}",
                         quote_ident(name),
                         quote_literal(doc)
@@ -175,12 +205,22 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
                 ));
             }
             // With the new labels: a label is renamed before another is placed next to it.
-            Change::RenameEnumValue { name, from, to } => enum_values.push(format!(
-                "ALTER TYPE {} RENAME VALUE {} TO {}",
-                quote_qname(name),
-                quote_literal(from),
-                quote_literal(to)
-            )),
+            Change::RenameEnumValue { name, from, to } => push_accepted(
+                &mut enum_values,
+                &mut why,
+                format!(
+                    "ALTER TYPE {} RENAME VALUE {} TO {}",
+                    quote_qname(name),
+                    quote_literal(from),
+                    quote_literal(to)
+                ),
+                "SG412",
+                format!(
+                    "declared as a rename (enum_value_renamed {from} to {to}): rows keep their \
+                     value under the new label, and a label has no other way to change its \
+                     name; deploy code that accepts both labels first"
+                ),
+            ),
             Change::CreateFunction { name } => {
                 if let Some(f) = to.functions.iter().find(|f| &f.name == name) {
                     main.push(f.statement().to_string());
@@ -192,7 +232,7 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
                 }
             }
             Change::AlterGenerated { table, column } => {
-                recreate_column(&mut main, &changes, tables[table], column)
+                recreate_column(&mut main, &mut why, &changes, tables[table], column)
             }
             Change::DropGenerated { table, column } => main.push(format!(
                 "ALTER TABLE {} ALTER COLUMN {} DROP EXPRESSION",
@@ -200,12 +240,22 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
                 quote_ident(column)
             )),
             Change::CreateTable { table } => new_tables.push(tables[table].clone()),
-            Change::RenameColumn { table, from, to } => main.push(format!(
-                "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                quote_qname(table),
-                quote_ident(from),
-                quote_ident(to)
-            )),
+            Change::RenameColumn { table, from, to } => push_accepted(
+                &mut main,
+                &mut why,
+                format!(
+                    "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                    quote_qname(table),
+                    quote_ident(from),
+                    quote_ident(to)
+                ),
+                "SG412",
+                format!(
+                    "declared as a rename (renamed_from {from}): the data stays, and keeping \
+                     both names needs application releases in between that one migration \
+                     cannot hold; deploy code that no longer uses {from} first"
+                ),
+            ),
             Change::AddColumn { table, column } => {
                 let t = tables[table];
                 let col = t.column(column).expect("diffed column exists");
@@ -224,11 +274,13 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
                     ));
                     set_not_null(&mut concurrent, table, column);
                 } else {
-                    main.push(format!(
+                    let statement = format!(
                         "ALTER TABLE {} ADD COLUMN {}",
                         quote_qname(table),
                         pg::column_def(col)
-                    ));
+                    );
+                    accept_added_column(&mut why, &statement, col);
+                    main.push(statement);
                 }
             }
             Change::AlterColumnType {
@@ -254,9 +306,21 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
                 } else {
                     ""
                 };
-                main.push(format!(
-                    "ALTER TABLE {t} ALTER COLUMN {q} TYPE {to} USING {q}{via}::{to}"
-                ));
+                let from_type = old_tables[table]
+                    .column(column)
+                    .map(|c| pg::column_type(&c.ty))
+                    .unwrap_or_default();
+                push_accepted(
+                    &mut main,
+                    &mut why,
+                    format!("ALTER TABLE {t} ALTER COLUMN {q} TYPE {to} USING {q}{via}::{to}"),
+                    "SG409",
+                    format!(
+                        "{from_type} to {to} changes how the values are stored, so PostgreSQL \
+                         rewrites the table; the lock-free way (a new column, a backfill, a \
+                         switch) spans application releases one migration cannot hold"
+                    ),
+                );
                 // The new default follows here unless a SetDefault change sets it anyway.
                 let default_changes = changes.iter().any(|c| {
                     matches!(c, Change::SetDefault { table: tt, column: cc } if tt == table && cc == column)
@@ -313,9 +377,17 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
                     doc.map_or("NULL".into(), |d| quote_literal(&d))
                 ));
             }
-            Change::AddConstraint { table, name } => {
-                add_constraint(&mut late, &mut concurrent, tables[table], name)
-            }
+            Change::AddConstraint { table, name } => add_constraint(
+                &mut main,
+                &mut late,
+                &mut concurrent,
+                &mut why,
+                &changes,
+                to,
+                old_tables.get(table).copied(),
+                tables[table],
+                name,
+            ),
             Change::DropIndex { name, table } => {
                 let schema = table
                     .schema
@@ -398,11 +470,17 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
     }
     for c in &changes {
         if let Change::DropColumn { table, column } = c {
-            main.push(format!(
-                "ALTER TABLE {} DROP COLUMN {}",
-                quote_qname(table),
-                quote_ident(column)
-            ));
+            push_accepted(
+                &mut main,
+                &mut why,
+                format!(
+                    "ALTER TABLE {} DROP COLUMN {}",
+                    quote_qname(table),
+                    quote_ident(column)
+                ),
+                "SG411",
+                dropped_reason(&format!("column {table}.{column}")),
+            );
         }
     }
     // Dropped tables go children first: a dropped table may still reference another.
@@ -413,7 +491,13 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
             .iter()
             .any(|c| matches!(c, Change::DropTable { table } if table == &t.name))
         {
-            main.push(format!("DROP TABLE {}", quote_qname(&t.name)));
+            push_accepted(
+                &mut main,
+                &mut why,
+                format!("DROP TABLE {}", quote_qname(&t.name)),
+                "SG411",
+                dropped_reason(&format!("table {}", t.name)),
+            );
         }
     }
     // Functions before types (a function may use one), schemas and extensions last.
@@ -424,17 +508,34 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
     }
     for c in &changes {
         if let Change::DropEnum { name } = c {
-            main.push(format!("DROP TYPE {}", quote_qname(name)));
+            push_accepted(
+                &mut main,
+                &mut why,
+                format!("DROP TYPE {}", quote_qname(name)),
+                "SG411",
+                dropped_reason(&format!("enum {name}")),
+            );
         }
     }
     for old_type in swapped_out {
-        main.push(format!("DROP TYPE {}", quote_qname(&old_type)));
+        push_accepted(
+            &mut main,
+            &mut why,
+            format!("DROP TYPE {}", quote_qname(&old_type)),
+            "SG411",
+            "the type swap's leftover: every column was converted to the new type above, so \
+             no row holds it any more",
+        );
     }
     for c in &changes {
         match c {
-            Change::DropNamespace { name } => {
-                main.push(format!("DROP SCHEMA {}", quote_ident(name)))
-            }
+            Change::DropNamespace { name } => push_accepted(
+                &mut main,
+                &mut why,
+                format!("DROP SCHEMA {}", quote_ident(name)),
+                "SG411",
+                dropped_reason(&format!("schema {name}")),
+            ),
             Change::DropExtension { name } => {
                 main.push(format!("DROP EXTENSION {}", quote_ident(name)))
             }
@@ -466,7 +567,129 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
             statements: concurrent,
         });
     }
+    if !why.is_empty() {
+        annotate(&mut files, &why, from, &changes);
+    }
     Plan { changes, files }
+}
+
+/// Why a drop is planned as it is: the declared schema asks for it, and no form of a drop
+/// keeps the data.
+fn dropped_reason(what: &str) -> String {
+    format!(
+        "{what} is no longer declared: dropping it is the change itself, and no form of it keeps \
+         the data; deploy code that no longer uses it first"
+    )
+}
+
+/// Why an added column's value is computed for every existing row (SG410), or why existing
+/// rows get the migration's time (SG420), when the declared column asks for it.
+fn accept_added_column(why: &mut Vec<Why>, statement: &str, col: &Column) {
+    let computed = if col.generated.is_some() {
+        Some(
+            "a stored generated column is computed for every existing row when it is added, \
+              and there is no form that fills it later"
+                .to_string(),
+        )
+    } else if col.identity.is_some() {
+        Some(
+            "an identity column numbers every existing row from its sequence when it is \
+              added, and there is no form that fills it later"
+                .to_string(),
+        )
+    } else {
+        col.default.as_ref().map(|d| {
+            format!(
+                "every existing row needs its own value of {}, which PostgreSQL computes while \
+                 it rewrites the table; filling it without the rewrite takes batches between \
+                 releases",
+                pg::default_value(d)
+            )
+        })
+    };
+    if let Some(reason) = computed {
+        accept(why, statement, "SG410", reason);
+    }
+    if let Some(d) = &col.default {
+        accept(
+            why,
+            statement,
+            "SG420",
+            format!(
+                "the declared default {} gives existing rows the time this migration runs; the \
+                 schema declares no other value for them",
+                pg::default_value(d)
+            ),
+        );
+    }
+}
+
+/// Writes the `-- schemactl:allow` comments: lints the planned files (after the tables they
+/// change, so type changes are judged against the old types) and, for each finding the
+/// planner gave a reason for, puts the allow before its statement. Findings without one are
+/// left for guard to report.
+fn annotate(files: &mut [PlannedFile], why: &[Why], from: &Schema, changes: &[Change]) {
+    use crate::guard::lint::{lint_with, FolderState};
+    use crate::guard::GuardConfig;
+    let mut folder = FolderState::default();
+    // The lint needs the old column types only for the tables whose columns change type.
+    let retyped: Vec<&QName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterColumnType { table, .. } => Some(table),
+            _ => None,
+        })
+        .collect();
+    let history = Schema {
+        tables: from
+            .tables
+            .iter()
+            .filter(|t| retyped.contains(&&t.name))
+            .cloned()
+            .collect(),
+        ..Schema::default()
+    };
+    if let Ok(statements) = crate::dialect::Dialect::create(&pg::Postgres, &history) {
+        let mut sql = String::new();
+        crate::dialect::write_script(&mut sql, &statements);
+        folder.learn(&sql, crate::dialect::DialectKind::Postgres);
+    }
+    let config = GuardConfig::default();
+    for f in files.iter_mut() {
+        // The line each statement starts on in the file's text.
+        let mut starts = Vec::with_capacity(f.statements.len());
+        let mut line = 1 + u32::from(f.no_transaction);
+        for st in &f.statements {
+            starts.push(line);
+            line += 1 + st.matches('\n').count() as u32;
+        }
+        let found = lint_with(&mut folder, "planned.sql", &f.script(""), &config);
+        let mut allows: Vec<Vec<(&str, &str)>> = vec![Vec::new(); f.statements.len()];
+        for d in &found {
+            let Some(i) = d
+                .location
+                .as_ref()
+                .and_then(|l| starts.iter().rposition(|&s| s <= l.line))
+            else {
+                continue;
+            };
+            let reason = why
+                .iter()
+                .find(|w| w.code == d.code && w.statement == f.statements[i]);
+            if let Some(w) = reason {
+                if !allows[i].iter().any(|(c, _)| *c == w.code) {
+                    allows[i].push((w.code, &w.reason));
+                }
+            }
+        }
+        for (st, allows) in f.statements.iter_mut().zip(allows) {
+            let mut head = String::new();
+            for (code, reason) in allows {
+                head.push_str(&format!("-- schemactl:allow {code} {reason}\n"));
+            }
+            st.insert_str(0, &head);
+        }
+    }
 }
 
 /// NOT NULL without a long exclusive lock: a CHECK added NOT VALID, validated under a weaker
@@ -486,9 +709,22 @@ fn set_not_null(out: &mut Vec<String>, table: &QName, column: &str) {
     out.push(format!("ALTER TABLE {t} DROP CONSTRAINT {check}"));
 }
 
-/// CHECK and FOREIGN KEY go in NOT VALID and are validated outside the main transaction;
-/// the others (keys, exclusions) cannot be, and are added directly.
-fn add_constraint(main: &mut Vec<String>, concurrent: &mut Vec<String>, t: &Table, name: &str) {
+/// CHECK and FOREIGN KEY go in NOT VALID and are validated outside the main transaction. A
+/// unique key (or a primary key over columns already NOT NULL) is built as an index
+/// CONCURRENTLY and attached, unless a foreign key this plan adds leans on it; exclusion
+/// constraints have no concurrent build.
+#[allow(clippy::too_many_arguments)]
+fn add_constraint(
+    main: &mut Vec<String>,
+    late: &mut Vec<String>,
+    concurrent: &mut Vec<String>,
+    why: &mut Vec<Why>,
+    changes: &[Change],
+    to: &Schema,
+    old: Option<&Table>,
+    t: &Table,
+    name: &str,
+) {
     let q = quote_qname(&t.name);
     let def = constraints(t)
         .remove(name)
@@ -496,14 +732,96 @@ fn add_constraint(main: &mut Vec<String>, concurrent: &mut Vec<String>, t: &Tabl
     let validatable =
         t.checks.iter().any(|c| c.name == name) || t.foreign_keys.iter().any(|f| f.name == name);
     if validatable {
-        main.push(format!("ALTER TABLE {q} ADD {def} NOT VALID"));
+        late.push(format!("ALTER TABLE {q} ADD {def} NOT VALID"));
         concurrent.push(format!(
             "ALTER TABLE {q} VALIDATE CONSTRAINT {}",
             quote_ident(name)
         ));
-    } else {
-        main.push(format!("ALTER TABLE {q} ADD {def}"));
+        return;
     }
+    let unique = t.uniques.iter().find(|u| u.name == name);
+    let key = t.primary_key.as_ref().filter(|k| k.name == name);
+    let columns = unique
+        .map(|u| &u.columns)
+        .or(key.map(|k| &k.columns))
+        .cloned()
+        .unwrap_or_default();
+    let statement = format!("ALTER TABLE {q} ADD {def}");
+    // A key new foreign keys lean on goes before the tables the plan creates and the keys
+    // it adds; the others after them, with the rest of the constraints.
+    let needed = !columns.is_empty() && leaned_on(changes, to, &t.name, &columns);
+    let reason = if columns.is_empty() {
+        "an exclusion constraint has no concurrent build: its index is built under ACCESS \
+         EXCLUSIVE"
+            .to_string()
+    } else if needed {
+        "a foreign key added by this migration needs this key to exist first, and a \
+         concurrent build can only run after the migration's transaction"
+            .to_string()
+    } else if key.is_some()
+        && !columns
+            .iter()
+            .all(|c| old.and_then(|o| o.column(c)).is_some_and(|c| !c.nullable))
+    {
+        "the key's columns become NOT NULL with it, which scans the table under its lock"
+            .to_string()
+    } else {
+        // Built without blocking writes, then attached (instant).
+        let cols: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
+        let nulls = if unique.is_some_and(|u| u.nulls_not_distinct) {
+            " NULLS NOT DISTINCT"
+        } else {
+            ""
+        };
+        let ix = quote_ident(name);
+        concurrent.push(format!(
+            "CREATE UNIQUE INDEX CONCURRENTLY {ix} ON {q} ({}){nulls}",
+            cols.join(", ")
+        ));
+        let kind = if key.is_some() {
+            "PRIMARY KEY"
+        } else {
+            "UNIQUE"
+        };
+        concurrent.push(format!(
+            "ALTER TABLE {q} ADD CONSTRAINT {ix} {kind} USING INDEX {ix}"
+        ));
+        return;
+    };
+    push_accepted(
+        if needed { main } else { late },
+        why,
+        statement,
+        "SG406",
+        reason,
+    );
+}
+
+/// Whether a foreign key this plan adds (on its own or with a new table) references
+/// `table (columns)`.
+fn leaned_on(changes: &[Change], to: &Schema, table: &QName, columns: &[String]) -> bool {
+    let mut wanted: Vec<&String> = columns.iter().collect();
+    wanted.sort();
+    let references = |fk: &ForeignKey| {
+        let mut cols: Vec<&String> = fk.ref_columns.iter().collect();
+        cols.sort();
+        &fk.ref_table == table && cols == wanted
+    };
+    changes.iter().any(|c| match c {
+        Change::AddConstraint { table: t, name } => to
+            .tables
+            .iter()
+            .filter(|x| &x.name == t)
+            .flat_map(|x| &x.foreign_keys)
+            .any(|fk| &fk.name == name && references(fk)),
+        Change::CreateTable { table: t } => to
+            .tables
+            .iter()
+            .filter(|x| &x.name == t)
+            .flat_map(|x| &x.foreign_keys)
+            .any(references),
+        _ => false,
+    })
 }
 
 /// `CREATE FUNCTION` as `CREATE OR REPLACE FUNCTION`, so a new body replaces the old one.
@@ -539,17 +857,26 @@ fn added_anyway(changes: &[Change], table: &QName, name: &str) -> bool {
 /// PostgreSQL 15 cannot change a generation expression: the column is dropped and added with
 /// the new one (its values are computed again), and the indexes and checks it took with it
 /// come back.
-fn recreate_column(main: &mut Vec<String>, changes: &[Change], t: &Table, column: &str) {
+fn recreate_column(
+    main: &mut Vec<String>,
+    why: &mut Vec<Why>,
+    changes: &[Change],
+    t: &Table,
+    column: &str,
+) {
     let q = quote_qname(&t.name);
     let col = t.column(column).expect("diffed column exists");
-    main.push(format!(
-        "ALTER TABLE {q} DROP COLUMN {}",
-        quote_ident(column)
-    ));
-    main.push(format!(
-        "ALTER TABLE {q} ADD COLUMN {}",
-        pg::column_def(col)
-    ));
+    push_accepted(
+        main,
+        why,
+        format!("ALTER TABLE {q} DROP COLUMN {}", quote_ident(column)),
+        "SG411",
+        "PostgreSQL 15 cannot change a generation expression: the column is dropped and added \
+         again with the new one, and its values are computed again from the other columns",
+    );
+    let add = format!("ALTER TABLE {q} ADD COLUMN {}", pg::column_def(col));
+    accept_added_column(why, &add, col);
+    main.push(add);
     if let Some(doc) = &col.doc {
         main.push(format!(
             "COMMENT ON COLUMN {q}.{} IS {}",
@@ -557,9 +884,17 @@ fn recreate_column(main: &mut Vec<String>, changes: &[Change], t: &Table, column
             quote_literal(doc)
         ));
     }
+    let rebuilt = "rebuilt with the regenerated column, in the transaction whose rewrite holds \
+                   ACCESS EXCLUSIVE on the table anyway";
     for c in &t.checks {
         if mentions(&c.expression, column) && !added_anyway(changes, &t.name, &c.name) {
-            main.push(format!("ALTER TABLE {q} ADD {}", pg::check_def(c)));
+            push_accepted(
+                main,
+                why,
+                format!("ALTER TABLE {q} ADD {}", pg::check_def(c)),
+                "SG404",
+                rebuilt,
+            );
         }
     }
     for ix in &t.indexes {
@@ -569,7 +904,9 @@ fn recreate_column(main: &mut Vec<String>, changes: &[Change], t: &Table, column
         }) || ix.predicate.as_deref().is_some_and(|p| mentions(p, column))
             || ix.include.iter().any(|c| c == column);
         if uses && !added_anyway(changes, &t.name, &ix.name) {
-            main.push(pg::create_index(&t.name, ix));
+            let statement = pg::create_index(&t.name, ix);
+            accept(why, &statement, "SG406", rebuilt);
+            push_accepted(main, why, statement, "SG402", rebuilt);
         }
     }
 }
@@ -581,6 +918,7 @@ fn recreate_column(main: &mut Vec<String>, changes: &[Change], t: &Table, column
 /// Returns the old type's temporary name, dropped at the end of the file.
 fn swap_enum(
     main: &mut Vec<String>,
+    why: &mut Vec<Why>,
     changes: &[Change],
     from: &Schema,
     to: &Schema,
@@ -591,11 +929,23 @@ fn swap_enum(
         schema: name.schema.clone(),
         name: crate::dsl::names::fit(format!("{}_old", name.name)),
     };
-    main.push(format!(
-        "ALTER TYPE {} RENAME TO {}",
-        quote_qname(name),
-        quote_ident(&old_name.name)
-    ));
+    push_accepted(
+        main,
+        why,
+        format!(
+            "ALTER TYPE {} RENAME TO {}",
+            quote_qname(name),
+            quote_ident(&old_name.name)
+        ),
+        "SG412",
+        format!(
+            "the type swap moves the old type aside in this transaction; the new one takes \
+             the name {} at once, so no reader sees it missing",
+            name.name
+        ),
+    );
+    let rebuilt = "it spells the enum, so it is rebuilt around the type swap, in the \
+                   transaction whose rewrite holds ACCESS EXCLUSIVE on the table anyway";
     let values: Vec<String> = e.values.iter().map(|v| quote_literal(v)).collect();
     main.push(format!(
         "CREATE TYPE {} AS ENUM ({})",
@@ -678,10 +1028,13 @@ fn swap_enum(
                 .as_ref()
                 .map(|s| format!("{}.", quote_ident(s)))
                 .unwrap_or_default();
-            main.push(format!(
-                "DROP INDEX IF EXISTS {schema}{}",
-                quote_ident(&ix.name)
-            ));
+            push_accepted(
+                main,
+                why,
+                format!("DROP INDEX IF EXISTS {schema}{}", quote_ident(&ix.name)),
+                "SG402",
+                rebuilt,
+            );
         }
         for p in &policies {
             main.push(format!("DROP POLICY {} ON {q}", quote_ident(&p.name)));
@@ -697,9 +1050,14 @@ fn swap_enum(
                 ""
             };
             let ty = format!("{}{array}", quote_qname(name));
-            main.push(format!(
-                "ALTER TABLE {q} ALTER COLUMN {c} TYPE {ty} USING {c}::text{array}::{ty}"
-            ));
+            push_accepted(
+                main,
+                why,
+                format!("ALTER TABLE {q} ALTER COLUMN {c} TYPE {ty} USING {c}::text{array}::{ty}"),
+                "SG409",
+                "an enum that loses or reorders labels cannot change in place: every row is \
+                 converted to the new type, which rewrites the table",
+            );
             // The declared default: the old one may name a label that is gone.
             if let Some(d) = &n.default {
                 main.push(format!(
@@ -715,7 +1073,13 @@ fn swap_enum(
             .filter(|c| checks.iter().any(|o| o.name == c.name))
         {
             if !added_anyway(changes, &new.name, &c.name) {
-                main.push(format!("ALTER TABLE {q} ADD {}", pg::check_def(c)));
+                push_accepted(
+                    main,
+                    why,
+                    format!("ALTER TABLE {q} ADD {}", pg::check_def(c)),
+                    "SG404",
+                    rebuilt,
+                );
             }
         }
         for ix in new
@@ -724,7 +1088,9 @@ fn swap_enum(
             .filter(|i| indexes.iter().any(|o| o.name == i.name))
         {
             if !added_anyway(changes, &new.name, &ix.name) {
-                main.push(pg::create_index(&new.name, ix));
+                let statement = pg::create_index(&new.name, ix);
+                accept(why, &statement, "SG406", rebuilt);
+                push_accepted(main, why, statement, "SG402", rebuilt);
             }
         }
         for p in new

@@ -226,7 +226,7 @@ impl SchemaBuilder {
         if !self.schema.functions.iter().any(|f| f.name == name) {
             self.schema.functions.push(Function {
                 name,
-                sql: sql.trim().trim_end_matches(';').to_string(),
+                sql: crate::sql::replay::without_or_replace(sql.trim().trim_end_matches(';')),
                 written: AsWritten::default(),
                 origin: Origin::caller(),
             });

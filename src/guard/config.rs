@@ -67,6 +67,65 @@ pub struct GuardConfig {
     #[serde(skip)]
     pub dialect: crate::dialect::DialectKind,
     pub graph: GraphConfig,
+    /// What runs the migrations, which decides what runs inside a transaction.
+    pub runner: Runner,
+}
+
+/// The tool that runs the migration files, and so which statements share a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Runner {
+    /// `schemactl apply`: each file in one transaction, unless it says
+    /// `-- schemactl:no-transaction` (then statement by statement, a BEGIN ... COMMIT block
+    /// as one transaction).
+    #[default]
+    Schemactl,
+    /// `psql -f`: autocommit, so only explicit BEGIN ... COMMIT blocks are transactions.
+    Psql,
+    /// Diesel, sqlx, golang-migrate: each file in one transaction, whatever it says.
+    #[serde(alias = "diesel", alias = "sqlx", alias = "golang-migrate")]
+    TransactionPerFile,
+    /// drizzle-kit migrate: every pending file in one transaction together.
+    #[serde(alias = "drizzle-kit")]
+    OneTransaction,
+}
+
+impl Runner {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Runner::Schemactl => "schemactl",
+            Runner::Psql => "psql",
+            Runner::TransactionPerFile => "transaction-per-file",
+            Runner::OneTransaction => "one-transaction",
+        }
+    }
+
+    /// Whether the runner wraps a file in a transaction; `no_transaction_directive` is
+    /// whether the file says `-- schemactl:no-transaction` (only schemactl reads it).
+    pub fn wraps(self, no_transaction_directive: bool) -> bool {
+        match self {
+            Runner::Schemactl => !no_transaction_directive,
+            Runner::Psql => false,
+            Runner::TransactionPerFile | Runner::OneTransaction => true,
+        }
+    }
+
+    /// How the runner wraps a file, for messages (`schemactl runs this file in one
+    /// transaction`).
+    pub fn describe_wrap(self) -> &'static str {
+        match self {
+            Runner::Schemactl => {
+                "schemactl runs this file in one transaction (it has no `-- schemactl:no-transaction`)"
+            }
+            Runner::Psql => "psql runs this file in autocommit",
+            Runner::TransactionPerFile => {
+                "the runner runs each file in one transaction (`guard.runner: transaction-per-file`)"
+            }
+            Runner::OneTransaction => {
+                "the runner runs every pending file in one transaction (`guard.runner: one-transaction`, as drizzle-kit migrate does)"
+            }
+        }
+    }
 }
 
 impl Default for GuardConfig {
@@ -103,6 +162,7 @@ impl Default for GuardConfig {
             max_identifier_bytes: crate::dsl::names::MAX_IDENT_BYTES,
             dialect: crate::dialect::DialectKind::Postgres,
             graph: GraphConfig::default(),
+            runner: Runner::default(),
         }
     }
 }
@@ -347,6 +407,29 @@ mod tests {
         assert_eq!(c.level("SG107", Level::Warning), Level::Off);
         assert_eq!(c.required_columns[0].tables, TableClass::Mutable);
         assert!(serde_yaml_ng::from_str::<GuardConfig>("tenant_column: x\n").is_err());
+    }
+
+    #[test]
+    fn the_runner_is_named_by_kind_or_by_tool() {
+        let runner = |y: &str| serde_yaml_ng::from_str::<GuardConfig>(y).map(|c| c.runner);
+        assert_eq!(runner("{}").unwrap(), Runner::Schemactl);
+        assert_eq!(runner("runner: psql").unwrap(), Runner::Psql);
+        for tool in ["transaction-per-file", "diesel", "sqlx", "golang-migrate"] {
+            assert_eq!(
+                runner(&format!("runner: {tool}")).unwrap(),
+                Runner::TransactionPerFile
+            );
+        }
+        for tool in ["one-transaction", "drizzle-kit"] {
+            assert_eq!(
+                runner(&format!("runner: {tool}")).unwrap(),
+                Runner::OneTransaction
+            );
+        }
+        assert!(runner("runner: flyway").is_err());
+        assert!(Runner::Schemactl.wraps(false) && !Runner::Schemactl.wraps(true));
+        assert!(!Runner::Psql.wraps(false));
+        assert!(Runner::TransactionPerFile.wraps(true) && Runner::OneTransaction.wraps(true));
     }
 
     #[test]

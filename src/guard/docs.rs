@@ -51,6 +51,7 @@ cargo schemactl guard                    # schema + migration folder, rustc-styl
 schemactl guard                          # plain binary: migration folder only
 schemactl guard --format json|github|sarif
 schemactl guard --warnings-as-errors     # warnings fail too
+schemactl guard --dev-url postgres://... # run the folder on a scratch database there (SG308, SG309)
 schemactl graph --format dot|mermaid [--domain identity]
 ```
 
@@ -82,16 +83,25 @@ Every migration file is split into statements (strings, comments and dollar-quot
 respected) and each statement is checked once, knowing what came before it in the file and in
 earlier files:
 
-- A table created earlier in the same file is new and empty: statements on it are never flagged
-  for locks, rewrites or drops.
-- A file runs in one transaction unless it contains `-- schemactl:no-transaction`; an explicit
-  `BEGIN` opens one until `COMMIT`/`ROLLBACK`.
+- A table, column, type or schema created earlier in the same file is new and empty:
+  statements on it are never flagged for locks, rewrites, drops or renames. (`CREATE TABLE IF
+  NOT EXISTS` over a table an earlier file made creates nothing.)
+- Which statements share a transaction depends on who runs the files (`guard.runner`):
+  schemactl (the default) runs a file in one transaction unless it contains
+  `-- schemactl:no-transaction`; `psql -f` runs every statement in autocommit; Diesel, sqlx and
+  golang-migrate run each file in one transaction; drizzle-kit runs every pending file in one
+  transaction. In a file the runner does not wrap, an explicit `BEGIN` opens a transaction
+  until `COMMIT`/`ROLLBACK`, and after it the next statements run outside it again; in a file
+  it wraps, a `COMMIT` (reported as `SG422`) ends the runner's transaction the same way.
 - `SET [LOCAL] lock_timeout = ...` (non-zero) earlier in the file satisfies `SG414`.
 - A `CHECK (c IS NOT NULL)` validated earlier (same or earlier file) lets `SET NOT NULL` on `c`
   pass `SG407`, as PostgreSQL 12+ then skips the scan.
-- A statement the parser cannot read is reported as `SG401` (a warning) with its line, never
-  skipped silently; `DROP INDEX CONCURRENTLY` and `COMMENT ON CONSTRAINT`, which the parser
-  lacks, are recognised.
+- Column types declared by earlier statements of the folder tell `SG409` which type changes
+  keep the stored values (no rewrite).
+- A table rename followed in the same file by a view under the old name is a compatibility
+  view: readers of the old name keep working, so `SG412` does not flag it.
+- A statement PostgreSQL's grammar rejects is reported as `SG401` with its line, never
+  skipped silently.
 
 The lock rules describe PostgreSQL; with `dialect: sqlite` only `SG400` and `SG401` run. The
 library call `schemactl::guard::lint_sql(file_name, sql, &config)` lints one file's text.
@@ -102,6 +112,9 @@ Every key is optional; the defaults suit the Bizing schema. Unknown keys are err
 
 ```yaml
 guard:
+  runner: schemactl            # who runs the files: schemactl | psql | transaction-per-file
+                               #   (alias diesel, sqlx, golang-migrate) | one-transaction
+                               #   (alias drizzle-kit)
   severity: {}                 # code -> error | warning | off
   allow: []                    # [{code, table?, reason}]
   tenant:

@@ -1,32 +1,37 @@
 //! What migration-folder rules (SG3xx) read: the folder loaded leniently (every problem is kept
-//! as data for its rule instead of stopping at the first), the sum-file comparison, and the
-//! declared schema to compare with.
-//!
-//! Seam for SQL replay: today "the schema changed but no migration was generated" (SG308)
-//! compares the rendered initial script with a single-file folder. Once `src/sql/` can replay a
-//! folder into a [`Schema`], pass it as [`MigrationInput::replay`] and SG308 compares models,
-//! which works for any number of files.
+//! as data for its rule instead of stopping at the first), the sum-file comparison, the
+//! folder's replay, and what the declared schema needs compared with it.
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::dialect::DialectKind;
 use crate::migrate::{
     checksum, parse_file_name, read_error, read_regular_file, MigrationDir, MigrationFile, SumFile,
     MAX_FILE_BYTES, SUM_FILE,
 };
 use crate::model::{Origin, Schema};
+use std::cell::OnceCell;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Replays a migration folder into the schema it produces (provided by `src/sql/` later).
-pub type Replay = fn(&MigrationDir) -> Result<Schema, Diagnostics>;
+/// The changes the declared schema has that the folder does not hold, as `generate --check`
+/// finds them (their descriptions; empty when the folder is up to date).
+pub type Compare<'a> = &'a dyn Fn(&MigrationDir) -> Result<Vec<String>, Diagnostics>;
+
+/// Runs the folder on a real database (`guard --dev-url`); `Err` holds the first failure.
+pub type RunFolder<'a> = &'a dyn Fn(&MigrationDir) -> Result<(), Diagnostics>;
 
 /// What the declared side looks like, when there is a declared schema.
 #[derive(Default, Clone, Copy)]
 pub struct MigrationInput<'a> {
     /// The script `schemactl generate` would write into an empty folder.
     pub expected_script: Option<&'a str>,
-    /// The declared schema, compared with the replayed folder when `replay` is given.
+    /// The declared schema.
     pub declared: Option<&'a Schema>,
-    pub replay: Option<Replay>,
+    /// How `generate --check` compares the folder with the declared schema (SG308 for any
+    /// number of files; without it only a single initial migration is compared, by text).
+    pub compare: Option<Compare<'a>>,
+    /// Runs the folder on a real server instead of replaying it offline (SG309).
+    pub run_folder: Option<RunFolder<'a>>,
 }
 
 pub struct MigrationCx<'a> {
@@ -41,6 +46,9 @@ pub struct MigrationCx<'a> {
     pub sum_error: Option<(u32, String)>,
     /// Differences between the folder and its sum file (codes `migrations::*`).
     pub sum_diffs: Vec<Diagnostic>,
+    /// The dialect the folder is written in.
+    pub dialect: DialectKind,
+    replayed: OnceCell<Result<Schema, Diagnostics>>,
 }
 
 fn io(path: &Path, e: &std::io::Error) -> Vec<Diagnostic> {
@@ -62,6 +70,8 @@ impl<'a> MigrationCx<'a> {
             not_utf8: Vec::new(),
             sum_error: None,
             sum_diffs: Vec::new(),
+            dialect: DialectKind::Postgres,
+            replayed: OnceCell::new(),
         };
         if !cx.exists {
             return Ok(cx);
@@ -148,6 +158,25 @@ impl<'a> MigrationCx<'a> {
         Ok(cx)
     }
 
+    /// The folder read offline into the schema it builds (once, for every rule that asks).
+    pub fn replayed(&self) -> &Result<Schema, Diagnostics> {
+        self.replayed.get_or_init(|| {
+            let names: Vec<String> = self
+                .dir
+                .files
+                .iter()
+                .map(|f| f.path.display().to_string())
+                .collect();
+            crate::sql::import_files(
+                names
+                    .iter()
+                    .zip(&self.dir.files)
+                    .map(|(n, f)| (n.as_str(), f.sql.as_str())),
+                self.dialect,
+            )
+        })
+    }
+
     /// The sum-file differences with the given `migrations::` code, as findings.
     pub fn sum_findings(&self, code: &str) -> impl Iterator<Item = super::Finding> + '_ {
         let code = code.to_string();
@@ -159,6 +188,7 @@ impl<'a> MigrationCx<'a> {
                 origin: d.location.clone(),
                 help: d.help.clone(),
                 tables: Vec::new(),
+                unless_later: None,
             })
     }
 
@@ -198,6 +228,19 @@ pub(crate) mod test_support {
 
     pub fn run(code: &str, dir: &Path, input: &MigrationInput<'_>) -> Vec<Diagnostic> {
         check_migrations(dir, input, &only(code, GuardConfig::default())).expect("folder loads")
+    }
+
+    pub fn run_as(
+        code: &str,
+        dir: &Path,
+        input: &MigrationInput<'_>,
+        dialect: DialectKind,
+    ) -> Vec<Diagnostic> {
+        let config = GuardConfig {
+            dialect,
+            ..only(code, GuardConfig::default())
+        };
+        check_migrations(dir, input, &config).expect("folder loads")
     }
 
     /// Snapshot text with the temp folder replaced by `<dir>`.

@@ -19,9 +19,9 @@ pub mod rules;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use config::{GuardConfig, Level};
+pub use config::{GuardConfig, Level, Runner};
 pub use lint::lint_sql;
-pub use migrations::{MigrationInput, Replay};
+pub use migrations::{Compare, MigrationInput, RunFolder};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::graph::FkGraph;
@@ -103,6 +103,9 @@ pub struct Finding {
     pub help: Option<String>,
     /// Tables the finding is about; a suppression on any of them silences it.
     pub tables: Vec<QName>,
+    /// A later statement of the same file that makes the finding moot (SQL lint only): the
+    /// finding is held until the file ends and dropped if that statement comes.
+    pub unless_later: Option<lint::Later>,
 }
 
 impl Finding {
@@ -112,7 +115,14 @@ impl Finding {
             origin: None,
             help: None,
             tables: Vec::new(),
+            unless_later: None,
         }
+    }
+
+    /// Held until the end of the file, and dropped if `later` comes first.
+    pub fn unless_later(mut self, later: lint::Later) -> Self {
+        self.unless_later = Some(later);
+        self
     }
 
     pub fn at(mut self, origin: &Origin) -> Self {
@@ -303,7 +313,8 @@ pub fn check_migrations(
     input: &MigrationInput<'_>,
     config: &GuardConfig,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-    let cx = migrations::MigrationCx::load(dir, input)?;
+    let mut cx = migrations::MigrationCx::load(dir, input)?;
+    cx.dialect = config.dialect;
     let mut out = Vec::new();
     for rule in registry() {
         if let Check::Migrations(check) = rule.check {

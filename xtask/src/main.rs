@@ -205,7 +205,7 @@ fn bench_case(args: &[String]) -> ExitCode {
                 let input = schemactl::guard::MigrationInput {
                     expected_script: Some(&script),
                     declared: Some(&schema),
-                    replay: None,
+                    ..Default::default()
                 };
                 let mut all = schemactl::guard::check_schema(&schema, &config);
                 all.extend(

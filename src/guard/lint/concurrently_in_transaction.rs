@@ -1,7 +1,7 @@
 //! SG403 concurrently-in-transaction: CONCURRENTLY fails inside a transaction block.
 
 use crate::guard::lint::StmtCx;
-use crate::guard::{Family, Finding, Level, RuleInfo};
+use crate::guard::{Family, Finding, Level, RuleInfo, Runner};
 use crate::sql::ast::{ObjectKind, Stmt};
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -10,11 +10,15 @@ pub const INFO: RuleInfo = RuleInfo {
     family: Family::Sql,
     default_level: Level::Error,
     summary: "CREATE/DROP INDEX CONCURRENTLY in a file that runs inside a transaction",
-    flags: "`CREATE INDEX CONCURRENTLY` or `DROP INDEX CONCURRENTLY` in a migration file without \
-            `-- schemactl:no-transaction`, or after an explicit `BEGIN` that is not yet committed.",
+    flags: "`CREATE INDEX CONCURRENTLY` or `DROP INDEX CONCURRENTLY` in a file the runner wraps \
+            in a transaction (`guard.runner`; with schemactl's own, a file without \
+            `-- schemactl:no-transaction`), after an explicit `BEGIN` that is not yet committed, \
+            or inside a `DO` block.",
     why: "PostgreSQL refuses CONCURRENTLY inside a transaction block, so the migration fails at \
           deploy time (after the earlier statements of the file ran, if they were not in a \
-          transaction). Every migration runs in a transaction unless the file says otherwise.",
+          transaction). Whether a file runs in a transaction depends on who runs it: schemactl \
+          wraps each file unless it says otherwise, `psql -f` wraps nothing, Diesel, sqlx and \
+          golang-migrate wrap every file, drizzle-kit wraps all pending files together.",
     fix: "Move the statement into a file of its own that starts with \
           `-- schemactl:no-transaction`, and do not wrap it in BEGIN/COMMIT.",
 };
@@ -39,20 +43,26 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     if !cx.file.in_transaction() {
         return;
     }
-    let (msg, help) = if cx.file.no_transaction {
+    let (msg, help) = if cx.file.explicit_begin.is_some() && !cx.file.wrapped {
         (
             format!(
                 "{what} after an explicit BEGIN fails: it cannot run inside a transaction block"
             ),
-            "remove the BEGIN/COMMIT around it",
+            "run it after the COMMIT that closes the block",
         )
     } else {
+        let help = match cx.file.runner {
+            Runner::Schemactl => {
+                "move it to its own file starting with `-- schemactl:no-transaction`"
+            }
+            _ => "run it outside this runner's transaction (a migration the runner does not wrap), or set `guard.runner` to what really runs the folder",
+        };
         (
             format!(
-                "{what} fails inside a transaction block, and this file runs in one (no \
-                 `-- schemactl:no-transaction`)"
+                "{what} fails inside a transaction block, and {}",
+                cx.file.runner.describe_wrap()
             ),
-            "move it to its own file starting with `-- schemactl:no-transaction`",
+            help,
         )
     };
     out.push(cx.finding(msg).help(help));

@@ -13,7 +13,8 @@ pub const INFO: RuleInfo = RuleInfo {
         "A table, column, schema, database, type or enum value is dropped, or a table truncated",
     flags: "`DROP TABLE`, `DROP SCHEMA`, `DROP DATABASE`, `DROP TYPE` (with its enum values), \
             `ALTER TABLE ... DROP COLUMN`, `TRUNCATE` and `DELETE FROM pg_enum`, on objects not \
-            created earlier in the same file.",
+            created earlier in the same file (tables, columns, types and schemas created there \
+            hold nothing yet).",
     why: "The data is gone for good, and application code still deployed (or rolled back to) that \
           reads the object breaks at once. A drop should be the reviewed last step of a \
           deprecation, never a side effect.",
@@ -56,6 +57,7 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
                 let new = match d.kind {
                     ObjectKind::Table => cx.file.created_tables.contains(key),
                     ObjectKind::Type => cx.file.created_types.contains(key),
+                    ObjectKind::Schema => cx.file.created_schemas.contains(key),
                     _ => false,
                 };
                 if !new {
@@ -87,6 +89,9 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
         Some(Stmt::AlterTable(at)) if cx.file.existing_table(at.name.last()) => {
             for op in &at.ops {
                 if let AlterOp::DropColumn { name: c, .. } = op {
+                    if !cx.file.existing_column(at.name.last(), c) {
+                        continue;
+                    }
                     out.push(
                         cx.finding(format!(
                             "DROP COLUMN `{}.{c}` destroys its data and breaks code still reading it",
@@ -116,8 +121,24 @@ mod tests {
     #[test]
     fn quiet_on_objects_created_in_the_file() {
         let sql = "CREATE TABLE tmp (x int);\nALTER TABLE tmp DROP COLUMN x;\nDROP TABLE tmp;\n\
-                   CREATE TYPE m AS ENUM ('a');\nDROP TYPE m;\nDROP VIEW v;\n";
+                   CREATE TYPE m AS ENUM ('a');\nDROP TYPE m;\nDROP VIEW v;\n\
+                   CREATE SCHEMA staging;\nCREATE TABLE staging.load (x int);\n\
+                   DROP SCHEMA staging CASCADE;\n\
+                   ALTER TABLE orders ADD COLUMN scratch int;\nALTER TABLE orders DROP COLUMN scratch;\n\
+                   CREATE SCHEMA s CREATE TABLE inner_t (x int);\nDROP TABLE s.inner_t;\n";
         let ds = lint("SG411", sql);
         assert!(ds.is_empty(), "{}", snap(&ds));
+    }
+
+    /// Only what this file created is known to be new.
+    #[test]
+    fn fires_on_objects_this_file_did_not_create() {
+        let sql = "ALTER TABLE orders ADD COLUMN scratch int;\n";
+        assert!(lint("SG411", sql).is_empty());
+        let sql = "ALTER TABLE orders DROP COLUMN scratch;\nDROP SCHEMA staging;\n";
+        assert_eq!(lint("SG411", sql).len(), 2);
+        // The schema created here is new; the one with the same name in another file is not.
+        let sql = "CREATE SCHEMA a;\nDROP SCHEMA b;\n";
+        assert_eq!(lint("SG411", sql).len(), 1);
     }
 }

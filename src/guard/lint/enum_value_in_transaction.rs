@@ -10,9 +10,12 @@ pub const INFO: RuleInfo = RuleInfo {
     family: Family::Sql,
     default_level: Level::Error,
     summary: "An enum value is added and used in the same transaction",
-    flags: "`ALTER TYPE ... ADD VALUE 'x'` followed, in the same transaction (a file without \
-            `-- schemactl:no-transaction`, or inside an explicit BEGIN), by a statement that \
-            mentions the literal `'x'`.",
+    flags: "`ALTER TYPE ... ADD VALUE 'x'` followed, in the same transaction, by a statement \
+            that mentions the literal `'x'`. What shares a transaction depends on `guard.runner`: \
+            with schemactl's own, a file without `-- schemactl:no-transaction` or an explicit \
+            `BEGIN ... COMMIT` block; with `psql`, only explicit blocks; with \
+            `one-transaction` (drizzle-kit), every later file too. A `COMMIT` ends the block in a \
+            file the runner does not wrap.",
     why: "PostgreSQL refuses to use an enum value before the transaction that added it commits \
           (`unsafe use of new value`), so the migration fails at deploy time.",
     fix: "Add the value in one migration and use it (defaults, backfills, CHECKs) in a later \
@@ -20,17 +23,30 @@ pub const INFO: RuleInfo = RuleInfo {
 };
 
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
-    if cx.file.added_labels.is_empty() || matches!(cx.parsed(), Some(Stmt::AlterEnum { .. })) {
+    if cx.file.tx.added_labels.is_empty() || matches!(cx.parsed(), Some(Stmt::AlterEnum { .. })) {
         return;
     }
-    for (label, ty) in &cx.file.added_labels {
-        if cx.text.contains(label.as_str()) {
-            out.push(
-                cx.finding(format!(
+    for added in &cx.file.tx.added_labels {
+        if cx.text.contains(added.literal.as_str()) {
+            let (label, ty) = (&added.literal, &added.ty);
+            let message = if added.file == cx.file.file {
+                format!(
                     "enum value {label} is used before the transaction that added it to `{ty}` \
                      commits, which PostgreSQL rejects"
-                ))
-                .help("use the new value in a later migration"),
+                )
+            } else {
+                format!(
+                    "enum value {label} was added to `{ty}` by `{}` in the same transaction: \
+                     {}, so PostgreSQL rejects its use before that transaction commits",
+                    std::path::Path::new(&added.file)
+                        .file_name()
+                        .map_or(added.file.as_str(), |n| n.to_str().unwrap_or_default()),
+                    cx.file.runner.describe_wrap()
+                )
+            };
+            out.push(
+                cx.finding(message)
+                    .help("use the new value in a later migration, after a COMMIT"),
             );
         }
     }

@@ -13,6 +13,7 @@
 //! reported (SG400), so stale or sloppy suppressions cannot pile up.
 
 pub mod ast;
+pub mod bind_parameter;
 pub mod check_not_valid;
 pub mod chunk;
 pub mod column_type_change;
@@ -24,6 +25,7 @@ pub mod foreign_key_not_valid;
 pub mod identifier_too_long;
 pub mod index_not_concurrent;
 pub mod lock_timeout;
+pub mod migration_time_default;
 pub mod not_null_column_without_default;
 pub mod prefer_bigint;
 pub mod prefer_text;
@@ -31,16 +33,18 @@ pub mod prefer_timestamptz;
 pub mod rename;
 pub mod set_not_null;
 pub mod suppression;
+pub mod transaction_control;
 pub mod unique_on_existing_table;
 pub mod unparseable;
 pub mod volatile_default;
 
-use super::{registry, Check, Finding, GuardConfig};
+use super::{registry, Check, Finding, GuardConfig, Runner};
 use crate::diag::{Diagnostic, Severity};
 use crate::dialect::DialectKind;
 use crate::model::Origin;
 use crate::sql::ast::{
-    ActionKind, AlterOp, ConstraintKind, EnumChange, Guard, ObjectKind, Stmt, Transaction,
+    ActionKind, AlterOp, ConstraintKind, EnumChange, Guard, KeyPart, Name, ObjectKind, Stmt,
+    Transaction, TypeName,
 };
 use crate::sql::split::{split, Directive, ParseError, SqlScript, SqlStatement};
 use std::collections::{HashMap, HashSet};
@@ -54,36 +58,78 @@ const SQLITE_RULES: &[&str] = &["SG400", "SG401"];
 /// What the current file did before the statement being checked.
 #[derive(Debug, Default)]
 pub struct FileState {
-    /// The file runs statement by statement (`-- schemactl:no-transaction`).
-    pub no_transaction: bool,
-    /// An explicit `BEGIN` is open.
-    pub explicit_begin: bool,
+    /// The file's name, as findings locate it.
+    pub file: String,
+    /// Who runs the file ([`GuardConfig::runner`]).
+    pub runner: Runner,
+    /// The runner wraps the file in a transaction ([`Runner::wraps`]).
+    pub runner_wraps: bool,
+    /// The runner's transaction is still open: a `COMMIT` in the file ends it, and what
+    /// follows runs outside it (SG422 reports that COMMIT).
+    pub wrapped: bool,
+    /// An explicit `BEGIN` is open (only in a file the runner does not wrap): its line.
+    pub explicit_begin: Option<u32>,
+    /// A transaction-control statement was already reported in this wrapped file (SG422 is
+    /// reported once per file).
+    pub transaction_control_seen: bool,
     /// Tables (normalized last name part) created earlier in this file: empty, so safe to lock.
     pub created_tables: HashSet<String>,
+    /// Columns `(table, column)` added to existing tables earlier in this file: they hold
+    /// nothing but what this file put there.
+    pub created_columns: HashSet<(String, String)>,
     /// Indexes created earlier in this file.
     pub created_indexes: HashSet<String>,
     /// Types created earlier in this file.
     pub created_types: HashSet<String>,
+    /// Schemas created earlier in this file.
+    pub created_schemas: HashSet<String>,
     /// `SET lock_timeout` to a non-zero value came earlier.
     pub lock_timeout_set: bool,
     /// SG414 already reported for this file (once per file is enough to act on).
     pub lock_timeout_reported: bool,
+    /// What the open transaction did (it may have begun in an earlier file, with
+    /// `runner: one-transaction`).
+    pub tx: TxState,
+}
+
+/// What the open transaction did that a later statement in it must not trip over.
+#[derive(Debug, Default, Clone)]
+pub struct TxState {
     /// `(table, constraint)` added NOT VALID in the open transaction -> it is a foreign key
     /// (else a CHECK): validating it before commit keeps the ADD's ACCESS EXCLUSIVE lock.
-    pub not_valid_in_tx: HashMap<(String, String), bool>,
-    /// Enum labels added in the open transaction: `'label'` (quoted, as used) -> type name.
-    pub added_labels: Vec<(String, String)>,
+    pub not_valid: HashMap<(String, String), bool>,
+    /// Enum labels added in the open transaction.
+    pub added_labels: Vec<AddedLabel>,
+}
+
+/// An enum label added in the open transaction.
+#[derive(Debug, Clone)]
+pub struct AddedLabel {
+    /// `'label'`, quoted as a statement using it spells it.
+    pub literal: String,
+    /// The enum type.
+    pub ty: String,
+    /// The file that added it.
+    pub file: String,
 }
 
 impl FileState {
     /// Statements run inside a transaction block.
     pub fn in_transaction(&self) -> bool {
-        !self.no_transaction || self.explicit_begin
+        self.wrapped || self.explicit_begin.is_some()
     }
 
     /// The table existed before this file (so it may hold data and serve traffic).
     pub fn existing_table(&self, key: &str) -> bool {
         !self.created_tables.contains(key)
+    }
+
+    /// The column existed before this file (its table did, and this file did not add it).
+    pub fn existing_column(&self, table: &str, column: &str) -> bool {
+        self.existing_table(table)
+            && !self
+                .created_columns
+                .contains(&(table.to_string(), column.to_string()))
     }
 }
 
@@ -94,6 +140,96 @@ pub struct FolderState {
     pub not_null_checks: HashMap<(String, String), String>,
     /// `(table, column)` proven non-null by a validated CHECK, so SET NOT NULL skips its scan.
     pub validated_not_null: HashSet<(String, String)>,
+    /// Column types as the statements so far left them: table -> column -> type. Tables
+    /// from outside the folder are not here.
+    pub column_types: HashMap<String, HashMap<String, TypeName>>,
+    /// Columns an index, key or exclusion covers (by name or in an expression): table ->
+    /// columns. Kept when the index is dropped, which only errs on the side of reporting.
+    pub indexed: HashMap<String, HashSet<String>>,
+    /// The transaction still open at the end of the last file (`runner: one-transaction`).
+    pub open_tx: TxState,
+}
+
+impl FolderState {
+    /// A column's type as the folder declared it, if it did.
+    pub fn column_type(&self, table: &str, column: &str) -> Option<&TypeName> {
+        self.column_types.get(table)?.get(column)
+    }
+
+    /// Whether an index or key covers the column.
+    pub fn indexed(&self, table: &str, column: &str) -> bool {
+        self.indexed.get(table).is_some_and(|c| c.contains(column))
+    }
+
+    /// Records the columns an index or constraint of `table` covers: those it names, and
+    /// those its expressions mention.
+    fn index_columns<'a>(
+        &mut self,
+        table: &str,
+        columns: impl IntoIterator<Item = &'a String>,
+        exprs: impl IntoIterator<Item = &'a crate::sql::ast::Expr>,
+    ) {
+        let known: Vec<String> = self
+            .column_types
+            .get(table)
+            .map(|c| c.keys().cloned().collect())
+            .unwrap_or_default();
+        let set = self.indexed.entry(table.to_string()).or_default();
+        set.extend(columns.into_iter().cloned());
+        for e in exprs {
+            set.extend(
+                known
+                    .iter()
+                    .filter(|c| crate::guard::mentions(&e.text, c))
+                    .cloned(),
+            );
+        }
+    }
+
+    /// Learns what `sql` (statements that ran before the files to lint) leaves behind,
+    /// without checking it: how the planner tells the lint about tables it did not write.
+    pub fn learn(&mut self, sql: &str, dialect: DialectKind) {
+        let mut state = FileState::default();
+        for stmt in split(sql, dialect).statements {
+            if let Some(parsed) = &stmt.parsed {
+                update(&mut state, self, parsed, &stmt.text, stmt.line);
+            }
+        }
+    }
+}
+
+/// A later statement of the same file that makes a finding moot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Later {
+    /// A (plain) view under this name: a renamed table's compatibility view, so readers of
+    /// the old name keep working.
+    ViewNamed(Name),
+    /// A `COMMIT` or `ROLLBACK` that closes the open block.
+    EndOfBlock,
+}
+
+impl Later {
+    fn met_by(&self, stmt: &Stmt) -> bool {
+        match (self, stmt) {
+            (
+                Later::ViewNamed(old),
+                Stmt::CreateView {
+                    name,
+                    materialized: false,
+                    ..
+                },
+            ) => {
+                name.last() == old.last()
+                    && (name.schema().is_none()
+                        || old.schema().is_none()
+                        || name.schema() == old.schema())
+            }
+            (Later::EndOfBlock, Stmt::Transaction(Transaction::Commit | Transaction::Rollback)) => {
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// What a rule sees for one statement: a statement of the file, or one that a `DO` block in
@@ -184,6 +320,21 @@ pub fn lint_sql(file_name: &str, sql: &str, config: &GuardConfig) -> Vec<Diagnos
     out
 }
 
+/// Lints one file after the statements `folder` has already seen (earlier files, or what
+/// [`FolderState::learn`] read): how the planner checks the files it writes.
+pub fn lint_with(
+    folder: &mut FolderState,
+    file_name: &str,
+    sql: &str,
+    config: &GuardConfig,
+) -> Vec<Diagnostic> {
+    let rules = active(config, config.dialect);
+    let mut out = Vec::new();
+    lint_file(file_name, sql, config, &rules, folder, &mut out);
+    super::sort(&mut out);
+    out
+}
+
 /// Lints every file of a loaded migration folder, in version order (later files see what
 /// earlier ones validated).
 pub(crate) fn lint_folder(
@@ -244,10 +395,18 @@ fn lint_file_in(
     let meta = rules.iter().find(|r| r.code == suppression::INFO.code);
     let plan = chunk::plan(sql, chunk_bytes);
     let mut state = FileState {
-        no_transaction: plan.no_transaction,
+        file: file.to_string(),
+        runner: config.runner,
+        runner_wraps: config.runner.wraps(plan.no_transaction),
+        wrapped: config.runner.wraps(plan.no_transaction),
         ..FileState::default()
     };
+    if config.runner == Runner::OneTransaction {
+        state.tx = std::mem::take(&mut folder.open_tx);
+    }
     let mut found = Vec::new();
+    // Findings a later statement of the file may make moot ([`Later`]), held until the end.
+    let mut held: Vec<(&Active, Finding)> = Vec::new();
     // Allows at the end of one piece name the first statement of the next.
     let mut carried: Vec<Directive> = Vec::new();
     let mut start = 0usize;
@@ -260,7 +419,6 @@ fn lint_file_in(
             line_offset.saturating_add(piece.bytes().filter(|&b| b == b'\n').count() as u32);
         // The splitter never fails: unreadable text becomes a statement with `parse_error`.
         let mut script: SqlScript = split(piece, config.dialect);
-        state.no_transaction |= script.no_transaction;
         if offset > 0 {
             shift(&mut script, offset);
         }
@@ -272,6 +430,9 @@ fn lint_file_in(
             }
         }
         for stmt in &script.statements {
+            if let (false, Some(parsed)) = (held.is_empty(), &stmt.parsed) {
+                held.retain(|(_, f)| !f.unless_later.as_ref().is_some_and(|l| l.met_by(parsed)));
+            }
             // Every rule's findings for this statement and the ones it runs, then its allows.
             let mut here: Vec<(&Active, Finding)> = Vec::new();
             for unit in units(stmt) {
@@ -298,7 +459,7 @@ fn lint_file_in(
                 }
                 state.lock_timeout_reported |= lock_reported;
                 if let Some(parsed) = unit.parsed {
-                    update(&mut state, folder, parsed, unit.text);
+                    update(&mut state, folder, parsed, unit.text, unit.line);
                 }
             }
             let mut used = vec![false; stmt.directives.len()];
@@ -309,6 +470,7 @@ fn lint_file_in(
                 });
                 match by {
                     Some(i) => used[i] = true,
+                    None if f.unless_later.is_some() => held.push((r, f)),
                     None => out.push(diag(r.code, r.severity, f)),
                 }
             }
@@ -343,6 +505,10 @@ fn lint_file_in(
                 out.push(diag(m.code, m.severity, f));
             }
         }
+    }
+    out.extend(held.into_iter().map(|(r, f)| diag(r.code, r.severity, f)));
+    if config.runner == Runner::OneTransaction {
+        folder.open_tx = state.tx;
     }
 }
 
@@ -426,33 +592,104 @@ fn units(stmt: &SqlStatement) -> Vec<Unit<'_>> {
 }
 
 /// Records what `stmt` changes for the statements after it.
-fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &str) {
+fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &str, line: u32) {
     match stmt {
         Stmt::CreateTable(ct) => {
-            state.created_tables.insert(ct.name.last().to_string());
+            let key = ct.name.last().to_string();
+            // `IF NOT EXISTS` over a table an earlier file made creates nothing: the old one,
+            // rows and all, stays.
+            let kept = ct.if_not_exists
+                && folder.column_types.contains_key(&key)
+                && !state.created_tables.contains(&key);
+            if !kept {
+                folder.column_types.insert(
+                    key.clone(),
+                    ct.columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.ty.clone()))
+                        .collect(),
+                );
+                folder.indexed.remove(&key);
+                for c in &ct.columns {
+                    for k in &c.constraints {
+                        if matches!(
+                            k.kind,
+                            ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
+                        ) {
+                            folder.index_columns(&key, [&c.name], []);
+                        }
+                    }
+                }
+                for c in &ct.constraints {
+                    index_constraint(folder, &key, c);
+                }
+                state.created_tables.insert(key);
+            }
         }
         Stmt::CreateTableAs { name, .. } => {
             state.created_tables.insert(name.last().to_string());
+        }
+        Stmt::CreateSchema { name, elements, .. } => {
+            state.created_schemas.insert(name.clone());
+            for e in elements {
+                update(state, folder, e, text, line);
+            }
         }
         Stmt::CreateIndex(ci) => {
             if let Some(n) = &ci.name {
                 state.created_indexes.insert(n.clone());
             }
+            let columns = ci.elements.iter().filter_map(|e| match &e.key {
+                KeyPart::Column(c) => Some(c),
+                KeyPart::Expression(_) => None,
+            });
+            let exprs = ci.elements.iter().filter_map(|e| match &e.key {
+                KeyPart::Expression(x) => Some(x),
+                KeyPart::Column(_) => None,
+            });
+            folder.index_columns(ci.table.last(), columns, exprs);
         }
         Stmt::CreateEnum { name, .. } | Stmt::CreateType { name, .. } => {
             state.created_types.insert(name.last().to_string());
         }
-        Stmt::Drop(d) if d.kind == ObjectKind::Index => {
+        Stmt::Drop(d) => {
             for n in &d.names {
-                state.created_indexes.remove(n.last());
+                match d.kind {
+                    ObjectKind::Index => {
+                        state.created_indexes.remove(n.last());
+                    }
+                    ObjectKind::Table => {
+                        folder.column_types.remove(n.last());
+                    }
+                    _ => {}
+                }
             }
         }
-        Stmt::Transaction(Transaction::Begin) => state.explicit_begin = true,
-        Stmt::Transaction(Transaction::Commit | Transaction::Rollback) => {
-            state.explicit_begin = false;
-            if state.no_transaction {
-                state.added_labels.clear();
-                state.not_valid_in_tx.clear();
+        Stmt::Transaction(t) if !state.wrapped => match t {
+            Transaction::Begin if state.explicit_begin.is_none() => {
+                state.explicit_begin = Some(line);
+            }
+            Transaction::Commit | Transaction::Rollback => {
+                // The block is over: what it added is committed (or gone), so usable.
+                state.explicit_begin = None;
+                state.tx = TxState::default();
+            }
+            _ => {}
+        },
+        Stmt::Transaction(t) => {
+            if matches!(
+                t,
+                Transaction::Begin
+                    | Transaction::Commit
+                    | Transaction::Rollback
+                    | Transaction::TwoPhase
+            ) {
+                state.transaction_control_seen = true;
+            }
+            // The runner's transaction ends here; a BEGIN inside it changes nothing.
+            if matches!(t, Transaction::Commit | Transaction::Rollback) {
+                state.wrapped = false;
+                state.tx = TxState::default();
             }
         }
         Stmt::Set { .. } => {
@@ -464,21 +701,72 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &s
             name,
             change: EnumChange::AddValue { value, .. },
         } if state.in_transaction() && !state.created_types.contains(name.last()) => {
-            state
-                .added_labels
-                .push((format!("'{}'", value.replace('\'', "''")), name.to_string()));
+            state.tx.added_labels.push(AddedLabel {
+                literal: format!("'{}'", value.replace('\'', "''")),
+                ty: name.to_string(),
+                file: state.file.clone(),
+            });
         }
-        // A table created here keeps being "new" under its new name.
+        Stmt::Rename(r) if r.object_kind == ObjectKind::Table => {
+            let table = r.object.last().to_string();
+            match (r.kind, &r.sub) {
+                // A table created here keeps being "new" under its new name.
+                (ObjectKind::Table, None) => {
+                    if state.created_tables.contains(&table) {
+                        state.created_tables.insert(r.new_name.clone());
+                    }
+                    if let Some(cols) = folder.column_types.remove(&table) {
+                        folder.column_types.insert(r.new_name.clone(), cols);
+                    }
+                }
+                (ObjectKind::Column, Some(old)) => {
+                    if state.created_columns.remove(&(table.clone(), old.clone())) {
+                        state
+                            .created_columns
+                            .insert((table.clone(), r.new_name.clone()));
+                    }
+                    if let Some(cols) = folder.column_types.get_mut(&table) {
+                        if let Some(ty) = cols.remove(old) {
+                            cols.insert(r.new_name.clone(), ty);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
         Stmt::Rename(r)
-            if r.kind == ObjectKind::Table && state.created_tables.contains(r.object.last()) =>
+            if r.kind == ObjectKind::Type
+                && r.sub.is_none()
+                && state.created_types.contains(r.object.last()) =>
         {
-            state.created_tables.insert(r.new_name.clone());
+            state.created_types.insert(r.new_name.clone());
         }
         Stmt::AlterTable(at) => {
             let table = at.name.last().to_string();
             for op in &at.ops {
-                let AlterOp::AddConstraint(c) = op else {
-                    if let AlterOp::ValidateConstraint(name) = op {
+                match op {
+                    AlterOp::AddColumn { column, .. } => {
+                        if state.existing_table(&table) {
+                            state
+                                .created_columns
+                                .insert((table.clone(), column.name.clone()));
+                        }
+                        if let Some(cols) = folder.column_types.get_mut(&table) {
+                            cols.insert(column.name.clone(), column.ty.clone());
+                        }
+                    }
+                    AlterOp::DropColumn { name, .. } => {
+                        state.created_columns.remove(&(table.clone(), name.clone()));
+                        if let Some(cols) = folder.column_types.get_mut(&table) {
+                            cols.remove(name);
+                        }
+                    }
+                    AlterOp::AlterType { column, ty, .. } => {
+                        if let Some(cols) = folder.column_types.get_mut(&table) {
+                            cols.insert(column.clone(), ty.clone());
+                        }
+                    }
+                    AlterOp::ValidateConstraint(name) => {
                         if let Some(col) =
                             folder.not_null_checks.get(&(table.clone(), name.clone()))
                         {
@@ -487,35 +775,57 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &s
                                 .insert((table.clone(), col.clone()));
                         }
                     }
-                    continue;
-                };
-                let is_fk = matches!(c.kind, ConstraintKind::ForeignKey { .. });
-                let is_check = matches!(c.kind, ConstraintKind::Check(_));
-                if c.not_valid && (is_fk || is_check) {
-                    if let (Some(n), true) = (
-                        &c.name,
-                        state.in_transaction() && state.existing_table(&table),
-                    ) {
-                        state
-                            .not_valid_in_tx
-                            .insert((table.clone(), n.clone()), is_fk);
-                    }
-                }
-                if let ConstraintKind::Check(e) = &c.kind {
-                    if let (Some(name), crate::sql::ast::Shape::IsNotNull(col)) =
-                        (&c.name, &e.shape)
-                    {
-                        folder
-                            .not_null_checks
-                            .insert((table.clone(), name.clone()), col.clone());
-                        if !c.not_valid {
-                            folder
-                                .validated_not_null
-                                .insert((table.clone(), col.clone()));
+                    AlterOp::AddConstraint(c) => {
+                        index_constraint(folder, &table, c);
+                        let is_fk = matches!(c.kind, ConstraintKind::ForeignKey { .. });
+                        let is_check = matches!(c.kind, ConstraintKind::Check(_));
+                        if c.not_valid && (is_fk || is_check) {
+                            if let (Some(n), true) = (
+                                &c.name,
+                                state.in_transaction() && state.existing_table(&table),
+                            ) {
+                                state.tx.not_valid.insert((table.clone(), n.clone()), is_fk);
+                            }
+                        }
+                        if let ConstraintKind::Check(e) = &c.kind {
+                            if let (Some(name), crate::sql::ast::Shape::IsNotNull(col)) =
+                                (&c.name, &e.shape)
+                            {
+                                folder
+                                    .not_null_checks
+                                    .insert((table.clone(), name.clone()), col.clone());
+                                if !c.not_valid {
+                                    folder
+                                        .validated_not_null
+                                        .insert((table.clone(), col.clone()));
+                                }
+                            }
                         }
                     }
+                    _ => {}
                 }
             }
+        }
+        _ => {}
+    }
+}
+
+/// Records the columns a key or exclusion constraint of `table` covers.
+fn index_constraint(folder: &mut FolderState, table: &str, c: &crate::sql::ast::Constraint) {
+    match &c.kind {
+        ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
+            folder.index_columns(table, columns, [])
+        }
+        ConstraintKind::Exclude { elements, .. } => {
+            let columns = elements.iter().filter_map(|e| match &e.element.key {
+                KeyPart::Column(c) => Some(c),
+                KeyPart::Expression(_) => None,
+            });
+            let exprs = elements.iter().filter_map(|e| match &e.element.key {
+                KeyPart::Expression(x) => Some(x),
+                KeyPart::Column(_) => None,
+            });
+            folder.index_columns(table, columns, exprs);
         }
         _ => {}
     }
@@ -526,14 +836,14 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &s
 /// validation scan runs under it and NOT VALID bought nothing.
 pub fn validated_in_same_transaction(cx: &StmtCx<'_>) -> Vec<(String, bool)> {
     let mut out = Vec::new();
-    if cx.file.not_valid_in_tx.is_empty() {
+    if cx.file.tx.not_valid.is_empty() {
         return out;
     }
     if let Some(Stmt::AlterTable(at)) = cx.parsed() {
         let table = at.name.last().to_string();
         for op in &at.ops {
             if let AlterOp::ValidateConstraint(name) = op {
-                if let Some(fk) = cx.file.not_valid_in_tx.get(&(table.clone(), name.clone())) {
+                if let Some(fk) = cx.file.tx.not_valid.get(&(table.clone(), name.clone())) {
                     out.push((name.clone(), *fk));
                 }
             }

@@ -42,12 +42,7 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
         } else if ast::is_small_int(&c.def.ty)
             && (c.primary_key
                 || is_key_name(name)
-                || c.def.has(|k| {
-                    matches!(
-                        k,
-                        ConstraintKind::Identity(_) | ConstraintKind::Generated(_)
-                    )
-                }))
+                || c.def.has(|k| matches!(k, ConstraintKind::Identity(_))))
         {
             out.push(
                 cx.finding(format!(
@@ -82,8 +77,9 @@ mod tests {
     }
 
     #[test]
-    fn quiet_on_bigint_identity_and_plain_counts() {
-        let sql = "CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id bigint, qty int);\n";
+    fn quiet_on_bigint_identity_plain_counts_and_generated_values() {
+        let sql = "CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id bigint, qty int, \
+                   total int GENERATED ALWAYS AS (qty * 2) STORED);\n";
         let ds = lint("SG418", sql);
         assert!(ds.is_empty(), "{}", snap(&ds));
     }

@@ -1,6 +1,6 @@
 //! SG412 rename: renaming a table, column or enum value breaks deployed code.
 
-use crate::guard::lint::StmtCx;
+use crate::guard::lint::{Later, StmtCx};
 use crate::guard::{Family, Finding, Level, RuleInfo};
 use crate::sql::ast::{EnumChange, ObjectKind, Stmt};
 
@@ -10,9 +10,9 @@ pub const INFO: RuleInfo = RuleInfo {
     family: Family::Sql,
     default_level: Level::Error,
     summary: "A table, column, type or enum value is renamed (backward incompatible)",
-    flags: "`ALTER TABLE ... RENAME TO`, `ALTER TABLE ... RENAME COLUMN`, `ALTER TABLE ... RENAME \
-            TO` via `RENAME TABLE`, `ALTER TYPE ... RENAME [VALUE]` on objects not created earlier \
-            in the same file.",
+    flags: "`ALTER TABLE ... RENAME TO`, `ALTER TABLE ... RENAME COLUMN`, `ALTER TYPE ... RENAME \
+            [VALUE]` on objects not created earlier in the same file. A table rename followed in \
+            the same file by a view under the old name (a compatibility view) is not flagged.",
     why: "During a deploy the old application version keeps running against the new schema: every \
           query it sends with the old name fails until the rollout finishes, and a rollback \
           breaks the new version the same way.",
@@ -28,18 +28,32 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
             if !cx.file.existing_table(r.object.last()) {
                 return;
             }
-            let msg = match (r.kind, &r.sub) {
-                (ObjectKind::Column, Some(old)) => format!(
-                    "renaming column `{}.{old}` to `{}` breaks code still using the old name",
-                    r.object, r.new_name
+            match (r.kind, &r.sub) {
+                (ObjectKind::Column, Some(old))
+                    if cx.file.existing_column(r.object.last(), old) =>
+                {
+                    out.push(
+                        cx.finding(format!(
+                            "renaming column `{}.{old}` to `{}` breaks code still using the old name",
+                            r.object, r.new_name
+                        ))
+                        .help(help),
+                    );
+                }
+                // A view under the old name later in the file keeps old readers working.
+                (ObjectKind::Table, None) => out.push(
+                    cx.finding(format!(
+                        "renaming table `{}` to `{}` breaks code still using the old name",
+                        r.object, r.new_name
+                    ))
+                    .help(
+                        "expand and contract, or keep the old name working: create a view under \
+                         it in the same file (`CREATE VIEW old AS SELECT * FROM new`)",
+                    )
+                    .unless_later(Later::ViewNamed(r.object.clone())),
                 ),
-                (ObjectKind::Table, None) => format!(
-                    "renaming table `{}` to `{}` breaks code still using the old name",
-                    r.object, r.new_name
-                ),
-                _ => return,
-            };
-            out.push(cx.finding(msg).help(help));
+                _ => {}
+            }
         }
         Some(Stmt::Rename(r))
             if r.kind == ObjectKind::Type && !cx.file.created_types.contains(r.object.last()) =>
@@ -84,5 +98,29 @@ mod tests {
                    ALTER TABLE m RENAME COLUMN y TO z;\n";
         let ds = lint("SG412", sql);
         assert!(ds.is_empty(), "{}", snap(&ds));
+        let sql = "ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders RENAME COLUMN note TO remark;\n";
+        let ds = lint("SG412", sql);
+        assert!(ds.is_empty(), "{}", snap(&ds));
+    }
+
+    #[test]
+    fn a_compatibility_view_under_the_old_name_keeps_readers_working() {
+        let sql = "ALTER TABLE orders RENAME TO purchases;\nCREATE VIEW orders AS SELECT * FROM purchases;\n";
+        let ds = lint("SG412", sql);
+        assert!(ds.is_empty(), "{}", snap(&ds));
+        let sql = "ALTER TABLE app.orders RENAME TO purchases;\nCREATE OR REPLACE VIEW app.orders AS SELECT * FROM app.purchases;\n";
+        assert!(lint("SG412", sql).is_empty());
+        // Another name, a materialized view (a copy, not the table), or no view: flagged.
+        for later in [
+            "CREATE VIEW order_list AS SELECT * FROM purchases;\n",
+            "CREATE MATERIALIZED VIEW orders AS SELECT * FROM purchases;\n",
+            "CREATE VIEW other.orders AS SELECT * FROM purchases;\n",
+            "",
+        ] {
+            let sql = format!("ALTER TABLE app.orders RENAME TO purchases;\n{later}");
+            let ds = lint("SG412", &sql);
+            assert_eq!(ds.len(), 1, "{sql}");
+            assert_eq!(ds[0].location.as_ref().unwrap().line, 1);
+        }
     }
 }

@@ -1,31 +1,40 @@
-//! SG410 volatile-default: a column added with a volatile (or time-of-migration) default.
+//! SG410 volatile-default: a column added with a value computed per row (a volatile default,
+//! a sequence, a stored generated expression), which rewrites the table.
 
+use crate::guard::lint::ast::serial_name;
 use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
+use crate::sql::ast::ConstraintKind;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG410",
     name: "volatile-default",
     family: Family::Sql,
     default_level: Level::Error,
-    summary: "A column with a volatile or time-of-migration default is added to an existing table",
-    flags:
-        "`ALTER TABLE ... ADD COLUMN ... DEFAULT f()` on a table not created earlier in the same \
-            file, where `f` is volatile (`random()`, `gen_random_uuid()`, `uuid_generate_v4()`, \
-            `clock_timestamp()`, `timeofday()`, `nextval()`) or returns the migration's time \
-            (`now()`, `current_timestamp`, `transaction_timestamp()`, `statement_timestamp()`, \
-            `localtimestamp`, `current_date`).",
-    why: "A volatile default is computed per row, so PostgreSQL rewrites the whole table under \
-          ACCESS EXCLUSIVE. A time default does not rewrite, but stamps every existing row with \
-          the moment the migration ran, which is rarely the truth it claims to record.",
+    summary:
+        "A column whose value is computed per row is added to an existing table, which rewrites it",
+    flags: "`ALTER TABLE ... ADD COLUMN` on a table not created earlier in the same file, when \
+            the column's value is computed row by row: a `DEFAULT` calling a volatile function \
+            (`random()`, `gen_random_uuid()`, `uuid_generate_v4()`, `clock_timestamp()`, \
+            `timeofday()`, `nextval()`, ...), a `serial` type, `GENERATED ... AS IDENTITY`, or \
+            `GENERATED ALWAYS AS (...) STORED`. Stable defaults such as `now()` are SG420.",
+    why: "Since PostgreSQL 11 a constant or stable default is evaluated once and stored as the \
+          value of every existing row, without touching the table. A volatile default, a \
+          sequence or a generated expression must be computed for each row, so PostgreSQL \
+          rewrites the whole table and its indexes under ACCESS EXCLUSIVE, blocking reads and \
+          writes for as long as that takes.",
     fix: "Add the column without a default (or with a constant one), set the default in a second \
           statement (`ALTER COLUMN c SET DEFAULT f()`, which only affects new rows), and backfill \
-          existing rows in batches with the values they should hold.",
+          existing rows in batches. Add an identity to a column that is already filled \
+          (`ALTER COLUMN c ADD GENERATED ... AS IDENTITY`).",
 };
 
-const VOLATILE: &[&str] = &[
+/// Functions PostgreSQL evaluates anew for every row (provolatile `v`).
+pub const VOLATILE: &[&str] = &[
     "random",
+    "random_normal",
     "gen_random_uuid",
+    "gen_random_bytes",
     "uuid_generate_v1",
     "uuid_generate_v1mc",
     "uuid_generate_v4",
@@ -33,17 +42,6 @@ const VOLATILE: &[&str] = &[
     "timeofday",
     "nextval",
     "setseed",
-];
-
-const MIGRATION_TIME: &[&str] = &[
-    "now",
-    "current_timestamp",
-    "transaction_timestamp",
-    "statement_timestamp",
-    "localtimestamp",
-    "current_date",
-    "current_time",
-    "localtime",
 ];
 
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
@@ -54,30 +52,28 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
         if c.in_create || !cx.file.existing_table(c.table.last()) {
             continue;
         }
-        let Some(default) = c.def.default() else {
+        let computed = if let Some(f) = c.def.default().and_then(|d| d.calls_any(VOLATILE)) {
+            format!("volatile default `{f}()`")
+        } else if let Some(serial) = serial_name(&c.def.ty) {
+            format!("type `{serial}` (a sequence default)")
+        } else if c.def.has(|k| matches!(k, ConstraintKind::Identity(_))) {
+            "an identity (a sequence default)".to_string()
+        } else if c.def.has(|k| matches!(k, ConstraintKind::Generated(_))) {
+            "a stored generated expression".to_string()
+        } else {
             continue;
         };
-        if let Some(f) = default.calls_any(VOLATILE) {
-            out.push(
-                cx.finding(format!(
-                    "column `{}` added to existing table `{}` with volatile default `{f}()` \
-                     rewrites the table under an ACCESS EXCLUSIVE lock",
-                    c.def.name, c.table
-                ))
-                .help(
-                    "add the column without the default, then SET DEFAULT and backfill in batches",
-                ),
-            );
-        } else if let Some(f) = default.calls_any(MIGRATION_TIME) {
-            out.push(
-                cx.finding(format!(
-                    "column `{}` added to existing table `{}` with default `{f}` stamps every \
-                     existing row with the time the migration ran",
-                    c.def.name, c.table
-                ))
-                .help("add the column without the default, SET DEFAULT, then backfill the real values"),
-            );
-        }
+        out.push(
+            cx.finding(format!(
+                "column `{}` added to existing table `{}` with {computed} is computed for every \
+                 row, which rewrites the table under an ACCESS EXCLUSIVE lock",
+                c.def.name, c.table
+            ))
+            .help(
+                "add the column plain, fill existing rows in batches, then SET DEFAULT (or ADD \
+                 GENERATED ... AS IDENTITY) for new rows",
+            ),
+        );
     }
 }
 
@@ -86,10 +82,24 @@ mod tests {
     use crate::guard::lint::test_support::*;
 
     #[test]
-    fn fires_on_volatile_and_time_defaults() {
+    fn fires_on_values_computed_per_row() {
         let sql = "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n\
-                   ALTER TABLE orders ADD COLUMN seen_at timestamptz DEFAULT now();\n";
+                   ALTER TABLE orders ADD COLUMN seen_at timestamptz DEFAULT clock_timestamp();\n\
+                   ALTER TABLE orders ADD COLUMN n bigserial;\n\
+                   ALTER TABLE orders ADD COLUMN m bigint GENERATED ALWAYS AS IDENTITY;\n\
+                   ALTER TABLE orders ADD COLUMN total2 numeric GENERATED ALWAYS AS (total * 2) STORED;\n";
         insta::assert_snapshot!(snap(&lint("SG410", sql)));
+    }
+
+    /// Stable and constant defaults are evaluated once (SG420 speaks about the time ones).
+    #[test]
+    fn quiet_on_stable_defaults() {
+        let sql = "ALTER TABLE orders ADD COLUMN seen_at timestamptz DEFAULT now();\n\
+                   ALTER TABLE orders ADD COLUMN at2 timestamptz DEFAULT CURRENT_TIMESTAMP;\n\
+                   ALTER TABLE orders ADD COLUMN at3 timestamptz NOT NULL DEFAULT statement_timestamp();\n\
+                   ALTER TABLE orders ADD COLUMN day date DEFAULT current_date;\n";
+        let ds = lint("SG410", sql);
+        assert!(ds.is_empty(), "{}", snap(&ds));
     }
 
     #[test]
@@ -98,7 +108,8 @@ mod tests {
                    ALTER TABLE orders ADD COLUMN random_seed int;\n\
                    ALTER TABLE orders ALTER COLUMN token SET DEFAULT gen_random_uuid();\n\
                    CREATE TABLE n (id uuid DEFAULT gen_random_uuid());\n\
-                   ALTER TABLE n ADD COLUMN at timestamptz DEFAULT now();\n";
+                   ALTER TABLE n ADD COLUMN at timestamptz DEFAULT now();\n\
+                   ALTER TABLE n ADD COLUMN k bigint GENERATED ALWAYS AS IDENTITY;\n";
         let ds = lint("SG410", sql);
         assert!(ds.is_empty(), "{}", snap(&ds));
     }

@@ -10,6 +10,7 @@ pub mod edited_migration;
 pub mod fk_cycle;
 pub mod fk_index;
 pub mod fk_target_key;
+pub mod folder_replay;
 pub mod identifier_length;
 pub mod migration_file_name;
 pub mod migration_order;
@@ -84,6 +85,7 @@ pub const ALL: &[Rule] = &[
     folder(migration_order::INFO, migration_order::check),
     folder(migration_file_name::INFO, migration_file_name::check),
     folder(schema_not_migrated::INFO, schema_not_migrated::check),
+    folder(folder_replay::INFO, folder_replay::check),
     lint(sql::suppression::INFO, sql::suppression::check),
     lint(sql::unparseable::INFO, sql::unparseable::check),
     lint(
@@ -131,4 +133,13 @@ pub const ALL: &[Rule] = &[
     ),
     lint(sql::prefer_bigint::INFO, sql::prefer_bigint::check),
     lint(sql::dynamic_sql::INFO, sql::dynamic_sql::check),
+    lint(
+        sql::migration_time_default::INFO,
+        sql::migration_time_default::check,
+    ),
+    lint(sql::bind_parameter::INFO, sql::bind_parameter::check),
+    lint(
+        sql::transaction_control::INFO,
+        sql::transaction_control::check,
+    ),
 ];

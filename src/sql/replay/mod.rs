@@ -40,9 +40,34 @@ pub const UNSUPPORTED: &str = "replay::unsupported";
 /// The code of a statement the database itself would reject.
 pub const REJECTED: &str = "replay::rejected";
 
+/// The code of a statement that creates what an earlier one already created (the same
+/// column added by two migrations): it fails where it runs, unless something replay could
+/// not follow removed the first one.
+pub const CONFLICT: &str = "replay::conflict";
+
 const HELP_UNSUPPORTED: &str = "schemactl rebuilds the schema by reading the DDL itself; write \
 this change as plain DDL it understands, or replay the migrations in a throwaway database and \
 compare its catalog instead";
+
+/// A function's definition without `OR REPLACE`: how it was created (or replaced) is not
+/// part of what it is, so a replaced function equals the one declared.
+pub fn without_or_replace(sql: &str) -> String {
+    let trimmed = sql.trim_start();
+    let mut words = trimmed.split_whitespace();
+    let first_three = [words.next(), words.next(), words.next()];
+    let [Some(create), Some(or), Some(replace)] = first_three else {
+        return sql.to_string();
+    };
+    if !(create.eq_ignore_ascii_case("create")
+        && or.eq_ignore_ascii_case("or")
+        && replace.eq_ignore_ascii_case("replace"))
+    {
+        return sql.to_string();
+    }
+    let after =
+        trimmed[create.len()..].trim_start()[or.len()..].trim_start()[replace.len()..].trim_start();
+    format!("{create} {after}")
+}
 
 /// Replays one SQL text. `file` names it in origins and diagnostics.
 pub fn import_sql(sql: &str, file: &str, dialect: DialectKind) -> Result<Schema, Diagnostics> {
@@ -158,6 +183,22 @@ impl Replayer {
         );
     }
 
+    fn conflict(&mut self, at: &At, what: &str) {
+        self.diags.push(
+            Diagnostic::error(
+                CONFLICT,
+                format!(
+                    "`{}` at {}:{} fails: {what}",
+                    at.stmt.leading_words(3),
+                    at.origin.file,
+                    at.origin.line
+                ),
+            )
+            .at(&at.origin)
+            .help("migrations replay in order: an earlier migration already made it (drop it first, or use IF NOT EXISTS)"),
+        );
+    }
+
     fn rejected(&mut self, at: &At, message: &str) {
         self.diags.push(
             Diagnostic::error(
@@ -221,7 +262,7 @@ impl Replayer {
             } => {
                 if self.schema.namespaces.iter().any(|n| &n.name == name) {
                     if !if_not_exists && !self.idempotent {
-                        self.unsupported(at, &format!("schema `{name}` already exists"));
+                        self.conflict(at, &format!("schema `{name}` already exists"));
                     }
                 } else if name != "public" {
                     self.schema.namespaces.push(Namespace {
@@ -238,7 +279,7 @@ impl Replayer {
                 let q = qname(name);
                 if self.schema.enums.iter().any(|e| e.name == q) {
                     if !self.idempotent {
-                        self.unsupported(at, &format!("type `{q}` already exists"));
+                        self.conflict(at, &format!("type `{q}` already exists"));
                     }
                     return;
                 }
@@ -258,7 +299,7 @@ impl Replayer {
                 let q = qname(name);
                 if self.schema.custom_types.iter().any(|t| t.name == q) {
                     if !self.idempotent {
-                        self.unsupported(at, &format!("type `{q}` already exists"));
+                        self.conflict(at, &format!("type `{q}` already exists"));
                     }
                     return;
                 }
@@ -278,7 +319,7 @@ impl Replayer {
                 let q = qname(&f.name);
                 let func = Function {
                     name: q.clone(),
-                    sql: at.text.to_string(),
+                    sql: without_or_replace(at.text),
                     written: AsWritten::default(),
                     origin: at.origin.clone(),
                 };
@@ -321,7 +362,7 @@ impl Replayer {
                         if !idempotent {
                             let msg =
                                 format!("policy `{}` on `{table}` already exists", policy.name);
-                            self.unsupported(at, &msg);
+                            self.conflict(at, &msg);
                         }
                     }
                     Some(t) => t.policies.push(policy),
@@ -439,7 +480,7 @@ impl Replayer {
                 if e.values.contains(value) {
                     if !if_not_exists && !idempotent {
                         let msg = format!("enum `{q}` already has the value `{value}`");
-                        self.unsupported(at, &msg);
+                        self.conflict(at, &msg);
                     }
                     return;
                 }
@@ -584,7 +625,7 @@ impl Replayer {
         match target {
             CommentTarget::Table(name) => {
                 let q = qname(name);
-                if self.unmodeled.contains(&q) {
+                if self.unmodeled.contains(&q) || self.is_partition(&q) {
                     return;
                 }
                 match self.table_mut(&q) {
@@ -594,7 +635,7 @@ impl Replayer {
             }
             CommentTarget::Column { table, column } => {
                 let q = qname(table);
-                if self.unmodeled.contains(&q) {
+                if self.unmodeled.contains(&q) || self.is_partition(&q) {
                     return;
                 }
                 match self
@@ -622,6 +663,15 @@ impl Replayer {
         }
     }
 
+    /// A table that became a partition of another (`PARTITION OF`, `ATTACH PARTITION`): the
+    /// model keeps it in its parent's list, not as a table of its own.
+    fn is_partition(&self, name: &QName) -> bool {
+        self.schema
+            .tables
+            .iter()
+            .any(|t| t.partitions.iter().any(|p| &p.name == name))
+    }
+
     fn find_index(&self, name: &str) -> Option<(usize, usize)> {
         self.schema.tables.iter().enumerate().find_map(|(ti, t)| {
             t.indexes
@@ -640,6 +690,7 @@ impl Replayer {
             }
             let found = match d.kind {
                 ObjectKind::Table => {
+                    let partition = self.is_partition(&q);
                     let before = self.schema.tables.len();
                     self.schema.tables.retain(|t| t.name != q);
                     for t in &mut self.schema.tables {
@@ -650,7 +701,7 @@ impl Replayer {
                         }
                     }
                     self.reindex();
-                    before != self.schema.tables.len()
+                    partition || before != self.schema.tables.len()
                 }
                 ObjectKind::Index => match self.find_index(&q.name) {
                     Some((t, i)) => {

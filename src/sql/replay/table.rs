@@ -14,7 +14,7 @@ impl Replayer {
         let name = qname(&ct.name);
         if let Some((parent, bound)) = &ct.partition_of {
             let parent = qname(parent);
-            if self.unmodeled.contains(&parent) {
+            if self.unmodeled.contains(&parent) || self.is_partition(&parent) {
                 // A sub-partition: the model keeps one level of partitions.
                 self.unmodeled.insert(name);
                 return;
@@ -24,13 +24,13 @@ impl Replayer {
                 bound: bound.clone(),
                 origin: at.origin.clone(),
             };
+            // The model keeps a partition as its parent's bound; what is done to the
+            // partition itself (its copies of the parent's indexes and keys) is the parent's
+            // (see `is_partition`).
             match self.table_mut(&parent) {
                 Some(t) => t.partitions.push(part),
                 None => self.unknown(at, &format!("partitioned table `{parent}`")),
             }
-            // The model keeps a partition as its parent's bound; what is done to the
-            // partition itself (its copies of the parent's indexes and keys) is the parent's.
-            self.unmodeled.insert(name);
             return;
         }
         if ct.persistence == Some("TEMPORARY") {
@@ -43,7 +43,7 @@ impl Replayer {
         }
         if self.tables.contains_key(&name) {
             if !ct.if_not_exists && !self.idempotent {
-                self.unsupported(at, &format!("table `{name}` already exists"));
+                self.conflict(at, &format!("table `{name}` already exists"));
             }
             return;
         }
@@ -233,7 +233,7 @@ impl Replayer {
             if has_constraint(t, name) {
                 if !self.idempotent {
                     let msg = format!("constraint `{name}` already exists on `{}`", t.name);
-                    self.unsupported(at, &msg);
+                    self.conflict(at, &msg);
                 }
                 return;
             }
@@ -454,13 +454,17 @@ impl Replayer {
             origin: at.origin.clone(),
         };
         let idempotent = self.idempotent;
+        if self.is_partition(&table) {
+            // A partition's index is its parent's, which the model keeps.
+            return;
+        }
         let Some(t) = self.table_mut(&table) else {
             return self.unknown(at, &format!("table `{table}`"));
         };
         if t.indexes.iter().any(|i| i.name == ix.name) {
             if !ci.if_not_exists && !idempotent {
                 let msg = format!("index `{}` already exists", ix.name);
-                self.unsupported(at, &msg);
+                self.conflict(at, &msg);
             }
             return;
         }
@@ -473,7 +477,8 @@ impl Replayer {
             return;
         }
         let Some(&ti) = self.tables.get(&name) else {
-            if !a.if_exists && !self.idempotent {
+            // A partition's own constraints and settings are not in the model.
+            if !a.if_exists && !self.idempotent && !self.is_partition(&name) {
                 self.unknown(at, &format!("table `{name}`"));
             }
             return;
@@ -503,7 +508,7 @@ impl Replayer {
                 if t.has_column(&def.name) {
                     if !if_not_exists && !idempotent {
                         let msg = format!("column `{}` already exists", def.name);
-                        self.unsupported(at, &msg);
+                        self.conflict(at, &msg);
                     }
                 } else {
                     self.add_column(t, def, at);
@@ -590,7 +595,6 @@ impl Replayer {
                     Some(pi) => {
                         self.schema.tables.remove(pi);
                         self.reindex();
-                        self.unmodeled.insert(part.clone());
                         t.partitions.push(Partition {
                             name: part,
                             bound: bound.clone(),

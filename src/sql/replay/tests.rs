@@ -341,3 +341,65 @@ fn public_schema_is_implicit_and_identifiers_fold() {
     assert_eq!(s.tables[0].columns[0].name, "Mixed");
     assert_eq!(s.tables[0].columns[1].name, "plain");
 }
+
+/// A partition is kept in its parent's list; what a dump says about the partition itself
+/// (its key, indexes, comments) is not an error, and dropping it takes it off the list.
+#[test]
+fn statements_on_partitions_replay() {
+    let s = replay(
+        "CREATE TABLE log (id int8, at timestamptz) PARTITION BY RANGE (at);
+         CREATE TABLE log_2026 (id int8, at timestamptz);
+         ALTER TABLE ONLY log ATTACH PARTITION log_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+         CREATE TABLE log_2027 PARTITION OF log FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
+         ALTER TABLE ONLY log_2026 ADD CONSTRAINT log_2026_pkey PRIMARY KEY (id, at);
+         CREATE INDEX log_2027_at_idx ON log_2027 (at);
+         COMMENT ON TABLE log_2027 IS 'next year';
+         DROP TABLE log_2027;",
+    )
+    .unwrap();
+    assert_eq!(s.tables.len(), 1);
+    let names: Vec<String> = s.tables[0]
+        .partitions
+        .iter()
+        .map(|p| p.name.to_string())
+        .collect();
+    assert_eq!(names, ["log_2026"]);
+    let e = replay("ALTER TABLE ONLY nowhere ADD CONSTRAINT x PRIMARY KEY (id);").unwrap_err();
+    assert_eq!(e.0[0].code, "replay::unknown-object");
+}
+
+/// Making what exists already is a conflict, told apart from what replay cannot follow.
+#[test]
+fn conflicts_have_their_own_code() {
+    let e = replay("CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN a int;").unwrap_err();
+    assert_eq!(e.0[0].code, CONFLICT);
+    assert!(
+        e.0[0].message.contains("column `a` already exists"),
+        "{}",
+        e.0[0].message
+    );
+    assert_eq!(e.0[0].location.as_ref().unwrap().line, 2);
+}
+
+#[test]
+fn a_replaced_function_is_its_definition() {
+    assert_eq!(
+        without_or_replace(
+            "CREATE  or\nREPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'"
+        ),
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'"
+    );
+    assert_eq!(
+        without_or_replace("CREATE FUNCTION f()"),
+        "CREATE FUNCTION f()"
+    );
+    let s = replay(
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+         CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2';",
+    )
+    .unwrap();
+    assert_eq!(
+        s.functions[0].sql,
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2'"
+    );
+}
