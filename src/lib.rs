@@ -3,6 +3,7 @@
 //! See ARCHITECTURE.md for where everything lives. In short: [`dsl`] builds a [`model::Schema`],
 //! [`dialect`] renders it, [`migrate`] keeps the migration folder, [`cli`] is a thin layer.
 
+pub mod adopt;
 pub mod apply;
 pub mod cli;
 pub mod config;

@@ -9,6 +9,7 @@ mod diff;
 mod drift;
 mod generate;
 mod guard;
+mod import;
 
 pub use generate::{render_script, HEADER as GENERATED_HEADER};
 
@@ -83,6 +84,9 @@ pub enum Command {
     Drift(drift::DriftArgs),
     /// Review what a change does to the schema: Markdown for a pull request, or text
     Diff(diff::DiffArgs),
+    /// Bring another tool's migration folder (Diesel, sqlx, golang-migrate, dbmate, Flyway,
+    /// drizzle-kit, Atlas) into schemactl, and optionally adopt a database it migrated
+    Import(import::ImportArgs),
     /// Maintain the migration folder
     #[command(subcommand)]
     Migrations(MigrationsCommand),
@@ -260,6 +264,7 @@ where
         Command::Status(args) => apply::run_status(&ctx, &args),
         Command::Drift(args) => drift::run(&ctx, &args),
         Command::Diff(args) => diff::run(&ctx, &args),
+        Command::Import(args) => import::run(&ctx, &args),
         Command::Migrations(MigrationsCommand::Rehash) => apply::run_rehash(&ctx),
         Command::Migrations(MigrationsCommand::Renumber { file }) => {
             apply::run_renumber(&ctx, &file)
