@@ -76,10 +76,16 @@ fn drift(ctx: &Context, args: &DriftArgs) -> Result<Vec<Difference>, Diagnostics
             .map(|r| r.version)
             .max()
     };
-    let found = inspect_target(&target, timeout)?;
-    let mut scratch = Scratch::open(target.dialect(), args.dev_url.as_deref(), timeout)?;
+    let mut found = inspect_target(&target, timeout)?;
+    let mut scratch = Scratch::open(target.dialect(), args.dev_url.as_deref(), timeout)?
+        .with_prelude(ctx.config.prelude()?);
+    // What dev.prelude stands in for (a platform's schemas, another tool's table) is theirs,
+    // not drift.
+    let prelude = scratch.prelude_schema()?;
     let replayed = scratch.database("drift")?;
     scratch.migrate(&replayed, &dir, Some(applied_up_to.unwrap_or(0)))?;
-    let expected = scratch.inspect(&replayed)?;
+    let mut expected = scratch.inspect(&replayed)?;
+    crate::scratch::without_prelude(&mut expected, prelude.as_ref());
+    crate::scratch::without_prelude(&mut found, prelude.as_ref());
     Ok(compare(&expected, &found))
 }

@@ -95,7 +95,12 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
         return Ok(EXIT_OK);
     }
     let dialect = ctx.config.dialect;
-    let (mut source, current) = StateSource::read(&dir, dialect, args.dev_url.as_deref())?;
+    let (mut source, current) = StateSource::read(
+        &dir,
+        dialect,
+        args.dev_url.as_deref(),
+        ctx.config.prelude()?,
+    )?;
     // PostgreSQL plans from the declared model; SQLite from the declared schema as SQLite
     // spells it (its planner renders and reads it back itself).
     let (plan, desired) = match dialect {
@@ -261,6 +266,8 @@ enum StateSource {
     Database {
         scratch: Box<Scratch>,
         folder_db: Target,
+        /// What `dev.prelude` alone builds, left out of both sides.
+        prelude: Option<Schema>,
     },
 }
 
@@ -271,8 +278,12 @@ impl StateSource {
         dir: &MigrationDir,
         dialect: DialectKind,
         dev_url: Option<&str>,
+        prelude: Vec<(String, String)>,
     ) -> Result<(StateSource, Schema), Diagnostics> {
-        if dev_url.is_none() {
+        if !prelude.is_empty() {
+            eprintln!("note: dev.prelude is set, so the migrations run on a scratch database after it (--dev-url names a PostgreSQL server to use; without it a throwaway local one is started)");
+        }
+        if dev_url.is_none() && prelude.is_empty() {
             match replay(dir, dialect) {
                 Ok(s) => return Ok((StateSource::Replay(dialect), normalize_schema(&s, dialect))),
                 Err(ds) if crate::scratch::only_unreplayable(&ds.0) => {
@@ -282,11 +293,21 @@ impl StateSource {
             }
         }
         let timeout = std::time::Duration::from_secs(10);
-        let mut scratch = Box::new(Scratch::open(dialect, dev_url, timeout)?);
+        let mut scratch = Box::new(Scratch::open(dialect, dev_url, timeout)?.with_prelude(prelude));
+        let prelude = scratch.prelude_schema()?;
         let folder_db = scratch.database("folder")?;
         scratch.migrate(&folder_db, dir, None)?;
-        let current = normalize_schema(&scratch.inspect(&folder_db)?, dialect);
-        Ok((StateSource::Database { scratch, folder_db }, current))
+        let mut current = scratch.inspect(&folder_db)?;
+        crate::scratch::without_prelude(&mut current, prelude.as_ref());
+        let current = normalize_schema(&current, dialect);
+        Ok((
+            StateSource::Database {
+                scratch,
+                folder_db,
+                prelude,
+            },
+            current,
+        ))
     }
 
     /// The declared schema as the source spells it: itself for replay; for a database, what
@@ -294,7 +315,11 @@ impl StateSource {
     fn declared(&mut self, schema: &Schema) -> Result<Schema, Diagnostics> {
         let mut desired = match self {
             StateSource::Replay(dialect) => normalize_schema(schema, *dialect),
-            StateSource::Database { scratch, folder_db } => {
+            StateSource::Database {
+                scratch,
+                folder_db,
+                prelude,
+            } => {
                 let dialect = folder_db.dialect();
                 let script = render_script(schema, dialect)?;
                 let db = scratch.database("declared")?;
@@ -304,7 +329,9 @@ impl StateSource {
                     sum: None,
                 };
                 scratch.migrate(&db, &empty.with_planned([script.as_str()]), None)?;
-                normalize_schema(&scratch.inspect(&db)?, dialect)
+                let mut declared = scratch.inspect(&db)?;
+                crate::scratch::without_prelude(&mut declared, prelude.as_ref());
+                normalize_schema(&declared, dialect)
             }
         };
         crate::diff::restore_rename_hints(&mut desired, schema);
@@ -317,7 +344,11 @@ impl StateSource {
             StateSource::Replay(dialect) => {
                 Ok(normalize_schema(&replay(with_plan, *dialect)?, *dialect))
             }
-            StateSource::Database { scratch, folder_db } => {
+            StateSource::Database {
+                scratch,
+                folder_db,
+                prelude,
+            } => {
                 // The folder's files are applied already; this runs only the planned ones.
                 scratch.migrate(folder_db, with_plan, None).map_err(|mut ds| {
                     ds.0.insert(0, Diagnostic::error(
@@ -327,7 +358,9 @@ impl StateSource {
                     ds
                 })?;
                 let dialect = folder_db.dialect();
-                Ok(normalize_schema(&scratch.inspect(folder_db)?, dialect))
+                let mut reached = scratch.inspect(folder_db)?;
+                crate::scratch::without_prelude(&mut reached, prelude.as_ref());
+                Ok(normalize_schema(&reached, dialect))
             }
         }
     }
