@@ -17,6 +17,7 @@ pub mod guard;
 pub mod inspect;
 pub mod migrate;
 pub mod model;
+pub mod pull;
 pub mod review;
 pub mod scratch;
 pub mod secret;

@@ -10,6 +10,7 @@ mod drift;
 mod generate;
 mod guard;
 mod import;
+mod pull;
 
 pub use generate::{render_script, HEADER as GENERATED_HEADER};
 
@@ -87,6 +88,9 @@ pub enum Command {
     /// Bring another tool's migration folder (Diesel, sqlx, golang-migrate, dbmate, Flyway,
     /// drizzle-kit, Atlas) into schemactl, and optionally adopt a database it migrated
     Import(import::ImportArgs),
+    /// Write a Rust DSL schema crate from a database (or a SQL schema): the way in for an
+    /// existing project
+    Pull(pull::PullArgs),
     /// Maintain the migration folder
     #[command(subcommand)]
     Migrations(MigrationsCommand),
@@ -265,6 +269,7 @@ where
         Command::Drift(args) => drift::run(&ctx, &args),
         Command::Diff(args) => diff::run(&ctx, &args),
         Command::Import(args) => import::run(&ctx, &args),
+        Command::Pull(args) => pull::run(&ctx, &args),
         Command::Migrations(MigrationsCommand::Rehash) => apply::run_rehash(&ctx),
         Command::Migrations(MigrationsCommand::Renumber { file }) => {
             apply::run_renumber(&ctx, &file)
