@@ -14,6 +14,7 @@ pub mod drift;
 pub mod dsl;
 pub mod graph;
 pub mod guard;
+pub mod init;
 pub mod inspect;
 pub mod migrate;
 pub mod model;

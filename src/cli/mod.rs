@@ -10,6 +10,7 @@ mod drift;
 mod generate;
 mod guard;
 mod import;
+mod init;
 mod pull;
 
 pub use generate::{render_script, HEADER as GENERATED_HEADER};
@@ -91,6 +92,13 @@ pub enum Command {
     /// Write a Rust DSL schema crate from a database (or a SQL schema): the way in for an
     /// existing project
     Pull(pull::PullArgs),
+    /// Create a new project: a schema crate with an example module, its first migration,
+    /// schemactl.yaml, the cargo alias and a GitHub Actions workflow
+    Init(init::InitArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell)
+    Completions(init::CompletionsArgs),
+    /// Print the man page (or write one per command with --out DIR)
+    Man(init::ManArgs),
     /// Maintain the migration folder
     #[command(subcommand)]
     Migrations(MigrationsCommand),
@@ -270,6 +278,9 @@ where
         Command::Diff(args) => diff::run(&ctx, &args),
         Command::Import(args) => import::run(&ctx, &args),
         Command::Pull(args) => pull::run(&ctx, &args),
+        Command::Init(args) => init::run(&ctx, &args),
+        Command::Completions(args) => init::completions(&args),
+        Command::Man(args) => init::man(&ctx, &args),
         Command::Migrations(MigrationsCommand::Rehash) => apply::run_rehash(&ctx),
         Command::Migrations(MigrationsCommand::Renumber { file }) => {
             apply::run_renumber(&ctx, &file)
