@@ -594,3 +594,118 @@ fn sqlite_sqlx_and_drizzle_tables_are_read_too() {
         run.stdout
     );
 }
+
+/// Every version-keyed tool on SQLite too: the first migration "ran" with the tool's table
+/// recording it; `--baseline auto` records it and runs the second.
+#[test]
+fn sqlite_tracking_tables_of_every_version_keyed_tool() {
+    let a = "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n";
+    let b = "ALTER TABLE items ADD COLUMN price INTEGER;\n";
+    type Layout = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Layout, String, &str)> = vec![
+        (
+            "diesel",
+            Box::new(move |src: &Path| {
+                for (dir, sql) in [("2024-01-01-000000_items", a), ("2024-01-02-000000_price", b)] {
+                    fs::create_dir_all(src.join(dir)).unwrap();
+                    fs::write(src.join(dir).join("up.sql"), sql).unwrap();
+                }
+            }),
+            "CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY NOT NULL, run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP);
+             INSERT INTO __diesel_schema_migrations (version) VALUES ('20240101000000');".into(),
+            "(Diesel): it ran 1",
+        ),
+        (
+            "golang-migrate",
+            Box::new(move |src: &Path| {
+                fs::write(src.join("1_items.up.sql"), a).unwrap();
+                fs::write(src.join("2_price.up.sql"), b).unwrap();
+            }),
+            "CREATE TABLE schema_migrations (version uint64, dirty bool); INSERT INTO schema_migrations VALUES (1, 0);".into(),
+            "(golang-migrate): it ran 1",
+        ),
+        (
+            "dbmate",
+            Box::new(move |src: &Path| {
+                fs::write(src.join("20240101000000_items.sql"), format!("-- migrate:up\n{a}\n-- migrate:down\nDROP TABLE items;\n")).unwrap();
+                fs::write(src.join("20240102000000_price.sql"), format!("-- migrate:up\n{b}")).unwrap();
+            }),
+            "CREATE TABLE schema_migrations (version varchar(128) primary key); INSERT INTO schema_migrations VALUES ('20240101000000');".into(),
+            "(dbmate): it ran 1",
+        ),
+        (
+            "flyway",
+            Box::new(move |src: &Path| {
+                fs::write(src.join("V1__items.sql"), a).unwrap();
+                fs::write(src.join("V2__price.sql"), b).unwrap();
+            }),
+            format!(
+                "CREATE TABLE flyway_schema_history (installed_rank INT NOT NULL PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, checksum INT, installed_by VARCHAR(100) NOT NULL, installed_on TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, execution_time INT NOT NULL, success BOOLEAN NOT NULL);
+                 INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES (1, '1', 'items', 'SQL', 'V1__items.sql', {}, 'app', 1, 1);",
+                schemactl::adopt::bookkeeping::flyway_checksum(a)
+            ),
+            "(Flyway): it ran 1",
+        ),
+        (
+            "atlas",
+            Box::new(move |src: &Path| {
+                let files = [
+                    ("20240101000000_items.sql".to_string(), a.to_string()),
+                    ("20240102000000_price.sql".to_string(), b.to_string()),
+                ];
+                for (n, t) in &files {
+                    fs::write(src.join(n), t).unwrap();
+                }
+                fs::write(src.join("atlas.sum"), schemactl::adopt::import::atlas_sum(&files)).unwrap();
+            }),
+            "CREATE TABLE atlas_schema_revisions (version text NOT NULL PRIMARY KEY, description text NOT NULL, type integer NOT NULL DEFAULT 2, applied integer NOT NULL DEFAULT 0, total integer NOT NULL DEFAULT 0, executed_at datetime NOT NULL, execution_time integer NOT NULL, error text NULL, error_stmt text NULL, hash text NOT NULL, partial_hashes json NULL, operator_version text NOT NULL);
+             INSERT INTO atlas_schema_revisions VALUES ('20240101000000', 'items', 2, 1, 1, CURRENT_TIMESTAMP, 1, NULL, NULL, 'h', NULL, 'Atlas CLI');".into(),
+            "(Atlas): it ran 1",
+        ),
+    ];
+    for (layout, make, table, want) in cases {
+        let root = tempfile::tempdir().unwrap();
+        let src = root.path().join("src");
+        fs::create_dir_all(&src).unwrap();
+        make(&src);
+        import(root.path(), &src, layout);
+        let path = root.path().join("app.db");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(a).unwrap();
+            conn.execute_batch(&table).unwrap();
+        }
+        let url = format!("sqlite:{}", path.display());
+        let run = run_in(
+            root.path(),
+            &[
+                "--migrations",
+                "out",
+                "--dialect",
+                "sqlite",
+                "apply",
+                "--baseline",
+                "auto",
+                "--database-url",
+                &url,
+            ],
+        );
+        assert_eq!(run.code, 0, "{layout}: {}", run.stderr);
+        assert!(run.stdout.contains(want), "{layout}: {}", run.stdout);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM schemactl_migrations", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(n, 2, "{layout}");
+        let price: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('items') WHERE name = 'price'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(price, 1, "{layout}: the new migration ran");
+    }
+}

@@ -306,3 +306,22 @@ fn pull_writes_our_helpers_where_the_catalog_has_their_shape() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("pull::target-not-empty"), "{}", r.stderr);
 }
+
+#[test]
+fn pull_from_a_database_that_cannot_be_reached_names_it_without_the_password() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("pulled");
+    let r = schemactl(&[
+        "pull",
+        "--database-url",
+        "postgres://app:Sekrit-Pa55@127.0.0.1:1/app",
+        "--connect-timeout",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("Sekrit-Pa55"), "{}", r.stderr);
+    assert!(r.stderr.contains("127.0.0.1"), "{}", r.stderr);
+    assert!(!out.exists(), "nothing is written");
+}
