@@ -325,3 +325,47 @@ fn pull_from_a_database_that_cannot_be_reached_names_it_without_the_password() {
     assert!(r.stderr.contains("127.0.0.1"), "{}", r.stderr);
     assert!(!out.exists(), "nothing is written");
 }
+
+/// The Rust `pull` writes for the kitchen sink (read from its SQL, no server): every file,
+/// reviewed as a snapshot.
+#[test]
+fn pulled_kitchen_sink_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sql = schemactl::cli::render_script(
+        &kitchen_sink().unwrap(),
+        schemactl::dialect::DialectKind::Postgres,
+    )
+    .unwrap();
+    fs::write(tmp.path().join("schema.sql"), sql).unwrap();
+    let r = support::schemactl()
+        .current_dir(tmp.path())
+        .args([
+            "--schema-sql",
+            "schema.sql",
+            "pull",
+            "--out",
+            "kitchen",
+            "--crate-name",
+            "kitchen-sink",
+        ])
+        .output()
+        .unwrap();
+    let r: Run = r.into();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut all = String::new();
+    for f in [
+        "Cargo.toml",
+        ".cargo/config.toml",
+        "schemactl.yaml",
+        "src/lib.rs",
+        "src/main.rs",
+        "src/platform.rs",
+        "src/public.rs",
+    ] {
+        all.push_str(&format!(
+            "==> {f}\n{}\n",
+            fs::read_to_string(tmp.path().join("kitchen").join(f)).unwrap()
+        ));
+    }
+    insta::assert_snapshot!(all.replace(env!("CARGO_PKG_VERSION"), "<version>"));
+}

@@ -673,6 +673,31 @@ fn method(m: IndexMethod) -> String {
     format!("IndexMethod::{m:?}")
 }
 
+/// The shortest call that declares `ix`: `.index([..])` and `.unique_where([..], pred)` for
+/// plain conventional ones, `.index_on(IndexSpec ...)` otherwise.
+fn index_call(ix: &Index, short: &str) -> String {
+    let cols: Option<Vec<String>> = ix
+        .parts
+        .iter()
+        .map(|p| match (&p.key, &p.opclass, p.descending) {
+            (IndexKey::Column(c), None, false) => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
+    let simple = ix.method == IndexMethod::Btree && ix.include.is_empty() && !ix.nulls_not_distinct;
+    if let (Some(cols), true) = (cols, simple) {
+        if !ix.unique && ix.predicate.is_none() && ix.name == names::index(short, &cols) {
+            return format!(".index({})", list(&cols));
+        }
+        if ix.unique && ix.name == names::unique(short, &cols) {
+            if let Some(p) = &ix.predicate {
+                return format!(".unique_where({}, {})", list(&cols), lit(p));
+            }
+        }
+    }
+    format!(".index_on({})", index_spec(ix, short))
+}
+
 fn index_spec(ix: &Index, short: &str) -> String {
     let mut s = String::new();
     for (i, p) in ix.parts.iter().enumerate() {
@@ -706,9 +731,27 @@ fn index_spec(ix: &Index, short: &str) -> String {
     if ix.nulls_not_distinct {
         s.push_str(".nulls_not_distinct()");
     }
-    // The name is always stated: the convention's slug of an expression is not the catalog's.
-    let _ = short;
-    s.push_str(&format!(".named({})", lit(&ix.name)));
+    // The name is stated unless the convention gives it (an expression's slug is never
+    // assumed: the catalog may spell it otherwise).
+    let cols: Option<Vec<String>> = ix
+        .parts
+        .iter()
+        .map(|p| match &p.key {
+            IndexKey::Column(c) => Some(c.clone()),
+            IndexKey::Expression(_) => None,
+        })
+        .collect();
+    let conventional = cols.is_some_and(|cols| {
+        ix.name
+            == if ix.unique {
+                names::unique(short, &cols)
+            } else {
+                names::index(short, &cols)
+            }
+    });
+    if !conventional {
+        s.push_str(&format!(".named({})", lit(&ix.name)));
+    }
     s
 }
 
@@ -860,7 +903,7 @@ fn table_code(
         if cl.indexes.contains(&ix.name) {
             continue;
         }
-        lines.push(format!(".index_on({})", index_spec(ix, short)));
+        lines.push(index_call(ix, short));
     }
     if let Some(p) = &t.partition_by {
         let keys = p.keys.clone();
