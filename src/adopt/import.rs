@@ -1174,10 +1174,22 @@ fn drizzle(dir: &Path, errors: &mut Diagnostics, notes: &mut Vec<Diagnostic>) ->
     for f in &files {
         let tag = f.trim_end_matches(".sql");
         if !seen.contains(tag) {
+            // A stray file often reuses the number of one the journal lists.
+            let number = tag_number(tag);
+            let twin = out
+                .iter()
+                .find(|c| c.key == number)
+                .map(|c| {
+                    format!(
+                        " (its number {number} is also `{}`'s, which the journal lists)",
+                        c.source
+                    )
+                })
+                .unwrap_or_default();
             notes.push(
                 warning(
                     "import::not-in-journal",
-                    format!("`{f}` is not in meta/_journal.json"),
+                    format!("`{f}` is not in meta/_journal.json{twin}"),
                     "not imported: drizzle-orm only runs what the journal lists, so no database it migrated ran this file. If it belongs to the history, add its entry to the journal and import again; if it was run by hand, add it as a new migration after the import".into(),
                 )
                 .at(&origin(&dir.join(f))),
