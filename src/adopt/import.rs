@@ -331,7 +331,7 @@ pub fn detect(dir: &Path) -> Result<(Layout, Option<Diagnostic>), Diagnostics> {
     if !sql.is_empty() && sql.iter().all(|n| flyway(n)) {
         return Ok((Layout::Flyway, None));
     }
-    if !sql.is_empty() && walkdir_has_flyway(dir) && sql.iter().any(|n| flyway(n)) {
+    if !sql.is_empty() && has_flyway_file(dir) && sql.iter().any(|n| flyway(n)) {
         return Ok((Layout::Flyway, None));
     }
     let updown: Vec<&&String> = sql
@@ -402,16 +402,38 @@ pub fn detect(dir: &Path) -> Result<(Layout, Option<Diagnostic>), Diagnostics> {
     .into())
 }
 
+/// Every non-directory entry under `dir`, `depth` levels deep at most, sorted; linked
+/// folders are not entered (no loops).
+fn files_under(dir: &Path, depth: usize) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(read) = fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in read.flatten() {
+        let path = entry.path();
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => {
+                if depth > 0 {
+                    out.extend(files_under(&path, depth - 1));
+                }
+            }
+            Ok(_) => out.push(path),
+            Err(_) => {}
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Flyway scans sub-folders too.
-fn walkdir_has_flyway(dir: &Path) -> bool {
-    walkdir::WalkDir::new(dir)
-        .max_depth(6)
-        .into_iter()
-        .flatten()
-        .any(|e| {
-            let n = e.file_name().to_string_lossy();
-            n.starts_with('V') && n.contains("__") && n.ends_with(".sql")
-        })
+fn has_flyway_file(dir: &Path) -> bool {
+    files_under(dir, 6).iter().any(|p| {
+        let n = p
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        n.starts_with('V') && n.contains("__") && n.ends_with(".sql")
+    })
 }
 
 fn check_source(dir: &Path) -> Result<(), Diagnostics> {
@@ -860,15 +882,7 @@ fn flyway(dir: &Path, errors: &mut Diagnostics, notes: &mut Vec<Diagnostic>) -> 
     let mut found: Vec<(Vec<u64>, String, String, String, PathBuf)> = Vec::new();
     let mut undo: BTreeMap<Vec<u64>, PathBuf> = BTreeMap::new();
     let mut repeatables = Vec::new();
-    let mut walker: Vec<_> = walkdir::WalkDir::new(dir)
-        .max_depth(16)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| !e.file_type().is_dir())
-        .map(|e| e.into_path())
-        .collect();
-    walker.sort();
-    for path in walker {
+    for path in files_under(dir, 16) {
         let rel = path
             .strip_prefix(dir)
             .unwrap_or(&path)
