@@ -147,6 +147,9 @@ fn table_objects(t: &Table) -> Vec<(&'static str, String, String)> {
     for tr in &t.triggers {
         v.push(("trigger", format!("{}{on}", tr.name), tr.sql.clone()));
     }
+    for p in &t.partitions {
+        v.push(("partition", format!("{}{on}", p.name), p.bound.clone()));
+    }
     v.push((
         "row-level security",
         t.name.to_string(),
@@ -191,6 +194,40 @@ pub fn compare(expected: &Schema, found: &Schema) -> Vec<Difference> {
             .collect()
     };
     compare_maps(&mut out, "enum", enums(expected), enums(found));
+    let schemas = |s: &Schema| -> BTreeMap<String, String> {
+        s.namespaces
+            .iter()
+            .map(|n| (n.name.clone(), n.doc.clone().unwrap_or_default()))
+            .collect()
+    };
+    compare_maps(&mut out, "schema", schemas(expected), schemas(found));
+    let types = |s: &Schema| -> BTreeMap<String, String> {
+        s.custom_types
+            .iter()
+            .map(|t| {
+                let kind = match t.kind {
+                    CustomTypeKind::Type => "type",
+                    CustomTypeKind::Domain => "domain",
+                };
+                (t.name.to_string(), format!("{kind} {}", t.definition))
+            })
+            .collect()
+    };
+    compare_maps(&mut out, "type", types(expected), types(found));
+    let functions = |s: &Schema| -> BTreeMap<String, String> {
+        s.functions
+            .iter()
+            .map(|f| (f.name.to_string(), f.sql.clone()))
+            .collect()
+    };
+    compare_maps(&mut out, "function", functions(expected), functions(found));
+    let views = |s: &Schema| -> BTreeMap<String, String> {
+        s.views
+            .iter()
+            .map(|v| (v.name.to_string(), v.sql.clone()))
+            .collect()
+    };
+    compare_maps(&mut out, "view", views(expected), views(found));
     let (te, tf) = (tables_by_name(expected), tables_by_name(found));
     for (name, t) in &te {
         match tf.get(name) {

@@ -18,6 +18,10 @@ pub fn lock_of(change: &Change) -> Option<&'static str> {
             "ACCESS EXCLUSIVE briefly (no rewrite; waits for running queries, bounded by lock_timeout)"
         }
         Change::DropTable { .. } => "ACCESS EXCLUSIVE",
+        Change::DropView { .. } => "ACCESS EXCLUSIVE on the view only",
+        Change::ReplaceView { .. } => {
+            "ACCESS EXCLUSIVE on the view only, from the moment it is dropped until it is created again (one transaction)"
+        }
         _ => return None,
     })
 }

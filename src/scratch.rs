@@ -263,6 +263,9 @@ pub fn without_prelude(schema: &mut Schema, prelude: Option<&Schema>) {
     schema
         .namespaces
         .retain(|e| !p.namespaces.iter().any(|x| x.name == e.name));
+    schema
+        .views
+        .retain(|e| !p.views.iter().any(|x| x.name == e.name));
 }
 
 /// Whether every error is a statement `sql::replay` cannot follow, which a scratch database
@@ -281,6 +284,17 @@ pub fn announce_fallback(errors: &[Diagnostic]) {
     );
     for d in errors {
         eprintln!("  {}", d.message);
+    }
+}
+
+/// Objects of the database whose kinds the model does not describe, counted per kind.
+pub fn not_compared_target(target: &Target, timeout: Duration) -> Result<Vec<String>, Diagnostics> {
+    match target {
+        Target::Postgres(_) => {
+            let mut client = apply::postgres_driver::connect_client(&target.read_only(), timeout)?;
+            crate::inspect::postgres::not_compared(&mut client)
+        }
+        Target::Sqlite(_) => Ok(Vec::new()),
     }
 }
 

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 pub fn validate(schema: &Schema) -> Diagnostics {
     let mut out = Diagnostics::default();
     let tables: HashMap<&QName, &Table> = schema.tables.iter().map(|t| (&t.name, t)).collect();
+    let enums: HashMap<&QName, &EnumType> = schema.enums.iter().map(|e| (&e.name, e)).collect();
     // Index, primary-key, unique and exclusion names share one namespace per PostgreSQL schema.
     let mut relation_names: HashMap<(String, String), &Origin> = HashMap::new();
     for t in &schema.tables {
@@ -57,7 +58,7 @@ pub fn validate(schema: &Schema) -> Diagnostics {
         }
         for c in &t.columns {
             ident(&mut out, &c.name, "column", &c.origin);
-            check_column_type(&mut out, schema, t, c);
+            check_column_type(&mut out, &enums, t, c);
         }
 
         let mut table_constraints: HashMap<&str, &Origin> = HashMap::new();
@@ -258,13 +259,18 @@ fn missing_column(t: &Table, col: &str, what: &str, origin: &Origin) -> Diagnost
     d
 }
 
-fn check_column_type(out: &mut Diagnostics, schema: &Schema, t: &Table, c: &Column) {
+fn check_column_type(
+    out: &mut Diagnostics,
+    enums: &HashMap<&QName, &EnumType>,
+    t: &Table,
+    c: &Column,
+) {
     let mut ty = &c.ty;
     while let ColumnType::Array { element } = ty {
         ty = element;
     }
     if let ColumnType::Enum { name } = ty {
-        match schema.enum_type(name) {
+        match enums.get(name) {
             None => out.push(
                 Diagnostic::error(
                     "schema::missing-type",

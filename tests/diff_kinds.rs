@@ -103,7 +103,7 @@ fn case(name: &str, a: Schema, b: Schema, kinds: &[&str]) {
             .join("\n"),
         scripts[1..].join("\n")
     );
-    // What drift does not compare: enum labels in order, functions.
+    // What drift does not compare: enum labels in order.
     assert_eq!(
         schemactl::sql::normalize_schema(&reached, schemactl::dialect::DialectKind::Postgres).enums,
         schemactl::sql::normalize_schema(&expected, schemactl::dialect::DialectKind::Postgres)
@@ -468,6 +468,33 @@ fn triggers_and_functions() {
     );
     case("add_trigger", function(), trigger(), &["add_trigger"]);
     case("drop_trigger", trigger(), function(), &["drop_trigger"]);
+}
+
+#[test]
+fn views() {
+    let view = |sql: &'static str| {
+        schema(
+            MOOD,
+            |_| {},
+            move |s| {
+                s.view("busy_things", sql);
+            },
+        )
+    };
+    let busy = "CREATE VIEW busy_things AS SELECT id, name FROM things WHERE mood = 'busy'";
+    let wider = "CREATE VIEW busy_things AS SELECT id, name, qty FROM things WHERE mood = 'busy' AND qty > 0";
+    case("create_view", plain(), view(busy), &["create_view"]);
+    case("drop_view", view(busy), plain(), &["drop_view"]);
+    case("replace_view", view(busy), view(wider), &["replace_view"]);
+    // Formatting is no change.
+    let p = plan(
+        &schemactl::sql::normalize_schema(&view(busy), DialectKind::Postgres),
+        &schemactl::sql::normalize_schema(
+            &view("create view busy_things as select id , name from things where (mood='busy')"),
+            DialectKind::Postgres,
+        ),
+    );
+    assert!(p.changes.is_empty(), "{:?}", p.changes);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Fuzzing the parsers of what users type: `schemactl.yaml` and database URLs (the SQL
-//! splitter, lint and replay are fuzzed elsewhere). Random and grammar-shaped input must never
+//! splitter, lint and replay: tests/fuzz_sql.rs). Random and grammar-shaped input must never
 //! crash, must be answered in well under a second, and a password must never come back in a
 //! message or a displayed target.
 

@@ -6,7 +6,8 @@ use crate::apply;
 use crate::diag::Diagnostics;
 use crate::drift::{compare, Difference};
 use crate::migrate::MigrationDir;
-use crate::scratch::{inspect_target, Scratch};
+use crate::scratch::{inspect_target, not_compared_target, Scratch};
+use crate::sql::normalize_schema;
 use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
@@ -23,10 +24,17 @@ pub struct DriftArgs {
 
 pub fn run(ctx: &Context, args: &DriftArgs) -> u8 {
     match drift(ctx, args) {
-        Ok(diffs) => {
+        Ok(Drift {
+            differences: diffs,
+            not_compared,
+        }) => {
             match args.format {
                 OutputFormat::Json => {
-                    let v = serde_json::json!({ "drift": !diffs.is_empty(), "differences": diffs });
+                    let v = serde_json::json!({
+                        "drift": !diffs.is_empty(),
+                        "differences": diffs,
+                        "not_compared": not_compared,
+                    });
                     println!(
                         "{}",
                         serde_json::to_string_pretty(&v).expect("drift serializes")
@@ -35,6 +43,12 @@ pub fn run(ctx: &Context, args: &DriftArgs) -> u8 {
                 OutputFormat::Text => {
                     for d in &diffs {
                         println!("{d}");
+                    }
+                    if !not_compared.is_empty() {
+                        println!(
+                            "not compared (schemactl does not model these kinds): {}",
+                            not_compared.join(", ")
+                        );
                     }
                     if diffs.is_empty() {
                         println!("no drift: the database matches its migrations");
@@ -59,7 +73,7 @@ pub fn run(ctx: &Context, args: &DriftArgs) -> u8 {
     }
 }
 
-fn drift(ctx: &Context, args: &DriftArgs) -> Result<Vec<Difference>, Diagnostics> {
+fn drift(ctx: &Context, args: &DriftArgs) -> Result<Drift, Diagnostics> {
     let target = super::apply::target(ctx, &args.db)?;
     let dir = MigrationDir::open(&ctx.config.migrations)?;
     // A tampered folder is refused before any database is touched.
@@ -76,8 +90,10 @@ fn drift(ctx: &Context, args: &DriftArgs) -> Result<Vec<Difference>, Diagnostics
             .map(|r| r.version)
             .max()
     };
+    let dialect = target.dialect();
     let mut found = inspect_target(&target, timeout)?;
-    let mut scratch = Scratch::open(target.dialect(), args.dev_url.as_deref(), timeout)?
+    let not_compared = not_compared_target(&target, timeout)?;
+    let mut scratch = Scratch::open(dialect, args.dev_url.as_deref(), timeout)?
         .with_prelude(ctx.config.prelude()?);
     // What dev.prelude stands in for (a platform's schemas, another tool's table) is theirs,
     // not drift.
@@ -87,5 +103,17 @@ fn drift(ctx: &Context, args: &DriftArgs) -> Result<Vec<Difference>, Diagnostics
     let mut expected = scratch.inspect(&replayed)?;
     crate::scratch::without_prelude(&mut expected, prelude.as_ref());
     crate::scratch::without_prelude(&mut found, prelude.as_ref());
-    Ok(compare(&expected, &found))
+    let found = normalize_schema(&found, dialect);
+    let expected = normalize_schema(&expected, dialect);
+    Ok(Drift {
+        differences: compare(&expected, &found),
+        not_compared,
+    })
+}
+
+/// What `drift` found.
+struct Drift {
+    differences: Vec<Difference>,
+    /// Objects of kinds the model does not describe (`2 sequences`).
+    not_compared: Vec<String>,
 }

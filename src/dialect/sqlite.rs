@@ -102,6 +102,16 @@ impl Dialect for Sqlite {
                 Err(ds) => errors.0.extend(ds.0),
             }
         }
+        for v in &schema.views {
+            if v.materialized {
+                errors.push(unsupported(
+                    &format!("materialized view `{}`", v.name),
+                    &v.origin,
+                ));
+            } else {
+                out.push(Statement::new(v.statement()));
+            }
+        }
         if errors.is_empty() {
             Ok(out)
         } else {
@@ -259,7 +269,7 @@ pub fn table_statements(
         if t.meta.append_only && tr.name == append_only_trigger {
             triggers.extend(append_only_triggers(&t.name.name));
         } else {
-            triggers.push(Statement::new(tr.sql.clone()));
+            triggers.push(Statement::new(tr.statement()));
         }
     }
     if errors.is_empty() {

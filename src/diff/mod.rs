@@ -170,6 +170,18 @@ pub enum Change {
     CreateFunction {
         name: QName,
     },
+    CreateView {
+        name: QName,
+    },
+    DropView {
+        name: QName,
+        materialized: bool,
+    },
+    /// The same view with another definition: dropped and created again.
+    ReplaceView {
+        name: QName,
+        materialized: bool,
+    },
 }
 
 impl Change {
@@ -182,7 +194,9 @@ impl Change {
             | Change::DropNamespace { .. } => Risk::Destructive,
             Change::RenameColumn { .. }
             | Change::RenameEnumValue { .. }
-            | Change::DropFunction { .. } => Risk::BackwardIncompatible,
+            | Change::DropFunction { .. }
+            | Change::DropView { .. }
+            | Change::ReplaceView { .. } => Risk::BackwardIncompatible,
             Change::SetNotNull { .. }
             | Change::AlterColumnType { .. }
             | Change::AddConstraint { .. }
@@ -264,6 +278,11 @@ impl Change {
                 format!("change the comment of {table}.{column}")
             }
             Change::CreateFunction { name } => format!("create function {name}"),
+            Change::CreateView { name } => format!("create view {name}"),
+            Change::DropView { name, .. } => format!("drop view {name}"),
+            Change::ReplaceView { name, .. } => {
+                format!("replace view {name} (dropped and created again)")
+            }
         }
     }
 }
@@ -362,6 +381,28 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
                 })
             }
             Some(_) => {}
+        }
+    }
+    for v in &to.views {
+        match from.views.iter().find(|x| x.name == v.name) {
+            None => out.push(Change::CreateView {
+                name: v.name.clone(),
+            }),
+            Some(old) if old.sql != v.sql || old.materialized != v.materialized => {
+                out.push(Change::ReplaceView {
+                    name: v.name.clone(),
+                    materialized: old.materialized,
+                })
+            }
+            Some(_) => {}
+        }
+    }
+    for v in &from.views {
+        if !to.views.iter().any(|x| x.name == v.name) {
+            out.push(Change::DropView {
+                name: v.name.clone(),
+                materialized: v.materialized,
+            });
         }
     }
     let old_tables: HashMap<&QName, &Table> = from.tables.iter().map(|t| (&t.name, t)).collect();

@@ -70,7 +70,20 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
     let mut concurrent = Vec::new();
     let mut new_tables = Vec::new();
 
-    // Drops of changed or removed objects come first so their names are free again.
+    // Drops of changed or removed objects come first so their names are free again; views
+    // first of all, since they hold on to the columns and tables they read.
+    for c in &changes {
+        if let Change::DropView { name, materialized }
+        | Change::ReplaceView { name, materialized } = c
+        {
+            let kind = if *materialized {
+                "MATERIALIZED VIEW"
+            } else {
+                "VIEW"
+            };
+            main.push(format!("DROP {kind} {}", quote_qname(name)));
+        }
+    }
     for c in &changes {
         match c {
             Change::DropPolicy { table, name } => main.push(format!(
@@ -121,7 +134,19 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
                 quote_ident(name)
             )),
             Change::CreateNamespace { name } => {
-                main.push(format!("CREATE SCHEMA {}", quote_ident(name)))
+                main.push(format!("CREATE SCHEMA {}", quote_ident(name)));
+                if let Some(doc) = to
+                    .namespaces
+                    .iter()
+                    .find(|n| &n.name == name)
+                    .and_then(|n| n.doc.as_ref())
+                {
+                    main.push(format!(
+                        "COMMENT ON SCHEMA {} IS {}",
+                        quote_ident(name),
+                        quote_literal(doc)
+                    ));
+                }
             }
             Change::CreateEnum { name } => {
                 let e = to.enum_type(name).expect("diffed enum exists");
@@ -158,12 +183,12 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
             )),
             Change::CreateFunction { name } => {
                 if let Some(f) = to.functions.iter().find(|f| &f.name == name) {
-                    main.push(f.sql.clone());
+                    main.push(f.statement().to_string());
                 }
             }
             Change::ReplaceFunction { name } => {
                 if let Some(f) = to.functions.iter().find(|f| &f.name == name) {
-                    main.push(or_replace(&f.sql));
+                    main.push(or_replace(f.statement()));
                 }
             }
             Change::AlterGenerated { table, column } => {
@@ -347,7 +372,7 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
                     .iter()
                     .find(|t| &t.name == name)
                     .expect("diffed trigger exists");
-                late.push(t.sql.clone());
+                late.push(t.statement().to_string());
             }
             _ => {}
         }
@@ -362,6 +387,15 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
         main.extend(created.into_iter().map(|s| s.sql));
     }
     main.append(&mut late);
+    // Views last, in the order the schema declares them (a view may read another).
+    for v in &to.views {
+        let created = changes.iter().any(|c| {
+            matches!(c, Change::CreateView { name } | Change::ReplaceView { name, .. } if name == &v.name)
+        });
+        if created {
+            main.push(v.statement().to_string());
+        }
+    }
     for c in &changes {
         if let Change::DropColumn { table, column } = c {
             main.push(format!(

@@ -262,15 +262,39 @@ fn statements(
         }
         for tr in triggers {
             if held(t, tr) {
-                last.push(tr.sql.clone());
+                last.push(tr.statement().to_string());
             } else {
-                body.push(tr.sql.clone());
+                body.push(tr.statement().to_string());
             }
         }
     }
-    drops.append(&mut body);
-    drops.append(&mut last);
-    Ok(drops)
+    // Views go first and come back last when they change, and around any rebuild: SQLite
+    // re-checks every view when a table is renamed, and fails on one that reads a table the
+    // rebuild has just dropped.
+    let rebuilding = steps.iter().any(|s| matches!(s, Step::Rebuild(_)));
+    let same = |v: &View| {
+        target
+            .views
+            .iter()
+            .any(|t| t.name == v.name && t.sql == v.sql)
+    };
+    let mut view_drops: Vec<String> = old
+        .views
+        .iter()
+        .rev()
+        .filter(|v| rebuilding || !same(v))
+        .map(|v| format!("DROP VIEW {}", quote_ident(&v.name.name)))
+        .collect();
+    for v in &target.views {
+        let kept = old.views.iter().any(|o| o.name == v.name && o.sql == v.sql);
+        if rebuilding || !kept {
+            last.push(v.statement().to_string());
+        }
+    }
+    view_drops.append(&mut drops);
+    view_drops.append(&mut body);
+    view_drops.append(&mut last);
+    Ok(view_drops)
 }
 
 /// A table with its parts in name order and without rename hints. SQLite appends what ADD

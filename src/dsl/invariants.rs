@@ -491,6 +491,7 @@ impl TableBuilder<'_> {
                 "CREATE TRIGGER {trigger} BEFORE UPDATE OR DELETE ON {quoted} FOR EACH ROW EXECUTE FUNCTION {REJECT_MUTATION_FUNCTION}()"
             ),
             name: trigger,
+            written: AsWritten::default(),
             origin,
         });
         self.table_mut().meta.append_only = true;

@@ -77,6 +77,8 @@ pub struct SchemaBuilder {
     domain: Option<String>,
     /// Position of each declared table in `schema.tables`, for constant-time duplicate checks.
     table_index: std::collections::HashMap<QName, usize>,
+    /// Position of each enum in `schema.enums`: every `enum_of` column registers its enum.
+    enum_index: std::collections::HashMap<QName, usize>,
     errors: Vec<Diagnostic>,
     pub(crate) deferred: Vec<Deferred>,
 }
@@ -146,9 +148,15 @@ impl SchemaBuilder {
 
     fn register_enum(&mut self, def: EnumDef, origin: Origin) {
         let name = def.qname();
-        let values: Vec<String> = def.values.iter().map(|v| v.to_string()).collect();
-        match self.schema.enums.iter().find(|e| e.name == name) {
-            Some(existing) if existing.values != values => self.errors.push(
+        let existing = self.enum_index.get(&name).map(|&i| &self.schema.enums[i]);
+        let same = |e: &EnumType| {
+            e.values
+                .iter()
+                .map(String::as_str)
+                .eq(def.values.iter().copied())
+        };
+        match existing {
+            Some(existing) if !same(existing) => self.errors.push(
                 Diagnostic::error(
                     "schema::duplicate",
                     format!("enum `{name}` is declared twice with different values"),
@@ -157,13 +165,17 @@ impl SchemaBuilder {
                 .help(format!("first declared at {}", existing.origin)),
             ),
             Some(_) => {}
-            None => self.schema.enums.push(EnumType {
-                name,
-                values,
-                doc: None,
-                renamed_values: Vec::new(),
-                origin,
-            }),
+            None => {
+                self.enum_index
+                    .insert(name.clone(), self.schema.enums.len());
+                self.schema.enums.push(EnumType {
+                    name,
+                    values: def.values.iter().map(|v| v.to_string()).collect(),
+                    doc: None,
+                    renamed_values: Vec::new(),
+                    origin,
+                });
+            }
         }
     }
 
@@ -215,9 +227,42 @@ impl SchemaBuilder {
             self.schema.functions.push(Function {
                 name,
                 sql: sql.trim().trim_end_matches(';').to_string(),
+                written: AsWritten::default(),
                 origin: Origin::caller(),
             });
         }
+        self
+    }
+
+    /// A view as a complete `CREATE [MATERIALIZED] VIEW name AS ...` statement. Views are
+    /// created after every table, in declaration order.
+    #[track_caller]
+    pub fn view(&mut self, name: &str, sql: &str) -> &mut Self {
+        let origin = Origin::caller();
+        let name = QName::parse(name);
+        let sql = sql.trim().trim_end_matches(';').to_string();
+        let materialized = sql
+            .split_whitespace()
+            .take(4)
+            .any(|w| w.eq_ignore_ascii_case("MATERIALIZED"));
+        if self.schema.views.iter().any(|v| v.name == name) {
+            self.errors.push(
+                Diagnostic::error(
+                    "schema::duplicate-view",
+                    format!("view `{name}` is declared twice"),
+                )
+                .at(&origin)
+                .help("declare each view once"),
+            );
+            return self;
+        }
+        self.schema.views.push(View {
+            name,
+            materialized,
+            sql,
+            written: AsWritten::default(),
+            origin,
+        });
         self
     }
 
@@ -680,6 +725,7 @@ impl TableBuilder<'_> {
         self.table_mut().triggers.push(Trigger {
             name: name.to_string(),
             sql: sql.trim().trim_end_matches(';').to_string(),
+            written: AsWritten::default(),
             origin,
         });
         self

@@ -24,6 +24,9 @@ pub fn unqualify_public(mut schema: Schema) -> Schema {
     for f in &mut schema.functions {
         fix(&mut f.name);
     }
+    for v in &mut schema.views {
+        fix(&mut v.name);
+    }
     for t in &mut schema.tables {
         fix(&mut t.name);
         for fk in &mut t.foreign_keys {

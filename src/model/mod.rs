@@ -42,6 +42,20 @@ impl Origin {
     }
 }
 
+/// A definition's text as its author wrote it, kept so output repeats it, where the object's
+/// `sql` holds the form that is compared (see `sql::normalize`). Like [`Origin`], it never
+/// takes part in equality.
+#[derive(Debug, Clone, Default)]
+pub struct AsWritten(pub Option<String>);
+
+impl PartialEq for AsWritten {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for AsWritten {}
+
 impl PartialEq for Origin {
     fn eq(&self, _: &Self) -> bool {
         true
@@ -109,6 +123,9 @@ pub struct Schema {
     pub custom_types: Vec<CustomType>,
     pub functions: Vec<Function>,
     pub tables: Vec<Table>,
+    /// Views and materialized views, in the order they are created (a view may read another).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<View>,
 }
 
 impl Schema {
@@ -170,6 +187,27 @@ pub enum CustomTypeKind {
     Domain,
 }
 
+/// A view (or materialized view) kept as SQL: the complete `CREATE [MATERIALIZED] VIEW`
+/// statement. Compared through its parse tree, so formatting is never a difference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct View {
+    pub name: QName,
+    pub materialized: bool,
+    /// The complete statement, without a trailing semicolon.
+    pub sql: String,
+    #[serde(skip)]
+    pub written: AsWritten,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl View {
+    /// The statement to write out: as its author wrote it when known.
+    pub fn statement(&self) -> &str {
+        self.written.0.as_deref().unwrap_or(&self.sql)
+    }
+}
+
 /// A function kept as opaque SQL: the model names it and orders it, never parses its body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Function {
@@ -177,5 +215,14 @@ pub struct Function {
     /// The complete `CREATE [OR REPLACE] FUNCTION ...` statement, without a trailing semicolon.
     pub sql: String,
     #[serde(skip)]
+    pub written: AsWritten,
+    #[serde(skip)]
     pub origin: Origin,
+}
+
+impl Function {
+    /// The statement to write out: as its author wrote it when known.
+    pub fn statement(&self) -> &str {
+        self.written.0.as_deref().unwrap_or(&self.sql)
+    }
 }

@@ -1,4 +1,4 @@
-use super::{ColumnType, Origin, QName};
+use super::{AsWritten, ColumnType, Origin, QName};
 use serde::{Deserialize, Serialize};
 
 /// How a table relates to tenancy; guard rules and invariant helpers read it.
@@ -421,7 +421,16 @@ pub struct Trigger {
     /// The complete `CREATE TRIGGER ...` statement, without a trailing semicolon.
     pub sql: String,
     #[serde(skip)]
+    pub written: AsWritten,
+    #[serde(skip)]
     pub origin: Origin,
+}
+
+impl Trigger {
+    /// The statement to write out: as its author wrote it when known.
+    pub fn statement(&self) -> &str {
+        self.written.0.as_deref().unwrap_or(&self.sql)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

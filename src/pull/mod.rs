@@ -1159,6 +1159,14 @@ pub fn pull(schema: &Schema, opts: &PullOptions) -> Result<Vec<(String, String)>
     for m in &modules {
         lib_rs.push_str(&format!("    {m}::declare(&mut s);\n"));
     }
+    // Views come after every table, in the order they were created.
+    for v in &schema.views {
+        lib_rs.push_str(&format!(
+            "    s.view({}, {});\n",
+            lit(&v.name.to_string()),
+            lit(v.statement())
+        ));
+    }
     lib_rs.push_str("    s.build()\n}\n");
     files.push(("src/lib.rs".to_string(), lib_rs));
     files.push((

@@ -306,10 +306,26 @@ pub struct CreateTable {
     pub partition_by: Option<PartitionSpec>,
     /// `PARTITION OF parent FOR VALUES ...`: the parent and the bound's text.
     pub partition_of: Option<(Name, String)>,
-    /// `INHERITS`, `LIKE`, typed tables: shapes that come from elsewhere.
+    /// `LIKE other [INCLUDING ...]` clauses, in order.
+    pub like: Vec<Like>,
+    /// `INHERITS` or a typed table (`OF type`): a shape that comes from elsewhere.
     pub derived: bool,
     /// `TEMP`/`TEMPORARY`/`UNLOGGED`, as written, for messages.
     pub persistence: Option<&'static str>,
+}
+
+/// `LIKE source [INCLUDING ...]` inside CREATE TABLE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Like {
+    pub source: Name,
+    /// How many of the statement's own columns come before the copied ones.
+    pub position: usize,
+    pub defaults: bool,
+    pub constraints: bool,
+    pub generated: bool,
+    pub identity: bool,
+    pub indexes: bool,
+    pub comments: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

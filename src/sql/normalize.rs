@@ -236,8 +236,40 @@ pub fn normalize_schema(schema: &Schema, dialect: DialectKind) -> Schema {
                 c.default = Some(DefaultValue::EnumValue(v.clone()));
             }
         }
+        for tr in &mut t.triggers {
+            let canonical = canonical_definition(&tr.sql, &tr.name, dialect);
+            keep_written(&mut tr.written, &mut tr.sql, canonical);
+        }
+    }
+    for f in &mut s.functions {
+        let canonical = canonical_definition(&f.sql, &f.name.name, dialect);
+        keep_written(&mut f.written, &mut f.sql, canonical);
+    }
+    for v in &mut s.views {
+        let canonical = canonical_definition(&v.sql, &v.name.name, dialect);
+        keep_written(&mut v.written, &mut v.sql, canonical);
     }
     s
+}
+
+/// Puts the canonical form in `sql`, keeping the text as written for output.
+fn keep_written(written: &mut AsWritten, sql: &mut String, canonical: String) {
+    if written.0.is_none() {
+        written.0 = Some(std::mem::replace(sql, canonical));
+    } else {
+        *sql = canonical;
+    }
+}
+
+/// A function, view or trigger statement in one spelling, named as the model names it.
+/// SQLite's are kept as SQLite itself stores them (its catalog keeps the statement as
+/// written).
+fn canonical_definition(sql: &str, name: &str, dialect: DialectKind) -> String {
+    match dialect {
+        DialectKind::Postgres => super::postgres::definition::canonical(sql, Some(name))
+            .unwrap_or_else(|| normalize_tokens(sql)),
+        DialectKind::Sqlite => sql.to_string(),
+    }
 }
 
 /// Whether two normalized schemas are equal up to the order of each table's columns.

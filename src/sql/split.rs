@@ -7,7 +7,7 @@
 //! ([`crate::sql::postgres`] for PostgreSQL, [`crate::sql::sqlite`] for SQLite). A statement
 //! the parser rejects is kept, with the parser's message and position.
 
-use super::ast::Stmt;
+use super::ast::{RowsKind, Stmt};
 use super::postgres::{self, Outcome};
 use crate::dialect::DialectKind;
 use std::ops::Range;
@@ -145,8 +145,10 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Splits `sql` into statements. Never fails: text the tokenizer or parser cannot read (an
-/// unterminated string, a DO block) becomes a statement with `parse_error` set.
+/// Splits `sql` into statements. Never fails: text the parser rejects (an unterminated
+/// string, a typo) becomes a statement with `parse_error` set. Rows written by INSERT, UPDATE
+/// or DELETE are only checked against the grammar (on PostgreSQL): their `parsed` is a
+/// `Stmt::Rows` without the tree, which no reader needs.
 ///
 /// Statement boundaries come from a byte scanner that knows the same lexical rules as the
 /// tokenizer (strings, quoted identifiers, comments, dollar quotes); each statement is then
@@ -177,15 +179,25 @@ enum Parse {
     SchemaOnly,
 }
 
+/// What a statement that only writes rows writes, by its first word.
+fn rows_kind(text: &str) -> Option<RowsKind> {
+    let word = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    [
+        ("INSERT", RowsKind::Insert),
+        ("UPDATE", RowsKind::Update),
+        ("DELETE", RowsKind::Delete),
+    ]
+    .iter()
+    .find(|(w, _)| w.eq_ignore_ascii_case(word))
+    .map(|(_, k)| *k)
+}
+
 /// Whether a statement only writes rows (by its first word).
 fn writes_rows(text: &str) -> bool {
-    let word: String = text
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect();
-    ["INSERT", "UPDATE", "DELETE"]
-        .iter()
-        .any(|w| w.eq_ignore_ascii_case(&word))
+    rows_kind(text).is_some()
 }
 
 fn split_with(sql: &str, dialect: DialectKind, parse: Parse) -> SqlScript {
@@ -224,8 +236,13 @@ fn split_with(sql: &str, dialect: DialectKind, parse: Parse) -> SqlScript {
             .map(|p| (p.clone(), Outcome::Skipped))
             .collect(),
         (_, DialectKind::Postgres) => {
-            let skip_rows = parse == Parse::SchemaOnly;
-            postgres::parse_pieces(sql, &pieces, &move |t| skip_rows && writes_rows(t))
+            let schema_only = parse == Parse::SchemaOnly;
+            let treat = move |t: &str| match rows_kind(t) {
+                Some(_) if schema_only => postgres::Treatment::Skip,
+                Some(kind) => postgres::Treatment::Check(kind),
+                None => postgres::Treatment::Parse,
+            };
+            postgres::parse_pieces(sql, &pieces, &treat)
         }
         (_, DialectKind::Sqlite) => {
             let mut cursor = Cursor::new(sql);
@@ -682,6 +699,32 @@ mod tests {
         assert_eq!(e.message, "syntax error at or near \"CREAT\"");
         assert!(s.statements[3].parsed.is_some());
         assert!(s.statements[4].parsed.is_some());
+    }
+
+    #[test]
+    fn rows_are_checked_without_their_tree() {
+        let s = pg(
+            "INSERT INTO t VALUES (1), (2);\nUPDATE t SET a = 1 WHERE b IN (1,;\nDELETE FROM t;",
+        );
+        assert!(matches!(
+            s.statements[0].parsed,
+            Some(Stmt::Rows {
+                kind: RowsKind::Insert,
+                ..
+            })
+        ));
+        let e = s.statements[1].parse_error.as_ref().unwrap();
+        assert_eq!((e.line, e.column), (2, 34), "{e}");
+        assert!(matches!(
+            s.statements[2].parsed,
+            Some(Stmt::Rows {
+                kind: RowsKind::Delete,
+                ..
+            })
+        ));
+        // Replay leaves them alone.
+        let r = split_for_replay("INSERT INTO t VALUES ((;", DialectKind::Postgres);
+        assert!(r.statements[0].parsed.is_none() && r.statements[0].parse_error.is_none());
     }
 
     #[test]

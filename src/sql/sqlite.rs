@@ -386,6 +386,7 @@ pub fn statement(s: &Statement) -> Stmt {
                 constraints: ct.constraints.iter().filter_map(table_constraint).collect(),
                 partition_by: None,
                 partition_of: None,
+                like: Vec::new(),
                 derived: ct.like.is_some() || ct.clone.is_some(),
                 persistence: ct.temporary.then_some("TEMPORARY"),
             })

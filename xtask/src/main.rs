@@ -31,6 +31,13 @@ fn bench(args: &[String]) -> ExitCode {
     for &n in sizes {
         cases.push(vec!["model-render".into(), n.to_string()]);
     }
+    for n in if quick {
+        &[500usize, 5_000][..]
+    } else {
+        &[500, 5_000, 50_000][..]
+    } {
+        cases.push(vec!["dsl-generate".into(), n.to_string()]);
+    }
     cases.push(vec!["canonical".into()]);
     cases.push(vec!["guard-canonical".into()]);
     cases.push(vec!["guard-synthetic".into(), "10000".into()]);
@@ -40,6 +47,10 @@ fn bench(args: &[String]) -> ExitCode {
         if quick { "10000" } else { "60000" }.into(),
     ]);
     cases.push(vec!["diff-plan".into(), "10000".into()]);
+    cases.push(vec![
+        "generate-schema-sql".into(),
+        if quick { "1000" } else { "5000" }.into(),
+    ]);
     cases.push(vec!["apply-canonical".into()]);
     cases.push(vec![
         "guard-lint".into(),
@@ -75,6 +86,16 @@ fn bench(args: &[String]) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// The tenant-shaped schema's names for [`tenant_shape`], set once per bench process.
+static TENANT_SHAPE: std::sync::OnceLock<(Vec<&'static str>, Vec<schemactl::dsl::EnumDef>)> =
+    std::sync::OnceLock::new();
+
+/// A schema crate's `build`, over [`TENANT_SHAPE`].
+fn tenant_shape() -> Result<schemactl::model::Schema, schemactl::diag::Diagnostics> {
+    let (names, enums) = TENANT_SHAPE.get().expect("set before the run");
+    schemactl::testkit::synthetic::tenant_shaped_schema_named(names, enums)
 }
 
 fn peak_kib() -> u64 {
@@ -164,7 +185,7 @@ fn bench_case(args: &[String]) -> ExitCode {
                 &format!("guard SQL lint, {mb} MB"),
                 d,
                 &format!(
-                    "{:.1} MB/s, {found} findings",
+                    "{:.1} MB/s, {found} findings; target >= 25 MB/s",
                     sql.len() as f64 / 1e6 / d.as_secs_f64()
                 ),
             );
@@ -197,7 +218,7 @@ fn bench_case(args: &[String]) -> ExitCode {
                 "guard: canonical schema + its migrations",
                 d,
                 &format!(
-                    "{} tables, {findings} findings; target < 100 ms",
+                    "{} tables, {findings} findings; target < 50 ms",
                     schema.tables.len()
                 ),
             );
@@ -271,7 +292,7 @@ fn bench_case(args: &[String]) -> ExitCode {
                 &format!("replay a migration folder into the model, {mb:.0} MB"),
                 d,
                 &format!(
-                    "{:.1} MB/s; {files} files, {tables} tables (load + checksums + replay)",
+                    "{:.1} MB/s; {files} files, {tables} tables (load + checksums + replay); target 53 MB in <= 2 s, memory <= 3x the input",
                     mb / d.as_secs_f64()
                 ),
             );
@@ -304,6 +325,97 @@ fn bench_case(args: &[String]) -> ExitCode {
                 &format!("diff + plan, two {n}-table schemas, 1% changed"),
                 d,
                 &format!("{changes} changes, {statements} statements; target < 1 s"),
+            );
+        }
+        Some("generate-schema-sql") => {
+            let n: usize = args[1].parse().expect("table count");
+            let schema = schemactl::testkit::synthetic::synthetic_schema(n)
+                .expect("synthetic schema builds");
+            let script =
+                schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+            drop(schema);
+            let tmp = std::env::temp_dir()
+                .join(format!("schemactl-bench-schema-sql-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&tmp);
+            std::fs::create_dir_all(&tmp).expect("temp folder");
+            let schema_sql = tmp.join("schema.sql");
+            std::fs::write(&schema_sql, &script).expect("write schema");
+            let migrations = tmp.join("migrations");
+            let mb = script.len() as f64 / 1e6;
+            drop(script);
+            // The whole command as the CLI runs it: read the SQL schema, plan, write the
+            // first migration and its sum.
+            reset_peak();
+            let (d, ()) = best_of(1, || {
+                let _ = std::fs::remove_dir_all(&migrations);
+                let code = schemactl::cli::run(
+                    [
+                        "schemactl",
+                        "--color",
+                        "never",
+                        "--schema-sql",
+                        schema_sql.to_str().expect("utf-8 path"),
+                        "--migrations",
+                        migrations.to_str().expect("utf-8 path"),
+                        "generate",
+                    ],
+                    None,
+                );
+                assert_eq!(code, ExitCode::SUCCESS, "generate succeeds");
+            });
+            let _ = std::fs::remove_dir_all(&tmp);
+            report(
+                &format!("generate --schema-sql, {n} tables"),
+                d,
+                &format!("{mb:.1} MB of SQL; target 5,000 tables <= 250 ms, <= 150 MiB"),
+            );
+        }
+        Some("dsl-generate") => {
+            let n: usize = args[1].parse().expect("table count");
+            TENANT_SHAPE
+                .set((
+                    schemactl::testkit::synthetic::leaked_names(n),
+                    schemactl::testkit::synthetic::leaked_enums(n / 5 + 1),
+                ))
+                .expect("set once");
+            let tmp = std::env::temp_dir().join(format!(
+                "schemactl-bench-dsl-generate-{}",
+                std::process::id()
+            ));
+            let _ = std::fs::remove_dir_all(&tmp);
+            std::fs::create_dir_all(&tmp).expect("temp folder");
+            let migrations = tmp.join("migrations");
+            reset_peak();
+            // The whole command as a schema crate's binary runs it: build the schema through
+            // the DSL, render it, write the first migration and its sum.
+            let (d, ()) = best_of(5, || {
+                let _ = std::fs::remove_dir_all(&migrations);
+                let code = schemactl::cli::run(
+                    [
+                        "schemactl",
+                        "--color",
+                        "never",
+                        "--migrations",
+                        migrations.to_str().expect("utf-8 path"),
+                        "generate",
+                    ],
+                    Some(tenant_shape),
+                );
+                assert_eq!(code, ExitCode::SUCCESS, "generate succeeds");
+            });
+            let bytes = std::fs::read_dir(&migrations)
+                .expect("written")
+                .filter_map(|e| e.ok()?.metadata().ok())
+                .map(|m| m.len())
+                .sum::<u64>();
+            let _ = std::fs::remove_dir_all(&tmp);
+            report(
+                &format!("generate through the DSL, {n} tenant tables"),
+                d,
+                &format!(
+                    "{:.1} MB written; target 500 <= 7 ms, 5,000 <= 60 ms and <= 40 MiB",
+                    bytes as f64 / 1e6
+                ),
             );
         }
         Some("apply-canonical") => bench_apply(),

@@ -419,109 +419,33 @@ impl Cx<'_> {
         match n {
             NodeEnum::CreateStmt(c) => self.create_table(c),
             NodeEnum::AlterTableStmt(a) => self.alter_table(a),
-            NodeEnum::IndexStmt(i) => Stmt::CreateIndex(CreateIndex {
-                name: (!i.idxname.is_empty()).then(|| i.idxname.clone()),
-                table: range_var(i.relation.as_ref()),
-                unique: i.unique,
-                concurrently: i.concurrent,
-                if_not_exists: i.if_not_exists,
-                method: (!i.access_method.is_empty()).then(|| i.access_method.clone()),
-                elements: i.index_params.iter().filter_map(index_element).collect(),
-                include: i
-                    .index_including_params
-                    .iter()
-                    .filter_map(index_element)
-                    .filter_map(|e| match e.key {
-                        KeyPart::Column(c) => Some(c),
-                        KeyPart::Expression(_) => None,
-                    })
-                    .collect(),
-                predicate: i.where_clause.as_deref().map(expr::read),
-                nulls_not_distinct: i.nulls_not_distinct,
-            }),
-            NodeEnum::DropStmt(d) => Stmt::Drop(Drop {
-                kind: object_kind(d.remove_type),
-                names: d.objects.iter().map(object_name).collect(),
-                if_exists: d.missing_ok,
-                cascade: DropBehavior::try_from(d.behavior) == Ok(DropBehavior::DropCascade),
-                concurrently: d.concurrent,
-            }),
+            NodeEnum::IndexStmt(i) => index(i),
+            NodeEnum::DropStmt(d) => drop(d),
             NodeEnum::RenameStmt(r) => self.rename(r),
             NodeEnum::CreateEnumStmt(e) => Stmt::CreateEnum {
                 name: name_of(&e.type_name),
                 labels: strings(&e.vals),
             },
-            NodeEnum::AlterEnumStmt(e) => Stmt::AlterEnum {
-                name: name_of(&e.type_name),
-                change: if !e.old_val.is_empty() {
-                    EnumChange::RenameValue {
-                        from: e.old_val.clone(),
-                        to: e.new_val.clone(),
-                    }
-                } else {
-                    EnumChange::AddValue {
-                        value: e.new_val.clone(),
-                        neighbour: (!e.new_val_neighbor.is_empty())
-                            .then(|| (!e.new_val_is_after, e.new_val_neighbor.clone())),
-                        if_not_exists: e.skip_if_new_val_exists,
-                    }
-                },
-            },
+            NodeEnum::AlterEnumStmt(e) => alter_enum(e),
             NodeEnum::CompositeTypeStmt(c) => {
-                let name = range_var(c.typevar.as_ref());
-                Stmt::CreateType {
-                    definition: self.text_after(&name),
-                    name,
-                    kind: TypeKind::Composite,
-                }
+                self.create_type(range_var(c.typevar.as_ref()), TypeKind::Composite)
             }
             NodeEnum::CreateRangeStmt(r) => {
-                let name = name_of(&r.type_name);
-                Stmt::CreateType {
-                    definition: self.text_after(&name),
-                    name,
-                    kind: TypeKind::Range,
-                }
+                self.create_type(name_of(&r.type_name), TypeKind::Range)
             }
             NodeEnum::CreateDomainStmt(d) => {
-                let name = name_of(&d.domainname);
-                Stmt::CreateType {
-                    definition: self.text_after(&name),
-                    name,
-                    kind: TypeKind::Domain,
-                }
+                self.create_type(name_of(&d.domainname), TypeKind::Domain)
             }
             NodeEnum::DefineStmt(d)
                 if ObjectType::try_from(d.kind) == Ok(ObjectType::ObjectType) =>
             {
-                let name = name_of(&d.defnames);
-                Stmt::CreateType {
-                    definition: self.text_after(&name),
-                    name,
-                    kind: TypeKind::Base,
-                }
+                self.create_type(name_of(&d.defnames), TypeKind::Base)
             }
             NodeEnum::CreateExtensionStmt(e) => Stmt::CreateExtension {
                 name: e.extname.clone(),
                 if_not_exists: e.if_not_exists,
             },
-            NodeEnum::CreateSchemaStmt(s) => Stmt::CreateSchema {
-                name: if s.schemaname.is_empty() {
-                    s.authrole
-                        .as_ref()
-                        .map(|r| r.rolename.clone())
-                        .unwrap_or_default()
-                } else {
-                    s.schemaname.clone()
-                },
-                if_not_exists: s.if_not_exists,
-                elements: s
-                    .schema_elts
-                    .iter()
-                    .filter_map(|e| e.node.as_ref())
-                    .map(|e| self.schema_element(e, &s.schemaname))
-                    .collect(),
-            },
+            NodeEnum::CreateSchemaStmt(s) => self.create_schema(s),
             NodeEnum::CreateFunctionStmt(f) => self.create_function(f),
             NodeEnum::CreateTrigStmt(t) => Stmt::CreateTrigger(CreateTrigger {
                 name: t.trigname.clone(),
@@ -529,21 +453,7 @@ impl Cx<'_> {
                 or_replace: t.replace,
                 function: Some(name_of(&t.funcname)),
             }),
-            NodeEnum::CreatePolicyStmt(p) => Stmt::CreatePolicy(CreatePolicy {
-                name: p.policy_name.clone(),
-                table: range_var(p.table.as_ref()),
-                permissive: p.permissive,
-                command: match p.cmd_name.as_str() {
-                    "select" => PolicyCommand::Select,
-                    "insert" => PolicyCommand::Insert,
-                    "update" => PolicyCommand::Update,
-                    "delete" => PolicyCommand::Delete,
-                    _ => PolicyCommand::All,
-                },
-                roles: roles(&p.roles),
-                using: p.qual.as_deref().map(expr::read),
-                with_check: p.with_check.as_deref().map(expr::read),
-            }),
+            NodeEnum::CreatePolicyStmt(p) => create_policy(p),
             NodeEnum::AlterPolicyStmt(p) => Stmt::AlterPolicy {
                 name: p.policy_name.clone(),
                 table: range_var(p.table.as_ref()),
@@ -574,53 +484,15 @@ impl Cx<'_> {
                 },
                 local: v.is_local,
             },
-            NodeEnum::TransactionStmt(t) => {
-                Stmt::Transaction(match TransactionStmtKind::try_from(t.kind) {
-                    Ok(TransactionStmtKind::TransStmtBegin)
-                    | Ok(TransactionStmtKind::TransStmtStart) => Transaction::Begin,
-                    Ok(TransactionStmtKind::TransStmtCommit) => Transaction::Commit,
-                    Ok(TransactionStmtKind::TransStmtRollback) => Transaction::Rollback,
-                    Ok(TransactionStmtKind::TransStmtSavepoint) => Transaction::Savepoint,
-                    Ok(TransactionStmtKind::TransStmtRelease) => Transaction::Release,
-                    Ok(TransactionStmtKind::TransStmtRollbackTo) => {
-                        Transaction::RollbackToSavepoint
-                    }
-                    _ => Transaction::TwoPhase,
-                })
-            }
-            NodeEnum::DoStmt(d) => {
-                let (body, location) = def_string(&d.args, "as").unwrap_or(("", -1));
-                let language = def_string(&d.args, "language")
-                    .map(|(l, _)| l.to_ascii_lowercase())
-                    .unwrap_or_else(|| "plpgsql".into());
-                let program = (language == "plpgsql").then(|| plpgsql::read(self.text, body));
-                Stmt::Do(DoBlock {
-                    language,
-                    body: body.to_string(),
-                    offset: self.body_offset(location),
-                    program,
-                })
-            }
+            NodeEnum::TransactionStmt(t) => Stmt::Transaction(transaction(t)),
+            NodeEnum::DoStmt(d) => self.do_block(d),
             NodeEnum::InsertStmt(i) => rows(RowsKind::Insert, i.relation.as_ref()),
             NodeEnum::UpdateStmt(u) => rows(RowsKind::Update, u.relation.as_ref()),
             NodeEnum::DeleteStmt(d) => rows(RowsKind::Delete, d.relation.as_ref()),
             NodeEnum::MergeStmt(m) => rows(RowsKind::Merge, m.relation.as_ref()),
             NodeEnum::CopyStmt(c) => rows(RowsKind::Copy, c.relation.as_ref()),
-            NodeEnum::SelectStmt(s) => match s.into_clause.as_ref().and_then(|i| i.rel.as_ref()) {
-                Some(rel) => Stmt::CreateTableAs {
-                    name: range_var(Some(rel)),
-                    materialized: false,
-                    if_not_exists: false,
-                },
-                None => Stmt::Rows {
-                    kind: RowsKind::Select,
-                    table: None,
-                },
-            },
-            NodeEnum::CallStmt(_) => Stmt::Rows {
-                kind: RowsKind::Call,
-                table: None,
-            },
+            NodeEnum::SelectStmt(s) => select(s),
+            NodeEnum::CallStmt(_) => rows(RowsKind::Call, None),
             NodeEnum::TruncateStmt(t) => Stmt::Truncate {
                 tables: t
                     .relations
@@ -635,6 +507,50 @@ impl Cx<'_> {
                 tag: other_tag(other, self.text),
             },
         }
+    }
+
+    /// A composite, range or base type or a domain: its definition is the text after its name.
+    fn create_type(&self, name: Name, kind: TypeKind) -> Stmt {
+        Stmt::CreateType {
+            definition: self.text_after(&name),
+            name,
+            kind,
+        }
+    }
+
+    fn create_schema(&self, s: &protobuf::CreateSchemaStmt) -> Stmt {
+        Stmt::CreateSchema {
+            // `CREATE SCHEMA AUTHORIZATION role` names the schema after the role.
+            name: if s.schemaname.is_empty() {
+                s.authrole
+                    .as_ref()
+                    .map(|r| r.rolename.clone())
+                    .unwrap_or_default()
+            } else {
+                s.schemaname.clone()
+            },
+            if_not_exists: s.if_not_exists,
+            elements: s
+                .schema_elts
+                .iter()
+                .filter_map(|e| e.node.as_ref())
+                .map(|e| self.schema_element(e, &s.schemaname))
+                .collect(),
+        }
+    }
+
+    fn do_block(&self, d: &protobuf::DoStmt) -> Stmt {
+        let (body, location) = def_string(&d.args, "as").unwrap_or(("", -1));
+        let language = def_string(&d.args, "language")
+            .map(|(l, _)| l.to_ascii_lowercase())
+            .unwrap_or_else(|| "plpgsql".into());
+        let program = (language == "plpgsql").then(|| plpgsql::read(self.text, body));
+        Stmt::Do(DoBlock {
+            language,
+            body: body.to_string(),
+            offset: self.body_offset(location),
+            program,
+        })
     }
 
     /// An element of `CREATE SCHEMA s CREATE TABLE t ...`: unqualified names belong to `s`.
@@ -658,13 +574,27 @@ impl Cx<'_> {
     fn create_table(&self, c: &protobuf::CreateStmt) -> Stmt {
         let mut columns = Vec::new();
         let mut constraints = Vec::new();
-        let mut derived = !c.inh_relations.is_empty() && c.partbound.is_none();
-        derived |= c.of_typename.is_some();
+        let mut like = Vec::new();
+        let derived =
+            (!c.inh_relations.is_empty() && c.partbound.is_none()) || c.of_typename.is_some();
         for e in &c.table_elts {
             match e.node.as_ref() {
                 Some(NodeEnum::ColumnDef(d)) => columns.push(column_def(d)),
                 Some(NodeEnum::Constraint(k)) => constraints.extend(constraint(k)),
-                Some(NodeEnum::TableLikeClause(_)) => derived = true,
+                Some(NodeEnum::TableLikeClause(l)) => {
+                    // PostgreSQL's CREATE_TABLE_LIKE_* bits.
+                    let has = |bit: u32| l.options & bit != 0;
+                    like.push(Like {
+                        source: range_var(l.relation.as_ref()),
+                        position: columns.len(),
+                        comments: has(1 << 0),
+                        constraints: has(1 << 2),
+                        defaults: has(1 << 3),
+                        generated: has(1 << 4),
+                        identity: has(1 << 5),
+                        indexes: has(1 << 6),
+                    });
+                }
                 _ => {}
             }
         }
@@ -687,6 +617,7 @@ impl Cx<'_> {
             constraints,
             partition_by: c.partspec.as_ref().map(partition_spec),
             partition_of,
+            like,
             derived,
             persistence,
         })
@@ -949,6 +880,101 @@ fn roles(nodes: &[Node]) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+fn index(i: &protobuf::IndexStmt) -> Stmt {
+    Stmt::CreateIndex(CreateIndex {
+        name: (!i.idxname.is_empty()).then(|| i.idxname.clone()),
+        table: range_var(i.relation.as_ref()),
+        unique: i.unique,
+        concurrently: i.concurrent,
+        if_not_exists: i.if_not_exists,
+        method: (!i.access_method.is_empty()).then(|| i.access_method.clone()),
+        elements: i.index_params.iter().filter_map(index_element).collect(),
+        include: i
+            .index_including_params
+            .iter()
+            .filter_map(index_element)
+            .filter_map(|e| match e.key {
+                KeyPart::Column(c) => Some(c),
+                KeyPart::Expression(_) => None,
+            })
+            .collect(),
+        predicate: i.where_clause.as_deref().map(expr::read),
+        nulls_not_distinct: i.nulls_not_distinct,
+    })
+}
+
+fn drop(d: &protobuf::DropStmt) -> Stmt {
+    Stmt::Drop(Drop {
+        kind: object_kind(d.remove_type),
+        names: d.objects.iter().map(object_name).collect(),
+        if_exists: d.missing_ok,
+        cascade: DropBehavior::try_from(d.behavior) == Ok(DropBehavior::DropCascade),
+        concurrently: d.concurrent,
+    })
+}
+
+fn alter_enum(e: &protobuf::AlterEnumStmt) -> Stmt {
+    Stmt::AlterEnum {
+        name: name_of(&e.type_name),
+        change: if !e.old_val.is_empty() {
+            EnumChange::RenameValue {
+                from: e.old_val.clone(),
+                to: e.new_val.clone(),
+            }
+        } else {
+            EnumChange::AddValue {
+                value: e.new_val.clone(),
+                neighbour: (!e.new_val_neighbor.is_empty())
+                    .then(|| (!e.new_val_is_after, e.new_val_neighbor.clone())),
+                if_not_exists: e.skip_if_new_val_exists,
+            }
+        },
+    }
+}
+
+fn create_policy(p: &protobuf::CreatePolicyStmt) -> Stmt {
+    Stmt::CreatePolicy(CreatePolicy {
+        name: p.policy_name.clone(),
+        table: range_var(p.table.as_ref()),
+        permissive: p.permissive,
+        command: match p.cmd_name.as_str() {
+            "select" => PolicyCommand::Select,
+            "insert" => PolicyCommand::Insert,
+            "update" => PolicyCommand::Update,
+            "delete" => PolicyCommand::Delete,
+            _ => PolicyCommand::All,
+        },
+        roles: roles(&p.roles),
+        using: p.qual.as_deref().map(expr::read),
+        with_check: p.with_check.as_deref().map(expr::read),
+    })
+}
+
+fn transaction(t: &protobuf::TransactionStmt) -> Transaction {
+    use TransactionStmtKind as K;
+    match K::try_from(t.kind) {
+        Ok(K::TransStmtBegin) | Ok(K::TransStmtStart) => Transaction::Begin,
+        Ok(K::TransStmtCommit) => Transaction::Commit,
+        Ok(K::TransStmtRollback) => Transaction::Rollback,
+        Ok(K::TransStmtSavepoint) => Transaction::Savepoint,
+        Ok(K::TransStmtRelease) => Transaction::Release,
+        Ok(K::TransStmtRollbackTo) => Transaction::RollbackToSavepoint,
+        _ => Transaction::TwoPhase,
+    }
+}
+
+/// A SELECT reads rows, unless it is `SELECT ... INTO new_table`.
+fn select(s: &protobuf::SelectStmt) -> Stmt {
+    match s.into_clause.as_ref().and_then(|i| i.rel.as_ref()) {
+        Some(rel) => Stmt::CreateTableAs {
+            name: range_var(Some(rel)),
+            materialized: false,
+            if_not_exists: false,
+        },
+        None => rows(RowsKind::Select, None),
+    }
 }
 
 fn rows(kind: RowsKind, relation: Option<&protobuf::RangeVar>) -> Stmt {

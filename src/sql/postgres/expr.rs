@@ -265,51 +265,9 @@ impl Printer<'_> {
                 }
             }
             NodeEnum::AExpr(a) => self.a_expr(a),
-            NodeEnum::BoolExpr(b) => {
-                let op = match BoolExprType::try_from(b.boolop) {
-                    Ok(BoolExprType::AndExpr) => " AND ",
-                    Ok(BoolExprType::OrExpr) => " OR ",
-                    _ => {
-                        self.out.push_str("NOT ");
-                        if let Some(arg) = b.args.first() {
-                            self.paren(arg);
-                        }
-                        return;
-                    }
-                };
-                for (i, arg) in b.args.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push_str(op);
-                    }
-                    self.paren(arg);
-                }
-            }
-            NodeEnum::NullTest(t) => {
-                if let Some(arg) = &t.arg {
-                    self.paren(arg);
-                }
-                self.out.push_str(
-                    if NullTestType::try_from(t.nulltesttype) == Ok(NullTestType::IsNotNull) {
-                        " IS NOT NULL"
-                    } else {
-                        " IS NULL"
-                    },
-                );
-            }
-            NodeEnum::BooleanTest(t) => {
-                if let Some(arg) = &t.arg {
-                    self.paren(arg);
-                }
-                self.out
-                    .push_str(match BoolTestType::try_from(t.booltesttype) {
-                        Ok(BoolTestType::IsTrue) => " IS TRUE",
-                        Ok(BoolTestType::IsNotTrue) => " IS NOT TRUE",
-                        Ok(BoolTestType::IsFalse) => " IS FALSE",
-                        Ok(BoolTestType::IsNotFalse) => " IS NOT FALSE",
-                        Ok(BoolTestType::IsUnknown) => " IS UNKNOWN",
-                        _ => " IS NOT UNKNOWN",
-                    });
-            }
+            NodeEnum::BoolExpr(b) => self.bool_expr(b),
+            NodeEnum::NullTest(t) => self.null_test(t),
+            NodeEnum::BooleanTest(t) => self.boolean_test(t),
             NodeEnum::FuncCall(f) if plain_call(f) => self.call(f),
             NodeEnum::SqlvalueFunction(f) => self.value_function(f),
             NodeEnum::CoalesceExpr(c) => {
@@ -330,30 +288,7 @@ impl Printer<'_> {
                 self.list(&m.args);
                 self.out.push(')');
             }
-            NodeEnum::CaseExpr(c) => {
-                self.out.push_str("CASE");
-                if let Some(arg) = &c.arg {
-                    self.out.push(' ');
-                    self.paren(arg);
-                }
-                for w in &c.args {
-                    if let Some(NodeEnum::CaseWhen(w)) = &w.node {
-                        self.out.push_str(" WHEN ");
-                        if let Some(e) = &w.expr {
-                            self.node(e);
-                        }
-                        self.out.push_str(" THEN ");
-                        if let Some(r) = &w.result {
-                            self.node(r);
-                        }
-                    }
-                }
-                if let Some(d) = &c.defresult {
-                    self.out.push_str(" ELSE ");
-                    self.node(d);
-                }
-                self.out.push_str(" END");
-            }
+            NodeEnum::CaseExpr(c) => self.case(c),
             NodeEnum::AArrayExpr(a) => {
                 self.out.push_str("ARRAY[");
                 self.list(&a.elements);
@@ -385,19 +320,7 @@ impl Printer<'_> {
                 }
                 self.indirection(&ind.indirection);
             }
-            NodeEnum::CollateClause(c) => {
-                if let Some(arg) = &c.arg {
-                    self.paren(arg);
-                }
-                self.out.push_str(" COLLATE ");
-                let names: Vec<&str> = c.collname.iter().filter_map(string_of).collect();
-                for (i, n) in names.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push('.');
-                    }
-                    self.ident(n);
-                }
-            }
+            NodeEnum::CollateClause(c) => self.collate(c),
             NodeEnum::NamedArgExpr(a) => {
                 self.ident(&a.name);
                 self.out.push_str(" => ");
@@ -407,6 +330,93 @@ impl Printer<'_> {
             }
             NodeEnum::SetToDefault(_) => self.out.push_str("DEFAULT"),
             _ => self.deparsed(node),
+        }
+    }
+
+    fn bool_expr(&mut self, b: &protobuf::BoolExpr) {
+        let op = match BoolExprType::try_from(b.boolop) {
+            Ok(BoolExprType::AndExpr) => " AND ",
+            Ok(BoolExprType::OrExpr) => " OR ",
+            _ => {
+                self.out.push_str("NOT ");
+                if let Some(arg) = b.args.first() {
+                    self.paren(arg);
+                }
+                return;
+            }
+        };
+        for (i, arg) in b.args.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(op);
+            }
+            self.paren(arg);
+        }
+    }
+
+    fn null_test(&mut self, t: &protobuf::NullTest) {
+        if let Some(arg) = &t.arg {
+            self.paren(arg);
+        }
+        self.out.push_str(
+            if NullTestType::try_from(t.nulltesttype) == Ok(NullTestType::IsNotNull) {
+                " IS NOT NULL"
+            } else {
+                " IS NULL"
+            },
+        );
+    }
+
+    fn boolean_test(&mut self, t: &protobuf::BooleanTest) {
+        if let Some(arg) = &t.arg {
+            self.paren(arg);
+        }
+        self.out
+            .push_str(match BoolTestType::try_from(t.booltesttype) {
+                Ok(BoolTestType::IsTrue) => " IS TRUE",
+                Ok(BoolTestType::IsNotTrue) => " IS NOT TRUE",
+                Ok(BoolTestType::IsFalse) => " IS FALSE",
+                Ok(BoolTestType::IsNotFalse) => " IS NOT FALSE",
+                Ok(BoolTestType::IsUnknown) => " IS UNKNOWN",
+                _ => " IS NOT UNKNOWN",
+            });
+    }
+
+    fn case(&mut self, c: &protobuf::CaseExpr) {
+        self.out.push_str("CASE");
+        if let Some(arg) = &c.arg {
+            self.out.push(' ');
+            self.paren(arg);
+        }
+        for w in &c.args {
+            if let Some(NodeEnum::CaseWhen(w)) = &w.node {
+                self.out.push_str(" WHEN ");
+                if let Some(e) = &w.expr {
+                    self.node(e);
+                }
+                self.out.push_str(" THEN ");
+                if let Some(r) = &w.result {
+                    self.node(r);
+                }
+            }
+        }
+        if let Some(d) = &c.defresult {
+            self.out.push_str(" ELSE ");
+            self.node(d);
+        }
+        self.out.push_str(" END");
+    }
+
+    fn collate(&mut self, c: &protobuf::CollateClause) {
+        if let Some(arg) = &c.arg {
+            self.paren(arg);
+        }
+        self.out.push_str(" COLLATE ");
+        let names: Vec<&str> = c.collname.iter().filter_map(string_of).collect();
+        for (i, n) in names.iter().enumerate() {
+            if i > 0 {
+                self.out.push('.');
+            }
+            self.ident(n);
         }
     }
 

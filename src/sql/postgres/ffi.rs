@@ -40,7 +40,23 @@ struct PgQueryPlpgsqlParseResult {
     error: *mut PgQueryError,
 }
 
+#[repr(C)]
+struct PgQuerySplitStmt {
+    stmt_location: c_int,
+    stmt_len: c_int,
+}
+
+#[repr(C)]
+struct PgQuerySplitResult {
+    stmts: *mut *mut PgQuerySplitStmt,
+    n_stmts: c_int,
+    stderr_buffer: *mut c_char,
+    error: *mut PgQueryError,
+}
+
 extern "C" {
+    fn pg_query_split_with_parser(input: *const c_char) -> PgQuerySplitResult;
+    fn pg_query_free_split_result(result: PgQuerySplitResult);
     fn pg_query_parse_protobuf_opts(
         input: *const c_char,
         options: c_int,
@@ -48,6 +64,28 @@ extern "C" {
     fn pg_query_free_protobuf_parse_result(result: PgQueryProtobufParseResult);
     fn pg_query_parse_plpgsql(input: *const c_char) -> PgQueryPlpgsqlParseResult;
     fn pg_query_free_plpgsql_parse_result(result: PgQueryPlpgsqlParseResult);
+}
+
+/// Checks `sql` against PostgreSQL's grammar without building its parse tree (the tree's
+/// encoding costs more than the parse): how many statements it holds.
+pub fn check(sql: &str) -> Result<usize, SyntaxError> {
+    let Ok(input) = CString::new(sql) else {
+        return Err(SyntaxError {
+            message: "invalid byte sequence: the text holds a NUL byte (0x00)".into(),
+            offset: sql.find('\0'),
+        });
+    };
+    // SAFETY: as in `parse`: a valid C string in, the result read once, then freed once.
+    unsafe {
+        let result = pg_query_split_with_parser(input.as_ptr());
+        let out = if !result.error.is_null() {
+            Err(error(&*result.error, sql))
+        } else {
+            Ok(usize::try_from(result.n_stmts).unwrap_or(0))
+        };
+        pg_query_free_split_result(result);
+        out
+    }
 }
 
 /// Compiles the PL/pgSQL bodies of a `CREATE FUNCTION` or `DO` statement with PostgreSQL's
@@ -181,6 +219,14 @@ mod tests {
         assert_eq!(err.offset, Some("SELECT 'é' FROM t WHERE".len()));
         let nul = parse("SELECT 1;\0", Mode::Statements).unwrap_err();
         assert_eq!(nul.offset, Some(9));
+    }
+
+    #[test]
+    fn checks_without_a_tree() {
+        assert_eq!(check("INSERT INTO t VALUES (1); UPDATE t SET a = 2"), Ok(2));
+        let e = check("INSERT INTO t VALUES (1;").unwrap_err();
+        assert!(e.message.contains("syntax error"), "{e:?}");
+        assert_eq!(e.offset, Some(23));
     }
 
     #[test]

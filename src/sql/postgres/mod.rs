@@ -11,11 +11,12 @@
 //! expressions a few thousand levels deep, and decoding them recurses once per level.
 
 pub mod convert;
+pub mod definition;
 pub mod expr;
 pub mod ffi;
 pub mod plpgsql;
 
-use crate::sql::ast::Stmt;
+use crate::sql::ast::{RowsKind, Stmt};
 use ffi::{Mode, SyntaxError};
 use std::ops::Range;
 
@@ -36,57 +37,69 @@ pub enum Outcome {
     Skipped,
 }
 
-/// Parses the statement `pieces` of `sql` (byte ranges from the scanner, in order).
-/// `skip(text)` leaves a piece unparsed. Returns the statements as PostgreSQL's grammar
-/// delimits them: usually one per piece, fewer when the scanner cut inside a body the grammar
-/// reads as one statement.
+/// What to do with a piece.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Treatment {
+    /// Parse it into a statement.
+    Parse,
+    /// Only check PostgreSQL accepts it: rows written, whose tree no reader needs.
+    Check(RowsKind),
+    /// Leave it alone.
+    Skip,
+}
+
+/// Parses the statement `pieces` of `sql` (byte ranges from the scanner, in order), each as
+/// `treat` says. Returns the statements as PostgreSQL's grammar delimits them: usually one
+/// per piece, fewer when the scanner cut inside a body the grammar reads as one statement.
 pub fn parse_pieces(
     sql: &str,
     pieces: &[Range<usize>],
-    skip: &(dyn Fn(&str) -> bool + Sync),
+    treat: &(dyn Fn(&str) -> Treatment + Sync),
 ) -> Vec<(Range<usize>, Outcome)> {
-    let chunks = plan_chunks(sql, pieces);
-    let parse_chunk = |c: &Range<usize>| parse_chunk(sql, &pieces[c.clone()], skip);
-    if chunks.len() <= 1 {
-        return chunks
-            .first()
-            .map(|c| on_big_stack(|| parse_chunk(c)))
-            .unwrap_or_default();
-    }
-    // Two workers take alternate chunks; results are put back in order.
-    let workers = 2usize;
-    let mut results: Vec<Vec<(Range<usize>, Outcome)>> = Vec::new();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                let chunks = &chunks;
-                let parse_chunk = &parse_chunk;
-                std::thread::Builder::new()
-                    .stack_size(STACK_BYTES)
-                    .spawn_scoped(scope, move || {
-                        chunks
-                            .iter()
-                            .enumerate()
-                            .filter(|(i, _)| i % workers == w)
-                            .map(|(_, c)| parse_chunk(c))
-                            .collect::<Vec<_>>()
-                    })
-                    .expect("a parser thread starts")
-            })
-            .collect();
-        let mut per_worker: Vec<_> = handles
-            .into_iter()
-            .map(|h| h.join().expect("a parser thread finishes").into_iter())
-            .collect();
-        for i in 0..chunks.len() {
-            results.extend(per_worker[i % workers].next());
+    let treatments: Vec<Treatment> = pieces.iter().map(|p| treat(&sql[p.clone()])).collect();
+    let skipped: Vec<bool> = treatments.iter().map(|t| *t == Treatment::Skip).collect();
+    let chunks: Vec<Chunk> = plan_chunks(pieces)
+        .into_iter()
+        .map(|c| Chunk::new(sql, pieces, &treatments, c))
+        .collect();
+    let parsed = pool::run_all(chunks.into_iter().map(|c| move || c.parse()).collect());
+    // Back to file positions, with the skipped pieces in their places.
+    let mut out = Vec::with_capacity(pieces.len());
+    let mut next = 0usize;
+    for statements in parsed {
+        for s in statements {
+            while next < s.first {
+                if skipped[next] {
+                    out.push((pieces[next].clone(), Outcome::Skipped));
+                }
+                next += 1;
+            }
+            let range = pieces[s.first].start..pieces[s.last].end;
+            let outcome = match s.outcome {
+                Outcome::Rejected(mut e) => {
+                    e.offset = e.offset.map(|o| pieces[s.offset_piece].start + o);
+                    Outcome::Rejected(e)
+                }
+                other => other,
+            };
+            out.push((range, outcome));
+            next = s.last + 1;
         }
-    });
-    results.into_iter().flatten().collect()
+    }
+    while next < pieces.len() {
+        if skipped[next] {
+            out.push((pieces[next].clone(), Outcome::Skipped));
+        }
+        next += 1;
+    }
+    out
 }
 
-/// Runs `f` on a thread with a large stack.
+/// Runs `f` on a thread with a large stack (inline when this is one already).
 pub fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if pool::on_parser_thread() {
+        return f();
+    }
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .stack_size(STACK_BYTES)
@@ -98,8 +111,7 @@ pub fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 }
 
 /// Groups consecutive pieces into chunks of about [`CHUNK_BYTES`] (as index ranges).
-fn plan_chunks(sql: &str, pieces: &[Range<usize>]) -> Vec<Range<usize>> {
-    let _ = sql;
+fn plan_chunks(pieces: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut size = 0;
@@ -117,69 +129,164 @@ fn plan_chunks(sql: &str, pieces: &[Range<usize>]) -> Vec<Range<usize>> {
     out
 }
 
-/// Parses one chunk of pieces joined by `;\n`, falling back to one piece at a time when
-/// the grammar rejects the chunk.
-fn parse_chunk(
-    sql: &str,
-    pieces: &[Range<usize>],
-    skip: &(dyn Fn(&str) -> bool + Sync),
-) -> Vec<(Range<usize>, Outcome)> {
-    let mut text = String::new();
-    // (start in `text`, piece index) of every piece that is parsed.
-    let mut starts: Vec<(usize, usize)> = Vec::new();
-    let mut skipped = vec![false; pieces.len()];
-    for (i, p) in pieces.iter().enumerate() {
-        let piece = &sql[p.clone()];
-        if skip(piece) {
-            skipped[i] = true;
-            continue;
-        }
-        starts.push((text.len(), i));
-        text.push_str(piece);
-        text.push_str(";\n");
-    }
-    let mut out: Vec<(Range<usize>, Outcome)> = Vec::with_capacity(pieces.len());
-    let parsed = if starts.is_empty() {
-        Ok(Default::default())
-    } else {
-        ffi::parse(&text, Mode::Statements)
-    };
-    let mapped = parsed
-        .ok()
-        .and_then(|tree| map_statements(sql, pieces, &text, &starts, &tree));
-    match mapped {
-        Some(stmts) => {
-            // Merge the skipped pieces back in file order.
-            let mut stmts = stmts.into_iter().peekable();
-            for (i, p) in pieces.iter().enumerate() {
-                if skipped[i] {
-                    out.push((p.clone(), Outcome::Skipped));
-                }
-                while let Some((first, _, _)) = stmts.peek() {
-                    if *first != i {
-                        break;
-                    }
-                    let (_, range, stmt) = stmts.next().expect("peeked");
-                    out.push((range, Outcome::Parsed(Box::new(stmt))));
-                }
-            }
-        }
-        None => {
-            for (i, p) in pieces.iter().enumerate() {
-                if skipped[i] {
-                    out.push((p.clone(), Outcome::Skipped));
-                    continue;
-                }
-                out.push((p.clone(), parse_one(sql, p.clone())));
-            }
-        }
-    }
-    out
+/// The pieces of one parser call, copied out of the file so a worker thread owns them: the
+/// pieces to parse joined by `;\n`, and those only to check, joined apart.
+struct Chunk {
+    text: String,
+    /// For each piece to parse: its index among all pieces, and where its text starts and
+    /// ends in `text`.
+    parts: Vec<(usize, Range<usize>)>,
+    checked_text: String,
+    /// For each piece only to check: its index, where it is in `checked_text`, its kind.
+    checked: Vec<(usize, Range<usize>, RowsKind)>,
 }
 
-/// Parses a single piece.
-fn parse_one(sql: &str, piece: Range<usize>) -> Outcome {
-    let text = &sql[piece.clone()];
+/// One statement of a chunk: the first and last piece it covers, and (for a rejected one)
+/// the piece its error offset counts from.
+struct ChunkStatement {
+    first: usize,
+    last: usize,
+    offset_piece: usize,
+    outcome: Outcome,
+}
+
+impl Chunk {
+    fn new(sql: &str, pieces: &[Range<usize>], treat: &[Treatment], which: Range<usize>) -> Chunk {
+        let mut chunk = Chunk {
+            text: String::new(),
+            parts: Vec::new(),
+            checked_text: String::new(),
+            checked: Vec::new(),
+        };
+        for i in which {
+            let piece = &sql[pieces[i].clone()];
+            match treat[i] {
+                Treatment::Skip => {}
+                Treatment::Parse => {
+                    let start = chunk.text.len();
+                    chunk.text.push_str(piece);
+                    chunk.parts.push((i, start..chunk.text.len()));
+                    chunk.text.push_str(";\n");
+                }
+                Treatment::Check(kind) => {
+                    let start = chunk.checked_text.len();
+                    chunk.checked_text.push_str(piece);
+                    chunk
+                        .checked
+                        .push((i, start..chunk.checked_text.len(), kind));
+                    chunk.checked_text.push_str(";\n");
+                }
+            }
+        }
+        chunk
+    }
+
+    /// Parses the chunk whole; if PostgreSQL rejects it, piece by piece. The pieces only to
+    /// check are checked the same way, and all come back in file order.
+    fn parse(self) -> Vec<ChunkStatement> {
+        let mut out = self.parse_parts();
+        out.extend(self.check_parts());
+        out.sort_by_key(|s| s.first);
+        out
+    }
+
+    fn parse_parts(&self) -> Vec<ChunkStatement> {
+        if self.parts.is_empty() {
+            return Vec::new();
+        }
+        if let Some(statements) = ffi::parse(&self.text, Mode::Statements)
+            .ok()
+            .and_then(|tree| self.map_statements(&tree))
+        {
+            return statements;
+        }
+        self.parts
+            .iter()
+            .map(|(i, r)| ChunkStatement {
+                first: *i,
+                last: *i,
+                offset_piece: *i,
+                outcome: parse_one(&self.text[r.clone()]),
+            })
+            .collect()
+    }
+
+    fn check_parts(&self) -> Vec<ChunkStatement> {
+        if self.checked.is_empty() {
+            return Vec::new();
+        }
+        let whole = ffi::check(&self.checked_text).ok() == Some(self.checked.len());
+        self.checked
+            .iter()
+            .map(|(i, r, kind)| {
+                let accepted = if whole {
+                    Ok(())
+                } else {
+                    let text = &self.checked_text[r.clone()];
+                    match ffi::check(text) {
+                        Ok(1) => Ok(()),
+                        Ok(_) => Err(SyntaxError {
+                            message: "this text holds more than one statement".into(),
+                            offset: Some(0),
+                        }),
+                        Err(e) => Err(SyntaxError {
+                            offset: e.offset.map(|o| o.min(text.len())),
+                            ..e
+                        }),
+                    }
+                };
+                ChunkStatement {
+                    first: *i,
+                    last: *i,
+                    offset_piece: *i,
+                    outcome: match accepted {
+                        Ok(()) => Outcome::Parsed(Box::new(Stmt::Rows {
+                            kind: *kind,
+                            table: None,
+                        })),
+                        Err(e) => Outcome::Rejected(e),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// Matches the parsed statements to the pieces. `None` when a statement does not start
+    /// where a piece does.
+    fn map_statements(
+        &self,
+        tree: &pg_query::protobuf::ParseResult,
+    ) -> Option<Vec<ChunkStatement>> {
+        let mut out = Vec::with_capacity(tree.stmts.len());
+        let mut next = 0usize;
+        for raw in &tree.stmts {
+            let loc = usize::try_from(raw.stmt_location).ok()?;
+            let len = usize::try_from(raw.stmt_len).ok()?;
+            let end = if len == 0 { self.text.len() } else { loc + len };
+            let first = self.parts[next..]
+                .iter()
+                .position(|(_, r)| r.start == loc)?
+                + next;
+            let mut last = first;
+            while last + 1 < self.parts.len() && self.parts[last + 1].1.start < end {
+                last += 1;
+            }
+            next = last + 1;
+            let node = raw.stmt.as_deref()?;
+            let text = &self.text[loc..end.min(self.text.len())];
+            out.push(ChunkStatement {
+                first: self.parts[first].0,
+                last: self.parts[last].0,
+                offset_piece: self.parts[first].0,
+                outcome: Outcome::Parsed(Box::new(convert::statement(node, text, loc))),
+            });
+        }
+        (next == self.parts.len()).then_some(out)
+    }
+}
+
+/// Parses a single piece; a rejection's offset counts from the piece's start.
+fn parse_one(text: &str) -> Outcome {
     match ffi::parse(text, Mode::Statements) {
         Ok(tree) => match tree.stmts.as_slice() {
             [raw] => match raw.stmt.as_deref() {
@@ -189,53 +296,100 @@ fn parse_one(sql: &str, piece: Range<usize>) -> Outcome {
             // A piece holding several statements cannot come from the scanner; be safe.
             _ => Outcome::Rejected(SyntaxError {
                 message: "this text holds more than one statement".into(),
-                offset: Some(piece.start),
+                offset: Some(0),
             }),
         },
         Err(e) => Outcome::Rejected(SyntaxError {
             message: e.message,
-            offset: e.offset.map(|o| piece.start + o.min(text.len())),
+            offset: e.offset.map(|o| o.min(text.len())),
         }),
     }
 }
 
-/// Matches the parsed statements of a chunk to its pieces: `(first piece index, file range,
-/// statement)`. `None` when a statement does not start where a piece does.
-fn map_statements(
-    sql: &str,
-    pieces: &[Range<usize>],
-    text: &str,
-    starts: &[(usize, usize)],
-    tree: &pg_query::protobuf::ParseResult,
-) -> Option<Vec<(usize, Range<usize>, Stmt)>> {
-    let mut out = Vec::with_capacity(tree.stmts.len());
-    let mut next = 0usize;
-    for raw in &tree.stmts {
-        let loc = usize::try_from(raw.stmt_location).ok()?;
-        let len = usize::try_from(raw.stmt_len).ok()?;
-        let end = if len == 0 { text.len() } else { loc + len };
-        let first = starts[next..].iter().position(|&(s, _)| s == loc)? + next;
-        let mut last = first;
-        while last + 1 < starts.len() && starts[last + 1].0 < end {
-            last += 1;
-        }
-        next = last + 1;
-        let (_, first_piece) = starts[first];
-        let (_, last_piece) = starts[last];
-        let range = pieces[first_piece].start..pieces[last_piece].end;
-        let node = raw.stmt.as_deref()?;
-        let stmt_text = &sql[range.clone()];
-        // Locations inside the tree count from the chunk; the statement starts at `loc`.
-        let stmt = if first == last {
-            convert::statement(node, stmt_text, loc)
-        } else {
-            // Merged pieces: the tree's offsets include our `;\n` joins, so bodies are
-            // located in the chunk text instead of the file text.
-            convert::statement(node, &text[loc..end.min(text.len())], loc)
-        };
-        out.push((first_piece, range, stmt));
+/// Parser threads that live as long as the process: each has a large stack, and keeping them
+/// keeps their stacks and allocator arenas warm (a thread per call spent a tenth of its time
+/// in page faults).
+mod pool {
+    use super::STACK_BYTES;
+    use std::cell::Cell;
+    use std::sync::mpsc;
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    type Job = Box<dyn FnOnce() + Send + 'static>;
+
+    thread_local! {
+        static PARSER_THREAD: Cell<bool> = const { Cell::new(false) };
     }
-    (next == starts.len()).then_some(out)
+
+    /// Whether this is one of the parser threads.
+    pub fn on_parser_thread() -> bool {
+        PARSER_THREAD.with(Cell::get)
+    }
+
+    fn sender() -> &'static Mutex<mpsc::Sender<Job>> {
+        static POOL: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
+        POOL.get_or_init(|| {
+            let (tx, rx) = mpsc::channel::<Job>();
+            let rx = Arc::new(Mutex::new(rx));
+            let workers = std::thread::available_parallelism()
+                .map_or(2, usize::from)
+                .clamp(1, 4);
+            for i in 0..workers {
+                let rx = Arc::clone(&rx);
+                std::thread::Builder::new()
+                    .name(format!("sql-parser-{i}"))
+                    .stack_size(STACK_BYTES)
+                    .spawn(move || {
+                        PARSER_THREAD.with(|c| c.set(true));
+                        loop {
+                            let job = rx
+                                .lock()
+                                .map_err(|_| ())
+                                .and_then(|r| r.recv().map_err(|_| ()));
+                            match job {
+                                Ok(job) => job(),
+                                Err(()) => break,
+                            }
+                        }
+                    })
+                    .expect("a parser thread starts");
+            }
+            Mutex::new(tx)
+        })
+    }
+
+    /// Runs every job on the parser threads and returns the results in order. A panic in a
+    /// job is raised again here.
+    pub fn run_all<T: Send + 'static, F: FnOnce() -> T + Send + 'static>(jobs: Vec<F>) -> Vec<T> {
+        if on_parser_thread() {
+            return jobs.into_iter().map(|j| j()).collect();
+        }
+        let count = jobs.len();
+        let (tx, rx) = mpsc::channel();
+        {
+            let pool = sender().lock().expect("the parser pool's queue");
+            for (i, job) in jobs.into_iter().enumerate() {
+                let tx = tx.clone();
+                pool.send(Box::new(move || {
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                    let _ = tx.send((i, result));
+                }))
+                .expect("the parser threads run");
+            }
+        }
+        drop(tx);
+        let mut results: Vec<Option<T>> = (0..count).map(|_| None).collect();
+        for (i, result) in rx.iter().take(count) {
+            match result {
+                Ok(v) => results[i] = Some(v),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| r.expect("every job answered"))
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -262,7 +416,7 @@ mod tests {
                 "DROP TABLE a",
             ],
         );
-        let got = parse_pieces(sql, &pieces, &|_| false);
+        let got = parse_pieces(sql, &pieces, &|_| Treatment::Parse);
         assert_eq!(got.len(), 3);
         assert!(matches!(&got[0].1, Outcome::Parsed(s) if matches!(**s, Stmt::CreateTable(_))));
         match &got[1].1 {
@@ -288,7 +442,7 @@ mod tests {
                 "SELECT 3",
             ],
         );
-        let got = parse_pieces(sql, &pieces, &|_| false);
+        let got = parse_pieces(sql, &pieces, &|_| Treatment::Parse);
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(&sql[got[0].0.clone()], &sql[..sql.find(";\n").unwrap()]);
         assert!(matches!(&got[0].1, Outcome::Parsed(s) if matches!(**s, Stmt::CreateFunction(_))));
@@ -305,7 +459,13 @@ mod tests {
                 "DROP TABLE a",
             ],
         );
-        let got = parse_pieces(sql, &pieces, &|t| t.starts_with("INSERT"));
+        let got = parse_pieces(sql, &pieces, &|t| {
+            if t.starts_with("INSERT") {
+                Treatment::Skip
+            } else {
+                Treatment::Parse
+            }
+        });
         assert!(matches!(got[1].1, Outcome::Skipped));
         assert!(matches!(&got[2].1, Outcome::Parsed(s) if matches!(**s, Stmt::Drop(_))));
     }
@@ -324,7 +484,7 @@ mod tests {
             pieces.push(at..at + line.len() - 1);
             at += line.len() + 1;
         }
-        let got = parse_pieces(&sql, &pieces, &|_| false);
+        let got = parse_pieces(&sql, &pieces, &|_| Treatment::Parse);
         assert_eq!(got.len(), 3000);
         for (i, (_, o)) in got.iter().enumerate() {
             match o {
@@ -342,7 +502,7 @@ mod tests {
         for depth in [100usize, 3000, 200_000] {
             let sql = format!("SELECT {}1", "1+".repeat(depth));
             let whole: Vec<Range<usize>> = std::iter::once(0..sql.len()).collect();
-            let got = parse_pieces(&sql, &whole, &|_| false);
+            let got = parse_pieces(&sql, &whole, &|_| Treatment::Parse);
             assert_eq!(got.len(), 1);
         }
     }

@@ -279,6 +279,7 @@ impl Replayer {
                 let func = Function {
                     name: q.clone(),
                     sql: at.text.to_string(),
+                    written: AsWritten::default(),
                     origin: at.origin.clone(),
                 };
                 match self.schema.functions.iter_mut().find(|x| x.name == q) {
@@ -361,6 +362,7 @@ impl Replayer {
                 let trigger = Trigger {
                     name: tr.name.clone(),
                     sql: at.text.to_string(),
+                    written: AsWritten::default(),
                     origin: at.origin.clone(),
                 };
                 match self.table_mut(&table) {
@@ -372,14 +374,19 @@ impl Replayer {
                 }
             }
             Stmt::Drop(d) => self.drop(d, at),
-            Stmt::CreateView { name, .. } | Stmt::CreateSequence { name, .. } => {
+            Stmt::CreateSequence { name, .. } => {
                 self.unmodeled.insert(qname(name));
             }
+            Stmt::CreateView {
+                name,
+                or_replace,
+                materialized,
+            } => self.create_view(name, *or_replace, *materialized, at),
             Stmt::CreateTableAs {
                 name, materialized, ..
             } => {
                 if *materialized {
-                    self.unmodeled.insert(qname(name));
+                    self.create_view(name, false, true, at);
                 } else {
                     self.unsupported(
                         at,
@@ -395,6 +402,26 @@ impl Replayer {
             | Stmt::Truncate { .. }
             | Stmt::Other { .. } => {}
         }
+    }
+
+    /// A view is kept as its statement; statements on it (indexes of a materialized view,
+    /// comments) are skipped like those on other relations the model does not describe.
+    fn create_view(&mut self, name: &ast::Name, or_replace: bool, materialized: bool, at: &At) {
+        let q = qname(name);
+        let view = View {
+            name: q.clone(),
+            materialized,
+            sql: at.text.to_string(),
+            written: AsWritten::default(),
+            origin: at.origin.clone(),
+        };
+        match self.schema.views.iter_mut().find(|v| v.name == q) {
+            Some(v) if or_replace => *v = view,
+            Some(_) if self.idempotent => {}
+            Some(_) => self.unsupported(at, &format!("view `{q}` already exists")),
+            None => self.schema.views.push(view),
+        }
+        self.unmodeled.insert(q);
     }
 
     fn alter_enum(&mut self, name: &ast::Name, change: &EnumChange, at: &At) {
@@ -441,12 +468,16 @@ impl Replayer {
     fn rename(&mut self, r: &ast::Rename, at: &At) {
         let object = qname(&r.object);
         if self.unmodeled.contains(&object) {
-            if r.kind == r.object_kind {
-                self.unmodeled.remove(&object);
-                self.unmodeled.insert(QName {
+            if r.sub.is_none() {
+                let new = QName {
                     schema: object.schema.clone(),
                     name: r.new_name.clone(),
-                });
+                };
+                if let Some(v) = self.schema.views.iter_mut().find(|v| v.name == object) {
+                    v.name = new.clone();
+                }
+                self.unmodeled.remove(&object);
+                self.unmodeled.insert(new);
             }
             return;
         }
@@ -604,6 +635,7 @@ impl Replayer {
         for n in &d.names {
             let q = qname(n);
             if self.unmodeled.remove(&q) {
+                self.schema.views.retain(|v| v.name != q);
                 continue;
             }
             let found = match d.kind {

@@ -14,6 +14,11 @@ impl Replayer {
         let name = qname(&ct.name);
         if let Some((parent, bound)) = &ct.partition_of {
             let parent = qname(parent);
+            if self.unmodeled.contains(&parent) {
+                // A sub-partition: the model keeps one level of partitions.
+                self.unmodeled.insert(name);
+                return;
+            }
             let part = Partition {
                 name: name.clone(),
                 bound: bound.clone(),
@@ -23,6 +28,9 @@ impl Replayer {
                 Some(t) => t.partitions.push(part),
                 None => self.unknown(at, &format!("partitioned table `{parent}`")),
             }
+            // The model keeps a partition as its parent's bound; what is done to the
+            // partition itself (its copies of the parent's indexes and keys) is the parent's.
+            self.unmodeled.insert(name);
             return;
         }
         if ct.persistence == Some("TEMPORARY") {
@@ -31,7 +39,7 @@ impl Replayer {
             return;
         }
         if ct.derived {
-            return self.unsupported(at, "CREATE TABLE ... LIKE / INHERITS / OF");
+            return self.unsupported(at, "CREATE TABLE ... INHERITS / OF");
         }
         if self.tables.contains_key(&name) {
             if !ct.if_not_exists && !self.idempotent {
@@ -43,8 +51,14 @@ impl Replayer {
         self.schema.tables.push(t.clone());
         self.tables
             .insert(name.clone(), self.schema.tables.len() - 1);
-        for col in &ct.columns {
+        for (i, col) in ct.columns.iter().enumerate() {
+            for like in ct.like.iter().filter(|l| l.position == i) {
+                self.copy_like(&mut t, like, at);
+            }
             self.add_column(&mut t, col, at);
+        }
+        for like in ct.like.iter().filter(|l| l.position >= ct.columns.len()) {
+            self.copy_like(&mut t, like, at);
         }
         for c in &ct.constraints {
             self.add_constraint(&mut t, c, at, None);
@@ -68,6 +82,84 @@ impl Replayer {
         }
         if let Some(slot) = self.table_mut(&name) {
             *slot = t;
+        }
+    }
+
+    /// `LIKE source [INCLUDING ...]`: the source's columns (with NOT NULL always; defaults,
+    /// identity, generation, comments, checks, keys and indexes when included). Copied keys and
+    /// indexes get names for the new table, as PostgreSQL chooses them.
+    fn copy_like(&mut self, t: &mut Table, like: &ast::Like, at: &At) {
+        let source = qname(&like.source);
+        let Some(&si) = self.tables.get(&source) else {
+            return self.unknown(at, &format!("table `{source}`"));
+        };
+        let src = self.schema.tables[si].clone();
+        let name = t.name.name.clone();
+        for c in &src.columns {
+            let mut c = c.clone();
+            c.origin = at.origin.clone();
+            c.renamed_from = None;
+            if !like.defaults {
+                c.default = None;
+            }
+            if !like.identity {
+                c.identity = None;
+            }
+            if !like.generated {
+                c.generated = None;
+            }
+            if !like.comments {
+                c.doc = None;
+            }
+            t.columns.push(c);
+        }
+        if like.constraints {
+            for ch in &src.checks {
+                t.checks.push(Check {
+                    origin: at.origin.clone(),
+                    ..ch.clone()
+                });
+            }
+        }
+        if like.indexes {
+            let key_name =
+                |cols: &[String], suffix: &str| format!("{name}_{}_{suffix}", cols.join("_"));
+            if let Some(pk) = &src.primary_key {
+                t.primary_key = Some(PrimaryKey {
+                    name: format!("{name}_pkey"),
+                    columns: pk.columns.clone(),
+                    origin: at.origin.clone(),
+                });
+            }
+            for u in &src.uniques {
+                t.uniques.push(UniqueConstraint {
+                    name: key_name(&u.columns, "key"),
+                    origin: at.origin.clone(),
+                    ..u.clone()
+                });
+            }
+            for ix in &src.indexes {
+                let cols: Vec<String> = ix
+                    .parts
+                    .iter()
+                    .map(|p| match &p.key {
+                        IndexKey::Column(c) => c.clone(),
+                        IndexKey::Expression(_) => "expr".into(),
+                    })
+                    .collect();
+                t.indexes.push(Index {
+                    name: key_name(&cols, if ix.unique { "key" } else { "idx" }),
+                    origin: at.origin.clone(),
+                    ..ix.clone()
+                });
+            }
+            for x in &src.excludes {
+                t.excludes.push(Exclude {
+                    name: format!("{name}_excl"),
+                    origin: at.origin.clone(),
+                    ..x.clone()
+                });
+            }
         }
     }
 
@@ -498,6 +590,7 @@ impl Replayer {
                     Some(pi) => {
                         self.schema.tables.remove(pi);
                         self.reindex();
+                        self.unmodeled.insert(part.clone());
                         t.partitions.push(Partition {
                             name: part,
                             bound: bound.clone(),
