@@ -26,6 +26,8 @@ pub struct Config {
     pub schema_sql: Option<PathBuf>,
     /// `schemactl guard` settings: rule levels, suppressions and rule parameters.
     pub guard: crate::guard::GuardConfig,
+    /// Scratch databases (`generate`, `drift`, `diff`): what runs in each before the folder.
+    pub dev: DevConfig,
     /// Where the config was read from (None: defaults).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -69,6 +71,17 @@ fn optional_file_path<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<P
     }
 }
 
+/// `dev:` in schemactl.yaml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DevConfig {
+    /// SQL files (relative to the config file) run, in order, in every scratch database
+    /// before the migrations: extensions, a hosted platform's `auth`/`storage` schemas and
+    /// roles, another tool's bookkeeping table. `apply` never runs them, and what they create
+    /// is left out of every comparison (it belongs to someone else).
+    pub prelude: Vec<PathBuf>,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -76,6 +89,7 @@ impl Default for Config {
             dialect: DialectKind::Postgres,
             schema_sql: None,
             guard: crate::guard::GuardConfig::default(),
+            dev: DevConfig::default(),
             source: None,
             migrations_named: false,
             dialect_named: false,
@@ -122,6 +136,7 @@ impl Config {
         let base = file.parent().unwrap_or(Path::new(""));
         config.migrations = base.join(&config.migrations);
         config.schema_sql = config.schema_sql.map(|p| base.join(p));
+        config.dev.prelude = config.dev.prelude.iter().map(|p| base.join(p)).collect();
         config.source = Some(file);
         Ok(config)
     }
@@ -148,7 +163,7 @@ impl Config {
                     line,
                     column,
                 })
-                .help("keys: migrations (folder), dialect (postgres | sqlite), schema_sql (file), guard (rule levels, suppressions and parameters; see STYLE_GUIDE.md)"),
+                .help("keys: migrations (folder), dialect (postgres | sqlite), schema_sql (file), dev (prelude: SQL files for scratch databases), guard (rule levels, suppressions and parameters; see STYLE_GUIDE.md)"),
             )
         };
         if let Some(line) = too_deep(text) {
@@ -173,6 +188,36 @@ impl Config {
         config.migrations_named = given.get("migrations").is_some();
         config.dialect_named = given.get("dialect").is_some();
         Ok(config)
+    }
+}
+
+impl Config {
+    /// The `dev.prelude` files as (path, text), read now; a missing or unreadable one is an
+    /// error naming the key.
+    pub fn prelude(&self) -> Result<Vec<(String, String)>, Diagnostics> {
+        let mut out = Vec::new();
+        let mut errors = Diagnostics::default();
+        for path in &self.dev.prelude {
+            let bad = |why: String| {
+                Diagnostic::error(
+                    "config::prelude",
+                    format!("cannot read the dev.prelude file `{}`: {why}", path.display()),
+                )
+                .help("dev.prelude in schemactl.yaml lists SQL files relative to the config file; fix the path or remove the entry")
+            };
+            match crate::migrate::read_regular_file(path, crate::migrate::MAX_FILE_BYTES) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => out.push((path.display().to_string(), text)),
+                    Err(_) => errors.push(bad("it is not UTF-8 text".into())),
+                },
+                Err(e) => errors.push(bad(e.to_string())),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! See ARCHITECTURE.md for where everything lives. In short: [`dsl`] builds a [`model::Schema`],
 //! [`dialect`] renders it, [`migrate`] keeps the migration folder, [`cli`] is a thin layer.
 
+pub mod adopt;
 pub mod apply;
 pub mod cli;
 pub mod config;
@@ -13,9 +14,11 @@ pub mod drift;
 pub mod dsl;
 pub mod graph;
 pub mod guard;
+pub mod init;
 pub mod inspect;
 pub mod migrate;
 pub mod model;
+pub mod pull;
 pub mod review;
 pub mod scratch;
 pub mod secret;

@@ -22,6 +22,8 @@ use std::time::Duration;
 pub struct Scratch {
     kind: Kind,
     timeout: Duration,
+    /// `dev.prelude`: (file, SQL) run in every new scratch database before anything else.
+    prelude: Vec<(String, String)>,
 }
 
 enum Kind {
@@ -102,11 +104,67 @@ impl Scratch {
                 }
             }
         };
-        Ok(Scratch { kind, timeout })
+        Ok(Scratch {
+            kind,
+            timeout,
+            prelude: Vec::new(),
+        })
     }
 
-    /// A new, empty scratch database; `tag` says what it is for in its name.
+    /// Runs `prelude` (`dev.prelude`: file name and SQL) in every scratch database this makes,
+    /// before the folder.
+    pub fn with_prelude(mut self, prelude: Vec<(String, String)>) -> Self {
+        self.prelude = prelude;
+        self
+    }
+
+    /// What the prelude alone builds (None without a prelude): the objects every comparison
+    /// leaves out, since they belong to the platform or tool the prelude stands in for.
+    pub fn prelude_schema(&mut self) -> Result<Option<Schema>, Diagnostics> {
+        if self.prelude.is_empty() {
+            return Ok(None);
+        }
+        let db = self.database("prelude")?;
+        self.inspect(&db).map(Some)
+    }
+
+    fn run_prelude(&self, target: &Target) -> Result<(), Diagnostics> {
+        for (file, sql) in &self.prelude {
+            let failed = |e: String| {
+                Diagnostics::from(
+                    Diagnostic::error(
+                        "scratch::prelude",
+                        format!("the dev.prelude file `{file}` failed in a scratch database: {e}"),
+                    )
+                    .help("fix the file (it runs before the migrations in every scratch database, never on a live one)"),
+                )
+            };
+            match target {
+                Target::Postgres(_) => {
+                    let mut client = apply::postgres_driver::connect_client(target, self.timeout)?;
+                    client.batch_execute(sql).map_err(|e| {
+                        failed(target.redact(&apply::postgres_driver::error_text(&e)))
+                    })?;
+                }
+                Target::Sqlite(path) => {
+                    let conn =
+                        rusqlite::Connection::open(path).map_err(|e| failed(e.to_string()))?;
+                    conn.execute_batch(sql).map_err(|e| failed(e.to_string()))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A new scratch database, empty but for the prelude; `tag` says what it is for in its
+    /// name.
     pub fn database(&mut self, tag: &str) -> Result<Target, Diagnostics> {
+        let target = self.empty_database(tag)?;
+        self.run_prelude(&target)?;
+        Ok(target)
+    }
+
+    fn empty_database(&mut self, tag: &str) -> Result<Target, Diagnostics> {
         match &mut self.kind {
             Kind::Sqlite { created } => {
                 let path = std::env::temp_dir()
@@ -181,6 +239,33 @@ impl Scratch {
     pub fn inspect(&self, target: &Target) -> Result<Schema, Diagnostics> {
         inspect_target(target, self.timeout)
     }
+}
+
+/// `schema` without what `prelude` (a database that ran only `dev.prelude`) holds: its
+/// tables, types, functions, extensions and schemas.
+pub fn without_prelude(schema: &mut Schema, prelude: Option<&Schema>) {
+    let Some(p) = prelude else {
+        return;
+    };
+    schema.tables.retain(|t| p.table(&t.name).is_none());
+    schema
+        .enums
+        .retain(|e| !p.enums.iter().any(|x| x.name == e.name));
+    schema
+        .custom_types
+        .retain(|e| !p.custom_types.iter().any(|x| x.name == e.name));
+    schema
+        .functions
+        .retain(|e| !p.functions.iter().any(|x| x.name == e.name));
+    schema
+        .extensions
+        .retain(|e| !p.extensions.iter().any(|x| x.name == e.name));
+    schema
+        .namespaces
+        .retain(|e| !p.namespaces.iter().any(|x| x.name == e.name));
+    schema
+        .views
+        .retain(|e| !p.views.iter().any(|x| x.name == e.name));
 }
 
 /// Whether every error is a statement `sql::replay` cannot follow, which a scratch database

@@ -20,6 +20,7 @@
 pub(crate) mod postgres_driver;
 pub(crate) mod sqlite_driver;
 pub mod target;
+pub mod tracking;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::migrate::{MigrationDir, MigrationFile};
@@ -119,6 +120,9 @@ pub trait Driver {
     fn lock(&mut self, timeout: Duration) -> Result<(), Diagnostic>;
     fn unlock(&mut self);
     fn ensure_tracking_table(&mut self) -> Result<(), Diagnostic>;
+    /// Runs a read-only query and returns its rows with every value as text (NULL as None,
+    /// bytes as lowercase hex): how another tool's tracking table is read.
+    fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Diagnostic>;
     fn applied(&mut self) -> Result<Vec<AppliedMigration>, Diagnostic>;
     /// Runs every statement and records the file, in one transaction. Returns false when
     /// another run recorded the file first (the work was rolled back, nothing was done twice).
@@ -287,6 +291,11 @@ fn same_content(
 pub struct ApplyOptions {
     pub to: Option<u64>,
     pub baseline: Option<u64>,
+    /// `--baseline auto`: the baseline is what another tool's tracking table says it ran
+    /// (see [`crate::adopt::bookkeeping`]).
+    pub baseline_auto: bool,
+    /// Record the baseline and run nothing (`import --database-url`).
+    pub record_only: bool,
     /// Change nothing: the caller connected read-only ([`connect_read_only`]); no lock is
     /// taken and no tracking table created.
     pub dry_run: bool,
@@ -315,6 +324,9 @@ pub struct ApplyReport {
     /// Files this run would apply (dry run) or found already applied by a concurrent run.
     pub skipped: Vec<String>,
     pub baselined: Vec<String>,
+    /// What `--baseline auto` read: the old tool and its table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adopted: Option<crate::adopt::Adoption>,
     pub dry_run_sql: Option<String>,
     pub version: Option<u64>,
 }
@@ -590,7 +602,8 @@ fn apply_locked(
     opts: &ApplyOptions,
     progress: &mut dyn Progress,
 ) -> Result<ApplyReport, Diagnostics> {
-    if !opts.dry_run {
+    // `--baseline auto` reads the other tool's table first: a refusal leaves no trace.
+    if !opts.dry_run && !opts.baseline_auto {
         db.ensure_tracking_table().map_err(Diagnostics::from)?;
     }
     let applied = db.applied().map_err(Diagnostics::from)?;
@@ -600,7 +613,32 @@ fn apply_locked(
     };
     let by = applied_by();
 
-    if let Some(baseline) = opts.baseline {
+    let mut baseline = opts.baseline;
+    if opts.baseline_auto {
+        if !applied.is_empty() {
+            return Err(Diagnostic::error(
+                "apply::baseline-on-tracked",
+                "--baseline auto is only for a database schemactl has never applied to",
+            )
+            .help("this database already has a tracking table with rows; drop --baseline")
+            .into());
+        }
+        let backend = match target.dialect() {
+            crate::dialect::DialectKind::Postgres => tracking::Backend::Postgres,
+            crate::dialect::DialectKind::Sqlite => tracking::Backend::Sqlite,
+        };
+        let adoption = crate::adopt::adopted_versions(db, backend, dir, &target.display())?;
+        baseline = adoption.baseline;
+        report.adopted = Some(adoption);
+        if !opts.dry_run {
+            db.ensure_tracking_table().map_err(Diagnostics::from)?;
+        }
+    }
+    if opts.record_only && baseline.is_none() {
+        return Ok(report);
+    }
+
+    if let Some(baseline) = baseline {
         if !applied.is_empty() {
             return Err(Diagnostic::error(
                 "apply::baseline-on-tracked",
@@ -616,6 +654,10 @@ fn apply_locked(
             db.record_baseline(&files, &by).map_err(Diagnostics::from)?;
         }
         report.baselined = files.iter().map(|f| f.file_name.clone()).collect();
+        if opts.record_only {
+            report.version = Some(baseline);
+            return Ok(report);
+        }
         return finish(db, dir, scripts, opts, progress, report, &by);
     }
 

@@ -2,12 +2,12 @@
 //! included), an advisory lock held on its own connection for the whole run.
 
 use super::target::TlsPolicy;
-use super::{
-    line_of_position, AppliedMigration, Driver, Record, StatementFailure, Target, TRACKING_TABLE,
-};
+use super::tracking::{self, Backend};
+use super::{line_of_position, AppliedMigration, Driver, Record, StatementFailure, Target};
 use crate::diag::Diagnostic;
 use crate::migrate::MigrationFile;
 use crate::sql::split::SqlScript;
+use postgres::types::ToSql;
 use postgres::{Client, Config};
 use std::time::{Duration, Instant};
 
@@ -288,20 +288,32 @@ impl Driver for PgDriver {
         }
     }
 
+    fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Diagnostic> {
+        let messages = self
+            .client
+            .simple_query(sql)
+            .map_err(|e| self.query_error("cannot read another tool's tracking table", e))?;
+        Ok(messages
+            .iter()
+            .filter_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => Some(
+                    (0..r.len())
+                        .map(|i| {
+                            r.get(i).map(|v| {
+                                // bytea comes as `\x<hex>`: the hex is what is compared.
+                                v.strip_prefix("\\x").unwrap_or(v).to_string()
+                            })
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect())
+    }
+
     fn ensure_tracking_table(&mut self) -> Result<(), Diagnostic> {
         self.client
-            .batch_execute(&format!(
-                "CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (
-                    version bigint PRIMARY KEY,
-                    name text NOT NULL,
-                    checksum text NOT NULL,
-                    applied_at timestamptz NOT NULL DEFAULT now(),
-                    duration_ms bigint NOT NULL DEFAULT 0,
-                    applied_by text NOT NULL,
-                    tool_version text NOT NULL,
-                    statements_done integer
-                )"
-            ))
+            .batch_execute(&tracking::create_table(Backend::Postgres))
             .map_err(|e| self.query_error("cannot create the tracking table", e))
     }
 
@@ -309,10 +321,7 @@ impl Driver for PgDriver {
         // Read-only commands never create it: no table means nothing applied yet.
         let exists: bool = self
             .client
-            .query_one(
-                &format!("SELECT to_regclass('{TRACKING_TABLE}') IS NOT NULL"),
-                &[],
-            )
+            .query_one(&tracking::exists(Backend::Postgres), &[])
             .map_err(|e| self.query_error("cannot read the tracking table", e))?
             .get(0);
         if !exists {
@@ -320,10 +329,7 @@ impl Driver for PgDriver {
         }
         let rows = self
             .client
-            .query(
-                &format!("SELECT version, name, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), statements_done FROM {TRACKING_TABLE} ORDER BY version"),
-                &[],
-            )
+            .query(&tracking::select_applied(Backend::Postgres), &[])
             .map_err(|e| self.query_error("cannot read the tracking table", e))?;
         Ok(rows
             .iter()
@@ -351,11 +357,10 @@ impl Driver for PgDriver {
         };
         let mut tx = self.client.transaction().map_err(lost)?;
         let version = record.file.version as i64;
+        let (sql, values) = tracking::version_recorded(Backend::Postgres, version);
+        let params = tracking::pg_params(&values);
         let exists = tx
-            .query_opt(
-                &format!("SELECT 1 FROM {TRACKING_TABLE} WHERE version = $1"),
-                &[&version],
-            )
+            .query_opt(&sql, &borrow(&params))
             .map_err(lost)?
             .is_some();
         if exists {
@@ -461,30 +466,27 @@ impl Driver for PgDriver {
     }
 }
 
-/// Records a file (or its progress). A later row for the same version (a resumed file) takes
-/// over its name and checksum: after a fix, the row records the file as it finally ran.
+fn borrow(params: &[Box<dyn ToSql + Sync>]) -> Vec<&(dyn ToSql + Sync)> {
+    params.iter().map(|p| p.as_ref()).collect()
+}
+
+/// Records a file (or its progress): see [`tracking::upsert`].
 fn insert_record(
     tx: &mut impl postgres::GenericClient,
     r: &Record,
     done: Option<i32>,
 ) -> Result<(), postgres::Error> {
-    tx.execute(
-        &format!(
-            "INSERT INTO {TRACKING_TABLE} (version, name, checksum, duration_ms, applied_by, tool_version, statements_done)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (version) DO UPDATE SET statements_done = EXCLUDED.statements_done,
-                 name = EXCLUDED.name, checksum = EXCLUDED.checksum,
-                 duration_ms = EXCLUDED.duration_ms, applied_at = now()"
-        ),
-        &[
-            &(r.file.version as i64),
-            &r.file.name,
-            &r.checksum,
-            &r.duration_ms,
-            &r.applied_by,
-            &env!("CARGO_PKG_VERSION"),
-            &done,
-        ],
-    )
-    .map(|_| ())
+    let (sql, values) = tracking::upsert(
+        Backend::Postgres,
+        &tracking::Row {
+            version: r.file.version as i64,
+            name: &r.file.name,
+            checksum: &r.checksum,
+            duration_ms: r.duration_ms,
+            applied_by: &r.applied_by,
+            statements_done: done,
+        },
+    );
+    tx.execute(&sql, &borrow(&tracking::pg_params(&values)))
+        .map(|_| ())
 }

@@ -1,11 +1,12 @@
 //! The SQLite driver: each file in an IMMEDIATE transaction (SQLite's write lock), which also
 //! serializes concurrent runs; the tracking table is re-read inside it so no file runs twice.
 
-use super::{AppliedMigration, Driver, Record, StatementFailure, TRACKING_TABLE};
+use super::tracking::{self, Backend};
+use super::{AppliedMigration, Driver, Record, StatementFailure};
 use crate::diag::Diagnostic;
 use crate::migrate::MigrationFile;
 use crate::sql::split::SqlScript;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -133,20 +134,35 @@ impl Driver for SqliteDriver {
 
     fn unlock(&mut self) {}
 
+    fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Diagnostic> {
+        use rusqlite::types::ValueRef;
+        let read = |e| db_error(&self.path, "cannot read another tool's tracking table", e);
+        let mut stmt = self.conn.prepare(sql).map_err(read)?;
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                (0..n)
+                    .map(|i| {
+                        Ok(match r.get_ref(i)? {
+                            ValueRef::Null => None,
+                            ValueRef::Integer(v) => Some(v.to_string()),
+                            ValueRef::Real(v) => Some(v.to_string()),
+                            ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                            ValueRef::Blob(b) => {
+                                Some(b.iter().map(|x| format!("{x:02x}")).collect())
+                            }
+                        })
+                    })
+                    .collect::<Result<Vec<_>, rusqlite::Error>>()
+            })
+            .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+            .map_err(read)?;
+        Ok(rows)
+    }
+
     fn ensure_tracking_table(&mut self) -> Result<(), Diagnostic> {
         self.conn
-            .execute_batch(&format!(
-                "CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (
-                    version INTEGER PRIMARY KEY,
-                    name TEXT NOT NULL,
-                    checksum TEXT NOT NULL,
-                    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-                    duration_ms INTEGER NOT NULL DEFAULT 0,
-                    applied_by TEXT NOT NULL,
-                    tool_version TEXT NOT NULL,
-                    statements_done INTEGER
-                )"
-            ))
+            .execute_batch(&tracking::create_table(Backend::Sqlite))
             .map_err(|e| db_error(&self.path, "cannot create the tracking table", e))
     }
 
@@ -154,11 +170,7 @@ impl Driver for SqliteDriver {
         // Read-only commands never create it: no table means nothing applied yet.
         let exists = self
             .conn
-            .query_row(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-                [TRACKING_TABLE],
-                |_| Ok(()),
-            )
+            .query_row(&tracking::exists(Backend::Sqlite), [], |_| Ok(()))
             .optional()
             .map_err(|e| db_error(&self.path, "cannot read the tracking table", e))?
             .is_some();
@@ -167,7 +179,7 @@ impl Driver for SqliteDriver {
         }
         let mut stmt = self
             .conn
-            .prepare(&format!("SELECT version, name, checksum, applied_at, statements_done FROM {TRACKING_TABLE} ORDER BY version"))
+            .prepare(&tracking::select_applied(Backend::Sqlite))
             .map_err(|e| db_error(&self.path, "cannot read the tracking table", e))?;
         let rows = stmt
             .query_map([], |r| {
@@ -289,11 +301,11 @@ impl SqliteDriver {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| plain(&e))?;
-        let version = record.file.version as i64;
+        let (sql, values) = tracking::version_recorded(Backend::Sqlite, record.file.version as i64);
         let exists = tx
             .query_row(
-                &format!("SELECT 1 FROM {TRACKING_TABLE} WHERE version = ?1"),
-                [version],
+                &sql,
+                params_from_iter(tracking::sqlite_params(&values)),
                 |_| Ok(()),
             )
             .optional()
@@ -356,16 +368,17 @@ fn foreign_key_violations(conn: &Connection) -> Result<Vec<String>, rusqlite::Er
 }
 
 fn insert_record(conn: &Connection, r: &Record, done: Option<i64>) -> Result<(), rusqlite::Error> {
-    conn.execute(
-        &format!(
-            "INSERT INTO {TRACKING_TABLE} (version, name, checksum, duration_ms, applied_by, tool_version, statements_done)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (version) DO UPDATE SET statements_done = excluded.statements_done,
-                 name = excluded.name, checksum = excluded.checksum,
-                 duration_ms = excluded.duration_ms,
-                 applied_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-        ),
-        params![r.file.version as i64, r.file.name, r.checksum, r.duration_ms, r.applied_by, env!("CARGO_PKG_VERSION"), done],
-    )
-    .map(|_| ())
+    let (sql, values) = tracking::upsert(
+        Backend::Sqlite,
+        &tracking::Row {
+            version: r.file.version as i64,
+            name: &r.file.name,
+            checksum: &r.checksum,
+            duration_ms: r.duration_ms,
+            applied_by: &r.applied_by,
+            statements_done: done.map(|d| d as i32),
+        },
+    );
+    conn.execute(&sql, params_from_iter(tracking::sqlite_params(&values)))
+        .map(|_| ())
 }

@@ -30,9 +30,12 @@ pub struct ApplyArgs {
     /// Apply up to and including this version only (a version of the folder)
     #[arg(long, value_name = "VERSION")]
     pub to: Option<u64>,
-    /// Record migrations up to VERSION as applied without running them (an existing database)
-    #[arg(long, value_name = "VERSION")]
-    pub baseline: Option<u64>,
+    /// Record migrations up to VERSION as applied without running them (an existing database);
+    /// `auto` reads the tracking table another tool left (Diesel, sqlx, golang-migrate, dbmate,
+    /// Flyway, drizzle-orm, Atlas) and records exactly the migrations it ran, refusing with the
+    /// list when the database and the folder disagree
+    #[arg(long, value_name = "VERSION|auto", value_parser = parse_baseline)]
+    pub baseline: Option<Baseline>,
     /// Print what would run, change nothing (the database is opened read-only)
     #[arg(long)]
     pub dry_run: bool,
@@ -59,6 +62,22 @@ pub struct StatusArgs {
     pub db: DatabaseArgs,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+}
+
+/// `--baseline VERSION` or `--baseline auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Baseline {
+    Version(u64),
+    Auto,
+}
+
+fn parse_baseline(s: &str) -> Result<Baseline, String> {
+    if s == "auto" {
+        return Ok(Baseline::Auto);
+    }
+    s.parse().map(Baseline::Version).map_err(|_| {
+        format!("`{s}` is neither a version number nor `auto` (which reads the tracking table another tool left)")
+    })
 }
 
 struct StderrProgress;
@@ -110,7 +129,12 @@ fn apply_inner(ctx: &Context, args: &ApplyArgs) -> Result<u8, Diagnostics> {
     let scripts = apply::prepare(&dir, target.dialect())?;
     let opts = ApplyOptions {
         to: args.to,
-        baseline: args.baseline,
+        baseline: match args.baseline {
+            Some(Baseline::Version(v)) => Some(v),
+            _ => None,
+        },
+        baseline_auto: args.baseline == Some(Baseline::Auto),
+        record_only: false,
         dry_run: args.dry_run,
         lock_timeout: Duration::from_secs(args.lock_timeout),
         allow_modified: args.allow_modified,
@@ -174,6 +198,14 @@ fn apply_inner(ctx: &Context, args: &ApplyArgs) -> Result<u8, Diagnostics> {
                     report.target
                 );
             } else if !report.baselined.is_empty() {
+                if let Some(a) = &report.adopted {
+                    println!(
+                        "read {} ({}): it ran {} migration(s) of the folder",
+                        a.table,
+                        a.tool.label(),
+                        a.applied.len()
+                    );
+                }
                 println!(
                     "baselined {} migration(s) on {} (recorded, not run)",
                     report.baselined.len(),

@@ -122,7 +122,13 @@ fn review(ctx: &Context, args: &DiffArgs) -> Result<String, Diagnostics> {
         }
         (_, Side::Database(_)) => Vec::new(),
     };
-    let (before, replayed_after) = read_sides(ctx.config.dialect, &before, &after, args)?;
+    let (before, replayed_after) = read_sides(
+        ctx.config.dialect,
+        &before,
+        &after,
+        args,
+        ctx.config.prelude()?,
+    )?;
     let mut after = normalize_schema(&replayed_after, ctx.config.dialect);
     // Renames the replayed migrations made show as renames, not as a drop and an add.
     crate::diff::restore_rename_hints(&mut after, &replayed_after);
@@ -168,8 +174,10 @@ fn read_sides(
     before: &Side,
     after: &Side,
     args: &DiffArgs,
+    prelude: Vec<(String, String)>,
 ) -> Result<(Schema, Schema), Diagnostics> {
     let on_database = args.dev_url.is_some()
+        || !prelude.is_empty()
         || matches!(before, Side::Database(_))
         || matches!(after, Side::Database(_));
     if !on_database {
@@ -198,16 +206,20 @@ fn read_sides(
         (Side::Database(t), _) | (_, Side::Database(t)) => t.dialect(),
         _ => dialect,
     };
-    let mut scratch = Scratch::open(dialect, args.dev_url.as_deref(), TIMEOUT)?;
+    let mut scratch =
+        Scratch::open(dialect, args.dev_url.as_deref(), TIMEOUT)?.with_prelude(prelude);
+    let prelude = scratch.prelude_schema()?;
     let mut read = |side: &Side, tag: &str| -> Result<Schema, Diagnostics> {
-        match side {
-            Side::Database(target) => inspect_target(target, TIMEOUT),
+        let mut s = match side {
+            Side::Database(target) => inspect_target(target, TIMEOUT)?,
             Side::Folder { label, files } => {
                 let db = scratch.database(tag)?;
                 scratch.migrate(&db, &MigrationDir::in_memory(label, files), None)?;
-                scratch.inspect(&db)
+                scratch.inspect(&db)?
             }
-        }
+        };
+        crate::scratch::without_prelude(&mut s, prelude.as_ref());
+        Ok(s)
     };
     let b = read(before, "before")?;
     let a = read(after, "after")?;

@@ -91,12 +91,20 @@ fn drift(ctx: &Context, args: &DriftArgs) -> Result<Drift, Diagnostics> {
             .max()
     };
     let dialect = target.dialect();
-    let found = normalize_schema(&inspect_target(&target, timeout)?, dialect);
+    let mut found = inspect_target(&target, timeout)?;
     let not_compared = not_compared_target(&target, timeout)?;
-    let mut scratch = Scratch::open(dialect, args.dev_url.as_deref(), timeout)?;
+    let mut scratch = Scratch::open(dialect, args.dev_url.as_deref(), timeout)?
+        .with_prelude(ctx.config.prelude()?);
+    // What dev.prelude stands in for (a platform's schemas, another tool's table) is theirs,
+    // not drift.
+    let prelude = scratch.prelude_schema()?;
     let replayed = scratch.database("drift")?;
     scratch.migrate(&replayed, &dir, Some(applied_up_to.unwrap_or(0)))?;
-    let expected = normalize_schema(&scratch.inspect(&replayed)?, dialect);
+    let mut expected = scratch.inspect(&replayed)?;
+    crate::scratch::without_prelude(&mut expected, prelude.as_ref());
+    crate::scratch::without_prelude(&mut found, prelude.as_ref());
+    let found = normalize_schema(&found, dialect);
+    let expected = normalize_schema(&expected, dialect);
     Ok(Drift {
         differences: compare(&expected, &found),
         not_compared,

@@ -100,7 +100,13 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
         current,
         plan,
         desired,
-    } = planned(&dir, &schema, dialect, args.dev_url.as_deref())?;
+    } = planned(
+        &dir,
+        &schema,
+        dialect,
+        args.dev_url.as_deref(),
+        ctx.config.prelude()?,
+    )?;
     if plan.is_empty() {
         println!("No schema changes: the migrations in {folder} are up to date. Nothing written.");
         return Ok(EXIT_OK);
@@ -199,8 +205,9 @@ fn planned(
     schema: &Schema,
     dialect: DialectKind,
     dev_url: Option<&str>,
+    prelude: Vec<(String, String)>,
 ) -> Result<Planned, Diagnostics> {
-    let (mut source, current) = StateSource::read(dir, dialect, dev_url)?;
+    let (mut source, current) = StateSource::read(dir, dialect, dev_url, prelude)?;
     // PostgreSQL plans from the declared model; SQLite from the declared schema as SQLite
     // spells it (its planner renders and reads it back itself).
     let (plan, desired) = match dialect {
@@ -226,8 +233,9 @@ pub fn pending_changes(
     schema: &Schema,
     dialect: DialectKind,
     dev_url: Option<&str>,
+    prelude: Vec<(String, String)>,
 ) -> Result<Vec<String>, Diagnostics> {
-    let planned = planned(dir, schema, dialect, dev_url)?;
+    let planned = planned(dir, schema, dialect, dev_url, prelude)?;
     if planned.plan.is_empty() {
         return Ok(Vec::new());
     }
@@ -311,6 +319,8 @@ enum StateSource {
     Database {
         scratch: Box<Scratch>,
         folder_db: Target,
+        /// What `dev.prelude` alone builds, left out of both sides.
+        prelude: Option<Schema>,
     },
 }
 
@@ -321,8 +331,12 @@ impl StateSource {
         dir: &MigrationDir,
         dialect: DialectKind,
         dev_url: Option<&str>,
+        prelude: Vec<(String, String)>,
     ) -> Result<(StateSource, Schema), Diagnostics> {
-        if dev_url.is_none() {
+        if !prelude.is_empty() {
+            eprintln!("note: dev.prelude is set, so the migrations run on a scratch database after it (--dev-url names a PostgreSQL server to use; without it a throwaway local one is started)");
+        }
+        if dev_url.is_none() && prelude.is_empty() {
             match replay(dir, dialect) {
                 Ok(s) => return Ok((StateSource::Replay(dialect), normalize_schema(&s, dialect))),
                 Err(ds) if crate::scratch::only_unreplayable(&ds.0) => {
@@ -332,11 +346,21 @@ impl StateSource {
             }
         }
         let timeout = std::time::Duration::from_secs(10);
-        let mut scratch = Box::new(Scratch::open(dialect, dev_url, timeout)?);
+        let mut scratch = Box::new(Scratch::open(dialect, dev_url, timeout)?.with_prelude(prelude));
+        let prelude = scratch.prelude_schema()?;
         let folder_db = scratch.database("folder")?;
         scratch.migrate(&folder_db, dir, None)?;
-        let current = normalize_schema(&scratch.inspect(&folder_db)?, dialect);
-        Ok((StateSource::Database { scratch, folder_db }, current))
+        let mut current = scratch.inspect(&folder_db)?;
+        crate::scratch::without_prelude(&mut current, prelude.as_ref());
+        let current = normalize_schema(&current, dialect);
+        Ok((
+            StateSource::Database {
+                scratch,
+                folder_db,
+                prelude,
+            },
+            current,
+        ))
     }
 
     /// The declared schema as the source spells it: itself for replay; for a database, what
@@ -344,7 +368,11 @@ impl StateSource {
     fn declared(&mut self, schema: &Schema) -> Result<Schema, Diagnostics> {
         let mut desired = match self {
             StateSource::Replay(dialect) => normalize_schema(schema, *dialect),
-            StateSource::Database { scratch, folder_db } => {
+            StateSource::Database {
+                scratch,
+                folder_db,
+                prelude,
+            } => {
                 let dialect = folder_db.dialect();
                 let script = render_script(schema, dialect)?;
                 let db = scratch.database("declared")?;
@@ -354,7 +382,9 @@ impl StateSource {
                     sum: None,
                 };
                 scratch.migrate(&db, &empty.with_planned([script.as_str()]), None)?;
-                normalize_schema(&scratch.inspect(&db)?, dialect)
+                let mut declared = scratch.inspect(&db)?;
+                crate::scratch::without_prelude(&mut declared, prelude.as_ref());
+                normalize_schema(&declared, dialect)
             }
         };
         crate::diff::restore_rename_hints(&mut desired, schema);
@@ -367,7 +397,11 @@ impl StateSource {
             StateSource::Replay(dialect) => {
                 Ok(normalize_schema(&replay(with_plan, *dialect)?, *dialect))
             }
-            StateSource::Database { scratch, folder_db } => {
+            StateSource::Database {
+                scratch,
+                folder_db,
+                prelude,
+            } => {
                 // The folder's files are applied already; this runs only the planned ones.
                 scratch.migrate(folder_db, with_plan, None).map_err(|mut ds| {
                     ds.0.insert(0, Diagnostic::error(
@@ -377,7 +411,9 @@ impl StateSource {
                     ds
                 })?;
                 let dialect = folder_db.dialect();
-                Ok(normalize_schema(&scratch.inspect(folder_db)?, dialect))
+                let mut reached = scratch.inspect(folder_db)?;
+                crate::scratch::without_prelude(&mut reached, prelude.as_ref());
+                Ok(normalize_schema(&reached, dialect))
             }
         }
     }

@@ -135,8 +135,9 @@ fn check(ctx: &Context, dev_url: Option<&str>) -> Result<Vec<Diagnostic>, Diagno
         None => Vec::new(),
     };
     let dialect = ctx.config.dialect;
+    let prelude = ctx.config.prelude()?;
     let compare = |dir: &crate::migrate::MigrationDir| match &schema {
-        Some(s) => super::generate::pending_changes(dir, s, dialect, dev_url),
+        Some(s) => super::generate::pending_changes(dir, s, dialect, dev_url, prelude.clone()),
         None => Ok(Vec::new()),
     };
     // Connecting is checked here, so an unreachable server is an error, not a finding.

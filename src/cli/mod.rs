@@ -9,6 +9,9 @@ mod diff;
 mod drift;
 mod generate;
 mod guard;
+mod import;
+mod init;
+mod pull;
 
 pub use generate::{render_script, HEADER as GENERATED_HEADER};
 
@@ -83,6 +86,19 @@ pub enum Command {
     Drift(drift::DriftArgs),
     /// Review what a change does to the schema: Markdown for a pull request, or text
     Diff(diff::DiffArgs),
+    /// Bring another tool's migration folder (Diesel, sqlx, golang-migrate, dbmate, Flyway,
+    /// drizzle-kit, Atlas) into schemactl, and optionally adopt a database it migrated
+    Import(import::ImportArgs),
+    /// Write a Rust DSL schema crate from a database (or a SQL schema): the way in for an
+    /// existing project
+    Pull(pull::PullArgs),
+    /// Create a new project: a schema crate with an example module, its first migration,
+    /// schemactl.yaml, the cargo alias and a GitHub Actions workflow
+    Init(init::InitArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell)
+    Completions(init::CompletionsArgs),
+    /// Print the man page (or write one per command with --out DIR)
+    Man(init::ManArgs),
     /// Maintain the migration folder
     #[command(subcommand)]
     Migrations(MigrationsCommand),
@@ -260,6 +276,11 @@ where
         Command::Status(args) => apply::run_status(&ctx, &args),
         Command::Drift(args) => drift::run(&ctx, &args),
         Command::Diff(args) => diff::run(&ctx, &args),
+        Command::Import(args) => import::run(&ctx, &args),
+        Command::Pull(args) => pull::run(&ctx, &args),
+        Command::Init(args) => init::run(&ctx, &args),
+        Command::Completions(args) => init::completions(&args),
+        Command::Man(args) => init::man(&ctx, &args),
         Command::Migrations(MigrationsCommand::Rehash) => apply::run_rehash(&ctx),
         Command::Migrations(MigrationsCommand::Renumber { file }) => {
             apply::run_renumber(&ctx, &file)

@@ -460,6 +460,74 @@ impl TableBuilder<'_> {
         self
     }
 
+    /// A primary key with a name of its own (a schema `pull`ed from a database whose names
+    /// do not follow the convention).
+    #[track_caller]
+    pub fn primary_key_named(&mut self, name: &str, cols: &[&str]) -> &mut Self {
+        let origin = Origin::caller();
+        self.primary_key_at(cols, origin);
+        if let Some(pk) = &mut self.table_mut().primary_key {
+            pk.name = name.to_string();
+        }
+        self
+    }
+
+    /// A unique constraint with a name of its own; `nulls_not_distinct` as PostgreSQL 15 has it.
+    #[track_caller]
+    pub fn unique_named(
+        &mut self,
+        name: &str,
+        cols: &[&str],
+        nulls_not_distinct: bool,
+    ) -> &mut Self {
+        let origin = Origin::caller();
+        self.table_mut().uniques.push(UniqueConstraint {
+            name: name.to_string(),
+            columns: strings(cols),
+            nulls_not_distinct,
+            origin,
+        });
+        self
+    }
+
+    /// A CHECK with a name of its own.
+    #[track_caller]
+    pub fn check_named(&mut self, name: &str, expression: &str) -> &mut Self {
+        let origin = Origin::caller();
+        self.table_mut().checks.push(Check {
+            name: name.to_string(),
+            expression: expression.trim().to_string(),
+            origin,
+        });
+        self
+    }
+
+    /// An exclusion constraint with a name of its own.
+    #[track_caller]
+    pub fn exclude_named(
+        &mut self,
+        name: &str,
+        method: IndexMethod,
+        elements: &[(&str, &str)],
+        predicate: Option<&str>,
+    ) -> &mut Self {
+        let origin = Origin::caller();
+        self.table_mut().excludes.push(Exclude {
+            name: name.to_string(),
+            method,
+            elements: elements
+                .iter()
+                .map(|(e, op)| ExcludeElement {
+                    expression: e.to_string(),
+                    operator: op.to_string(),
+                })
+                .collect(),
+            predicate: predicate.map(str::to_string),
+            origin,
+        });
+        self
+    }
+
     /// A plain btree index `<table>_<cols>_idx`.
     #[track_caller]
     pub fn index<const N: usize>(&mut self, cols: [&str; N]) -> &mut Self {
@@ -783,6 +851,16 @@ impl IndexSpec {
         }
         self
     }
+    /// Appends a key expression, e.g. `lower(email)`.
+    pub fn then_expression(mut self, expr: &str) -> Self {
+        self.parts.push(IndexPart {
+            key: IndexKey::Expression(expr.to_string()),
+            opclass: None,
+            descending: false,
+        });
+        self
+    }
+
     /// Appends a key column.
     pub fn then(mut self, col: &str) -> Self {
         self.parts.push(IndexPart {

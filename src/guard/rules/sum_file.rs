@@ -33,7 +33,23 @@ pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
                 .help("restore it from version control, or recreate it with `schemactl migrations rehash`"),
         );
     }
-    out.extend(cx.sum_findings("migrations::missing-sum"));
+    // A folder without a sum file (one written by hand or by another tool): said once, with
+    // what it costs and the two ways out; every other check and the SQL lint still run.
+    out.extend(cx.sum_findings("migrations::missing-sum").map(|_| {
+        let n = cx.dir.files.len();
+        Finding::new(format!(
+            "{} is missing, so the integrity checks (edited, missing, unlisted and reordered \
+             files: SG302-SG306) cannot run; the other checks and the SQL lint ran on every \
+             migration file ({n})",
+            crate::migrate::SUM_FILE,
+        ))
+        .at(&MigrationCx::file_origin(&cx.sum_path()))
+        .help(
+            "if the files are as intended, `schemactl migrations rehash` records them; a folder \
+             another tool wrote (Diesel, sqlx, golang-migrate, dbmate, Flyway, drizzle-kit, Atlas) \
+             is brought in with `schemactl import --from <layout> DIR`",
+        )
+    }));
     out.extend(
         cx.sum_findings("migrations::bad-total")
             .map(|f| f.at(&MigrationCx::file_origin(&cx.sum_path()))),
