@@ -6,6 +6,7 @@ use super::{
     line_of_position, AppliedMigration, Driver, Record, StatementFailure, Target, TRACKING_TABLE,
 };
 use crate::diag::Diagnostic;
+use crate::dialect::postgres::quote_ident;
 use crate::migrate::MigrationFile;
 use crate::sql::split::SqlScript;
 use postgres::{Client, Config};
@@ -19,6 +20,31 @@ pub struct PgDriver {
     lock_client: Option<Client>,
     target: Target,
     connect_timeout: Duration,
+    /// The tracking table, schema-qualified for a tenant schema.
+    tracking: String,
+    lock_key: i64,
+}
+
+/// The migration lock of a target: the database's, or a tenant schema's own (so the tenants of
+/// one database migrate in parallel), from a stable hash of the schema name.
+fn lock_key(schema: Option<&str>) -> i64 {
+    match schema {
+        None => LOCK_KEY,
+        Some(s) => {
+            // FNV-1a: the same key for the same schema in every schemactl version.
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in s.bytes() {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            LOCK_KEY ^ (h as i64) ^ 1
+        }
+    }
+}
+
+/// A string as an `E'...'` literal, read the same whatever `standard_conforming_strings` says.
+fn literal(s: &str) -> String {
+    format!("E'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
 }
 
 pub(crate) fn connect_client(target: &Target, timeout: Duration) -> Result<Client, Diagnostic> {
@@ -27,12 +53,23 @@ pub(crate) fn connect_client(target: &Target, timeout: Duration) -> Result<Clien
     };
     let mut config = pg.config.clone();
     config.connect_timeout(timeout);
+    let mut extra = Vec::new();
     if pg.read_only {
+        extra.push("-c default_transaction_read_only=on".to_string());
+    }
+    if let Some(schema) = &pg.schema {
+        // Names are checked (`target::check_schema_name`): no spaces or backslashes, which
+        // the startup options would split on.
+        extra.push(format!("-c search_path={},public", quote_ident(schema)));
+    }
+    if !extra.is_empty() {
         let mut options = config.get_options().unwrap_or("").to_string();
-        if !options.is_empty() {
-            options.push(' ');
+        for e in extra {
+            if !options.is_empty() {
+                options.push(' ');
+            }
+            options.push_str(&e);
         }
-        options.push_str("-c default_transaction_read_only=on");
         config.options(&options);
     }
     connect_within(&config, &pg.tls, timeout).map_err(|failure| {
@@ -169,11 +206,17 @@ fn connect_with_tls(config: &Config, _: &TlsPolicy) -> Result<Client, String> {
 impl PgDriver {
     pub fn connect(target: &Target, connect_timeout: Duration) -> Result<Self, Diagnostic> {
         let client = connect_client(target, connect_timeout)?;
+        let schema = target.schema();
         Ok(PgDriver {
             client,
             lock_client: None,
             target: target.clone(),
             connect_timeout,
+            tracking: match schema {
+                Some(s) => format!("{}.{TRACKING_TABLE}", quote_ident(s)),
+                None => TRACKING_TABLE.to_string(),
+            },
+            lock_key: lock_key(schema),
         })
     }
 
@@ -261,7 +304,7 @@ impl Driver for PgDriver {
         let start = Instant::now();
         loop {
             let row = lock_client
-                .query_one("SELECT pg_try_advisory_lock($1)", &[&LOCK_KEY])
+                .query_one("SELECT pg_try_advisory_lock($1)", &[&self.lock_key])
                 .map_err(|e| self.query_error("cannot take the migration lock", e))?;
             if row.get::<_, bool>(0) {
                 self.lock_client = Some(lock_client);
@@ -284,14 +327,20 @@ impl Driver for PgDriver {
 
     fn unlock(&mut self) {
         if let Some(mut c) = self.lock_client.take() {
-            let _ = c.query_one("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY]);
+            let _ = c.query_one("SELECT pg_advisory_unlock($1)", &[&self.lock_key]);
         }
     }
 
     fn ensure_tracking_table(&mut self) -> Result<(), Diagnostic> {
+        // A tenant schema is created with its tracking table: until it exists, the files'
+        // unqualified objects would land in `public`, next on the search_path.
+        let schema = match self.target.schema() {
+            Some(s) => format!("CREATE SCHEMA IF NOT EXISTS {};\n", quote_ident(s)),
+            None => String::new(),
+        };
         self.client
             .batch_execute(&format!(
-                "CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (
+                "{schema}CREATE TABLE IF NOT EXISTS {} (
                     version bigint PRIMARY KEY,
                     name text NOT NULL,
                     checksum text NOT NULL,
@@ -300,7 +349,8 @@ impl Driver for PgDriver {
                     applied_by text NOT NULL,
                     tool_version text NOT NULL,
                     statements_done integer
-                )"
+                )",
+                self.tracking
             ))
             .map_err(|e| self.query_error("cannot create the tracking table", e))
     }
@@ -310,7 +360,10 @@ impl Driver for PgDriver {
         let exists: bool = self
             .client
             .query_one(
-                &format!("SELECT to_regclass('{TRACKING_TABLE}') IS NOT NULL"),
+                &format!(
+                    "SELECT to_regclass({}) IS NOT NULL",
+                    literal(&self.tracking)
+                ),
                 &[],
             )
             .map_err(|e| self.query_error("cannot read the tracking table", e))?
@@ -321,7 +374,7 @@ impl Driver for PgDriver {
         let rows = self
             .client
             .query(
-                &format!("SELECT version, name, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), statements_done FROM {TRACKING_TABLE} ORDER BY version"),
+                &format!("SELECT version, name, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), statements_done FROM {} ORDER BY version", self.tracking),
                 &[],
             )
             .map_err(|e| self.query_error("cannot read the tracking table", e))?;
@@ -343,37 +396,47 @@ impl Driver for PgDriver {
         record: &Record,
     ) -> Result<bool, StatementFailure> {
         let target = self.target.clone();
-        let lost = |e: postgres::Error| StatementFailure {
-            index: None,
-            message: target.redact(&error_text(&e)),
-            line: 1,
-            connection_lost: e.is_closed(),
+        // The whole file in one round trip, its tracking row first in the same transaction:
+        // a large migration is thousands of statements, and a chain of small files is round
+        // trips, which is what made apply slower than psql. The row has no ON CONFLICT: if
+        // another run recorded the version first, its primary key stops this transaction
+        // before the file runs.
+        let batch = format!(
+            "BEGIN;\n{};\n{}COMMIT;",
+            record_sql(&self.tracking, record, None),
+            joined(script)
+        );
+        let Err(e) = self.client.batch_execute(&batch) else {
+            return Ok(true);
         };
-        let mut tx = self.client.transaction().map_err(lost)?;
-        let version = record.file.version as i64;
-        let exists = tx
-            .query_opt(
-                &format!("SELECT 1 FROM {TRACKING_TABLE} WHERE version = $1"),
-                &[&version],
-            )
-            .map_err(lost)?
-            .is_some();
-        if exists {
+        // The file went whole: if the connection went, which statement was running is
+        // unknown, and the server rolled the transaction back.
+        let gone = |e: &postgres::Error| StatementFailure {
+            index: None,
+            message: target.redact(&error_text(e)),
+            line: 1,
+            connection_lost: true,
+        };
+        if e.is_closed()
+            || e.as_db_error()
+                .is_some_and(|d| d.code() == &postgres::error::SqlState::ADMIN_SHUTDOWN)
+        {
+            return Err(gone(&e));
+        }
+        // The session is inside the failed transaction block: end it.
+        if self.client.batch_execute("ROLLBACK").is_err() {
+            return Err(gone(&e));
+        }
+        let recorded_first = e.as_db_error().is_some_and(|d| {
+            d.code() == &postgres::error::SqlState::UNIQUE_VIOLATION
+                && d.table() == Some(TRACKING_TABLE)
+                && d.schema()
+                    .is_some_and(|s| self.target.schema().is_none_or(|t| t == s))
+        });
+        if recorded_first {
             return Ok(false);
         }
-        // The whole file in one round trip: a large migration is thousands of statements, and
-        // a round trip each is what made apply slower than psql.
-        if let Err(e) = tx.batch_execute(&joined(script)) {
-            if e.is_closed() {
-                // The file went whole: which statement was running is unknown.
-                return Err(lost(e));
-            }
-            drop(tx);
-            return Err(self.locate_failure(script, &e));
-        }
-        insert_record(&mut tx, record, None).map_err(lost)?;
-        tx.commit().map_err(lost)?;
-        Ok(true)
+        Err(self.locate_failure(script, &e))
     }
 
     fn run_step(
@@ -404,8 +467,9 @@ impl Driver for PgDriver {
             line,
             connection_lost: e.is_closed(),
         };
+        let tracking = self.tracking.clone();
         let mut tx = self.client.transaction().map_err(failed)?;
-        let result = insert_record(&mut tx, record, done).and_then(|_| tx.commit());
+        let result = insert_record(&mut tx, &tracking, record, done).and_then(|_| tx.commit());
         result.map_err(failed)
     }
 
@@ -429,7 +493,8 @@ impl Driver for PgDriver {
             Some(block.end as i32)
         };
         let commit = block.end - 1;
-        if let Err(e) = insert_record(&mut self.client, record, done) {
+        let tracking = self.tracking.clone();
+        if let Err(e) = insert_record(&mut self.client, &tracking, record, done) {
             let _ = self.client.batch_execute("ROLLBACK");
             return Err(statement_failure(script, commit, &e, &self.target));
         }
@@ -453,9 +518,10 @@ impl Driver for PgDriver {
                 ),
             )
         };
+        let tracking = self.tracking.clone();
         let mut tx = self.client.transaction().map_err(failed)?;
         for f in files {
-            insert_record(&mut tx, &Record::new(f, applied_by), None).map_err(failed)?;
+            insert_record(&mut tx, &tracking, &Record::new(f, applied_by), None).map_err(failed)?;
         }
         tx.commit().map_err(failed)
     }
@@ -465,12 +531,13 @@ impl Driver for PgDriver {
 /// over its name and checksum: after a fix, the row records the file as it finally ran.
 fn insert_record(
     tx: &mut impl postgres::GenericClient,
+    tracking: &str,
     r: &Record,
     done: Option<i32>,
 ) -> Result<(), postgres::Error> {
     tx.execute(
         &format!(
-            "INSERT INTO {TRACKING_TABLE} (version, name, checksum, duration_ms, applied_by, tool_version, statements_done)
+            "INSERT INTO {tracking} (version, name, checksum, duration_ms, applied_by, tool_version, statements_done)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (version) DO UPDATE SET statements_done = EXCLUDED.statements_done,
                  name = EXCLUDED.name, checksum = EXCLUDED.checksum,
@@ -487,4 +554,19 @@ fn insert_record(
         ],
     )
     .map(|_| ())
+}
+
+/// A file's tracking row as SQL text (literals escaped), to travel in the file's own round
+/// trip. Without ON CONFLICT: a row already there is a run that got there first.
+fn record_sql(tracking: &str, r: &Record, done: Option<i32>) -> String {
+    format!(
+        "INSERT INTO {tracking} (version, name, checksum, duration_ms, applied_by, tool_version, statements_done) VALUES ({}, {}, {}, {}, {}, {}, {})",
+        r.file.version as i64,
+        literal(&r.file.name),
+        literal(&r.checksum),
+        r.duration_ms,
+        literal(&r.applied_by),
+        literal(env!("CARGO_PKG_VERSION")),
+        done.map_or("NULL".to_string(), |d| d.to_string()),
+    )
 }
