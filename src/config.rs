@@ -26,6 +26,8 @@ pub struct Config {
     pub schema_sql: Option<PathBuf>,
     /// `schemactl guard` settings: rule levels, suppressions and rule parameters.
     pub guard: crate::guard::GuardConfig,
+    /// The databases and tenant schemas `apply|status|drift --fleet` reach (see README.md).
+    pub fleet: Option<crate::fleet::FleetConfig>,
     /// Where the config was read from (None: defaults).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -76,6 +78,7 @@ impl Default for Config {
             dialect: DialectKind::Postgres,
             schema_sql: None,
             guard: crate::guard::GuardConfig::default(),
+            fleet: None,
             source: None,
             migrations_named: false,
             dialect_named: false,
@@ -148,7 +151,7 @@ impl Config {
                     line,
                     column,
                 })
-                .help("keys: migrations (folder), dialect (postgres | sqlite), schema_sql (file), guard (rule levels, suppressions and parameters; see STYLE_GUIDE.md)"),
+                .help("keys: migrations (folder), dialect (postgres | sqlite), schema_sql (file), guard (rule levels, suppressions and parameters; see STYLE_GUIDE.md), fleet (targets of --fleet; see README.md)"),
             )
         };
         if let Some(line) = too_deep(text) {
@@ -182,7 +185,7 @@ const MAX_FLOW_DEPTH: usize = 1000;
 
 /// The line where flow collections first nest deeper than [`MAX_FLOW_DEPTH`], if they do
 /// (quotes and comments respected, roughly as YAML has them).
-fn too_deep(text: &str) -> Option<u32> {
+pub(crate) fn too_deep(text: &str) -> Option<u32> {
     let (mut depth, mut line) = (0usize, 1u32);
     let (mut single, mut double, mut comment, mut escaped) = (false, false, false, false);
     let mut prev = '\n';

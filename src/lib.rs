@@ -11,6 +11,7 @@ pub mod dialect;
 pub mod diff;
 pub mod drift;
 pub mod dsl;
+pub mod fleet;
 pub mod graph;
 pub mod guard;
 pub mod inspect;
