@@ -67,6 +67,9 @@ pub struct GuardConfig {
     #[serde(skip)]
     pub dialect: crate::dialect::DialectKind,
     pub graph: GraphConfig,
+    /// Distribution readiness (SG5xx): the column a Citus-style cluster would shard by, and
+    /// the reference tables; absent, the rules do not run.
+    pub distribution: Option<super::distribution::DistributionConfig>,
 }
 
 impl Default for GuardConfig {
@@ -103,6 +106,7 @@ impl Default for GuardConfig {
             max_identifier_bytes: crate::dsl::names::MAX_IDENT_BYTES,
             dialect: crate::dialect::DialectKind::Postgres,
             graph: GraphConfig::default(),
+            distribution: None,
         }
     }
 }
@@ -272,6 +276,9 @@ impl GuardConfig {
                     .help("`schemactl guard --list` shows every rule code"),
                 );
             }
+        }
+        if let Some(d) = &self.distribution {
+            out.extend(d.problems());
         }
         for a in &self.allow {
             if !known(&a.code) {
