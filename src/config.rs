@@ -28,6 +28,8 @@ pub struct Config {
     pub guard: crate::guard::GuardConfig,
     /// Scratch databases (`generate`, `drift`, `diff`): what runs in each before the folder.
     pub dev: DevConfig,
+    /// The databases and tenant schemas `apply|status|drift --fleet` reach (see README.md).
+    pub fleet: Option<crate::fleet::FleetConfig>,
     /// Where the config was read from (None: defaults).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -90,6 +92,7 @@ impl Default for Config {
             schema_sql: None,
             guard: crate::guard::GuardConfig::default(),
             dev: DevConfig::default(),
+            fleet: None,
             source: None,
             migrations_named: false,
             dialect_named: false,
@@ -163,7 +166,7 @@ impl Config {
                     line,
                     column,
                 })
-                .help("keys: migrations (folder), dialect (postgres | sqlite), schema_sql (file), dev (prelude: SQL files for scratch databases), guard (rule levels, suppressions and parameters; see STYLE_GUIDE.md)"),
+                .help("keys: migrations (folder), dialect (postgres | sqlite), schema_sql (file), dev (prelude: SQL files for scratch databases), guard (rule levels, suppressions and parameters; see STYLE_GUIDE.md), fleet (targets of --fleet; see README.md)"),
             )
         };
         if let Some(line) = too_deep(text) {
@@ -227,7 +230,7 @@ const MAX_FLOW_DEPTH: usize = 1000;
 
 /// The line where flow collections first nest deeper than [`MAX_FLOW_DEPTH`], if they do
 /// (quotes and comments respected, roughly as YAML has them).
-fn too_deep(text: &str) -> Option<u32> {
+pub(crate) fn too_deep(text: &str) -> Option<u32> {
     let (mut depth, mut line) = (0usize, 1u32);
     let (mut single, mut double, mut comment, mut escaped) = (false, false, false, false);
     let mut prev = '\n';

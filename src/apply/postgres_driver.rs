@@ -5,6 +5,7 @@ use super::target::TlsPolicy;
 use super::tracking::{self, Backend};
 use super::{line_of_position, AppliedMigration, Driver, Record, StatementFailure, Target};
 use crate::diag::Diagnostic;
+use crate::dialect::postgres::quote_ident;
 use crate::migrate::MigrationFile;
 use crate::sql::split::SqlScript;
 use postgres::types::ToSql;
@@ -19,6 +20,24 @@ pub struct PgDriver {
     lock_client: Option<Client>,
     target: Target,
     connect_timeout: Duration,
+    lock_key: i64,
+}
+
+/// The migration lock of a target: the database's, or a tenant schema's own (so the tenants of
+/// one database migrate in parallel), from a stable hash of the schema name.
+fn lock_key(schema: Option<&str>) -> i64 {
+    match schema {
+        None => LOCK_KEY,
+        Some(s) => {
+            // FNV-1a: the same key for the same schema in every schemactl version.
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in s.bytes() {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            LOCK_KEY ^ (h as i64) ^ 1
+        }
+    }
 }
 
 pub(crate) fn connect_client(target: &Target, timeout: Duration) -> Result<Client, Diagnostic> {
@@ -27,12 +46,23 @@ pub(crate) fn connect_client(target: &Target, timeout: Duration) -> Result<Clien
     };
     let mut config = pg.config.clone();
     config.connect_timeout(timeout);
+    let mut extra = Vec::new();
     if pg.read_only {
+        extra.push("-c default_transaction_read_only=on".to_string());
+    }
+    if let Some(schema) = &pg.schema {
+        // Names are checked (`target::check_schema_name`): no spaces or backslashes, which
+        // the startup options would split on.
+        extra.push(format!("-c search_path={},public", quote_ident(schema)));
+    }
+    if !extra.is_empty() {
         let mut options = config.get_options().unwrap_or("").to_string();
-        if !options.is_empty() {
-            options.push(' ');
+        for e in extra {
+            if !options.is_empty() {
+                options.push(' ');
+            }
+            options.push_str(&e);
         }
-        options.push_str("-c default_transaction_read_only=on");
         config.options(&options);
     }
     connect_within(&config, &pg.tls, timeout).map_err(|failure| {
@@ -169,11 +199,13 @@ fn connect_with_tls(config: &Config, _: &TlsPolicy) -> Result<Client, String> {
 impl PgDriver {
     pub fn connect(target: &Target, connect_timeout: Duration) -> Result<Self, Diagnostic> {
         let client = connect_client(target, connect_timeout)?;
+        let schema = target.schema();
         Ok(PgDriver {
             client,
             lock_client: None,
             target: target.clone(),
             connect_timeout,
+            lock_key: lock_key(schema),
         })
     }
 
@@ -261,7 +293,7 @@ impl Driver for PgDriver {
         let start = Instant::now();
         loop {
             let row = lock_client
-                .query_one("SELECT pg_try_advisory_lock($1)", &[&LOCK_KEY])
+                .query_one("SELECT pg_try_advisory_lock($1)", &[&self.lock_key])
                 .map_err(|e| self.query_error("cannot take the migration lock", e))?;
             if row.get::<_, bool>(0) {
                 self.lock_client = Some(lock_client);
@@ -284,7 +316,7 @@ impl Driver for PgDriver {
 
     fn unlock(&mut self) {
         if let Some(mut c) = self.lock_client.take() {
-            let _ = c.query_one("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY]);
+            let _ = c.query_one("SELECT pg_advisory_unlock($1)", &[&self.lock_key]);
         }
     }
 
@@ -312,8 +344,17 @@ impl Driver for PgDriver {
     }
 
     fn ensure_tracking_table(&mut self) -> Result<(), Diagnostic> {
+        // A tenant schema is created with its tracking table: until it exists, the files'
+        // unqualified objects would land in `public`, next on the search_path.
+        let schema = match self.target.schema() {
+            Some(s) => format!("CREATE SCHEMA IF NOT EXISTS {};\n", quote_ident(s)),
+            None => String::new(),
+        };
         self.client
-            .batch_execute(&tracking::create_table(Backend::Postgres))
+            .batch_execute(&format!(
+                "{schema}{}",
+                tracking::create_table(Backend::Postgres, self.target.schema())
+            ))
             .map_err(|e| self.query_error("cannot create the tracking table", e))
     }
 
@@ -321,7 +362,10 @@ impl Driver for PgDriver {
         // Read-only commands never create it: no table means nothing applied yet.
         let exists: bool = self
             .client
-            .query_one(&tracking::exists(Backend::Postgres), &[])
+            .query_one(
+                &tracking::exists(Backend::Postgres, self.target.schema()),
+                &[],
+            )
             .map_err(|e| self.query_error("cannot read the tracking table", e))?
             .get(0);
         if !exists {
@@ -329,7 +373,10 @@ impl Driver for PgDriver {
         }
         let rows = self
             .client
-            .query(&tracking::select_applied(Backend::Postgres), &[])
+            .query(
+                &tracking::select_applied(Backend::Postgres, self.target.schema()),
+                &[],
+            )
             .map_err(|e| self.query_error("cannot read the tracking table", e))?;
         Ok(rows
             .iter()
@@ -349,36 +396,47 @@ impl Driver for PgDriver {
         record: &Record,
     ) -> Result<bool, StatementFailure> {
         let target = self.target.clone();
-        let lost = |e: postgres::Error| StatementFailure {
-            index: None,
-            message: target.redact(&error_text(&e)),
-            line: 1,
-            connection_lost: e.is_closed(),
+        // The whole file in one round trip, its tracking row first in the same transaction:
+        // a large migration is thousands of statements, and a chain of small files is round
+        // trips, which is what made apply slower than psql. The row has no ON CONFLICT: if
+        // another run recorded the version first, its primary key stops this transaction
+        // before the file runs.
+        let batch = format!(
+            "BEGIN;\n{};\n{}COMMIT;",
+            tracking::insert_text(Backend::Postgres, self.target.schema(), &row(record, None)),
+            joined(script)
+        );
+        let Err(e) = self.client.batch_execute(&batch) else {
+            return Ok(true);
         };
-        let mut tx = self.client.transaction().map_err(lost)?;
-        let version = record.file.version as i64;
-        let (sql, values) = tracking::version_recorded(Backend::Postgres, version);
-        let params = tracking::pg_params(&values);
-        let exists = tx
-            .query_opt(&sql, &borrow(&params))
-            .map_err(lost)?
-            .is_some();
-        if exists {
+        // The file went whole: if the connection went, which statement was running is
+        // unknown, and the server rolled the transaction back.
+        let gone = |e: &postgres::Error| StatementFailure {
+            index: None,
+            message: target.redact(&error_text(e)),
+            line: 1,
+            connection_lost: true,
+        };
+        if e.is_closed()
+            || e.as_db_error()
+                .is_some_and(|d| d.code() == &postgres::error::SqlState::ADMIN_SHUTDOWN)
+        {
+            return Err(gone(&e));
+        }
+        // The session is inside the failed transaction block: end it.
+        if self.client.batch_execute("ROLLBACK").is_err() {
+            return Err(gone(&e));
+        }
+        let recorded_first = e.as_db_error().is_some_and(|d| {
+            d.code() == &postgres::error::SqlState::UNIQUE_VIOLATION
+                && d.table() == Some(super::TRACKING_TABLE)
+                && d.schema()
+                    .is_some_and(|s| self.target.schema().is_none_or(|t| t == s))
+        });
+        if recorded_first {
             return Ok(false);
         }
-        // The whole file in one round trip: a large migration is thousands of statements, and
-        // a round trip each is what made apply slower than psql.
-        if let Err(e) = tx.batch_execute(&joined(script)) {
-            if e.is_closed() {
-                // The file went whole: which statement was running is unknown.
-                return Err(lost(e));
-            }
-            drop(tx);
-            return Err(self.locate_failure(script, &e));
-        }
-        insert_record(&mut tx, record, None).map_err(lost)?;
-        tx.commit().map_err(lost)?;
-        Ok(true)
+        Err(self.locate_failure(script, &e))
     }
 
     fn run_step(
@@ -409,8 +467,10 @@ impl Driver for PgDriver {
             line,
             connection_lost: e.is_closed(),
         };
+        let schema = self.target.schema().map(str::to_string);
         let mut tx = self.client.transaction().map_err(failed)?;
-        let result = insert_record(&mut tx, record, done).and_then(|_| tx.commit());
+        let result =
+            insert_record(&mut tx, schema.as_deref(), record, done).and_then(|_| tx.commit());
         result.map_err(failed)
     }
 
@@ -434,7 +494,8 @@ impl Driver for PgDriver {
             Some(block.end as i32)
         };
         let commit = block.end - 1;
-        if let Err(e) = insert_record(&mut self.client, record, done) {
+        let schema = self.target.schema().map(str::to_string);
+        if let Err(e) = insert_record(&mut self.client, schema.as_deref(), record, done) {
             let _ = self.client.batch_execute("ROLLBACK");
             return Err(statement_failure(script, commit, &e, &self.target));
         }
@@ -458,9 +519,16 @@ impl Driver for PgDriver {
                 ),
             )
         };
+        let schema = self.target.schema().map(str::to_string);
         let mut tx = self.client.transaction().map_err(failed)?;
         for f in files {
-            insert_record(&mut tx, &Record::new(f, applied_by), None).map_err(failed)?;
+            insert_record(
+                &mut tx,
+                schema.as_deref(),
+                &Record::new(f, applied_by),
+                None,
+            )
+            .map_err(failed)?;
         }
         tx.commit().map_err(failed)
     }
@@ -470,23 +538,25 @@ fn borrow(params: &[Box<dyn ToSql + Sync>]) -> Vec<&(dyn ToSql + Sync)> {
     params.iter().map(|p| p.as_ref()).collect()
 }
 
+fn row<'a>(r: &'a Record, done: Option<i32>) -> tracking::Row<'a> {
+    tracking::Row {
+        version: r.file.version as i64,
+        name: &r.file.name,
+        checksum: &r.checksum,
+        duration_ms: r.duration_ms,
+        applied_by: &r.applied_by,
+        statements_done: done,
+    }
+}
+
 /// Records a file (or its progress): see [`tracking::upsert`].
 fn insert_record(
     tx: &mut impl postgres::GenericClient,
+    schema: Option<&str>,
     r: &Record,
     done: Option<i32>,
 ) -> Result<(), postgres::Error> {
-    let (sql, values) = tracking::upsert(
-        Backend::Postgres,
-        &tracking::Row {
-            version: r.file.version as i64,
-            name: &r.file.name,
-            checksum: &r.checksum,
-            duration_ms: r.duration_ms,
-            applied_by: &r.applied_by,
-            statements_done: done,
-        },
-    );
+    let (sql, values) = tracking::upsert(Backend::Postgres, schema, &row(r, done));
     tx.execute(&sql, &borrow(&tracking::pg_params(&values)))
         .map(|_| ())
 }

@@ -162,7 +162,7 @@ impl Driver for SqliteDriver {
 
     fn ensure_tracking_table(&mut self) -> Result<(), Diagnostic> {
         self.conn
-            .execute_batch(&tracking::create_table(Backend::Sqlite))
+            .execute_batch(&tracking::create_table(Backend::Sqlite, None))
             .map_err(|e| db_error(&self.path, "cannot create the tracking table", e))
     }
 
@@ -170,7 +170,7 @@ impl Driver for SqliteDriver {
         // Read-only commands never create it: no table means nothing applied yet.
         let exists = self
             .conn
-            .query_row(&tracking::exists(Backend::Sqlite), [], |_| Ok(()))
+            .query_row(&tracking::exists(Backend::Sqlite, None), [], |_| Ok(()))
             .optional()
             .map_err(|e| db_error(&self.path, "cannot read the tracking table", e))?
             .is_some();
@@ -179,7 +179,7 @@ impl Driver for SqliteDriver {
         }
         let mut stmt = self
             .conn
-            .prepare(&tracking::select_applied(Backend::Sqlite))
+            .prepare(&tracking::select_applied(Backend::Sqlite, None))
             .map_err(|e| db_error(&self.path, "cannot read the tracking table", e))?;
         let rows = stmt
             .query_map([], |r| {
@@ -370,6 +370,7 @@ fn foreign_key_violations(conn: &Connection) -> Result<Vec<String>, rusqlite::Er
 fn insert_record(conn: &Connection, r: &Record, done: Option<i64>) -> Result<(), rusqlite::Error> {
     let (sql, values) = tracking::upsert(
         Backend::Sqlite,
+        None,
         &tracking::Row {
             version: r.file.version as i64,
             name: &r.file.name,

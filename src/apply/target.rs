@@ -20,6 +20,9 @@ pub struct PgTarget {
     pub tls: TlsPolicy,
     /// Sessions start with `default_transaction_read_only` (status, drift, diff, dry runs).
     pub read_only: bool,
+    /// Schema-per-tenant: the tenant's schema. Sessions run with `search_path` set to it (then
+    /// `public`), and the tracking table and the migration lock are the schema's own.
+    pub schema: Option<String>,
 }
 
 /// How a TLS connection is checked, as libpq does: `prefer` (the default) and `require`
@@ -583,6 +586,7 @@ impl Target {
             config,
             tls,
             read_only: false,
+            schema: None,
         })))
     }
 
@@ -596,6 +600,28 @@ impl Target {
                 Target::Postgres(pg)
             }
             Target::Sqlite(p) => Target::Sqlite(p.clone()),
+        }
+    }
+
+    /// The same database, as the tenant schema `schema` (schema-per-tenant fleets): its own
+    /// `search_path`, tracking table and lock. The name must be one [`check_schema_name`]
+    /// accepts. A SQLite target has no schemas and is returned as it is.
+    pub fn in_schema(&self, schema: &str) -> Target {
+        match self {
+            Target::Postgres(pg) => {
+                let mut pg = pg.clone();
+                pg.schema = Some(schema.to_string());
+                Target::Postgres(pg)
+            }
+            Target::Sqlite(p) => Target::Sqlite(p.clone()),
+        }
+    }
+
+    /// The tenant schema of a schema-per-tenant target.
+    pub fn schema(&self) -> Option<&str> {
+        match self {
+            Target::Postgres(pg) => pg.schema.as_deref(),
+            Target::Sqlite(_) => None,
         }
     }
 
@@ -652,6 +678,15 @@ impl Target {
         }
     }
 
+    /// [`Target::display`] with the tenant schema, when there is one: `postgres://u@h:5432/db
+    /// schema t_acme`.
+    pub fn display_with_schema(&self) -> String {
+        match self.schema() {
+            Some(s) => format!("{} schema {s}", self.display()),
+            None => self.display(),
+        }
+    }
+
     /// Masks secrets in text about this target (a driver's error message): every password by
     /// its shape (see [`crate::secret`]), and this target's own password where it stands as a
     /// whole word of six or more characters.
@@ -691,6 +726,44 @@ fn replace_word(text: &str, word: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Checks a tenant schema name (from a fleet file or a control database's query): 1 to 63
+/// bytes of ASCII letters, digits, `_` and `-`, not starting with a digit or `-`, and not
+/// `pg_*`, `information_schema` or `public`. Quoting cannot make other names safe to pass
+/// through a session's startup options, and no real tenant schema needs them.
+pub fn check_schema_name(name: &str) -> Result<(), String> {
+    let shown = crate::diag::truncate(&name.escape_debug().to_string(), 60);
+    if name.is_empty() {
+        return Err("the schema name is empty".into());
+    }
+    if name.len() > 63 {
+        return Err(format!(
+            "the schema name `{shown}` is {} bytes long; PostgreSQL names are at most 63",
+            name.len()
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+    {
+        return Err(format!(
+            "the schema name `{shown}` holds `{}`: tenant schema names are ASCII letters, digits, `_` and `-`",
+            c.escape_debug()
+        ));
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+        return Err(format!(
+            "the schema name `{shown}` starts with a digit or `-`: start it with a letter or `_`"
+        ));
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower.starts_with("pg_") || lower == "information_schema" || lower == "public" {
+        return Err(format!(
+            "`{shown}` is a system or shared schema, not a tenant's: PostgreSQL reserves `pg_*` and `information_schema`, and `public` is where every other session looks"
+        ));
+    }
+    Ok(())
 }
 
 fn bad_url(msg: &str) -> Diagnostic {

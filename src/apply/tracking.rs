@@ -3,8 +3,8 @@
 
 use super::TRACKING_TABLE;
 use sea_query::{
-    ColumnDef, Expr, ExprTrait, OnConflict, PostgresQueryBuilder, Query, SqliteQueryBuilder, Table,
-    Values,
+    Alias, ColumnDef, Expr, ExprTrait, Func, InsertStatement, OnConflict, PostgresQueryBuilder,
+    Query, SqliteQueryBuilder, Table, TableName, Values,
 };
 
 /// Which database a statement is built for.
@@ -19,6 +19,14 @@ const PG_APPLIED_AT: &str =
     r#"to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"#;
 const SQLITE_NOW: &str = "(strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
 
+/// The table, in a tenant schema when `schema` names one (PostgreSQL only).
+fn table(schema: Option<&str>) -> TableName {
+    match schema {
+        Some(s) => (Alias::new(s), Alias::new(TRACKING_TABLE)).into(),
+        None => Alias::new(TRACKING_TABLE).into(),
+    }
+}
+
 fn now(b: Backend) -> Expr {
     match b {
         Backend::Postgres => Expr::cust("now()"),
@@ -27,9 +35,9 @@ fn now(b: Backend) -> Expr {
 }
 
 /// `CREATE TABLE IF NOT EXISTS schemactl_migrations (...)`.
-pub fn create_table(b: Backend) -> String {
+pub fn create_table(b: Backend, schema: Option<&str>) -> String {
     let mut t = Table::create();
-    t.table(TRACKING_TABLE).if_not_exists();
+    t.table(table(schema)).if_not_exists();
     let mut version = ColumnDef::new("version");
     match b {
         // INTEGER PRIMARY KEY is SQLite's rowid alias, as the table always had.
@@ -61,13 +69,20 @@ pub fn create_table(b: Backend) -> String {
 }
 
 /// Whether the table exists (one row, one column: true or 1 when it does).
-pub fn exists(b: Backend) -> String {
+pub fn exists(b: Backend, schema: Option<&str>) -> String {
     match b {
-        Backend::Postgres => Query::select()
-            .expr(Expr::cust(format!(
-                "to_regclass('{TRACKING_TABLE}') IS NOT NULL"
-            )))
-            .to_string(PostgresQueryBuilder),
+        Backend::Postgres => {
+            let name = match schema {
+                Some(s) => format!(
+                    "{}.{TRACKING_TABLE}",
+                    crate::dialect::postgres::quote_ident(s)
+                ),
+                None => TRACKING_TABLE.to_string(),
+            };
+            Query::select()
+                .expr(Func::cust("to_regclass").arg(name).is_not_null())
+                .to_string(PostgresQueryBuilder)
+        }
         Backend::Sqlite => Query::select()
             .expr(Expr::cust("1"))
             .from("sqlite_master")
@@ -78,7 +93,7 @@ pub fn exists(b: Backend) -> String {
 }
 
 /// Every row: version, name, checksum, applied_at (ISO 8601 UTC text), statements_done.
-pub fn select_applied(b: Backend) -> String {
+pub fn select_applied(b: Backend, schema: Option<&str>) -> String {
     let mut q = Query::select();
     q.columns(["version", "name", "checksum"]);
     match b {
@@ -86,7 +101,7 @@ pub fn select_applied(b: Backend) -> String {
         Backend::Sqlite => q.column("applied_at"),
     };
     q.column("statements_done")
-        .from(TRACKING_TABLE)
+        .from(table(schema))
         .order_by("version", sea_query::Order::Asc);
     match b {
         Backend::Postgres => q.to_string(PostgresQueryBuilder),
@@ -116,11 +131,35 @@ pub struct Row<'a> {
     pub statements_done: Option<i32>,
 }
 
+/// Records a file, as SQL text with its values written in: it travels in the file's own round
+/// trip. Without ON CONFLICT: a row already there is a run that got there first.
+pub fn insert_text(b: Backend, schema: Option<&str>, r: &Row) -> String {
+    let q = insert(schema, r);
+    match b {
+        Backend::Postgres => q.to_string(PostgresQueryBuilder),
+        Backend::Sqlite => q.to_string(SqliteQueryBuilder),
+    }
+}
+
 /// Records a file (or its progress). A later row for the same version (a resumed file) takes
 /// over its name and checksum: after a fix, the row records the file as it finally ran.
-pub fn upsert(b: Backend, r: &Row) -> (String, Values) {
+pub fn upsert(b: Backend, schema: Option<&str>, r: &Row) -> (String, Values) {
+    let mut q = insert(schema, r);
+    q.on_conflict(
+        OnConflict::column("version")
+            .update_columns(["statements_done", "name", "checksum", "duration_ms"])
+            .value("applied_at", now(b))
+            .to_owned(),
+    );
+    match b {
+        Backend::Postgres => q.build(PostgresQueryBuilder),
+        Backend::Sqlite => q.build(SqliteQueryBuilder),
+    }
+}
+
+fn insert(schema: Option<&str>, r: &Row) -> InsertStatement {
     let mut q = Query::insert();
-    q.into_table(TRACKING_TABLE)
+    q.into_table(table(schema))
         .columns([
             "version",
             "name",
@@ -138,17 +177,8 @@ pub fn upsert(b: Backend, r: &Row) -> (String, Values) {
             r.applied_by.into(),
             env!("CARGO_PKG_VERSION").into(),
             r.statements_done.into(),
-        ])
-        .on_conflict(
-            OnConflict::column("version")
-                .update_columns(["statements_done", "name", "checksum", "duration_ms"])
-                .value("applied_at", now(b))
-                .to_owned(),
-        );
-    match b {
-        Backend::Postgres => q.build(PostgresQueryBuilder),
-        Backend::Sqlite => q.build(SqliteQueryBuilder),
-    }
+        ]);
+    q
 }
 
 /// The values of a built statement as PostgreSQL parameters.
@@ -191,15 +221,16 @@ mod tests {
     #[test]
     fn statements_for_both_backends() {
         insta::assert_snapshot!(format!(
-            "{}\n\n{}\n\n{}\n\n{}\n\n{}\n\n{}\n\n{}\n\n{}",
-            create_table(Backend::Postgres),
-            create_table(Backend::Sqlite),
-            select_applied(Backend::Postgres),
-            select_applied(Backend::Sqlite),
-            exists(Backend::Postgres),
-            exists(Backend::Sqlite),
+            "{}\n\n{}\n\n{}\n\n{}\n\n{}\n\n{}\n\n{}\n\n{}\n\n{}\n\n{}",
+            create_table(Backend::Postgres, None),
+            create_table(Backend::Sqlite, None),
+            select_applied(Backend::Postgres, Some("tenant_a")),
+            select_applied(Backend::Sqlite, None),
+            exists(Backend::Postgres, Some("tenant_a")),
+            exists(Backend::Sqlite, None),
             upsert(
                 Backend::Postgres,
+                Some("tenant_a"),
                 &Row {
                     version: 1,
                     name: "x",
@@ -212,6 +243,7 @@ mod tests {
             .0,
             upsert(
                 Backend::Sqlite,
+                None,
                 &Row {
                     version: 1,
                     name: "x",
@@ -222,6 +254,19 @@ mod tests {
                 }
             )
             .0,
+            exists(Backend::Postgres, Some("Tenant 'A'")),
+            insert_text(
+                Backend::Postgres,
+                Some("Tenant 'A'"),
+                &Row {
+                    version: 2,
+                    name: "o'neil\\path",
+                    checksum: "c",
+                    duration_ms: 5,
+                    applied_by: "me",
+                    statements_done: Some(3)
+                }
+            ),
         ));
     }
 }

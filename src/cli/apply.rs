@@ -10,8 +10,26 @@ use std::time::Duration;
 pub struct DatabaseArgs {
     /// Database to migrate: postgres://user@host:port/db, a key=value string, or sqlite:path.
     /// PG* variables (PGHOST, PGUSER, PGPASSWORD, ...) fill what a PostgreSQL URL leaves out.
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true, value_name = "URL")]
-    pub database_url: String,
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        hide_env_values = true,
+        value_name = "URL",
+        required_unless_present = "fleet"
+    )]
+    pub database_url: Option<String>,
+    /// Every target of a fleet instead of one database: `--fleet` alone reads the `fleet:`
+    /// section of schemactl.yaml, `--fleet FILE` a fleet file of the same keys (targets by URL,
+    /// by a query on a control database, or tenant schemas; waves, max_parallel, on_failure;
+    /// see README.md). Prints a table per target (or JSON with --format json); exit 0 when
+    /// every target succeeded, 1 when any failed or was not reached, 2 when the fleet is wrong
+    #[arg(
+        long,
+        value_name = "FILE",
+        num_args = 0..=1,
+        default_missing_value = ""
+    )]
+    pub fleet: Option<String>,
     /// Seconds to wait for a connection, TLS and the startup handshake included (1 to 86400)
     #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub connect_timeout: u64,
@@ -102,18 +120,27 @@ impl Progress for StderrProgress {
 
 /// The target the arguments name, checked against the project's stated dialect.
 pub(super) fn target(ctx: &Context, args: &DatabaseArgs) -> Result<Target, Diagnostics> {
-    let target =
-        Target::parse(&args.database_url, &|k| std::env::var(k).ok()).map_err(Diagnostics::from)?;
+    let Some(url) = &args.database_url else {
+        return Err(Diagnostic::error(
+            "cli::no-database",
+            "no database: give --database-url URL (or DATABASE_URL), or --fleet",
+        )
+        .into());
+    };
+    let target = Target::parse(url, &|k| std::env::var(k).ok()).map_err(Diagnostics::from)?;
     ctx.check_dialect(&target)?;
     Ok(target)
 }
 
 /// The migration folder, which must exist for apply and status.
-fn folder(ctx: &Context) -> Result<MigrationDir, Diagnostics> {
+pub(super) fn folder(ctx: &Context) -> Result<MigrationDir, Diagnostics> {
     MigrationDir::open(&ctx.config.migrations)
 }
 
 pub fn run_apply(ctx: &Context, args: &ApplyArgs) -> u8 {
+    if args.db.fleet.is_some() {
+        return super::fleet::apply(ctx, args);
+    }
     match apply_inner(ctx, args) {
         Ok(code) => code,
         Err(ds) => {
@@ -233,6 +260,9 @@ fn apply_inner(ctx: &Context, args: &ApplyArgs) -> Result<u8, Diagnostics> {
 }
 
 pub fn run_status(ctx: &Context, args: &StatusArgs) -> u8 {
+    if args.db.fleet.is_some() {
+        return super::fleet::status(ctx, args);
+    }
     match status_inner(ctx, args) {
         Ok(code) => code,
         Err(ds) => {

@@ -23,6 +23,9 @@ pub struct DriftArgs {
 }
 
 pub fn run(ctx: &Context, args: &DriftArgs) -> u8 {
+    if args.db.fleet.is_some() {
+        return super::fleet::drift(ctx, args);
+    }
     match drift(ctx, args) {
         Ok(Drift {
             differences: diffs,

@@ -7,6 +7,7 @@
 mod apply;
 mod diff;
 mod drift;
+mod fleet;
 mod generate;
 mod guard;
 mod import;

@@ -69,6 +69,9 @@ pub struct GuardConfig {
     pub graph: GraphConfig,
     /// What runs the migrations, which decides what runs inside a transaction.
     pub runner: Runner,
+    /// Distribution readiness (SG5xx): the column a Citus-style cluster would shard by, and
+    /// the reference tables; absent, the rules do not run.
+    pub distribution: Option<super::distribution::DistributionConfig>,
 }
 
 /// The tool that runs the migration files, and so which statements share a transaction.
@@ -163,6 +166,7 @@ impl Default for GuardConfig {
             dialect: crate::dialect::DialectKind::Postgres,
             graph: GraphConfig::default(),
             runner: Runner::default(),
+            distribution: None,
         }
     }
 }
@@ -332,6 +336,9 @@ impl GuardConfig {
                     .help("`schemactl guard --list` shows every rule code"),
                 );
             }
+        }
+        if let Some(d) = &self.distribution {
+            out.extend(d.problems());
         }
         for a in &self.allow {
             if !known(&a.code) {

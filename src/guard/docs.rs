@@ -43,7 +43,8 @@ const INTRO: &str = r#"# schemactl style guide
 `schemactl guard` checks the declared schema (style rules `SG1xx`, foreign-key graph rules
 `SG2xx`), the migration folder (`SG3xx`) and the SQL of every migration file (the SQL safety
 lint, `SG4xx`: lock-taking DDL, table rewrites, destructive, backward-incompatible and
-might-fail statements). Every rule has a stable code, a default level and a summary;
+might-fail statements). With `guard.distribution` it also checks the schema is ready to be
+sharded by the tenant key (`SG5xx`). Every rule has a stable code, a default level and a summary;
 `schemactl guard --explain SG101` prints a rule's full text, `schemactl guard --list` lists them.
 
 ```text
@@ -106,6 +107,28 @@ earlier files:
 The lock rules describe PostgreSQL; with `dialect: sqlite` only `SG400` and `SG401` run. The
 library call `schemactl::guard::lint_sql(file_name, sql, &config)` lints one file's text.
 
+## Distribution readiness (`SG5xx`)
+
+A multi-tenant PostgreSQL schema may one day be sharded by its tenant key, Citus style: each
+table carrying the tenant column is split across nodes by that column, shared lookup tables
+are copied to every node ("reference tables"), and everything else stays on the coordinator.
+Such a cluster enforces keys and foreign keys only inside one node, so the schema has to be
+shaped for it. The `SG5xx` rules say where it is not; they run only when the project names
+the column:
+
+```yaml
+guard:
+  distribution:
+    column: biz_id                     # the distribution column (the tenant key)
+    reference_tables: [users, currencies]   # copied to every node
+    # or, for a project that will not be distributed: not_applicable: "<why>"
+```
+
+The tenant root (`guard.tenant.table`) counts as distributed by its own primary key, so its
+rows sit with the rows that reference them. The rules restate, in schemactl's words, the
+restrictions the Citus documentation gives for distributed and reference tables; they are not
+run against a real Citus cluster (none can be installed where schemactl is tested).
+
 ## Configuration (`guard:` in schemactl.yaml)
 
 Every key is optional; the defaults suit the Bizing schema. Unknown keys are errors.
@@ -139,6 +162,9 @@ guard:
     layers: {}                 # domain -> [domains it may reference], e.g. {platform: [], product: [platform]}
     allowed_cycles: []         # e.g. [[nodes, edges]]
     allow_self_references: true
+  distribution:                # absent: the SG5xx rules do not run
+    column: biz_id             # or not_applicable: "<reason>"
+    reference_tables: []
 ```
 
 Patterns use `*` for any run of characters and match whole column names.

@@ -9,6 +9,7 @@
 //! `SG4xx` the SQL safety lint of migration files (see [`lint`]).
 
 pub mod config;
+pub mod distribution;
 pub mod docs;
 pub mod graph_view;
 pub mod lint;
@@ -39,6 +40,8 @@ pub enum Family {
     Migrations,
     /// The SQL safety lint of migration files (SG4xx).
     Sql,
+    /// Readiness for sharding by the tenant key (SG5xx).
+    Distribution,
 }
 
 impl Family {
@@ -49,6 +52,7 @@ impl Family {
             Family::Graph => "Foreign-key graph (SG2xx)",
             Family::Migrations => "Migration folder (SG3xx)",
             Family::Sql => "SQL safety lint (SG4xx)",
+            Family::Distribution => "Distribution readiness (SG5xx)",
         }
     }
 }
@@ -74,7 +78,7 @@ impl RuleInfo {
     /// How to suppress it; the same for every rule of a family.
     pub fn suppress(&self) -> String {
         match self.family {
-            Family::Schema | Family::Graph | Family::Meta => format!(
+            Family::Schema | Family::Graph | Family::Meta | Family::Distribution => format!(
                 "On the table: `.allow(\"{c}\", \"<reason>\")` in the DSL. For the project: \
                  `guard.allow: [{{code: {c}, table: <name>, reason: <why>}}]` (omit `table` for \
                  all tables), or `guard.severity: {{{c}: off}}`.",
@@ -442,6 +446,7 @@ mod tests {
                 Family::Graph => "SG2",
                 Family::Migrations => "SG3",
                 Family::Sql => "SG4",
+                Family::Distribution => "SG5",
             };
             assert!(r.info.code.starts_with(prefix), "{}", r.info.code);
             assert!(!r.info.summary.is_empty() && !r.info.flags.is_empty());

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("bench-case") => bench_case(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask bench [--quick]\n\n  bench    model build + render on synthetic schemas of 1k/10k/50k tables, the canonical schema, guard, replay of a 50 MB migration folder, diff + plan of two 10k-table schemas, apply against psql, and the SQL lint on a 50 MB corpus");
+            eprintln!("usage: cargo xtask bench [--quick]\n\n  bench    model build + render on synthetic schemas of 1k/10k/50k tables, the canonical schema, guard, replay of a 50 MB migration folder, diff + plan of two 10k-table schemas, apply against psql, apply of a 342-file chain against psql in one session, apply --fleet to 50 databases (max_parallel 1 against 8), and the SQL lint on a 50 MB corpus");
             ExitCode::from(2)
         }
     }
@@ -52,6 +52,14 @@ fn bench(args: &[String]) -> ExitCode {
         if quick { "1000" } else { "5000" }.into(),
     ]);
     cases.push(vec!["apply-canonical".into()]);
+    cases.push(vec![
+        "apply-chain".into(),
+        if quick { "60" } else { "342" }.into(),
+    ]);
+    cases.push(vec![
+        "fleet-apply".into(),
+        if quick { "8" } else { "50" }.into(),
+    ]);
     cases.push(vec![
         "guard-lint".into(),
         if quick { "5" } else { "50" }.to_string(),
@@ -419,6 +427,8 @@ fn bench_case(args: &[String]) -> ExitCode {
             );
         }
         Some("apply-canonical") => bench_apply(),
+        Some("apply-chain") => bench_apply_chain(args[1].parse().expect("file count")),
+        Some("fleet-apply") => bench_fleet(args[1].parse().expect("database count")),
         other => {
             eprintln!("unknown bench case {other:?}");
             return ExitCode::from(2);
@@ -538,4 +548,179 @@ fn bench_apply() {
         ours,
         &format!("psql -f: {:.1} ms; overhead {overhead:+.1}% (split, lock, tracking row); target <= 10%", psql.as_secs_f64() * 1000.0),
     );
+}
+
+/// Single-target apply of a chain of small files (one table, an index and a comment each)
+/// against psql running the same files in one session: what per-file round trips cost.
+fn bench_apply_chain(files: usize) {
+    use schemactl::testkit::PgServer;
+    let tmp = std::env::temp_dir().join(format!("schemactl-bench-chain-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).expect("bench folder");
+    let mut paths = Vec::new();
+    for i in 1..=files {
+        let name = format!("{i:04}_step.sql");
+        let sql = format!(
+            "CREATE TABLE t{i} (id bigint PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());\nCREATE INDEX t{i}_name_idx ON t{i} (name);\nCOMMENT ON TABLE t{i} IS 'step {i}';\n"
+        );
+        std::fs::write(tmp.join(&name), sql).expect("write migration");
+        paths.push(tmp.join(name));
+    }
+    let mut dir = schemactl::migrate::MigrationDir::load(&tmp).expect("folder");
+    dir.write_sum().expect("sum");
+    let server = PgServer::shared();
+    let runs = 5;
+    let databases: Vec<_> = (0..runs)
+        .map(|_| {
+            (
+                server.create_database("bench_chain_psql"),
+                server.create_database("bench_chain_apply"),
+            )
+        })
+        .collect();
+    let psql_run = |db: &schemactl::testkit::TestDb| {
+        let mut cmd = server.command("psql");
+        cmd.args(["-q", "-X", "-v", "ON_ERROR_STOP=1", "-h"])
+            .arg(&server.socket_dir)
+            .args([
+                "-p",
+                &server.port.to_string(),
+                "-U",
+                "postgres",
+                "-d",
+                &db.name,
+            ]);
+        // One session, each file in its own transaction (as apply runs them).
+        cmd.arg("-c").arg("SELECT 1");
+        for p in &paths {
+            cmd.arg("-c")
+                .arg("BEGIN")
+                .arg("-f")
+                .arg(p)
+                .arg("-c")
+                .arg("COMMIT");
+        }
+        let out = cmd.output().expect("run psql");
+        assert!(
+            out.status.success(),
+            "psql failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let our_run = |db: &schemactl::testkit::TestDb| {
+        let target = schemactl::apply::Target::parse(&db.conninfo, &|_| None).expect("target");
+        let scripts = schemactl::apply::prepare(&dir, DialectKind::Postgres).expect("prepare");
+        let mut driver =
+            schemactl::apply::connect(&target, Duration::from_secs(10)).expect("connect");
+        let opts = schemactl::apply::ApplyOptions {
+            lock_timeout: Duration::from_secs(10),
+            ..Default::default()
+        };
+        schemactl::apply::apply(
+            driver.as_mut(),
+            &target,
+            &dir,
+            &scripts,
+            &opts,
+            &mut schemactl::apply::Silent,
+        )
+        .expect("apply");
+    };
+    let (mut psql, mut ours) = (Duration::MAX, Duration::MAX);
+    for (psql_db, our_db) in &databases {
+        psql = psql.min(best_of(1, || psql_run(psql_db)).0);
+        ours = ours.min(best_of(1, || our_run(our_db)).0);
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    let overhead = (ours.as_secs_f64() / psql.as_secs_f64() - 1.0) * 100.0;
+    report(
+        &format!("apply chain of {files} small files"),
+        ours,
+        &format!(
+            "psql in one session: {:.1} ms; overhead {overhead:+.1}%; target <= 5%",
+            psql.as_secs_f64() * 1000.0
+        ),
+    );
+}
+
+/// `apply --fleet` of the canonical initial migration to `n` databases on one server, with
+/// max_parallel 1 and then 8: the speedup, and the peak memory of each run.
+fn bench_fleet(n: usize) {
+    use schemactl::fleet::{self, FailurePolicy, FleetConfig, FleetTarget, Wave};
+    use schemactl::testkit::PgServer;
+    let schema = bizing_schema::build().expect("canonical schema builds");
+    let script = schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+    let tmp = std::env::temp_dir().join(format!("schemactl-bench-fleet-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let mut dir = schemactl::migrate::MigrationDir::load(&tmp).expect("empty folder");
+    dir.write_migration("initial", &script)
+        .expect("write migration");
+    let scripts = schemactl::apply::prepare(&dir, DialectKind::Postgres).expect("prepare");
+    let server = PgServer::shared();
+    let opts = schemactl::apply::ApplyOptions {
+        lock_timeout: Duration::from_secs(60),
+        ..Default::default()
+    };
+    let mut times = Vec::new();
+    for parallel in [1usize, 8] {
+        let targets: Vec<FleetTarget> = (0..n)
+            .map(|i| {
+                let db = server.create_database(&format!("bench_fleet_{parallel}"));
+                FleetTarget {
+                    name: format!("db{i}"),
+                    target: schemactl::apply::Target::parse(&db.conninfo, &|_| None)
+                        .expect("target"),
+                    labels: Default::default(),
+                }
+            })
+            .collect();
+        let waves = vec![Wave {
+            name: "all".into(),
+            targets,
+        }];
+        let config = FleetConfig {
+            max_parallel: parallel,
+            on_failure: FailurePolicy::Stop,
+            waves: Vec::new(),
+            targets: Vec::new(),
+        };
+        let work = |wave: &str, t: &FleetTarget, send: &mut dyn FnMut(fleet::Event)| {
+            fleet::apply_target(
+                wave,
+                t,
+                &dir,
+                &scripts,
+                &opts,
+                Duration::from_secs(10),
+                send,
+            )
+        };
+        reset_peak();
+        let start = Instant::now();
+        let r = fleet::run("apply", &waves, &config, Some(1), &work, &mut |_| {});
+        let took = start.elapsed();
+        assert!(
+            r.complete,
+            "the fleet bench rollout failed: {:?}",
+            r.targets.iter().find(|t| t.error.is_some())
+        );
+        times.push(took);
+        report(
+            &format!("apply --fleet canonical to {n} dbs, max_parallel {parallel}"),
+            took,
+            &if parallel == 1 {
+                format!(
+                    "{:.0} ms per database",
+                    took.as_secs_f64() * 1000.0 / n as f64
+                )
+            } else {
+                format!(
+                    "speedup over max_parallel 1: {:.2}x on {} core(s)",
+                    times[0].as_secs_f64() / took.as_secs_f64(),
+                    std::thread::available_parallelism().map_or(1, |n| n.get())
+                )
+            },
+        );
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
 }

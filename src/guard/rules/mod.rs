@@ -4,6 +4,10 @@
 
 pub mod audit_columns;
 pub mod classifier_typed;
+pub mod distribution_exclusion;
+pub mod distribution_fk;
+pub mod distribution_placement;
+pub mod distribution_unique;
 pub mod domain_layering;
 pub mod duplicate_version;
 pub mod edited_migration;
@@ -18,6 +22,7 @@ pub mod missing_migration;
 pub mod money_numeric;
 pub mod naming;
 pub mod polymorphic_shape;
+pub mod reference_to_distributed;
 pub mod required_columns;
 pub mod schema_not_migrated;
 pub mod single_lifecycle;
@@ -142,4 +147,12 @@ pub const ALL: &[Rule] = &[
         sql::transaction_control::INFO,
         sql::transaction_control::check,
     ),
+    schema(distribution_unique::INFO, distribution_unique::check),
+    schema(distribution_fk::INFO, distribution_fk::check),
+    schema(
+        reference_to_distributed::INFO,
+        reference_to_distributed::check,
+    ),
+    schema(distribution_exclusion::INFO, distribution_exclusion::check),
+    schema(distribution_placement::INFO, distribution_placement::check),
 ];
