@@ -13,6 +13,7 @@ pub mod diff;
 pub mod drift;
 pub mod dsl;
 pub mod fleet;
+pub mod generate;
 pub mod graph;
 pub mod guard;
 pub mod init;

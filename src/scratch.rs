@@ -277,15 +277,35 @@ pub fn only_unreplayable(errors: &[Diagnostic]) -> bool {
     })
 }
 
-/// Tells the user, on stderr, which statements send the folder to a scratch database.
-pub fn announce_fallback(errors: &[Diagnostic]) {
-    eprintln!(
-        "note: schemactl cannot follow {} statement(s) of the migrations by reading them, so it runs the migrations on a scratch database instead (--dev-url names a PostgreSQL server to use; without it a throwaway local one is started):",
+/// Which statements send the folder to a scratch database, as a note for the user.
+pub fn fallback_note(errors: &[Diagnostic]) -> String {
+    let mut note = format!(
+        "schemactl cannot follow {} statement(s) of the migrations by reading them, so it runs the migrations on a scratch database instead (--dev-url names a PostgreSQL server to use; without it a throwaway local one is started):",
         errors.len()
     );
     for d in errors {
-        eprintln!("  {}", d.message);
+        note.push_str("\n  ");
+        note.push_str(&d.message);
     }
+    note
+}
+
+/// The schema a fresh in-memory SQLite database holds after the SQLite driver ran `dir`'s
+/// files the way `apply` runs them.
+pub fn sqlite_in_memory(dir: &MigrationDir) -> Result<Schema, Diagnostics> {
+    let scripts: Vec<_> = dir
+        .files
+        .iter()
+        .map(|f| crate::sql::split::split_unparsed(&f.sql, DialectKind::Sqlite))
+        .collect();
+    let mut db = apply::sqlite_driver::SqliteDriver::in_memory()?;
+    let opts = ApplyOptions {
+        lock_timeout: Duration::from_secs(5),
+        ..ApplyOptions::default()
+    };
+    let target = Target::Sqlite(PathBuf::from(":memory:"));
+    apply::apply(&mut db, &target, dir, &scripts, &opts, &mut apply::Silent)?;
+    crate::inspect::sqlite::inspect(db.connection(), TRACKING_TABLE)
 }
 
 /// Objects of the database whose kinds the model does not describe, counted per kind.

@@ -35,7 +35,7 @@ fn first_run_writes_the_initial_migration_and_the_sum_file() {
     assert_eq!(generate(&dir, &[]), ExitCode::from(0));
     assert_eq!(listing(&dir), ["0001_initial.sql", "schemactl.sum"]);
     let sql = fs::read_to_string(dir.join("0001_initial.sql")).unwrap();
-    let expected = schemactl::cli::render_script(
+    let expected = schemactl::generate::render_script(
         &kitchen_sink().unwrap(),
         schemactl::dialect::DialectKind::Postgres,
     )

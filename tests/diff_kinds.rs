@@ -54,12 +54,12 @@ fn case(name: &str, a: Schema, b: Schema, kinds: &[&str]) {
     }
     insta::assert_snapshot!(name, text);
 
-    let mut scripts = vec![schemactl::cli::render_script(&a, DialectKind::Postgres).unwrap()];
+    let mut scripts = vec![schemactl::generate::render_script(&a, DialectKind::Postgres).unwrap()];
     scripts.extend(p.files.iter().map(|f| f.script("")));
     let reached = support::pg_catalog_after(name, &scripts);
     let expected = support::pg_catalog_after(
         name,
-        &[schemactl::cli::render_script(&b, DialectKind::Postgres).unwrap()],
+        &[schemactl::generate::render_script(&b, DialectKind::Postgres).unwrap()],
     );
     let gaps = schemactl::drift::compare(&expected, &reached);
     assert!(

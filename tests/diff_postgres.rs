@@ -100,9 +100,9 @@ fn generate(dir: &std::path::Path, schema: Declared, extra: &[&str]) -> std::pro
 fn planned_migration_reaches_the_target_catalog() {
     let (a, b) = (schema_a().unwrap(), schema_b().unwrap());
     let p = plan(&a, &b);
-    let header = schemactl::cli::GENERATED_HEADER;
+    let header = schemactl::generate::HEADER;
     let initial_a =
-        schemactl::cli::render_script(&a, schemactl::dialect::DialectKind::Postgres).unwrap();
+        schemactl::generate::render_script(&a, schemactl::dialect::DialectKind::Postgres).unwrap();
     let mut files = vec![("0001_a.sql".to_string(), initial_a)];
     for (i, f) in p.files.iter().enumerate() {
         files.push((
@@ -165,7 +165,8 @@ fn planned_migration_reaches_the_target_catalog() {
     expected_db
         .client()
         .batch_execute(
-            &schemactl::cli::render_script(&b, schemactl::dialect::DialectKind::Postgres).unwrap(),
+            &schemactl::generate::render_script(&b, schemactl::dialect::DialectKind::Postgres)
+                .unwrap(),
         )
         .unwrap();
     let found =

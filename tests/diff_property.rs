@@ -186,14 +186,14 @@ proptest! {
         let from = build(&a);
         // An enum that loses a value goes through a type swap.
         let to = build(&b);
-        let initial = schemactl::cli::render_script(&from, schemactl::dialect::DialectKind::Postgres).unwrap();
+        let initial = schemactl::generate::render_script(&from, schemactl::dialect::DialectKind::Postgres).unwrap();
         let from_n = schemactl::sql::normalize_schema(&from, schemactl::dialect::DialectKind::Postgres);
         let to_n = schemactl::sql::normalize_schema(&to, schemactl::dialect::DialectKind::Postgres);
         let plan = schemactl::diff::plan::plan(&from_n, &to_n);
         let mut scripts = vec![initial];
         scripts.extend(plan.files.iter().map(|f| f.script("")));
         let reached = support::pg_catalog_after("prop", &scripts);
-        let expected = support::pg_catalog_after("prop", &[schemactl::cli::render_script(&to, schemactl::dialect::DialectKind::Postgres).unwrap()]);
+        let expected = support::pg_catalog_after("prop", &[schemactl::generate::render_script(&to, schemactl::dialect::DialectKind::Postgres).unwrap()]);
         let gaps = schemactl::drift::compare(&expected, &reached);
         prop_assert!(gaps.is_empty(), "{}\nplan:\n{}", gaps.iter().map(|g| g.to_string()).collect::<Vec<_>>().join("\n"), scripts[1..].join("\n"));
     }

@@ -389,7 +389,7 @@ proptest! {
         let tmp = tempfile::tempdir().unwrap();
         let db = tmp.path().join("app.db");
         let mut dir = MigrationDir::load(&tmp.path().join("migrations")).unwrap();
-        let initial = schemactl::cli::render_script(&from, DialectKind::Sqlite).unwrap();
+        let initial = schemactl::generate::render_script(&from, DialectKind::Sqlite).unwrap();
         dir.write_migration("initial", &initial).unwrap();
         apply_folder(&dir, &db).unwrap();
         let conn = Connection::open(&db).unwrap();
@@ -404,10 +404,10 @@ proptest! {
         ).unwrap();
         let plan = schemactl::diff::sqlite::plan(&current, &to).unwrap();
         let planned: String = plan.files.iter().map(|f| f.script("")).collect();
-        schemactl::diff::sqlite::prove(&dir.files, &plan, &to)
+        schemactl::generate::prove_sqlite(&dir, &plan, &to)
             .map_err(|d| TestCaseError::fail(format!("{d}\nplan:\n{planned}")))?;
         for f in &plan.files {
-            dir.write_migration(&format!("changes{}", f.suffix), &f.script(schemactl::cli::GENERATED_HEADER)).unwrap();
+            dir.write_migration(&format!("changes{}", f.suffix), &f.script(schemactl::generate::HEADER)).unwrap();
         }
         apply_folder(&dir, &db)
             .map_err(|e| TestCaseError::fail(format!("{e}\nrows:\n{inserts}plan:\n{planned}")))?;
@@ -415,7 +415,7 @@ proptest! {
         let conn = Connection::open(&db).unwrap();
         let reached = schemactl::inspect::sqlite::inspect(&conn, TRACKING_TABLE).unwrap();
         let fresh = Connection::open_in_memory().unwrap();
-        fresh.execute_batch(&schemactl::cli::render_script(&to, DialectKind::Sqlite).unwrap()).unwrap();
+        fresh.execute_batch(&schemactl::generate::render_script(&to, DialectKind::Sqlite).unwrap()).unwrap();
         let expected = schemactl::inspect::sqlite::inspect(&fresh, TRACKING_TABLE).unwrap();
         let gaps = schemactl::drift::compare(&expected, &reached);
         prop_assert!(

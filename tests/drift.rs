@@ -9,7 +9,7 @@ use schemactl::testkit::PgServer;
 use support::*;
 
 fn kitchen_sink_folder(root: &std::path::Path) -> std::path::PathBuf {
-    let sql = schemactl::cli::render_script(
+    let sql = schemactl::generate::render_script(
         &kitchen_sink().unwrap(),
         schemactl::dialect::DialectKind::Postgres,
     )

@@ -10,7 +10,8 @@ use schemactl::testkit::PgServer;
 fn applied() -> (Schema, postgres::Client) {
     let schema = kitchen_sink().expect("fixture builds");
     let sql =
-        schemactl::cli::render_script(&schema, schemactl::dialect::DialectKind::Postgres).unwrap();
+        schemactl::generate::render_script(&schema, schemactl::dialect::DialectKind::Postgres)
+            .unwrap();
     let db = PgServer::shared().create_database("catalog");
     let mut client = db.client();
     client

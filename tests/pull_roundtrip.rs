@@ -109,7 +109,7 @@ CREATE UNIQUE INDEX rooms_label_lower ON rooms (tenant_id, lower(label));
 fn pulled_crates_compile_and_are_up_to_date_with_their_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    let kitchen = schemactl::cli::render_script(
+    let kitchen = schemactl::generate::render_script(
         &kitchen_sink().unwrap(),
         schemactl::dialect::DialectKind::Postgres,
     )
@@ -331,7 +331,7 @@ fn pull_from_a_database_that_cannot_be_reached_names_it_without_the_password() {
 #[test]
 fn pulled_kitchen_sink_code() {
     let tmp = tempfile::tempdir().unwrap();
-    let sql = schemactl::cli::render_script(
+    let sql = schemactl::generate::render_script(
         &kitchen_sink().unwrap(),
         schemactl::dialect::DialectKind::Postgres,
     )

@@ -7,7 +7,7 @@ use crate::dialect::DialectKind;
 use crate::migrate::MigrationDir;
 use crate::model::Schema;
 use crate::review::Review;
-use crate::scratch::{announce_fallback, inspect_target, only_unreplayable, Scratch};
+use crate::scratch::{fallback_note, inspect_target, only_unreplayable, Scratch};
 use crate::sql::{import_files, normalize_schema};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -198,7 +198,7 @@ fn read_sides(
                 if !only_unreplayable(&errors) {
                     return Err(Diagnostics(errors));
                 }
-                announce_fallback(&errors);
+                eprintln!("note: {}", fallback_note(&errors));
             }
         }
     }

@@ -127,7 +127,7 @@ fn check(ctx: &Context, dev_url: Option<&str>) -> Result<Vec<Diagnostic>, Diagno
         None
     };
     let script = match &schema {
-        Some(s) => Some(super::generate::render_script(s, ctx.config.dialect)?),
+        Some(s) => Some(crate::generate::render_script(s, ctx.config.dialect)?),
         None => None,
     };
     let mut findings = match &schema {
@@ -137,7 +137,18 @@ fn check(ctx: &Context, dev_url: Option<&str>) -> Result<Vec<Diagnostic>, Diagno
     let dialect = ctx.config.dialect;
     let prelude = ctx.config.prelude()?;
     let compare = |dir: &crate::migrate::MigrationDir| match &schema {
-        Some(s) => super::generate::pending_changes(dir, s, dialect, dev_url, prelude.clone()),
+        Some(s) => {
+            let request = crate::generate::Request {
+                schema: s,
+                dialect,
+                dev_url,
+                prelude: prelude.clone(),
+            };
+            let mut notes = Vec::new();
+            let pending = crate::generate::pending_changes(dir, request, &mut notes);
+            super::generate::print_notes(&notes);
+            pending
+        }
         None => Ok(Vec::new()),
     };
     // Connecting is checked here, so an unreachable server is an error, not a finding.

@@ -14,8 +14,6 @@ mod import;
 mod init;
 mod pull;
 
-pub use generate::{render_script, HEADER as GENERATED_HEADER};
-
 use crate::config::Config;
 use crate::diag::{self, Diagnostics, Style};
 use crate::dialect::DialectKind;
@@ -295,7 +293,7 @@ where
 fn print_sql(ctx: &Context) -> u8 {
     match ctx
         .schema()
-        .and_then(|s| generate::render_script(&s, ctx.config.dialect))
+        .and_then(|s| crate::generate::render_script(&s, ctx.config.dialect))
     {
         Ok(sql) => {
             print!("{sql}");

@@ -14,21 +14,16 @@
 
 use super::plan::{Plan, PlannedFile};
 use super::Change;
-use crate::apply::sqlite_driver::SqliteDriver;
-use crate::apply::{self, ApplyOptions, Target, TRACKING_TABLE};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostics;
 use crate::dialect::sqlite::{self as lite, quote_ident, Sqlite};
 use crate::dialect::{to_script, Dialect, DialectKind};
 use crate::graph::FkGraph;
-use crate::migrate::{MigrationDir, MigrationFile};
 use crate::model::*;
 use crate::sql::import_sql;
 use crate::sql::normalize::column_refs;
 use crate::sql::normalize_schema;
 use crate::sql::replay::{rename_column, rename_ref_column};
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
-use std::time::Duration;
 
 /// Column renames per table, `(from, to)` in declaration order.
 type Renames = BTreeMap<QName, Vec<(String, String)>>;
@@ -536,78 +531,15 @@ fn temp_name(old: &Schema, target: &Schema, table: &str) -> String {
     name
 }
 
-/// Proves a plan before it is written. On a scratch in-memory database, the migration
-/// folder's files and then the planned files, run by the SQLite driver the way `apply` runs
-/// them, must reach the schema a fresh database gets from `declared`'s full render: compared
-/// the way `drift` compares (object by object, column order aside). The error names what the
-/// plan would miss, or the statement that failed.
-pub fn prove(folder: &[MigrationFile], plan: &Plan, declared: &Schema) -> Result<(), Diagnostics> {
-    let mut files = folder.to_vec();
-    let next = folder.last().map_or(1, |f| f.version + 1);
-    for (i, f) in plan.files.iter().enumerate() {
-        files.push(scratch_file(
-            next + i as u64,
-            &format!("planned{}", f.suffix),
-            f.script(""),
-        ));
-    }
-    let reached = scratch(files)?;
-    let render = to_script(&Sqlite.create(declared)?);
-    let expected = scratch(vec![scratch_file(1, "declared", render)])?;
-    let gaps = crate::drift::compare(&expected, &reached);
-    if gaps.is_empty() {
-        return Ok(());
-    }
-    let list: Vec<String> = gaps.iter().take(10).map(|d| d.to_string()).collect();
-    Err(Diagnostic::error(
-        "plan::unproven",
-        format!(
-            "the planned SQLite migration does not reach the declared schema on a scratch database:\n{}",
-            list.join("\n")
-        ),
-    )
-    .help("write this change as a migration by hand and run `schemactl migrations rehash`")
-    .into())
-}
-
-fn scratch_file(version: u64, name: &str, sql: String) -> MigrationFile {
-    let file_name = format!("{version:04}_{name}.sql");
-    MigrationFile {
-        version,
-        name: name.to_string(),
-        path: PathBuf::from(&file_name),
-        file_name,
-        checksum: crate::migrate::checksum(sql.as_bytes()),
-        sql,
-    }
-}
-
-/// The schema a fresh in-memory database holds after `apply` ran `files`.
-fn scratch(files: Vec<MigrationFile>) -> Result<Schema, Diagnostics> {
-    let scripts: Vec<_> = files
-        .iter()
-        .map(|f| crate::sql::split::split_unparsed(&f.sql, DialectKind::Sqlite))
-        .collect();
-    let dir = MigrationDir {
-        path: PathBuf::from("<scratch>"),
-        files,
-        sum: None,
-    };
-    let mut db = SqliteDriver::in_memory()?;
-    let opts = ApplyOptions {
-        lock_timeout: Duration::from_secs(5),
-        ..ApplyOptions::default()
-    };
-    let target = Target::Sqlite(PathBuf::from(":memory:"));
-    apply::apply(&mut db, &target, &dir, &scripts, &opts, &mut apply::Silent)?;
-    crate::inspect::sqlite::inspect(db.connection(), TRACKING_TABLE)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apply::sqlite_driver::SqliteDriver;
+    use crate::apply::{self, ApplyOptions, Target};
     use crate::dsl::*;
+    use crate::migrate::{MigrationDir, MigrationFile};
     use crate::model::FkAction;
+    use std::path::PathBuf;
 
     const USERS: TableRef = TableRef::new("users");
     const POSTS: TableRef = TableRef::new("posts");
@@ -617,7 +549,25 @@ mod tests {
     const STATE_MORE: EnumDef = EnumDef::new("post_state", &["draft", "live", "gone"]);
 
     fn file(version: u64, sql: &str) -> MigrationFile {
-        scratch_file(version, "m", sql.to_string())
+        let file_name = format!("{version:04}_m.sql");
+        MigrationFile {
+            version,
+            name: "m".to_string(),
+            path: PathBuf::from(&file_name),
+            file_name,
+            checksum: crate::migrate::checksum(sql.as_bytes()),
+            sql: sql.to_string(),
+        }
+    }
+
+    /// The pipeline's SQLite proof, on a folder of `files`.
+    fn prove(files: &[MigrationFile], plan: &Plan, declared: &Schema) -> Result<(), Diagnostics> {
+        let dir = MigrationDir {
+            path: PathBuf::from("m"),
+            files: files.to_vec(),
+            sum: None,
+        };
+        crate::generate::prove_sqlite(&dir, plan, declared)
     }
 
     /// A folder holding `from`'s full render, what it replays to, and the plan to `to`.
@@ -1073,7 +1023,7 @@ mod tests {
         let err = prove(&folder, &plan, &blog(true)).unwrap_err();
         let text = err.to_string();
         assert!(
-            text.contains("plan::unproven") && text.contains("bio on users"),
+            text.contains("generate::unplannable") && text.contains("bio on users"),
             "{text}"
         );
     }

@@ -109,7 +109,7 @@ jobs:
 pub fn scaffold(opts: &InitOptions) -> Result<Vec<(String, String)>, Diagnostics> {
     let lib = opts.crate_name.replace('-', "_");
     let schema = example_schema()?;
-    let initial = crate::cli::render_script(&schema, DialectKind::Postgres)?;
+    let initial = crate::generate::render_script(&schema, DialectKind::Postgres)?;
     let sum = crate::migrate::SumFile::of([(
         "0001_initial.sql".to_string(),
         crate::migrate::checksum(initial.as_bytes()),

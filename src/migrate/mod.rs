@@ -421,6 +421,16 @@ impl MigrationDir {
         copy
     }
 
+    /// A folder in memory only, holding `scripts` as its files: a script run as a migration.
+    pub fn of_scripts<'a>(scripts: impl IntoIterator<Item = &'a str>) -> MigrationDir {
+        MigrationDir {
+            path: PathBuf::from("<scratch>"),
+            files: Vec::new(),
+            sum: None,
+        }
+        .with_planned(scripts)
+    }
+
     pub fn next_version(&self) -> u64 {
         self.files.last().map_or(1, |f| f.version + 1)
     }

@@ -153,7 +153,7 @@ fn bench_case(args: &[String]) -> ExitCode {
             let (d, bytes) = best_of(runs, || {
                 let schema = schemactl::testkit::synthetic::synthetic_schema_named(&names)
                     .expect("synthetic schema builds");
-                schemactl::cli::render_script(&schema, DialectKind::Postgres)
+                schemactl::generate::render_script(&schema, DialectKind::Postgres)
                     .expect("renders")
                     .len()
             });
@@ -169,8 +169,8 @@ fn bench_case(args: &[String]) -> ExitCode {
         Some("canonical") => {
             let (d, (tables, bytes)) = best_of(20, || {
                 let schema = bizing_schema::build().expect("canonical schema builds");
-                let sql =
-                    schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+                let sql = schemactl::generate::render_script(&schema, DialectKind::Postgres)
+                    .expect("renders");
                 (schema.tables.len(), sql.len())
             });
             report(
@@ -200,8 +200,8 @@ fn bench_case(args: &[String]) -> ExitCode {
         }
         Some("guard-canonical") => {
             let schema = bizing_schema::build().expect("canonical schema builds");
-            let script =
-                schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+            let script = schemactl::generate::render_script(&schema, DialectKind::Postgres)
+                .expect("renders");
             let tmp =
                 std::env::temp_dir().join(format!("schemactl-bench-guard-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&tmp);
@@ -248,8 +248,8 @@ fn bench_case(args: &[String]) -> ExitCode {
             let n: usize = args[1].parse().expect("table count");
             let schema = schemactl::testkit::synthetic::synthetic_schema(n)
                 .expect("synthetic schema builds");
-            let script =
-                schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+            let script = schemactl::generate::render_script(&schema, DialectKind::Postgres)
+                .expect("renders");
             drop(schema);
             // A folder, as `generate` reads it: the script cut into files of about 1 MB.
             let tmp =
@@ -339,8 +339,8 @@ fn bench_case(args: &[String]) -> ExitCode {
             let n: usize = args[1].parse().expect("table count");
             let schema = schemactl::testkit::synthetic::synthetic_schema(n)
                 .expect("synthetic schema builds");
-            let script =
-                schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+            let script = schemactl::generate::render_script(&schema, DialectKind::Postgres)
+                .expect("renders");
             drop(schema);
             let tmp = std::env::temp_dir()
                 .join(format!("schemactl-bench-schema-sql-{}", std::process::id()));
@@ -468,7 +468,8 @@ fn lint_corpus(bytes: usize) -> String {
 fn bench_apply() {
     use schemactl::testkit::PgServer;
     let schema = bizing_schema::build().expect("canonical schema builds");
-    let script = schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+    let script =
+        schemactl::generate::render_script(&schema, DialectKind::Postgres).expect("renders");
     let tmp = std::env::temp_dir().join(format!("schemactl-bench-apply-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let mut dir = schemactl::migrate::MigrationDir::load(&tmp).expect("empty folder");
@@ -649,7 +650,8 @@ fn bench_fleet(n: usize) {
     use schemactl::fleet::{self, FailurePolicy, FleetConfig, FleetTarget, Wave};
     use schemactl::testkit::PgServer;
     let schema = bizing_schema::build().expect("canonical schema builds");
-    let script = schemactl::cli::render_script(&schema, DialectKind::Postgres).expect("renders");
+    let script =
+        schemactl::generate::render_script(&schema, DialectKind::Postgres).expect("renders");
     let tmp = std::env::temp_dir().join(format!("schemactl-bench-fleet-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let mut dir = schemactl::migrate::MigrationDir::load(&tmp).expect("empty folder");
