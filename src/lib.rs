@@ -25,7 +25,6 @@ pub mod review;
 pub mod scratch;
 pub mod secret;
 pub mod sql;
-pub mod testkit;
 pub mod validate;
 
 pub use diag::{Diagnostic, Diagnostics};

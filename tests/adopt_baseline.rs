@@ -5,7 +5,7 @@
 
 mod support;
 
-use schemactl::testkit::{PgServer, TestDb};
+use schemactl_testkit::{PgServer, TestDb};
 use sha2::Digest;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 
 mod support;
 
-use schemactl::testkit::{PgServer, TestDb};
+use schemactl_testkit::{PgServer, TestDb};
 use std::fs;
 use std::time::{Duration, Instant};
 use support::*;

@@ -174,7 +174,7 @@ fn every_folder_replays_offline_except_sql_built_at_run_time() {
 /// SQL-language function of a live server, as the server prints them.
 #[test]
 fn the_catalog_s_own_views_and_functions_read_and_lint() {
-    let server = schemactl::testkit::PgServer::shared();
+    let server = schemactl_testkit::PgServer::shared();
     let db = server.create_database("corpus_catalog");
     let mut client = db.client();
     let mut texts: Vec<(String, String)> = Vec::new();

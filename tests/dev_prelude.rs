@@ -5,7 +5,7 @@
 
 mod support;
 
-use schemactl::testkit::PgServer;
+use schemactl_testkit::PgServer;
 use std::fs;
 use std::path::Path;
 use support::{flat, Run};

@@ -6,7 +6,7 @@ mod support;
 use schemactl::diff::plan::plan;
 use schemactl::dsl::*;
 use schemactl::model::Schema;
-use schemactl::testkit::PgServer;
+use schemactl_testkit::PgServer;
 use support::*;
 
 const PARENTS: TableRef = TableRef::new("parents");

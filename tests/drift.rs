@@ -5,7 +5,7 @@ mod support;
 
 include!("../fixtures/kitchen_sink/schema.rs");
 
-use schemactl::testkit::PgServer;
+use schemactl_testkit::PgServer;
 use support::*;
 
 fn kitchen_sink_folder(root: &std::path::Path) -> std::path::PathBuf {

@@ -5,7 +5,7 @@
 
 mod support;
 
-use schemactl::testkit::{PgServer, TestDb};
+use schemactl_testkit::{PgServer, TestDb};
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};

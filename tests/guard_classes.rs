@@ -217,7 +217,7 @@ fn run_file(client: &mut postgres::Client, runner: Runner, sql: &str) -> Result<
 fn safe_forms_run_on_postgresql_without_rewriting_anything() {
     for class in CLASSES {
         let dir = MigrationDir::load(&folder(class.name, "safe")).unwrap();
-        let db = schemactl::testkit::PgServer::shared().create_database(class.name);
+        let db = schemactl_testkit::PgServer::shared().create_database(class.name);
         let mut client = db.client();
         client
             .batch_execute("CREATE EXTENSION IF NOT EXISTS pgcrypto")
@@ -242,7 +242,7 @@ fn safe_forms_run_on_postgresql_without_rewriting_anything() {
 fn unsafe_forms_rewrite_or_fail_on_postgresql_as_guard_says() {
     for class in CLASSES {
         let dir = MigrationDir::load(&folder(class.name, "unsafe")).unwrap();
-        let db = schemactl::testkit::PgServer::shared().create_database(class.name);
+        let db = schemactl_testkit::PgServer::shared().create_database(class.name);
         let mut client = db.client();
         client
             .batch_execute("CREATE EXTENSION IF NOT EXISTS pgcrypto")

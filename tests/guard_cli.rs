@@ -313,7 +313,7 @@ fn dev_url_runs_the_folder_on_a_real_server() {
     // Offline, replay cannot tell what the DO block built: nothing to report.
     let offline = schemactl(p.path(), &["--color", "never", "guard", "--format", "json"]);
     assert!(!stdout(&offline).contains("SG309"), "{}", stdout(&offline));
-    let url = schemactl::testkit::PgServer::shared().url("postgres");
+    let url = schemactl_testkit::PgServer::shared().url("postgres");
     let o = schemactl(
         p.path(),
         &[

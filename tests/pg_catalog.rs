@@ -5,7 +5,7 @@ include!("../fixtures/kitchen_sink/schema.rs");
 
 use schemactl::dialect::postgres::quote_qname;
 use schemactl::model::*;
-use schemactl::testkit::PgServer;
+use schemactl_testkit::PgServer;
 
 fn applied() -> (Schema, postgres::Client) {
     let schema = kitchen_sink().expect("fixture builds");

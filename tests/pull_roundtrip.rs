@@ -7,7 +7,7 @@ mod support;
 
 include!("../fixtures/kitchen_sink/schema.rs");
 
-use schemactl::testkit::PgServer;
+use schemactl_testkit::PgServer;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;

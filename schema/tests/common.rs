@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use schemactl::model::Schema;
-use schemactl::testkit::{PgServer, TestDb};
+use schemactl_testkit::{PgServer, TestDb};
 use std::sync::OnceLock;
 
 /// The committed initial migration of the canonical schema.

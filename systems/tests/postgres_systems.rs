@@ -3,7 +3,7 @@
 
 mod support;
 
-use schemactl::testkit::PgServer;
+use schemactl_testkit::PgServer;
 use support::*;
 
 fn drift_is_clean(system: &str, url: &str) {
@@ -14,7 +14,7 @@ fn drift_is_clean(system: &str, url: &str) {
 
 /// As a non-superuser role with `app.organization_id` set to `a`, only `a`'s customers are
 /// visible and `b`'s cannot be written.
-fn renoz_isolation_holds(db: &schemactl::testkit::TestDb, role: &str, a: &str, b: &str) {
+fn renoz_isolation_holds(db: &schemactl_testkit::TestDb, role: &str, a: &str, b: &str) {
     let mut app = db.client();
     app.batch_execute(&format!("SET ROLE {role}; SET app.organization_id = '{a}'"))
         .unwrap();

@@ -79,7 +79,7 @@ pub fn flat(report: &str) -> String {
 /// names the database and the failure.
 pub fn pg_catalog_after(label: &str, scripts: &[String]) -> schemactl::model::Schema {
     use schemactl::dialect::DialectKind;
-    let db = schemactl::testkit::PgServer::shared().create_database(label);
+    let db = schemactl_testkit::PgServer::shared().create_database(label);
     let mut client = db.client();
     for sql in scripts {
         for st in schemactl::sql::split::split_unparsed(sql, DialectKind::Postgres).statements {

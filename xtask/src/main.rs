@@ -103,7 +103,7 @@ static TENANT_SHAPE: std::sync::OnceLock<(Vec<&'static str>, Vec<schemactl::dsl:
 /// A schema crate's `build`, over [`TENANT_SHAPE`].
 fn tenant_shape() -> Result<schemactl::model::Schema, schemactl::diag::Diagnostics> {
     let (names, enums) = TENANT_SHAPE.get().expect("set before the run");
-    schemactl::testkit::synthetic::tenant_shaped_schema_named(names, enums)
+    schemactl_testkit::synthetic::tenant_shaped_schema_named(names, enums)
 }
 
 fn peak_kib() -> u64 {
@@ -148,10 +148,10 @@ fn bench_case(args: &[String]) -> ExitCode {
     match args.first().map(String::as_str) {
         Some("model-render") => {
             let n: usize = args[1].parse().expect("table count");
-            let names = schemactl::testkit::synthetic::leaked_names(n);
+            let names = schemactl_testkit::synthetic::leaked_names(n);
             let runs = (10_000 / n).clamp(1, 5);
             let (d, bytes) = best_of(runs, || {
-                let schema = schemactl::testkit::synthetic::synthetic_schema_named(&names)
+                let schema = schemactl_testkit::synthetic::synthetic_schema_named(&names)
                     .expect("synthetic schema builds");
                 schemactl::generate::render_script(&schema, DialectKind::Postgres)
                     .expect("renders")
@@ -233,8 +233,8 @@ fn bench_case(args: &[String]) -> ExitCode {
         }
         Some("guard-synthetic") => {
             let n: usize = args[1].parse().expect("table count");
-            let schema = schemactl::testkit::synthetic::synthetic_schema(n)
-                .expect("synthetic schema builds");
+            let schema =
+                schemactl_testkit::synthetic::synthetic_schema(n).expect("synthetic schema builds");
             let config = schemactl::guard::GuardConfig::default();
             let (d, findings) =
                 best_of(3, || schemactl::guard::check_schema(&schema, &config).len());
@@ -246,8 +246,8 @@ fn bench_case(args: &[String]) -> ExitCode {
         }
         Some("replay") => {
             let n: usize = args[1].parse().expect("table count");
-            let schema = schemactl::testkit::synthetic::synthetic_schema(n)
-                .expect("synthetic schema builds");
+            let schema =
+                schemactl_testkit::synthetic::synthetic_schema(n).expect("synthetic schema builds");
             let script = schemactl::generate::render_script(&schema, DialectKind::Postgres)
                 .expect("renders");
             drop(schema);
@@ -307,8 +307,8 @@ fn bench_case(args: &[String]) -> ExitCode {
         }
         Some("diff-plan") => {
             let n: usize = args[1].parse().expect("table count");
-            let names = schemactl::testkit::synthetic::leaked_names(n);
-            let a = schemactl::testkit::synthetic::synthetic_schema_named(&names)
+            let names = schemactl_testkit::synthetic::leaked_names(n);
+            let a = schemactl_testkit::synthetic::synthetic_schema_named(&names)
                 .expect("schema A builds");
             let mut b = a.clone();
             // 1% of tables change: a new nullable column and a new index on it.
@@ -337,8 +337,8 @@ fn bench_case(args: &[String]) -> ExitCode {
         }
         Some("generate-schema-sql") => {
             let n: usize = args[1].parse().expect("table count");
-            let schema = schemactl::testkit::synthetic::synthetic_schema(n)
-                .expect("synthetic schema builds");
+            let schema =
+                schemactl_testkit::synthetic::synthetic_schema(n).expect("synthetic schema builds");
             let script = schemactl::generate::render_script(&schema, DialectKind::Postgres)
                 .expect("renders");
             drop(schema);
@@ -382,8 +382,8 @@ fn bench_case(args: &[String]) -> ExitCode {
             let n: usize = args[1].parse().expect("table count");
             TENANT_SHAPE
                 .set((
-                    schemactl::testkit::synthetic::leaked_names(n),
-                    schemactl::testkit::synthetic::leaked_enums(n / 5 + 1),
+                    schemactl_testkit::synthetic::leaked_names(n),
+                    schemactl_testkit::synthetic::leaked_enums(n / 5 + 1),
                 ))
                 .expect("set once");
             let tmp = std::env::temp_dir().join(format!(
@@ -466,7 +466,7 @@ fn lint_corpus(bytes: usize) -> String {
 /// schemactl apply of the canonical initial migration against `psql -f` of the same file,
 /// each into a fresh database on the same throwaway server.
 fn bench_apply() {
-    use schemactl::testkit::PgServer;
+    use schemactl_testkit::PgServer;
     let schema = bizing_schema::build().expect("canonical schema builds");
     let script =
         schemactl::generate::render_script(&schema, DialectKind::Postgres).expect("renders");
@@ -487,7 +487,7 @@ fn bench_apply() {
             )
         })
         .collect();
-    let psql_run = |db: &schemactl::testkit::TestDb| {
+    let psql_run = |db: &schemactl_testkit::TestDb| {
         let out = server
             .command("psql")
             .args([
@@ -517,7 +517,7 @@ fn bench_apply() {
             String::from_utf8_lossy(&out.stderr)
         );
     };
-    let our_run = |db: &schemactl::testkit::TestDb| {
+    let our_run = |db: &schemactl_testkit::TestDb| {
         let target = schemactl::apply::Target::parse(&db.conninfo, &|_| None).expect("target");
         let scripts = schemactl::apply::prepare(&dir, DialectKind::Postgres).expect("prepare");
         let mut driver =
@@ -554,7 +554,7 @@ fn bench_apply() {
 /// Single-target apply of a chain of small files (one table, an index and a comment each)
 /// against psql running the same files in one session: what per-file round trips cost.
 fn bench_apply_chain(files: usize) {
-    use schemactl::testkit::PgServer;
+    use schemactl_testkit::PgServer;
     let tmp = std::env::temp_dir().join(format!("schemactl-bench-chain-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).expect("bench folder");
@@ -579,7 +579,7 @@ fn bench_apply_chain(files: usize) {
             )
         })
         .collect();
-    let psql_run = |db: &schemactl::testkit::TestDb| {
+    let psql_run = |db: &schemactl_testkit::TestDb| {
         let mut cmd = server.command("psql");
         cmd.args(["-q", "-X", "-v", "ON_ERROR_STOP=1", "-h"])
             .arg(&server.socket_dir)
@@ -608,7 +608,7 @@ fn bench_apply_chain(files: usize) {
             String::from_utf8_lossy(&out.stderr)
         );
     };
-    let our_run = |db: &schemactl::testkit::TestDb| {
+    let our_run = |db: &schemactl_testkit::TestDb| {
         let target = schemactl::apply::Target::parse(&db.conninfo, &|_| None).expect("target");
         let scripts = schemactl::apply::prepare(&dir, DialectKind::Postgres).expect("prepare");
         let mut driver =
@@ -648,7 +648,7 @@ fn bench_apply_chain(files: usize) {
 /// max_parallel 1 and then 8: the speedup, and the peak memory of each run.
 fn bench_fleet(n: usize) {
     use schemactl::fleet::{self, FailurePolicy, FleetConfig, FleetTarget, Wave};
-    use schemactl::testkit::PgServer;
+    use schemactl_testkit::PgServer;
     let schema = bizing_schema::build().expect("canonical schema builds");
     let script =
         schemactl::generate::render_script(&schema, DialectKind::Postgres).expect("renders");

@@ -1,20 +1,14 @@
-//! A throwaway PostgreSQL server for tests and benchmarks, started from the installed server
-//! binaries into a temporary folder (as the `postgres` user when running as root, because the
-//! server refuses root). One server per process, one database per test, so tests run in
-//! parallel without seeing each other. Stopped and deleted when the process exits.
-//!
-//! If no server binaries are installed, [`PgServer::shared`] panics with how to install them:
-//! a test that needs PostgreSQL never passes without one.
-
-pub mod synthetic;
+//! A throwaway local PostgreSQL server, started from the installed server binaries into a
+//! temporary folder (as the `postgres` user when running as root, because the server refuses
+//! root), stopped and deleted when its handle is dropped. Scratch databases live on one when
+//! no `--dev-url` names a server.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, OnceLock};
 
-pub struct PgServer {
+pub struct LocalServer {
     pub bin: PathBuf,
     pub root: PathBuf,
     pub port: u16,
@@ -24,63 +18,22 @@ pub struct PgServer {
     run_as_postgres: bool,
 }
 
-/// A database created for one test.
-pub struct TestDb {
-    pub name: String,
-    /// key=value connection string over the Unix socket.
-    pub conninfo: String,
-    /// A `postgres://` URL over TCP on 127.0.0.1.
-    pub url: String,
-}
+static NEXT_ROOT: AtomicU32 = AtomicU32::new(0);
 
-impl TestDb {
-    pub fn client(&self) -> postgres::Client {
-        postgres::Client::connect(&self.conninfo, postgres::NoTls)
-            .unwrap_or_else(|e| panic!("cannot connect to test database {}: {e}", self.name))
-    }
-}
-
-static SHARED: OnceLock<PgServer> = OnceLock::new();
-static STOP_PATHS: Mutex<Option<(PathBuf, PathBuf, bool)>> = Mutex::new(None);
-static NEXT_DB: AtomicU32 = AtomicU32::new(0);
-
+/// What to do when no server binaries are installed.
 const INSTALL_HINT: &str = "PostgreSQL server binaries (initdb, pg_ctl) were not found. Install them with \
 `apt-get install postgresql` (Debian/Ubuntu), or set SCHEMACTL_PG_BIN to the folder that holds initdb and pg_ctl.";
 
-impl PgServer {
-    /// The process-wide server, started on first use.
-    pub fn shared() -> &'static PgServer {
-        SHARED.get_or_init(|| {
-            let server = PgServer::start().unwrap_or_else(|e| panic!("{e}"));
-            *STOP_PATHS.lock().unwrap() = Some((
-                server.bin.clone(),
-                server.root.clone(),
-                server.run_as_postgres,
-            ));
-            extern "C" fn stop_at_exit() {
-                if let Ok(mut guard) = STOP_PATHS.lock() {
-                    if let Some((bin, root, as_pg)) = guard.take() {
-                        stop(&bin, &root, as_pg);
-                    }
-                }
-            }
-            // SAFETY: registering a plain extern "C" function with no arguments.
-            unsafe {
-                libc::atexit(stop_at_exit);
-            }
-            server
-        })
-    }
-
+impl LocalServer {
     /// Starts a new server in a fresh temporary folder.
-    pub fn start() -> Result<PgServer, String> {
+    pub fn start() -> Result<LocalServer, String> {
         Self::start_with(false)
     }
 
     /// Starts a server that accepts TCP connections only over TLS, with a self-signed
-    /// certificate for `localhost` and `127.0.0.1` at [`PgServer::tls_cert`] (made with the
+    /// certificate for `localhost` and `127.0.0.1` at [`LocalServer::tls_cert`] (made with the
     /// `openssl` command, which the PostgreSQL packages depend on).
-    pub fn start_tls() -> Result<PgServer, String> {
+    pub fn start_tls() -> Result<LocalServer, String> {
         Self::start_with(true)
     }
 
@@ -90,13 +43,19 @@ impl PgServer {
         cert.is_file().then_some(cert)
     }
 
-    fn start_with(tls: bool) -> Result<PgServer, String> {
+    /// What [`stop_server`] needs, for a server that is never dropped (one kept in a static is
+    /// stopped at process exit): the binaries, the folder, and whether to run as `postgres`.
+    pub fn stop_paths(&self) -> (PathBuf, PathBuf, bool) {
+        (self.bin.clone(), self.root.clone(), self.run_as_postgres)
+    }
+
+    fn start_with(tls: bool) -> Result<LocalServer, String> {
         let bin = find_bin().ok_or_else(|| INSTALL_HINT.to_string())?;
         let run_as_postgres = unsafe { libc::geteuid() } == 0;
         let root = std::env::temp_dir().join(format!(
             "schemactl-pg-{}-{}",
             std::process::id(),
-            NEXT_DB.fetch_add(1, Ordering::SeqCst)
+            NEXT_ROOT.fetch_add(1, Ordering::SeqCst)
         ));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root)
@@ -156,7 +115,7 @@ impl PgServer {
             ));
         }
         let password = throwaway_password();
-        let mut server = PgServer {
+        let mut server = LocalServer {
             bin,
             socket_dir: root.clone(),
             root,
@@ -189,47 +148,16 @@ impl PgServer {
         )
     }
 
-    /// Creates an empty database for one test.
-    pub fn create_database(&self, prefix: &str) -> TestDb {
-        let slug: String = prefix
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .take(40)
-            .collect();
-        let name = format!(
-            "{slug}_{}_{}",
-            std::process::id(),
-            NEXT_DB.fetch_add(1, Ordering::SeqCst)
-        );
-        let mut admin = postgres::Client::connect(&self.conninfo("postgres"), postgres::NoTls)
-            .unwrap_or_else(|e| panic!("cannot connect to the test server: {e}"));
-        admin
-            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
-            .unwrap_or_else(|e| panic!("cannot create database {name}: {e}"));
-        TestDb {
-            conninfo: self.conninfo(&name),
-            url: self.url(&name),
-            name,
-        }
-    }
-
     /// Runs a server tool such as `psql` as the right user.
     pub fn command(&self, tool: &str) -> Command {
         pg_command(&self.bin, tool, self.run_as_postgres)
     }
 }
 
-impl Drop for PgServer {
-    /// A server from [`PgServer::start`] is stopped and deleted with its handle (the shared one
-    /// lives in a static and is stopped at process exit instead).
+impl Drop for LocalServer {
+    /// The server is stopped and deleted with its handle.
     fn drop(&mut self) {
-        stop(&self.bin, &self.root, self.run_as_postgres);
+        stop_server(&self.bin, &self.root, self.run_as_postgres);
     }
 }
 
@@ -291,7 +219,8 @@ fn enable_tls(data: &Path, run_as_postgres: bool) -> Result<(), String> {
     Ok(())
 }
 
-fn stop(bin: &Path, root: &Path, as_postgres: bool) {
+/// Stops a server and deletes its folder.
+pub fn stop_server(bin: &Path, root: &Path, as_postgres: bool) {
     let _ = pg_command(bin, "pg_ctl", as_postgres)
         .arg("-D")
         .arg(root.join("data"))
@@ -313,7 +242,7 @@ fn pg_command(bin: &Path, tool: &str, as_postgres: bool) -> Command {
 
 /// The server binaries: `$SCHEMACTL_PG_BIN`, else the newest `/usr/lib/postgresql/*/bin`,
 /// else `pg_config --bindir`.
-pub fn find_bin() -> Option<PathBuf> {
+fn find_bin() -> Option<PathBuf> {
     let has_tools = |p: &Path| p.join("initdb").is_file() && p.join("pg_ctl").is_file();
     if let Some(p) = std::env::var_os("SCHEMACTL_PG_BIN").map(PathBuf::from) {
         return has_tools(&p).then_some(p);

@@ -7,13 +7,16 @@
 //! PostgreSQL started from the installed binaries. Every scratch database is dropped when the
 //! [`Scratch`] that made it is.
 
+mod local_server;
+
+pub use local_server::{stop_server, LocalServer};
+
 use crate::apply::{self, ApplyOptions, Target, TRACKING_TABLE};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::postgres::quote_ident;
 use crate::dialect::DialectKind;
 use crate::migrate::MigrationDir;
 use crate::model::Schema;
-use crate::testkit::PgServer;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -32,7 +35,7 @@ enum Kind {
         admin: Box<postgres::Client>,
         created: Vec<String>,
         /// Kept alive while its databases are in use; stopped and deleted on drop.
-        _local: Option<PgServer>,
+        _local: Option<LocalServer>,
     },
     Sqlite {
         created: Vec<PathBuf>,
@@ -72,7 +75,7 @@ impl Scratch {
                 let (url, local) = match dev_url {
                     Some(url) => (url.to_string(), None),
                     None => {
-                        let server = PgServer::start().map_err(|e| {
+                        let server = LocalServer::start().map_err(|e| {
                             Diagnostics::from(
                                 Diagnostic::error(
                                     "scratch::no-dev-database",

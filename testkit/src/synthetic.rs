@@ -1,9 +1,9 @@
 //! Synthetic schemas of any size, for benchmarks and scale tests: each table has 10 columns,
 //! 2 foreign keys (to the previous table and to the one at half its index) and 2 indexes.
 
-use crate::diag::Diagnostics;
-use crate::dsl::*;
-use crate::model::Schema;
+use schemactl::diag::Diagnostics;
+use schemactl::dsl::*;
+use schemactl::model::Schema;
 
 const STATUS: EnumDef = EnumDef::new("synthetic_status", &["draft", "active", "archived"]);
 
