@@ -226,8 +226,13 @@ pub fn style_guide() -> String {
             family = Some(i.family);
             s.push_str(&format!("\n## {}\n", i.family.title()));
         }
+        let dialects = if i.dialects == super::POSTGRES_ONLY {
+            "- **Dialects:** PostgreSQL (it describes PostgreSQL's locks and rewrites; SQLite migrations are not judged by it)\n"
+        } else {
+            ""
+        };
         s.push_str(&format!(
-            "\n### {}\n\n`{}` · default `{}` · {}.\n\n- **Flags:** {}\n- **Why:** {}\n- **Fix:** {}\n- **Suppress:** {}\n",
+            "\n### {}\n\n`{}` · default `{}` · {}.\n\n- **Flags:** {}\n- **Why:** {}\n- **Fix:** {}\n- **Suppress:** {}\n{dialects}",
             i.code,
             i.name,
             i.default_level.as_str(),

@@ -65,6 +65,9 @@ pub struct RuleInfo {
     pub name: &'static str,
     pub family: Family,
     pub default_level: Level,
+    /// The dialects whose migrations the rule judges (most SQL rules describe PostgreSQL's
+    /// locks and rewrites).
+    pub dialects: &'static [crate::dialect::DialectKind],
     pub summary: &'static str,
     /// What it flags.
     pub flags: &'static str,
@@ -98,6 +101,14 @@ impl RuleInfo {
         }
     }
 }
+
+/// [`RuleInfo::dialects`] of a rule about PostgreSQL only.
+pub const POSTGRES_ONLY: &[crate::dialect::DialectKind] = &[crate::dialect::DialectKind::Postgres];
+/// [`RuleInfo::dialects`] of a rule for every dialect.
+pub const EVERY_DIALECT: &[crate::dialect::DialectKind] = &[
+    crate::dialect::DialectKind::Postgres,
+    crate::dialect::DialectKind::Sqlite,
+];
 
 /// One problem a rule found, before levels and suppressions are applied.
 #[derive(Debug, Clone)]
@@ -166,9 +177,15 @@ pub struct Rule {
     pub check: Check,
 }
 
-/// Every rule, in code order.
+/// Every rule, in code order: the schema, graph and folder rules of [`rules::ALL`] and the
+/// SQL rules of [`lint::RULES`].
 pub fn registry() -> &'static [Rule] {
-    rules::ALL
+    static ALL: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all: Vec<Rule> = rules::ALL.iter().chain(lint::RULES).copied().collect();
+        all.sort_by_key(|r| r.info.code);
+        all
+    })
 }
 
 pub fn rule(code: &str) -> Option<&'static Rule> {

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "bind-parameter",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A schema statement holds a bind parameter (`$1`), which PostgreSQL rejects",
     flags: "A `$1`-style parameter in an expression a DDL statement stores: a `CHECK`, a \
             `DEFAULT`, a generated column, an index or exclusion expression or predicate, a \

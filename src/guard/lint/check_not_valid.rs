@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "check-not-valid",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A CHECK constraint is added to an existing table without NOT VALID",
     flags: "`ALTER TABLE ... ADD CONSTRAINT ... CHECK (...)` without `NOT VALID` on a table not \
             created earlier in the same file, and a `VALIDATE CONSTRAINT` in the same transaction \

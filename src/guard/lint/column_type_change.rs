@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "column-type-change",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A column's type is changed on an existing table, which usually rewrites it",
     flags: "`ALTER TABLE ... ALTER COLUMN c [SET DATA] TYPE ...` on a column that existed before \
             the file, unless the folder declared its old type and the change keeps every stored \

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "concurrently-in-transaction",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "CREATE/DROP INDEX CONCURRENTLY in a file that runs inside a transaction",
     flags: "`CREATE INDEX CONCURRENTLY` or `DROP INDEX CONCURRENTLY` in a file the runner wraps \
             in a transaction (`guard.runner`; with schemactl's own, a file without \

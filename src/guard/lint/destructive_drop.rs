@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "destructive-drop",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary:
         "A table, column, schema, database, type or enum value is dropped, or a table truncated",
     flags: "`DROP TABLE`, `DROP SCHEMA`, `DROP DATABASE`, `DROP TYPE` (with its enum values), \

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "dynamic-sql",
     family: Family::Sql,
     default_level: Level::Warning,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A DO block runs SQL built at run time, which cannot be checked before it runs",
     flags: "A PL/pgSQL `DO` block with an `EXECUTE` (or `FOR ... IN EXECUTE`) whose SQL is not \
             a string literal: built with `format()`, `||` or a variable. Reported once per \

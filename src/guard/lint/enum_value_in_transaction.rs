@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "enum-value-in-transaction",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "An enum value is added and used in the same transaction",
     flags: "`ALTER TYPE ... ADD VALUE 'x'` followed, in the same transaction, by a statement \
             that mentions the literal `'x'`. What shares a transaction depends on `guard.runner`: \

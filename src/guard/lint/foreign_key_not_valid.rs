@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "foreign-key-not-valid",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A foreign key is added to an existing table and validated in place",
     flags: "`ALTER TABLE ... ADD [CONSTRAINT ...] FOREIGN KEY ...` without `NOT VALID` on a table \
             not created earlier in the same file, and a `VALIDATE CONSTRAINT` in the same \

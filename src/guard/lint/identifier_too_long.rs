@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "sql-identifier-too-long",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A migration creates a name longer than PostgreSQL's 63-byte limit",
     flags: "A table, column, constraint, index, type or enum label name created or renamed by a \
             migration statement that is longer than `guard.max_identifier_bytes` (63) bytes.",

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "index-not-concurrent",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "CREATE INDEX or DROP INDEX on an existing table without CONCURRENTLY",
     flags: "`CREATE INDEX` (non-unique; unique ones are SG406) on a table not created earlier in \
             the same file, and `DROP INDEX` of an index not created earlier in the same file, \

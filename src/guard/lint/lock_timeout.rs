@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "missing-lock-timeout",
     family: Family::Sql,
     default_level: Level::Warning,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A statement takes a strong lock on an existing table with no lock_timeout set",
     flags: "The first lock-taking statement of a file (`ALTER TABLE`, non-concurrent `CREATE \
             INDEX`/`DROP INDEX`, `DROP TABLE`, `TRUNCATE`, `RENAME`) on a table not created \
@@ -53,7 +54,8 @@ fn locking(cx: &StmtCx<'_>) -> Option<String> {
 }
 
 pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
-    if cx.file.lock_timeout_set || cx.file.lock_timeout_reported {
+    // Once per file is enough to act on.
+    if cx.file.lock_timeout_set || cx.reported_in_file(INFO.code) {
         return;
     }
     if let Some(what) = locking(cx) {

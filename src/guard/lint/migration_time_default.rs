@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "migration-time-default",
     family: Family::Sql,
     default_level: Level::Warning,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A column added to an existing table gets the migration's time in every old row",
     flags: "`ALTER TABLE ... ADD COLUMN ... DEFAULT` on a table not created earlier in the same \
             file, where the default reads the clock once per statement (`now()`, \

@@ -13,32 +13,49 @@
 //! reported (SG400), so stale or sloppy suppressions cannot pile up.
 
 pub mod ast;
-pub mod bind_parameter;
-pub mod check_not_valid;
 pub mod chunk;
-pub mod column_type_change;
-pub mod concurrently_in_transaction;
-pub mod destructive_drop;
-pub mod dynamic_sql;
-pub mod enum_value_in_transaction;
-pub mod foreign_key_not_valid;
-pub mod identifier_too_long;
-pub mod index_not_concurrent;
-pub mod lock_timeout;
-pub mod migration_time_default;
-pub mod not_null_column_without_default;
-pub mod prefer_bigint;
-pub mod prefer_text;
-pub mod prefer_timestamptz;
-pub mod rename;
-pub mod set_not_null;
-pub mod suppression;
-pub mod transaction_control;
-pub mod unique_on_existing_table;
-pub mod unparseable;
-pub mod volatile_default;
 
-use super::{registry, Check, Finding, GuardConfig, Runner};
+/// Declares each SQL rule's module and registers it: adding a rule is its file plus its name
+/// here. Each module has `INFO` (its code, docs and dialects) and `check`.
+macro_rules! sql_rules {
+    ($($rule:ident),* $(,)?) => {
+        $(pub mod $rule;)*
+
+        /// Every SQL lint rule.
+        pub const RULES: &[Rule] = &[$(Rule {
+            info: $rule::INFO,
+            check: Check::Sql($rule::check),
+        }),*];
+    };
+}
+
+sql_rules!(
+    bind_parameter,
+    check_not_valid,
+    column_type_change,
+    concurrently_in_transaction,
+    destructive_drop,
+    dynamic_sql,
+    enum_value_in_transaction,
+    foreign_key_not_valid,
+    identifier_too_long,
+    index_not_concurrent,
+    lock_timeout,
+    migration_time_default,
+    not_null_column_without_default,
+    prefer_bigint,
+    prefer_text,
+    prefer_timestamptz,
+    rename,
+    set_not_null,
+    suppression,
+    transaction_control,
+    unique_on_existing_table,
+    unparseable,
+    volatile_default,
+);
+
+use super::{registry, Check, Finding, GuardConfig, Rule, Runner};
 use crate::diag::{Diagnostic, Severity};
 use crate::dialect::DialectKind;
 use crate::model::Origin;
@@ -51,9 +68,6 @@ use std::collections::{HashMap, HashSet};
 
 /// The code family the SQL lint uses.
 pub const FAMILY_PREFIX: &str = "SG4";
-
-/// Rules that still apply to SQLite migrations; the others describe PostgreSQL locking.
-const SQLITE_RULES: &[&str] = &["SG400", "SG401"];
 
 /// What the current file did before the statement being checked.
 #[derive(Debug, Default)]
@@ -69,9 +83,6 @@ pub struct FileState {
     pub wrapped: bool,
     /// An explicit `BEGIN` is open (only in a file the runner does not wrap): its line.
     pub explicit_begin: Option<u32>,
-    /// A transaction-control statement was already reported in this wrapped file (SG422 is
-    /// reported once per file).
-    pub transaction_control_seen: bool,
     /// Tables (normalized last name part) created earlier in this file: empty, so safe to lock.
     pub created_tables: HashSet<String>,
     /// Columns `(table, column)` added to existing tables earlier in this file: they hold
@@ -85,8 +96,6 @@ pub struct FileState {
     pub created_schemas: HashSet<String>,
     /// `SET lock_timeout` to a non-zero value came earlier.
     pub lock_timeout_set: bool,
-    /// SG414 already reported for this file (once per file is enough to act on).
-    pub lock_timeout_reported: bool,
     /// What the open transaction did (it may have begun in an earlier file, with
     /// `runner: one-transaction`).
     pub tx: TxState,
@@ -249,11 +258,19 @@ pub struct StmtCx<'a> {
     pub folder: &'a FolderState,
     pub config: &'a GuardConfig,
     pub origin: &'a Origin,
+    /// How many findings each rule made earlier in this file.
+    reported: &'a std::cell::RefCell<HashMap<&'static str, usize>>,
 }
 
 impl<'a> StmtCx<'a> {
     pub fn parsed(&self) -> Option<&'a Stmt> {
         self.parsed
+    }
+
+    /// Whether the rule `code` already reported something in this file: rules that report
+    /// once per file ask.
+    pub fn reported_in_file(&self, code: &str) -> bool {
+        self.reported.borrow().get(code).is_some_and(|&n| n > 0)
     }
 
     /// A finding at the statement.
@@ -288,7 +305,7 @@ fn active(config: &GuardConfig, dialect: DialectKind) -> Vec<Active> {
             let Check::Sql(check) = r.check else {
                 return None;
             };
-            if dialect == DialectKind::Sqlite && !SQLITE_RULES.contains(&r.info.code) {
+            if !r.info.dialects.contains(&dialect) {
                 return None;
             }
             let severity = config.level(r.info.code, r.info.default_level).severity()?;
@@ -405,6 +422,7 @@ fn lint_file_in(
         state.tx = std::mem::take(&mut folder.open_tx);
     }
     let mut found = Vec::new();
+    let reported = std::cell::RefCell::new(HashMap::new());
     // Findings a later statement of the file may make moot ([`Later`]), held until the end.
     let mut held: Vec<(&Active, Finding)> = Vec::new();
     // Allows at the end of one piece name the first statement of the next.
@@ -447,17 +465,18 @@ fn lint_file_in(
                     folder,
                     config,
                     origin: &origin,
+                    reported: &reported,
                 };
-                let mut lock_reported = false;
                 for r in rules {
                     if r.code == suppression::INFO.code {
                         continue;
                     }
                     (r.check)(&cx, &mut found);
-                    lock_reported |= r.code == lock_timeout::INFO.code && !found.is_empty();
+                    if !found.is_empty() {
+                        *reported.borrow_mut().entry(r.code).or_default() += found.len();
+                    }
                     here.extend(found.drain(..).map(|f| (r, f)));
                 }
-                state.lock_timeout_reported |= lock_reported;
                 if let Some(parsed) = unit.parsed {
                     update(&mut state, folder, parsed, unit.text, unit.line);
                 }
@@ -677,15 +696,6 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &s
             _ => {}
         },
         Stmt::Transaction(t) => {
-            if matches!(
-                t,
-                Transaction::Begin
-                    | Transaction::Commit
-                    | Transaction::Rollback
-                    | Transaction::TwoPhase
-            ) {
-                state.transaction_control_seen = true;
-            }
             // The runner's transaction ends here; a BEGIN inside it changes nothing.
             if matches!(t, Transaction::Commit | Transaction::Rollback) {
                 state.wrapped = false;

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "not-null-column-without-default",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A NOT NULL column is added to an existing table without a default",
     flags: "`ALTER TABLE ... ADD COLUMN c type NOT NULL` (or `PRIMARY KEY`) with no `DEFAULT`, \
             identity or generated value, on a table not created earlier in the same file.",

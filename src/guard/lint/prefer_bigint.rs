@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "prefer-bigint-identity",
     family: Family::Sql,
     default_level: Level::Warning,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A key column is serial or a 32-bit integer instead of bigint identity",
     flags: "A column created as `serial`/`smallserial`/`bigserial`, or as `int`/`integer`/\
             `smallint` when it is a primary key, an identity column, or named `id` or `*_id`.",

@@ -8,6 +8,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "prefer-text",
     family: Family::Sql,
     default_level: Level::Warning,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A column is declared varchar(n) or char(n) instead of text",
     flags: "A column created or retyped as `varchar(n)`, `character varying(n)`, `char(n)` or \
             `character(n)`.",

@@ -8,6 +8,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "prefer-timestamptz",
     family: Family::Sql,
     default_level: Level::Warning,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A column is declared timestamp (without time zone) instead of timestamptz",
     flags: "A column created or retyped as `timestamp` or `timestamp without time zone`.",
     why: "A timestamp without time zone is a wall-clock reading with no zone: the same instant is \

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "rename",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A table, column, type or enum value is renamed (backward incompatible)",
     flags: "`ALTER TABLE ... RENAME TO`, `ALTER TABLE ... RENAME COLUMN`, `ALTER TYPE ... RENAME \
             [VALUE]` on objects not created earlier in the same file. A table rename followed in \

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "set-not-null",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "SET NOT NULL on an existing column without a validated IS NOT NULL check",
     flags: "`ALTER TABLE ... ALTER COLUMN c SET NOT NULL` on a table not created earlier in the \
             same file, unless an earlier statement (in this or an earlier migration) validated a \

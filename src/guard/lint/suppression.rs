@@ -10,6 +10,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "lint-suppression",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "An inline SQL suppression has no reason, names an unknown rule, or matches nothing",
     flags: "A `-- schemactl:allow CODE reason` comment in a migration file whose reason is empty, \
             whose code is not an SG4xx rule, that no statement follows, or that silences no \

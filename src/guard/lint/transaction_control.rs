@@ -10,6 +10,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "transaction-control",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "BEGIN/COMMIT in a file the runner wraps in a transaction, or a block it cannot run",
     flags: "In a file the runner wraps in a transaction (`guard.runner`; with schemactl's own, a \
             file without `-- schemactl:no-transaction`): the first `BEGIN`, `START TRANSACTION`, \
@@ -47,7 +48,7 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
     }
     let file = &cx.file;
     if file.runner_wraps {
-        if file.transaction_control_seen {
+        if cx.reported_in_file(INFO.code) {
             return;
         }
         let (message, help) = match file.runner {

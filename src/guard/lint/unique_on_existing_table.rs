@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "unique-on-existing-table",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary: "A unique, primary-key or exclusion constraint is built over an existing table's rows under a lock",
     flags: "On a table not created earlier in the same file: `ADD CONSTRAINT ... UNIQUE (...)`, \
             `ADD PRIMARY KEY (...)` or `ADD ... EXCLUDE ...` (not `... USING INDEX`), `ADD COLUMN \

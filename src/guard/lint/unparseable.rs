@@ -10,6 +10,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "rejected-statement",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "PostgreSQL would reject this statement",
     flags: "A statement that PostgreSQL's own grammar rejects (a typo, text cut off by an \
             unterminated string or dollar quote, a psql meta-command such as `\\connect`, \

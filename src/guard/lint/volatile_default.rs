@@ -11,6 +11,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "volatile-default",
     family: Family::Sql,
     default_level: Level::Error,
+    dialects: crate::guard::POSTGRES_ONLY,
     summary:
         "A column whose value is computed per row is added to an existing table, which rewrites it",
     flags: "`ALTER TABLE ... ADD COLUMN` on a table not created earlier in the same file, when \

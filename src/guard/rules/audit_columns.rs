@@ -7,6 +7,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "audit-columns",
     family: Family::Schema,
     default_level: Level::Warning,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A business table lacks audit columns",
     flags: "A tenant table missing any of `guard.audit_columns` (default `created_at`, `updated_at`, \
             `deleted_at`, `created_by`, `updated_by`, `deleted_by`); append-only tables need only \

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "classifier-typed",
     family: Family::Schema,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A classifier column (status, type, kind, ...) is free text",
     flags: "A column matching `guard.classifier_columns` (default `status`, `type`, `kind`, \
             `visibility`, `*_status`, `*_kind`) that is not an enum, is not named by any CHECK of \

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "distribution-exclusion",
     family: Family::Distribution,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "An exclusion constraint on a distributed table does not compare the distribution column with =",
     flags: "An `EXCLUDE` constraint on a distributed table without an element `<distribution column> \
             WITH =`.",

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "distribution-fk",
     family: Family::Distribution,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A foreign key between distributed tables does not pair their distribution columns",
     flags: "A foreign key from a distributed table to another distributed table (the tenant root \
             included, distributed by its key) whose column list does not map the child's \

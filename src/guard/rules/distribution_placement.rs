@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "distribution-placement",
     family: Family::Distribution,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A distributed table references a table that would stay local, or the reference-table list is wrong",
     flags: "A foreign key from a distributed table to a table that is neither distributed (no \
             distribution column) nor listed in `guard.distribution.reference_tables`; a reference \

@@ -10,6 +10,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "distribution-unique-key",
     family: Family::Distribution,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A primary key or unique constraint or index of a distributed table leaves out the distribution column",
     flags: "On a table that carries the distribution column (`guard.distribution.column`): a \
             primary key, a unique constraint, or a unique index (partial or not) whose columns do \

@@ -7,6 +7,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "domain-layering",
     family: Family::Graph,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A foreign key crosses domains against the declared layering",
     flags: "A foreign key from a table of domain A to a table of domain B (A ≠ B) when \
             `guard.graph.layers` declares A and does not list B among the domains A may reference. \

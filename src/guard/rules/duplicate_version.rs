@@ -8,6 +8,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "duplicate-version",
     family: Family::Migrations,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "Two migration files share one version number",
     flags: "Two or more files whose `NNNN` prefixes are the same number (`0007_a.sql`, `0007_b.sql`, \
             also `7_a.sql` next to `0007_b.sql`).",

@@ -8,6 +8,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "edited-migration",
     family: Family::Migrations,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A migration file was edited after it was recorded in the sum file",
     flags: "A migration whose SHA-256 differs from the checksum `schemactl.sum` records for it.",
     why: "Databases that already applied the file never see the edit: they silently diverge from \

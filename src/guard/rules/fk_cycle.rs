@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "fk-cycle",
     family: Family::Graph,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "Foreign keys form a cycle between tables",
     flags: "Each group of tables whose foreign keys reference each other in a loop, reported once \
             with one loop's path (`a.fk -> b`, `b.fk -> a`). A table referencing itself (a tree) is \

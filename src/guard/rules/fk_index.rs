@@ -8,6 +8,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "fk-index",
     family: Family::Schema,
     default_level: Level::Warning,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A foreign key's columns are not the leading columns of any index or key",
     flags: "A foreign key whose columns (in any order) are not the first columns of the primary key, \
             a unique constraint, or a full (non-partial) btree or hash index of its table. Foreign \

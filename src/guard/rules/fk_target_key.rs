@@ -8,6 +8,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "fk-target-key",
     family: Family::Graph,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A foreign key's target columns have no matching primary key or unique",
     flags: "A foreign key (typically a tenant-safe composite one such as `(biz_id, room_id) -> \
             rooms (biz_id, id)`) whose referenced columns are not exactly the target's primary key, \

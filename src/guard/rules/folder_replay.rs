@@ -13,6 +13,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "folder-replay",
     family: Family::Migrations,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "The migration folder fails when replayed in order from an empty database",
     flags: "The first statement that fails when the folder is replayed in order: the same \
             column, table, index or constraint made by two migrations, an index, constraint or \

@@ -8,6 +8,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "identifier-length",
     family: Family::Schema,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "An identifier is longer than PostgreSQL's 63-byte limit",
     flags: "A table, column, enum, enum label, constraint, index, policy, trigger or partition name \
             longer than `guard.max_identifier_bytes` (63) bytes (not characters).",

@@ -8,6 +8,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "migration-file-name",
     family: Family::Migrations,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A file in the migration folder is not a `NNNN_name.sql` UTF-8 migration",
     flags: "A file in the migration folder (other than `schemactl.sum` and dot-files) whose name is \
             not digits, `_`, a name and `.sql`, or whose content is not UTF-8.",

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "migration-order",
     family: Family::Migrations,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "Migration files were renumbered or the recorded order is not monotonic",
     flags: "A folder whose files sort into another order than `schemactl.sum` records (files were \
             renumbered), or a sum file whose entries' numbers do not strictly increase.",

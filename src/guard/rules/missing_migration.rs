@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "missing-migration",
     family: Family::Migrations,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A migration recorded in the sum file is missing from the folder",
     flags: "An entry of `schemactl.sum` with no file of that name in the folder.",
     why: "Applied history must never disappear: a fresh database built from the folder lacks \

@@ -1,4 +1,5 @@
-//! Every guard rule, one file each (the SQL lint rules, SG4xx, live in `guard/lint/`). Add a rule: write `rules/<name>.rs` with `INFO`, `check`
+//! Every guard rule but the SQL lint's, one file each (the SQL rules, SG4xx, live in
+//! `guard/lint/` and register there). Add a rule: write `rules/<name>.rs` with `INFO`, `check`
 //! and tests, list it in [`ALL`], and regenerate STYLE_GUIDE.md (`SCHEMACTL_BLESS=1 cargo test
 //! -p schemactl --lib guard::docs`).
 
@@ -35,15 +36,7 @@ pub mod timestamptz;
 pub mod unlisted_migration;
 pub mod unreachable_table;
 
-use super::lint::{self as sql, SqlCheck};
 use super::{Check, Rule};
-
-const fn lint(info: super::RuleInfo, check: SqlCheck) -> Rule {
-    Rule {
-        info,
-        check: Check::Sql(check),
-    }
-}
 
 const fn schema(info: super::RuleInfo, check: super::SchemaCheck) -> Rule {
     Rule {
@@ -59,7 +52,8 @@ const fn folder(info: super::RuleInfo, check: super::MigrationCheck) -> Rule {
     }
 }
 
-/// The registry, in code order.
+/// The schema, graph and folder rules, in code order (the SQL rules register in
+/// [`super::lint::RULES`]).
 pub const ALL: &[Rule] = &[
     Rule {
         info: suppression::INFO,
@@ -91,62 +85,6 @@ pub const ALL: &[Rule] = &[
     folder(migration_file_name::INFO, migration_file_name::check),
     folder(schema_not_migrated::INFO, schema_not_migrated::check),
     folder(folder_replay::INFO, folder_replay::check),
-    lint(sql::suppression::INFO, sql::suppression::check),
-    lint(sql::unparseable::INFO, sql::unparseable::check),
-    lint(
-        sql::index_not_concurrent::INFO,
-        sql::index_not_concurrent::check,
-    ),
-    lint(
-        sql::concurrently_in_transaction::INFO,
-        sql::concurrently_in_transaction::check,
-    ),
-    lint(sql::check_not_valid::INFO, sql::check_not_valid::check),
-    lint(
-        sql::foreign_key_not_valid::INFO,
-        sql::foreign_key_not_valid::check,
-    ),
-    lint(
-        sql::unique_on_existing_table::INFO,
-        sql::unique_on_existing_table::check,
-    ),
-    lint(sql::set_not_null::INFO, sql::set_not_null::check),
-    lint(
-        sql::not_null_column_without_default::INFO,
-        sql::not_null_column_without_default::check,
-    ),
-    lint(
-        sql::column_type_change::INFO,
-        sql::column_type_change::check,
-    ),
-    lint(sql::volatile_default::INFO, sql::volatile_default::check),
-    lint(sql::destructive_drop::INFO, sql::destructive_drop::check),
-    lint(sql::rename::INFO, sql::rename::check),
-    lint(
-        sql::enum_value_in_transaction::INFO,
-        sql::enum_value_in_transaction::check,
-    ),
-    lint(sql::lock_timeout::INFO, sql::lock_timeout::check),
-    lint(
-        sql::identifier_too_long::INFO,
-        sql::identifier_too_long::check,
-    ),
-    lint(sql::prefer_text::INFO, sql::prefer_text::check),
-    lint(
-        sql::prefer_timestamptz::INFO,
-        sql::prefer_timestamptz::check,
-    ),
-    lint(sql::prefer_bigint::INFO, sql::prefer_bigint::check),
-    lint(sql::dynamic_sql::INFO, sql::dynamic_sql::check),
-    lint(
-        sql::migration_time_default::INFO,
-        sql::migration_time_default::check,
-    ),
-    lint(sql::bind_parameter::INFO, sql::bind_parameter::check),
-    lint(
-        sql::transaction_control::INFO,
-        sql::transaction_control::check,
-    ),
     schema(distribution_unique::INFO, distribution_unique::check),
     schema(distribution_fk::INFO, distribution_fk::check),
     schema(

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "money-numeric",
     family: Family::Schema,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A money column is not numeric(p,s)",
     flags: "A column whose name matches `guard.money_columns` (default `amount`, `price`, `total`, \
             `cost` and `*_amount`, `*_price`, `*_total`, `*_cost`) whose type is not `numeric` with \

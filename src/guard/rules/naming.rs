@@ -8,6 +8,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "naming",
     family: Family::Schema,
     default_level: Level::Warning,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A constraint or index name does not follow the naming convention",
     flags: "A primary key, unique constraint, index, foreign key, check or exclusion constraint whose \
             name does not start with `<table>_` or does not end with its kind's suffix \

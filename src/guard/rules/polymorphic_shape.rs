@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "polymorphic-shape",
     family: Family::Schema,
     default_level: Level::Warning,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A polymorphic reference is not covered by a shape check",
     flags: "(a) A `<p>_type` + `<p>_id` column pair that no foreign key covers together and no CHECK \
             names together (a unique key holding both, as in a registry table, is fine). (b) An enum \

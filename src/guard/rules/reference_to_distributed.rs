@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "reference-to-distributed",
     family: Family::Distribution,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A reference table has a foreign key to a distributed table",
     flags: "A foreign key from a table listed in `guard.distribution.reference_tables` to a \
             distributed table (one carrying the distribution column, or the tenant root).",

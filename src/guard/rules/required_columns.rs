@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "required-columns",
     family: Family::Schema,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A table lacks a column the project requires for its class of tables",
     flags: "A table missing a column listed in `guard.required_columns`, e.g. \
             `{column: version, tables: mutable}` (every table that is not append-only has \

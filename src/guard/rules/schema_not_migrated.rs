@@ -8,6 +8,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "schema-not-migrated",
     family: Family::Migrations,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "The declared schema changed but no migration was generated",
     flags: "A declared schema with changes the migration folder does not hold, found the way \
             `schemactl generate --check` finds them (the two always agree): the folder is \

@@ -7,6 +7,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "single-lifecycle",
     family: Family::Schema,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A table has more than one lifecycle control (e.g. both `status` and `is_active`)",
     flags: "A table carrying two or more of the columns in `guard.lifecycle_columns` \
             (default `status`, `is_active`).",

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "sum-file",
     family: Family::Migrations,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "The migration folder's sum file is missing, unreadable or inconsistent",
     flags:
         "A folder with migrations but no `schemactl.sum`, a sum file that does not parse, or one \

@@ -7,6 +7,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "suppression-hygiene",
     family: Family::Meta,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A table suppression names an unknown rule or gives no reason",
     flags: "`.allow(code, reason)` on a table whose code is not a guard rule, or whose reason is empty. \
             Such a suppression silences nothing.",

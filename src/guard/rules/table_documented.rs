@@ -7,6 +7,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "table-documented",
     family: Family::Schema,
     default_level: Level::Warning,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A table has no documentation",
     flags: "A table without `.doc(..)` or with a blank one.",
     why: "The doc becomes `COMMENT ON TABLE`, the one description every SQL client, ERD tool and new \

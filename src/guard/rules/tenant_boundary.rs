@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "tenant-boundary",
     family: Family::Schema,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A table neither carries the tenant column nor is declared global with a reason",
     flags: "A table without the tenant column (`guard.tenant.column`, default `biz_id`) that is not \
             declared global; a global table with an empty reason; a global table that carries the \

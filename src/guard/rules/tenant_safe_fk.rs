@@ -7,6 +7,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "tenant-safe-fk",
     family: Family::Schema,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A foreign key between two tenant tables does not include the tenant column",
     flags: "A foreign key from a tenant table to another tenant table (not the tenant root) whose \
             columns do not pair the child's tenant column with the parent's, e.g. \

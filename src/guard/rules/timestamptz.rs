@@ -8,6 +8,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "timestamptz",
     family: Family::Schema,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A timestamp column has no time zone",
     flags: "A column of type `timestamp` (without time zone), an array of it, or a `tsrange`.",
     why: "`timestamp` stores wall-clock digits without saying where: the same instant written from \

@@ -9,6 +9,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "unlisted-migration",
     family: Family::Migrations,
     default_level: Level::Error,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A migration file is not recorded in the sum file (added by hand or out of order)",
     flags:
         "A `NNNN_name.sql` file that `schemactl.sum` does not list. When its number is below the \

@@ -8,6 +8,7 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "unreachable-table",
     family: Family::Graph,
     default_level: Level::Warning,
+    dialects: crate::guard::EVERY_DIALECT,
     summary: "A table is not connected to any declared root table",
     flags:
         "A table from which no chain of foreign keys, followed in either direction, leads to one \
