@@ -4,7 +4,7 @@
 //! names, and identifiers PostgreSQL would silently truncate. Every problem names the DSL line.
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::dsl::names::MAX_IDENT_BYTES;
+use crate::model::names::MAX_IDENT_BYTES;
 use crate::model::*;
 use std::collections::HashMap;
 

@@ -542,7 +542,7 @@ fn append_only_ledgers_reject_update_and_delete() {
         .unwrap();
     let present: std::collections::HashSet<String> = rows.iter().map(|r| r.get(0)).collect();
     for t in schema().tables.iter().filter(|t| t.meta.append_only) {
-        let trigger = schemactl::dsl::names::fit(format!("{}_append_only", t.name.name));
+        let trigger = schemactl::model::names::fit(format!("{}_append_only", t.name.name));
         assert!(
             present.contains(&trigger),
             "`{}` has no `{trigger}` trigger",

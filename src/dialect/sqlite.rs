@@ -89,7 +89,7 @@ impl Dialect for Sqlite {
         for f in schema
             .functions
             .iter()
-            .filter(|f| f.name.name != crate::dsl::REJECT_MUTATION_FUNCTION)
+            .filter(|f| f.name.name != crate::model::names::REJECT_MUTATION_FUNCTION)
         {
             errors.push(unsupported(&format!("function `{}`", f.name), &f.origin));
         }
@@ -210,7 +210,7 @@ pub fn table_statements(
                 let values: Vec<String> = e.values.iter().map(|v| quote_literal(v)).collect();
                 checks.push(format!(
                     "CONSTRAINT {} CHECK ({} IN ({}))",
-                    quote_ident(&crate::dsl::names::check(&t.name.name, &c.name)),
+                    quote_ident(&crate::model::names::check(&t.name.name, &c.name)),
                     quote_ident(&c.name),
                     values.join(", ")
                 ));
@@ -264,7 +264,7 @@ pub fn table_statements(
         }
     }
     let mut triggers = Vec::new();
-    let append_only_trigger = crate::dsl::names::fit(format!("{}_append_only", t.name.name));
+    let append_only_trigger = crate::model::names::fit(format!("{}_append_only", t.name.name));
     for tr in &t.triggers {
         if t.meta.append_only && tr.name == append_only_trigger {
             triggers.extend(append_only_triggers(&t.name.name));
@@ -353,8 +353,10 @@ fn append_only_triggers(table: &str) -> Vec<Statement> {
     ["UPDATE", "DELETE"]
         .iter()
         .map(|op| {
-            let name =
-                crate::dsl::names::fit(format!("{table}_append_only_{}", op.to_ascii_lowercase()));
+            let name = crate::model::names::fit(format!(
+                "{table}_append_only_{}",
+                op.to_ascii_lowercase()
+            ));
             let message = quote_literal(&format!("{op} on {table}: table is append-only"));
             Statement::new(format!(
                 "CREATE TRIGGER {} BEFORE {op} ON {} BEGIN SELECT RAISE(ABORT, {message}); END",

@@ -697,7 +697,7 @@ fn annotate(files: &mut [PlannedFile], why: &[Why], from: &Schema, changes: &[Ch
 fn set_not_null(out: &mut Vec<String>, table: &QName, column: &str) {
     let t = quote_qname(table);
     let c = quote_ident(column);
-    let check = quote_ident(&crate::dsl::names::check(
+    let check = quote_ident(&crate::model::names::check(
         &table.name,
         &format!("{column}_not_null"),
     ));
@@ -839,7 +839,7 @@ fn or_replace(sql: &str) -> String {
 
 /// Whether `sql` names `column`.
 fn mentions(sql: &str, column: &str) -> bool {
-    crate::sql::normalize::column_refs(sql)
+    crate::sql::column_refs::column_refs(sql)
         .iter()
         .any(|w| w == column)
 }
@@ -927,7 +927,7 @@ fn swap_enum(
     let e = to.enum_type(name).expect("swapped enum exists");
     let old_name = QName {
         schema: name.schema.clone(),
-        name: crate::dsl::names::fit(format!("{}_old", name.name)),
+        name: crate::model::names::fit(format!("{}_old", name.name)),
     };
     push_accepted(
         main,

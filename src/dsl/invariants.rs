@@ -59,7 +59,7 @@ pub enum Window {
 }
 
 /// The function append-only tables' triggers call.
-pub const REJECT_MUTATION_FUNCTION: &str = "schemactl_reject_mutation";
+pub use crate::model::names::REJECT_MUTATION_FUNCTION;
 
 /// A no-overlap rule: no two qualifying rows share `keys` while their time windows overlap.
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@
 //! problems are collected and [`SchemaBuilder::build`] reports them together.
 
 mod invariants;
-pub mod names;
+use crate::model::names;
 mod types;
 
 pub use invariants::{Conventions, OverlapSpec, Window, REJECT_MUTATION_FUNCTION};

@@ -162,7 +162,7 @@ impl Default for GuardConfig {
             fk_index_ignore: strings(&["created_by", "updated_by", "deleted_by"]),
             polymorphic: PolymorphicConfig::default(),
             naming: NamingConfig::default(),
-            max_identifier_bytes: crate::dsl::names::MAX_IDENT_BYTES,
+            max_identifier_bytes: crate::model::names::MAX_IDENT_BYTES,
             dialect: crate::dialect::DialectKind::Postgres,
             graph: GraphConfig::default(),
             runner: Runner::default(),

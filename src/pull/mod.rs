@@ -13,7 +13,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::DialectKind;
-use crate::dsl::names;
+use crate::model::names;
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -14,6 +14,7 @@
 //!   through it.
 
 pub mod ast;
+pub mod column_refs;
 pub mod normalize;
 pub mod postgres;
 pub mod replay;

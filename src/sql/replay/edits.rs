@@ -3,7 +3,7 @@
 
 use crate::dialect::DialectKind;
 use crate::model::*;
-use crate::sql::normalize::rename_column_refs;
+use crate::sql::column_refs::rename_column_refs;
 
 /// Drops a column and, as PostgreSQL does, the keys and indexes that use it.
 pub fn drop_column(t: &mut Table, col: &str) {

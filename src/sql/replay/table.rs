@@ -691,7 +691,7 @@ fn fk_action(a: ast::FkAction) -> FkAction {
 
 /// The first word of `expr` that names a column of `t`.
 fn first_column_in(expr: &str, t: &Table) -> Option<String> {
-    crate::sql::normalize::column_refs(expr)
+    crate::sql::column_refs::column_refs(expr)
         .into_iter()
         .find(|name| t.has_column(name))
 }
