@@ -77,3 +77,27 @@ fn the_section_reader_sees_what_a_manifest_declares() {
     );
     assert_eq!(section(manifest, "[dev-dependencies]"), ["insta = \"1\""]);
 }
+
+#[test]
+fn only_the_cli_prints() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let cli = root().join("src").join("cli");
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| !f.starts_with(&cli) && !f.ends_with("main.rs"))
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            // Unit tests may print what they measured.
+            let production = text.split("#[cfg(test)]").next().unwrap_or("");
+            ["println!(", "eprintln!(", "print!(", "eprint!("]
+                .iter()
+                .any(|m| production.contains(m))
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "the library returns outcomes and diagnostics; only src/cli/ prints: {offenders:?}"
+    );
+}
