@@ -679,7 +679,7 @@ pub const ALL: &[Code] = &[
     ),
     code(
         "schema::missing-column",
-        "A key, index, foreign key, check or other declaration names a column its table does not have.",
+        "A primary key, unique constraint, index, partition key or foreign key (on either side) names a column its table does not have.",
         "Declare the column, or fix the name (the report suggests a close one when there is one).",
     ),
     code(
