@@ -1,7 +1,10 @@
 //! Diagnostics: every error and finding schemactl reports, with where it comes from.
 //!
 //! A [`Diagnostic`] is plain data (serializable for `--format json`); [`render`] turns it into a
-//! rustc-style miette report that quotes the DSL or SQL line it points at.
+//! rustc-style miette report that quotes the DSL or SQL line it points at. [`codes`] lists
+//! every code that is not a guard rule, with what it means and what to do about it.
+
+pub mod codes;
 
 use crate::model::Origin;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
@@ -19,7 +22,8 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// A stable code: `schema::<kind>` for model errors, `SGnnn` for guard rules.
+    /// A stable code: `SGnnn` for guard rules, `area::name` (e.g. `schema::duplicate`) for
+    /// everything else, each listed in [`codes`].
     pub code: String,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@ pub mod dialect;
 pub mod diff;
 pub mod drift;
 pub mod dsl;
+pub mod explain;
 pub mod fleet;
 pub mod generate;
 pub mod graph;

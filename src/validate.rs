@@ -392,7 +392,10 @@ fn check_fk(out: &mut Diagnostics, tables: &HashMap<&QName, &Table>, t: &Table, 
 }
 
 /// The candidate nearest to `name` by edit distance, when it is close enough to be a typo.
-fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .map(|c| (edit_distance(name, c), c))
         .filter(|(d, _)| *d <= 2.max(name.len() / 4))

@@ -7,6 +7,7 @@
 mod apply;
 mod diff;
 mod drift;
+mod explain;
 mod fleet;
 mod generate;
 mod guard;
@@ -40,7 +41,7 @@ migrations, and checks them before they reach a database.\n\n\
 A schema crate runs it as `cargo schemactl <command>` (see README.md); the plain binary works \
 on migration folders and SQL schemas.\n\n\
 Exit codes: 0 success, 1 something was found (changes, findings, drift, pending), 2 error.",
-    after_help = "Examples:\n  cargo schemactl generate              write the next migration for the declared schema\n  cargo schemactl sql                   print the schema's SQL\n  schemactl generate --check            fail (exit 1) when the schema has changes no migration holds\n  cargo schemactl guard                 check style rules, the FK graph and the migration folder\n  schemactl guard --explain SG101       what a guard rule flags, why, and how to fix or suppress it"
+    after_help = "Examples:\n  cargo schemactl generate              write the next migration for the declared schema\n  cargo schemactl sql                   print the schema's SQL\n  schemactl generate --check            fail (exit 1) when the schema has changes no migration holds\n  cargo schemactl guard                 check style rules, the FK graph and the migration folder\n  schemactl guard --explain SG101       what a guard rule flags, why, and how to fix or suppress it\n  schemactl explain apply::lock-timeout what any other code in a report means and what to do"
 )]
 pub struct Cli {
     /// Project config file [default: ./schemactl.yaml when present]
@@ -105,6 +106,8 @@ pub enum Command {
     Guard(guard::GuardArgs),
     /// Print the FK graph as Graphviz DOT or Mermaid
     Graph(guard::GraphArgs),
+    /// Explain a diagnostic code: a guard rule (SG101) or any other (apply::lock-timeout)
+    Explain(explain::ExplainArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -241,6 +244,9 @@ where
         }
     };
     let base = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    if let Command::Explain(args) = &cli.command {
+        return ExitCode::from(explain::run(args, &base, style));
+    }
     let mut config = match Config::load(cli.config.as_deref(), Path::new(".")) {
         Ok(c) => c,
         Err(ds) => {
@@ -286,6 +292,7 @@ where
         }
         Command::Guard(args) => guard::run(&ctx, &args),
         Command::Graph(args) => guard::graph(&ctx, &args),
+        Command::Explain(args) => explain::run(&args, &ctx.base, ctx.style),
     };
     ExitCode::from(code)
 }
