@@ -299,7 +299,7 @@ pub const ALL: &[Code] = &[
     ),
     code(
         "generate::unplannable",
-        "`generate` cannot yet write a migration that takes the folder's schema to the declared one: replaying the folder plus the plan would still differ from the declared schema; nothing was written, and the report lists what the plan would miss.",
+        "`generate` cannot yet write a migration that takes the folder's schema to the declared one: the folder plus the plan (replayed, or for SQLite run on a scratch database) would still differ from the declared schema; nothing was written, and the report lists what the plan would miss.",
         "Write this change as a migration by hand and run `schemactl migrations rehash`.",
     ),
     // schemactl guard (its findings have SGnnn codes).
@@ -562,12 +562,6 @@ pub const ALL: &[Code] = &[
         "migrations::version-overflow",
         "`migrations renumber` cannot give the file a version after the last one: the folder's last version is already the largest a database can record (the largest `bigint`).",
         "Give that last file a smaller version if no database has applied it, then run `schemactl migrations rehash` and renumber again.",
-    ),
-    // Planning SQLite changes.
-    code(
-        "plan::unproven",
-        "A planned SQLite migration, run after the folder on a scratch database, does not reach the declared schema; nothing was written, and the report lists what differs.",
-        "Write this change as a migration by hand and run `schemactl migrations rehash`; report the case, as the planner should have handled it.",
     ),
     // schemactl pull.
     code(
