@@ -517,25 +517,7 @@ fn bench_apply() {
             String::from_utf8_lossy(&out.stderr)
         );
     };
-    let our_run = |db: &schemactl_testkit::TestDb| {
-        let target = schemactl::apply::Target::parse(&db.conninfo, &|_| None).expect("target");
-        let scripts = schemactl::apply::prepare(&dir, DialectKind::Postgres).expect("prepare");
-        let mut driver =
-            schemactl::apply::connect(&target, Duration::from_secs(10)).expect("connect");
-        let opts = schemactl::apply::ApplyOptions {
-            lock_timeout: Duration::from_secs(10),
-            ..Default::default()
-        };
-        schemactl::apply::apply(
-            driver.as_mut(),
-            &target,
-            &dir,
-            &scripts,
-            &opts,
-            &mut schemactl::apply::Silent,
-        )
-        .expect("apply");
-    };
+    let our_run = |db: &schemactl_testkit::TestDb| apply_folder(&dir, db);
     // Runs alternate, so a slow spell of the machine hits both sides alike; the best of each.
     let (mut psql, mut ours) = (Duration::MAX, Duration::MAX);
     for (psql_db, our_db) in &databases {
@@ -549,6 +531,26 @@ fn bench_apply() {
         ours,
         &format!("psql -f: {:.1} ms; overhead {overhead:+.1}% (split, lock, tracking row); target <= 10%", psql.as_secs_f64() * 1000.0),
     );
+}
+
+/// `dir` applied to `db` the way `schemactl apply` does.
+fn apply_folder(dir: &schemactl::migrate::MigrationDir, db: &schemactl_testkit::TestDb) {
+    let target = schemactl::apply::Target::parse(&db.conninfo, &|_| None).expect("target");
+    let scripts = schemactl::apply::prepare(dir, DialectKind::Postgres).expect("prepare");
+    let mut driver = schemactl::apply::connect(&target, Duration::from_secs(10)).expect("connect");
+    let opts = schemactl::apply::ApplyOptions {
+        lock_timeout: Duration::from_secs(10),
+        ..Default::default()
+    };
+    schemactl::apply::apply(
+        driver.as_mut(),
+        &target,
+        dir,
+        &scripts,
+        &opts,
+        &mut schemactl::apply::Silent,
+    )
+    .expect("apply");
 }
 
 /// Single-target apply of a chain of small files (one table, an index and a comment each)
@@ -608,25 +610,7 @@ fn bench_apply_chain(files: usize) {
             String::from_utf8_lossy(&out.stderr)
         );
     };
-    let our_run = |db: &schemactl_testkit::TestDb| {
-        let target = schemactl::apply::Target::parse(&db.conninfo, &|_| None).expect("target");
-        let scripts = schemactl::apply::prepare(&dir, DialectKind::Postgres).expect("prepare");
-        let mut driver =
-            schemactl::apply::connect(&target, Duration::from_secs(10)).expect("connect");
-        let opts = schemactl::apply::ApplyOptions {
-            lock_timeout: Duration::from_secs(10),
-            ..Default::default()
-        };
-        schemactl::apply::apply(
-            driver.as_mut(),
-            &target,
-            &dir,
-            &scripts,
-            &opts,
-            &mut schemactl::apply::Silent,
-        )
-        .expect("apply");
-    };
+    let our_run = |db: &schemactl_testkit::TestDb| apply_folder(&dir, db);
     let (mut psql, mut ours) = (Duration::MAX, Duration::MAX);
     for (psql_db, our_db) in &databases {
         psql = psql.min(best_of(1, || psql_run(psql_db)).0);
