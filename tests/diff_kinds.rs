@@ -7,8 +7,9 @@
 mod kinds;
 mod support;
 
+use schemactl::dialect::postgres::plan::plan;
 use schemactl::dialect::DialectKind;
-use schemactl::diff::{plan::plan, Change};
+use schemactl::diff::Change;
 use schemactl::model::Schema;
 
 fn kind(c: &Change) -> String {

@@ -3,7 +3,7 @@
 
 mod support;
 
-use schemactl::diff::plan::plan;
+use schemactl::dialect::postgres::plan::plan;
 use schemactl::dsl::*;
 use schemactl::model::Schema;
 use schemactl_testkit::PgServer;

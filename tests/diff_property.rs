@@ -189,7 +189,7 @@ proptest! {
         let initial = schemactl::generate::render_script(&from, schemactl::dialect::DialectKind::Postgres).unwrap();
         let from_n = schemactl::sql::normalize_schema(&from, schemactl::dialect::DialectKind::Postgres);
         let to_n = schemactl::sql::normalize_schema(&to, schemactl::dialect::DialectKind::Postgres);
-        let plan = schemactl::diff::plan::plan(&from_n, &to_n);
+        let plan = schemactl::dialect::postgres::plan::plan(&from_n, &to_n);
         let mut scripts = vec![initial];
         scripts.extend(plan.files.iter().map(|f| f.script("")));
         let reached = support::pg_catalog_after("prop", &scripts);

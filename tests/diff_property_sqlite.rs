@@ -402,7 +402,7 @@ proptest! {
             dir.files.iter().map(|f| (f.file_name.as_str(), f.sql.as_str())),
             DialectKind::Sqlite,
         ).unwrap();
-        let plan = schemactl::diff::sqlite::plan(&current, &to).unwrap();
+        let plan = schemactl::dialect::sqlite::plan::plan(&current, &to).unwrap();
         let planned: String = plan.files.iter().map(|f| f.script("")).collect();
         schemactl::generate::prove_sqlite(&dir, &plan, &to)
             .map_err(|d| TestCaseError::fail(format!("{d}\nplan:\n{planned}")))?;
@@ -442,7 +442,7 @@ proptest! {
             dir.files.iter().map(|f| (f.file_name.as_str(), f.sql.as_str())),
             DialectKind::Sqlite,
         ).unwrap();
-        let again = schemactl::diff::sqlite::plan(&current, &to).unwrap();
+        let again = schemactl::dialect::sqlite::plan::plan(&current, &to).unwrap();
         prop_assert!(again.files.is_empty(), "replanned:\n{}", again.files.iter().map(|f| f.script("")).collect::<String>());
     }
 }

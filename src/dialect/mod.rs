@@ -7,6 +7,7 @@ pub mod postgres;
 pub mod sqlite;
 
 use crate::diag::Diagnostics;
+use crate::diff::plan::Plan;
 use crate::model::Schema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -56,6 +57,10 @@ pub trait Dialect: Sync {
 
     /// The statements that create `schema` in an empty database, in dependency order.
     fn create(&self, schema: &Schema) -> Result<Vec<Statement>, Diagnostics>;
+
+    /// The migration from `current` (the folder's state, normalized) to `declared`, written
+    /// the safe way this database allows. What it cannot express is refused with diagnostics.
+    fn plan(&self, current: &Schema, declared: &Schema) -> Result<Plan, Diagnostics>;
 }
 
 /// Joins statements into a script: each ends with `;`, groups separated by their headings.

@@ -5,7 +5,6 @@
 //! turns a drop-and-add into a rename (renames are never guessed).
 
 pub mod plan;
-pub mod sqlite;
 
 use crate::dialect::postgres as pg;
 use crate::model::*;

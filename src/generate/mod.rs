@@ -191,13 +191,14 @@ fn planned(dir: &MigrationDir, req: &Request, notes: &mut Notes) -> Result<Plann
         StateSource::read(dir, req.dialect, req.dev_url, req.prelude.clone(), notes)?;
     // PostgreSQL plans from the declared model; SQLite from the declared schema as SQLite
     // spells it (its planner renders and reads it back itself).
-    let (plan, desired) = match req.dialect {
-        DialectKind::Postgres => {
-            let desired = source.declared(req.schema)?;
-            (crate::diff::plan::plan(&current, &desired), Some(desired))
-        }
-        DialectKind::Sqlite => (crate::diff::sqlite::plan(&current, req.schema)?, None),
+    let desired = match req.dialect {
+        DialectKind::Postgres => Some(source.declared(req.schema)?),
+        DialectKind::Sqlite => None,
     };
+    let plan = req
+        .dialect
+        .dialect()
+        .plan(&current, desired.as_ref().unwrap_or(req.schema))?;
     Ok(Planned {
         source,
         current,

@@ -2,7 +2,7 @@
 //!
 //! Expressions keep sqlparser's spelling (without redundant outer parentheses): SQLite's own
 //! grammar is not available as a library, and SQLite schemas compare in the spelling the
-//! SQLite renderer and sqlparser share (see `diff::sqlite`).
+//! SQLite renderer and sqlparser share (see `dialect::sqlite::plan`).
 
 use crate::sql::ast::*;
 use sqlparser::ast::{

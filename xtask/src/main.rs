@@ -323,7 +323,7 @@ fn bench_case(args: &[String]) -> ExitCode {
                 t.indexes.push(ix);
             }
             let (d, (changes, statements)) = best_of(3, || {
-                let p = schemactl::diff::plan::plan(&a, &b);
+                let p = schemactl::dialect::postgres::plan::plan(&a, &b);
                 (
                     p.changes.len(),
                     p.files.iter().map(|f| f.statements.len()).sum::<usize>(),

@@ -6,8 +6,11 @@
 //! instead of the PL/pgSQL function. What SQLite cannot express (exclusion constraints,
 //! RLS, partitions, database-side UUIDs) is refused with a diagnostic, never dropped.
 
+pub mod plan;
+
 use super::{quote_literal, Dialect, Statement};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::diff::plan::Plan;
 use crate::graph::FkGraph;
 use crate::model::*;
 use std::fmt::Write;
@@ -70,6 +73,10 @@ fn default_value(d: &DefaultValue) -> Result<String, String> {
 }
 
 impl Dialect for Sqlite {
+    fn plan(&self, current: &Schema, declared: &Schema) -> Result<Plan, Diagnostics> {
+        plan::plan(current, declared)
+    }
+
     fn name(&self) -> &'static str {
         "sqlite"
     }

@@ -3,8 +3,11 @@
 //! Our own emitter rather than sea-query: sea-query has no DEFERRABLE, EXCLUDE, comments, RLS
 //! or policies, and one emitter gives one canonical spelling that diffs and snapshots rely on.
 
+pub mod plan;
+
 use super::{quote_literal, Dialect, Statement};
 use crate::diag::Diagnostics;
+use crate::diff::plan::Plan;
 use crate::graph::FkGraph;
 use crate::model::*;
 use std::collections::HashSet;
@@ -407,6 +410,10 @@ impl Dialect for Postgres {
 
     fn create(&self, schema: &Schema) -> Result<Vec<Statement>, Diagnostics> {
         Ok(create_statements(schema))
+    }
+
+    fn plan(&self, current: &Schema, declared: &Schema) -> Result<Plan, Diagnostics> {
+        Ok(plan::plan(current, declared))
     }
 }
 

@@ -12,11 +12,11 @@
 //! and `PRAGMA foreign_key_check` before it commits, so rows that lost their parent still fail
 //! the migration.
 
-use super::plan::{Plan, PlannedFile};
-use super::Change;
+use super::{self as lite, quote_ident, Sqlite};
 use crate::diag::Diagnostics;
-use crate::dialect::sqlite::{self as lite, quote_ident, Sqlite};
 use crate::dialect::{to_script, Dialect, DialectKind};
+use crate::diff::plan::{Plan, PlannedFile};
+use crate::diff::Change;
 use crate::graph::FkGraph;
 use crate::model::*;
 use crate::sql::column_refs::column_refs;
@@ -41,11 +41,11 @@ pub fn plan(current: &Schema, declared: &Schema) -> Result<Plan, Diagnostics> {
     let renamed = with_renames(&old, &renames);
     // The renames, then what differs once they are done: a key or check that only follows a
     // renamed column is no change of its own.
-    let mut changes: Vec<Change> = super::diff(&old, &target)
+    let mut changes: Vec<Change> = crate::diff::diff(&old, &target)
         .into_iter()
         .filter(|c| matches!(c, Change::RenameColumn { .. }))
         .collect();
-    changes.extend(super::diff(&renamed, &target));
+    changes.extend(crate::diff::diff(&renamed, &target));
     let statements = statements(&old, &renamed, &target, &renames)?;
     let files = if statements.is_empty() {
         Vec::new()
@@ -69,7 +69,7 @@ fn sqlite_spelling(declared: &Schema) -> Result<Schema, Diagnostics> {
         DialectKind::Sqlite,
     )?;
     let mut s = normalize_schema(&read, DialectKind::Sqlite);
-    super::restore_rename_hints(&mut s, declared);
+    crate::diff::restore_rename_hints(&mut s, declared);
     Ok(s)
 }
 
