@@ -49,456 +49,63 @@ fn push_accepted(
     out.push(statement);
 }
 
+/// The migration from `from` to `to`, both normalized.
 pub fn plan(from: &Schema, to: &Schema) -> Plan {
     let changes = crate::diff::diff(from, to);
-    let tables: HashMap<&QName, &Table> = to.tables.iter().map(|t| (&t.name, t)).collect();
-    let old_tables: HashMap<&QName, &Table> = from.tables.iter().map(|t| (&t.name, t)).collect();
-    let mut enum_values = Vec::new();
-    let mut main = Vec::new();
-    let mut late = Vec::new(); // statements of the main file that must come after the rest
-    let mut concurrent = Vec::new();
-    let mut new_tables = Vec::new();
-    let mut why: Vec<Why> = Vec::new();
-
-    // Drops of changed or removed objects come first so their names are free again; views
-    // first of all, since they hold on to the columns and tables they read.
-    for c in &changes {
-        if let Change::DropView { name, materialized }
-        | Change::ReplaceView { name, materialized } = c
-        {
-            let kind = if *materialized {
-                "MATERIALIZED VIEW"
-            } else {
-                "VIEW"
-            };
-            main.push(format!("DROP {kind} {}", quote_qname(name)));
-        }
-    }
-    for c in &changes {
-        match c {
-            Change::DropPolicy { table, name } => main.push(format!(
-                "DROP POLICY {} ON {}",
-                quote_ident(name),
-                quote_qname(table)
-            )),
-            Change::DropTrigger { table, name } => main.push(format!(
-                "DROP TRIGGER {} ON {}",
-                quote_ident(name),
-                quote_qname(table)
-            )),
-            _ => {}
-        }
-    }
-    // Foreign keys before other constraints: a unique may be what an FK leans on.
-    let mut drops: Vec<&Change> = changes
+    let mut p = Planner {
+        from,
+        to,
+        changes: &changes,
+        tables: to.tables.iter().map(|t| (&t.name, t)).collect(),
+        old_tables: from.tables.iter().map(|t| (&t.name, t)).collect(),
+        enum_values: Vec::new(),
+        main: Vec::new(),
+        late: Vec::new(),
+        concurrent: Vec::new(),
+        new_tables: Vec::new(),
+        why: Vec::new(),
+    };
+    // Drops of changed or removed objects come first so their names are free again.
+    p.drop_dependents();
+    p.drop_constraints();
+    let swapped_out: Vec<QName> = changes
         .iter()
-        .filter(|c| matches!(c, Change::DropConstraint { .. }))
+        .filter_map(|c| match c {
+            Change::SwapEnum { name, .. } => {
+                Some(swap_enum(&mut p.main, &mut p.why, &changes, from, to, name))
+            }
+            _ => None,
+        })
         .collect();
-    drops.sort_by_key(|c| match c {
-        Change::DropConstraint { table, name } => !old_tables
-            .get(table)
-            .is_some_and(|t| t.foreign_keys.iter().any(|f| &f.name == name)),
-        _ => true,
-    });
-    for c in drops {
-        if let Change::DropConstraint { table, name } = c {
-            main.push(format!(
-                "ALTER TABLE {} DROP CONSTRAINT {}",
-                quote_qname(table),
-                quote_ident(name)
-            ));
-        }
+    for c in &changes {
+        p.change(c);
     }
+    p.create_new_tables();
+    p.create_views();
+    p.drop_columns_and_tables();
+    p.drop_types(swapped_out);
+    p.drop_namespaces_and_extensions();
+    let Planner {
+        enum_values,
+        main,
+        concurrent,
+        why,
+        ..
+    } = p;
+    let mut files = files(enum_values, main, concurrent);
+    if !why.is_empty() {
+        annotate(&mut files, &why, from, &changes);
+    }
+    Plan { changes, files }
+}
 
-    let mut swapped_out = Vec::new();
-    for c in &changes {
-        if let Change::SwapEnum { name, .. } = c {
-            swapped_out.push(swap_enum(&mut main, &mut why, &changes, from, to, name));
-        }
-    }
-
-    for c in &changes {
-        match c {
-            Change::CreateExtension { name } => main.push(format!(
-                "CREATE EXTENSION IF NOT EXISTS {}",
-                quote_ident(name)
-            )),
-            Change::CreateNamespace { name } => {
-                main.push(format!("CREATE SCHEMA {}", quote_ident(name)));
-                let doc = to.namespaces.iter().find(|n| &n.name == name);
-                if let Some(doc) = doc.and_then(|n| n.doc.as_ref()) {
-                    late.push(format!(
-                        "COMMENT ON SCHEMA {} IS {}",
-                        quote_ident(name),
-                        quote_literal(doc)
-                    ));
-                }
-            }
-            Change::CreateEnum { name } => {
-                let e = to.enum_type(name).expect("diffed enum exists");
-                let values: Vec<String> = e.values.iter().map(|v| quote_literal(v)).collect();
-                main.push(format!(
-                    "CREATE TYPE {} AS ENUM ({})",
-                    quote_qname(name),
-                    values.join(", ")
-                ));
-            }
-            Change::AddEnumValue {
-                name,
-                value,
-                after,
-                before,
-            } => {
-                let position = match (after, before) {
-                    (Some(a), _) => format!(" AFTER {}", quote_literal(a)),
-                    (None, Some(b)) => format!(" BEFORE {}", quote_literal(b)),
-                    (None, None) => String::new(),
-                };
-                enum_values.push(format!(
-                    "ALTER TYPE {} ADD VALUE {}{position}",
-                    quote_qname(name),
-                    quote_literal(value)
-                ));
-            }
-            // With the new labels: a label is renamed before another is placed next to it.
-            Change::RenameEnumValue { name, from, to } => push_accepted(
-                &mut enum_values,
-                &mut why,
-                format!(
-                    "ALTER TYPE {} RENAME VALUE {} TO {}",
-                    quote_qname(name),
-                    quote_literal(from),
-                    quote_literal(to)
-                ),
-                "SG412",
-                format!(
-                    "declared as a rename (enum_value_renamed {from} to {to}): rows keep their \
-                     value under the new label, and a label has no other way to change its \
-                     name; deploy code that accepts both labels first"
-                ),
-            ),
-            Change::CreateFunction { name } => {
-                if let Some(f) = to.functions.iter().find(|f| &f.name == name) {
-                    main.push(f.statement().to_string());
-                }
-            }
-            Change::ReplaceFunction { name } => {
-                if let Some(f) = to.functions.iter().find(|f| &f.name == name) {
-                    main.push(or_replace(f.statement()));
-                }
-            }
-            Change::AlterGenerated { table, column } => {
-                recreate_column(&mut main, &mut why, &changes, tables[table], column)
-            }
-            Change::DropGenerated { table, column } => main.push(format!(
-                "ALTER TABLE {} ALTER COLUMN {} DROP EXPRESSION",
-                quote_qname(table),
-                quote_ident(column)
-            )),
-            Change::CreateTable { table } => new_tables.push(tables[table].clone()),
-            Change::RenameColumn { table, from, to } => push_accepted(
-                &mut main,
-                &mut why,
-                format!(
-                    "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                    quote_qname(table),
-                    quote_ident(from),
-                    quote_ident(to)
-                ),
-                "SG412",
-                format!(
-                    "declared as a rename (renamed_from {from}): the data stays, and keeping \
-                     both names needs application releases in between that one migration \
-                     cannot hold; deploy code that no longer uses {from} first"
-                ),
-            ),
-            Change::AddColumn { table, column } => {
-                let t = tables[table];
-                let col = t.column(column).expect("diffed column exists");
-                if !col.nullable
-                    && col.default.is_none()
-                    && col.generated.is_none()
-                    && col.identity.is_none()
-                {
-                    // Added nullable; NOT NULL follows through a validated CHECK once rows are filled.
-                    let mut nullable = col.clone();
-                    nullable.nullable = true;
-                    main.push(format!(
-                        "ALTER TABLE {} ADD COLUMN {}",
-                        quote_qname(table),
-                        pg::column_def(&nullable)
-                    ));
-                    set_not_null(&mut concurrent, table, column);
-                } else {
-                    let statement = format!(
-                        "ALTER TABLE {} ADD COLUMN {}",
-                        quote_qname(table),
-                        pg::column_def(col)
-                    );
-                    accept_added_column(&mut why, &statement, col);
-                    main.push(statement);
-                }
-            }
-            Change::AlterColumnType {
-                table, column, to, ..
-            } => {
-                let q = quote_ident(column);
-                let t = quote_qname(table);
-                // An old default may not cast to the new type: take it off, change the type,
-                // and let the new default (a SetDefault change, when there is one) follow.
-                if old_tables[table]
-                    .column(column)
-                    .is_some_and(|c| c.default.is_some())
-                {
-                    main.push(format!("ALTER TABLE {t} ALTER COLUMN {q} DROP DEFAULT"));
-                }
-                // Enums have no cast to other types but through text.
-                let is_enum =
-                    |c: Option<&Column>| c.is_some_and(|c| matches!(c.ty, ColumnType::Enum { .. }));
-                let via = if is_enum(old_tables[table].column(column))
-                    || is_enum(tables[table].column(column))
-                {
-                    "::text"
-                } else {
-                    ""
-                };
-                let from_type = old_tables[table]
-                    .column(column)
-                    .map(|c| pg::column_type(&c.ty))
-                    .unwrap_or_default();
-                push_accepted(
-                    &mut main,
-                    &mut why,
-                    format!("ALTER TABLE {t} ALTER COLUMN {q} TYPE {to} USING {q}{via}::{to}"),
-                    "SG409",
-                    format!(
-                        "{from_type} to {to} changes how the values are stored, so PostgreSQL \
-                         rewrites the table; the lock-free way (a new column, a backfill, a \
-                         switch) spans application releases one migration cannot hold"
-                    ),
-                );
-                // The new default follows here unless a SetDefault change sets it anyway.
-                let default_changes = changes.iter().any(|c| {
-                    matches!(c, Change::SetDefault { table: tt, column: cc } if tt == table && cc == column)
-                });
-                if let Some(d) = tables[table]
-                    .column(column)
-                    .and_then(|c| c.default.as_ref())
-                    .filter(|_| !default_changes)
-                {
-                    main.push(format!(
-                        "ALTER TABLE {t} ALTER COLUMN {q} SET DEFAULT {}",
-                        pg::default_value(d)
-                    ));
-                }
-            }
-            Change::SetNotNull { table, column } => set_not_null(&mut concurrent, table, column),
-            Change::DropNotNull { table, column } => main.push(format!(
-                "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL",
-                quote_qname(table),
-                quote_ident(column)
-            )),
-            Change::SetDefault { table, column } => {
-                let col = tables[table].column(column).expect("diffed column exists");
-                let d = col
-                    .default
-                    .as_ref()
-                    .map(pg::default_value)
-                    .unwrap_or_default();
-                main.push(format!(
-                    "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {d}",
-                    quote_qname(table),
-                    quote_ident(column)
-                ));
-            }
-            Change::DropDefault { table, column } => main.push(format!(
-                "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
-                quote_qname(table),
-                quote_ident(column)
-            )),
-            Change::SetColumnComment { table, column } => {
-                let doc = tables[table].column(column).and_then(|c| c.doc.clone());
-                late.push(format!(
-                    "COMMENT ON COLUMN {}.{} IS {}",
-                    quote_qname(table),
-                    quote_ident(column),
-                    doc.map_or("NULL".into(), |d| quote_literal(&d))
-                ));
-            }
-            Change::SetTableComment { table } => {
-                let doc = tables[table].doc.clone();
-                late.push(format!(
-                    "COMMENT ON TABLE {} IS {}",
-                    quote_qname(table),
-                    doc.map_or("NULL".into(), |d| quote_literal(&d))
-                ));
-            }
-            Change::AddConstraint { table, name } => add_constraint(
-                &mut main,
-                &mut late,
-                &mut concurrent,
-                &mut why,
-                &changes,
-                to,
-                old_tables.get(table).copied(),
-                tables[table],
-                name,
-            ),
-            Change::DropIndex { name, table } => {
-                let schema = table
-                    .schema
-                    .as_ref()
-                    .map(|s| format!("{}.", quote_ident(s)))
-                    .unwrap_or_default();
-                concurrent.insert(
-                    0,
-                    format!(
-                        "DROP INDEX CONCURRENTLY IF EXISTS {schema}{}",
-                        quote_ident(name)
-                    ),
-                );
-            }
-            Change::AddIndex { table, name } => {
-                let ix = tables[table]
-                    .indexes
-                    .iter()
-                    .find(|i| &i.name == name)
-                    .expect("diffed index exists");
-                concurrent.push(pg::create_index(table, ix).replacen(
-                    "INDEX ",
-                    "INDEX CONCURRENTLY ",
-                    1,
-                ));
-            }
-            Change::SetRls { table } => {
-                let (o, n) = (old_tables[table].rls, tables[table].rls);
-                let q = quote_qname(table);
-                if o.enabled != n.enabled {
-                    late.push(format!(
-                        "ALTER TABLE {q} {} ROW LEVEL SECURITY",
-                        if n.enabled { "ENABLE" } else { "DISABLE" }
-                    ));
-                }
-                if o.forced != n.forced {
-                    late.push(format!(
-                        "ALTER TABLE {q} {} ROW LEVEL SECURITY",
-                        if n.forced { "FORCE" } else { "NO FORCE" }
-                    ));
-                }
-            }
-            Change::AddPolicy { table, name } => {
-                let p = tables[table]
-                    .policies
-                    .iter()
-                    .find(|p| &p.name == name)
-                    .expect("diffed policy exists");
-                late.push(pg::create_policy(table, p));
-            }
-            Change::AddTrigger { table, name } => {
-                let t = tables[table]
-                    .triggers
-                    .iter()
-                    .find(|t| &t.name == name)
-                    .expect("diffed trigger exists");
-                late.push(t.statement().to_string());
-            }
-            _ => {}
-        }
-    }
-    if !new_tables.is_empty() {
-        let sub = Schema {
-            tables: new_tables,
-            ..Schema::default()
-        };
-        let created = crate::dialect::Dialect::create(&pg::Postgres, &sub)
-            .expect("PostgreSQL renders every model");
-        main.extend(created.into_iter().map(|s| s.sql));
-    }
-    main.append(&mut late);
-    // Views last, in the order the schema declares them (a view may read another).
-    for v in &to.views {
-        let created = changes.iter().any(|c| {
-            matches!(c, Change::CreateView { name } | Change::ReplaceView { name, .. } if name == &v.name)
-        });
-        if created {
-            main.push(v.statement().to_string());
-        }
-    }
-    for c in &changes {
-        if let Change::DropColumn { table, column } = c {
-            push_accepted(
-                &mut main,
-                &mut why,
-                format!(
-                    "ALTER TABLE {} DROP COLUMN {}",
-                    quote_qname(table),
-                    quote_ident(column)
-                ),
-                "SG411",
-                dropped_reason(&format!("column {table}.{column}")),
-            );
-        }
-    }
-    // Dropped tables go children first: a dropped table may still reference another.
-    let graph = crate::graph::FkGraph::new(from);
-    for node in graph.creation_order().into_iter().rev() {
-        let t = graph.table(from, node);
-        if changes
-            .iter()
-            .any(|c| matches!(c, Change::DropTable { table } if table == &t.name))
-        {
-            push_accepted(
-                &mut main,
-                &mut why,
-                format!("DROP TABLE {}", quote_qname(&t.name)),
-                "SG411",
-                dropped_reason(&format!("table {}", t.name)),
-            );
-        }
-    }
-    // Functions before types (a function may use one), schemas and extensions last.
-    for c in &changes {
-        if let Change::DropFunction { name } = c {
-            main.push(format!("DROP FUNCTION {}", quote_qname(name)));
-        }
-    }
-    for c in &changes {
-        if let Change::DropEnum { name } = c {
-            push_accepted(
-                &mut main,
-                &mut why,
-                format!("DROP TYPE {}", quote_qname(name)),
-                "SG411",
-                dropped_reason(&format!("enum {name}")),
-            );
-        }
-    }
-    for old_type in swapped_out {
-        push_accepted(
-            &mut main,
-            &mut why,
-            format!("DROP TYPE {}", quote_qname(&old_type)),
-            "SG411",
-            "the type swap's leftover: every column was converted to the new type above, so \
-             no row holds it any more",
-        );
-    }
-    for c in &changes {
-        match c {
-            Change::DropNamespace { name } => push_accepted(
-                &mut main,
-                &mut why,
-                format!("DROP SCHEMA {}", quote_ident(name)),
-                "SG411",
-                dropped_reason(&format!("schema {name}")),
-            ),
-            Change::DropExtension { name } => {
-                main.push(format!("DROP EXTENSION {}", quote_ident(name)))
-            }
-            _ => {}
-        }
-    }
-
+/// The planned files, each only when it has statements; the lock timeout opens those that
+/// take locks.
+fn files(
+    enum_values: Vec<String>,
+    mut main: Vec<String>,
+    mut concurrent: Vec<String>,
+) -> Vec<PlannedFile> {
     let mut files = Vec::new();
     if !enum_values.is_empty() {
         files.push(PlannedFile {
@@ -523,10 +130,545 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
             statements: concurrent,
         });
     }
-    if !why.is_empty() {
-        annotate(&mut files, &why, from, &changes);
+    files
+}
+
+/// The plan being written: the two schemas, their change list, and the statements so far,
+/// by where they go.
+struct Planner<'a> {
+    from: &'a Schema,
+    to: &'a Schema,
+    changes: &'a [Change],
+    tables: HashMap<&'a QName, &'a Table>,
+    old_tables: HashMap<&'a QName, &'a Table>,
+    /// The enum-values file: a new label cannot be used in the transaction that adds it.
+    enum_values: Vec<String>,
+    main: Vec<String>,
+    /// Statements of the main file that must come after the rest (comments, RLS, policies,
+    /// triggers, constraints added NOT VALID).
+    late: Vec<String>,
+    /// The no-transaction file.
+    concurrent: Vec<String>,
+    new_tables: Vec<Table>,
+    why: Vec<Why>,
+}
+
+impl Planner<'_> {
+    /// Views first of all, since they hold on to the columns and tables they read; then the
+    /// policies and triggers that go.
+    fn drop_dependents(&mut self) {
+        for c in self.changes {
+            if let Change::DropView { name, materialized }
+            | Change::ReplaceView { name, materialized } = c
+            {
+                let kind = if *materialized {
+                    "MATERIALIZED VIEW"
+                } else {
+                    "VIEW"
+                };
+                self.main.push(format!("DROP {kind} {}", quote_qname(name)));
+            }
+        }
+        for c in self.changes {
+            match c {
+                Change::DropPolicy { table, name } => self.main.push(format!(
+                    "DROP POLICY {} ON {}",
+                    quote_ident(name),
+                    quote_qname(table)
+                )),
+                Change::DropTrigger { table, name } => self.main.push(format!(
+                    "DROP TRIGGER {} ON {}",
+                    quote_ident(name),
+                    quote_qname(table)
+                )),
+                _ => {}
+            }
+        }
     }
-    Plan { changes, files }
+
+    /// Foreign keys before other constraints: a unique may be what an FK leans on.
+    fn drop_constraints(&mut self) {
+        let mut drops: Vec<(&QName, &String)> = self
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::DropConstraint { table, name } => Some((table, name)),
+                _ => None,
+            })
+            .collect();
+        drops.sort_by_key(|(table, name)| {
+            !self
+                .old_tables
+                .get(table)
+                .is_some_and(|t| t.foreign_keys.iter().any(|f| &f.name == *name))
+        });
+        for (table, name) in drops {
+            self.main.push(format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                quote_qname(table),
+                quote_ident(name)
+            ));
+        }
+    }
+
+    /// One change in the list's order (the drops and swaps before have their own passes).
+    fn change(&mut self, c: &Change) {
+        match c {
+            Change::CreateExtension { .. }
+            | Change::CreateNamespace { .. }
+            | Change::CreateEnum { .. }
+            | Change::AddEnumValue { .. }
+            | Change::RenameEnumValue { .. }
+            | Change::CreateFunction { .. }
+            | Change::ReplaceFunction { .. } => self.type_or_function(c),
+            Change::AlterGenerated { .. }
+            | Change::DropGenerated { .. }
+            | Change::CreateTable { .. }
+            | Change::RenameColumn { .. }
+            | Change::AddColumn { .. }
+            | Change::AlterColumnType { .. }
+            | Change::SetNotNull { .. }
+            | Change::DropNotNull { .. }
+            | Change::SetDefault { .. }
+            | Change::DropDefault { .. } => self.table_or_column(c),
+            _ => self.table_object(c),
+        }
+    }
+
+    fn type_or_function(&mut self, c: &Change) {
+        match c {
+            Change::CreateExtension { name } => self.main.push(format!(
+                "CREATE EXTENSION IF NOT EXISTS {}",
+                quote_ident(name)
+            )),
+            Change::CreateNamespace { name } => {
+                self.main
+                    .push(format!("CREATE SCHEMA {}", quote_ident(name)));
+                let doc = self.to.namespaces.iter().find(|n| &n.name == name);
+                if let Some(doc) = doc.and_then(|n| n.doc.as_ref()) {
+                    self.late.push(format!(
+                        "COMMENT ON SCHEMA {} IS {}",
+                        quote_ident(name),
+                        quote_literal(doc)
+                    ));
+                }
+            }
+            Change::CreateEnum { name } => {
+                let e = self.to.enum_type(name).expect("diffed enum exists");
+                self.main.push(create_enum(name, e));
+            }
+            Change::AddEnumValue {
+                name,
+                value,
+                after,
+                before,
+            } => {
+                let position = match (after, before) {
+                    (Some(a), _) => format!(" AFTER {}", quote_literal(a)),
+                    (None, Some(b)) => format!(" BEFORE {}", quote_literal(b)),
+                    (None, None) => String::new(),
+                };
+                self.enum_values.push(format!(
+                    "ALTER TYPE {} ADD VALUE {}{position}",
+                    quote_qname(name),
+                    quote_literal(value)
+                ));
+            }
+            // With the new labels: a label is renamed before another is placed next to it.
+            Change::RenameEnumValue { name, from, to } => push_accepted(
+                &mut self.enum_values,
+                &mut self.why,
+                format!(
+                    "ALTER TYPE {} RENAME VALUE {} TO {}",
+                    quote_qname(name),
+                    quote_literal(from),
+                    quote_literal(to)
+                ),
+                "SG412",
+                format!(
+                    "declared as a rename (enum_value_renamed {from} to {to}): rows keep their \
+                     value under the new label, and a label has no other way to change its \
+                     name; deploy code that accepts both labels first"
+                ),
+            ),
+            Change::CreateFunction { name } => {
+                if let Some(f) = self.to.functions.iter().find(|f| &f.name == name) {
+                    self.main.push(f.statement().to_string());
+                }
+            }
+            Change::ReplaceFunction { name } => {
+                if let Some(f) = self.to.functions.iter().find(|f| &f.name == name) {
+                    self.main.push(or_replace(f.statement()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn table_or_column(&mut self, c: &Change) {
+        match c {
+            Change::AlterGenerated { table, column } => recreate_column(
+                &mut self.main,
+                &mut self.why,
+                self.changes,
+                self.tables[table],
+                column,
+            ),
+            Change::DropGenerated { table, column } => self.main.push(format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP EXPRESSION",
+                quote_qname(table),
+                quote_ident(column)
+            )),
+            Change::CreateTable { table } => self.new_tables.push(self.tables[table].clone()),
+            Change::RenameColumn { table, from, to } => push_accepted(
+                &mut self.main,
+                &mut self.why,
+                format!(
+                    "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                    quote_qname(table),
+                    quote_ident(from),
+                    quote_ident(to)
+                ),
+                "SG412",
+                format!(
+                    "declared as a rename (renamed_from {from}): the data stays, and keeping \
+                     both names needs application releases in between that one migration \
+                     cannot hold; deploy code that no longer uses {from} first"
+                ),
+            ),
+            Change::AddColumn { table, column } => self.add_column(table, column),
+            Change::AlterColumnType {
+                table, column, to, ..
+            } => self.alter_column_type(table, column, to),
+            Change::SetNotNull { table, column } => {
+                set_not_null(&mut self.concurrent, table, column)
+            }
+            Change::DropNotNull { table, column } => self.main.push(format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL",
+                quote_qname(table),
+                quote_ident(column)
+            )),
+            Change::SetDefault { table, column } => {
+                let col = self.tables[table]
+                    .column(column)
+                    .expect("diffed column exists");
+                let d = col
+                    .default
+                    .as_ref()
+                    .map(pg::default_value)
+                    .unwrap_or_default();
+                self.main.push(format!(
+                    "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {d}",
+                    quote_qname(table),
+                    quote_ident(column)
+                ));
+            }
+            Change::DropDefault { table, column } => self.main.push(format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
+                quote_qname(table),
+                quote_ident(column)
+            )),
+            _ => {}
+        }
+    }
+
+    fn add_column(&mut self, table: &QName, column: &str) {
+        let col = self.tables[table]
+            .column(column)
+            .expect("diffed column exists");
+        if !col.nullable
+            && col.default.is_none()
+            && col.generated.is_none()
+            && col.identity.is_none()
+        {
+            // Added nullable; NOT NULL follows through a validated CHECK once rows are filled.
+            let mut nullable = col.clone();
+            nullable.nullable = true;
+            self.main.push(format!(
+                "ALTER TABLE {} ADD COLUMN {}",
+                quote_qname(table),
+                pg::column_def(&nullable)
+            ));
+            set_not_null(&mut self.concurrent, table, column);
+        } else {
+            let statement = format!(
+                "ALTER TABLE {} ADD COLUMN {}",
+                quote_qname(table),
+                pg::column_def(col)
+            );
+            accept_added_column(&mut self.why, &statement, col);
+            self.main.push(statement);
+        }
+    }
+
+    fn alter_column_type(&mut self, table: &QName, column: &str, to: &str) {
+        let q = quote_ident(column);
+        let t = quote_qname(table);
+        let old = self.old_tables[table].column(column);
+        let new = self.tables[table].column(column);
+        // An old default may not cast to the new type: take it off, change the type, and let
+        // the new default (a SetDefault change, when there is one) follow.
+        if old.is_some_and(|c| c.default.is_some()) {
+            self.main
+                .push(format!("ALTER TABLE {t} ALTER COLUMN {q} DROP DEFAULT"));
+        }
+        // Enums have no cast to other types but through text.
+        let is_enum =
+            |c: Option<&Column>| c.is_some_and(|c| matches!(c.ty, ColumnType::Enum { .. }));
+        let via = if is_enum(old) || is_enum(new) {
+            "::text"
+        } else {
+            ""
+        };
+        let from_type = old.map(|c| pg::column_type(&c.ty)).unwrap_or_default();
+        push_accepted(
+            &mut self.main,
+            &mut self.why,
+            format!("ALTER TABLE {t} ALTER COLUMN {q} TYPE {to} USING {q}{via}::{to}"),
+            "SG409",
+            format!(
+                "{from_type} to {to} changes how the values are stored, so PostgreSQL \
+                 rewrites the table; the lock-free way (a new column, a backfill, a \
+                 switch) spans application releases one migration cannot hold"
+            ),
+        );
+        // The new default follows here unless a SetDefault change sets it anyway.
+        let default_changes = self.changes.iter().any(|c| {
+            matches!(c, Change::SetDefault { table: tt, column: cc } if tt == table && cc == column)
+        });
+        if let Some(d) = new
+            .and_then(|c| c.default.as_ref())
+            .filter(|_| !default_changes)
+        {
+            self.main.push(format!(
+                "ALTER TABLE {t} ALTER COLUMN {q} SET DEFAULT {}",
+                pg::default_value(d)
+            ));
+        }
+    }
+
+    /// Comments, constraints, indexes, RLS, policies and triggers.
+    fn table_object(&mut self, c: &Change) {
+        match c {
+            Change::SetColumnComment { table, column } => {
+                let doc = self.tables[table]
+                    .column(column)
+                    .and_then(|c| c.doc.clone());
+                self.late.push(format!(
+                    "COMMENT ON COLUMN {}.{} IS {}",
+                    quote_qname(table),
+                    quote_ident(column),
+                    doc.map_or("NULL".into(), |d| quote_literal(&d))
+                ));
+            }
+            Change::SetTableComment { table } => {
+                let doc = self.tables[table].doc.clone();
+                self.late.push(format!(
+                    "COMMENT ON TABLE {} IS {}",
+                    quote_qname(table),
+                    doc.map_or("NULL".into(), |d| quote_literal(&d))
+                ));
+            }
+            Change::AddConstraint { table, name } => add_constraint(
+                &mut self.main,
+                &mut self.late,
+                &mut self.concurrent,
+                &mut self.why,
+                self.changes,
+                self.to,
+                self.old_tables.get(table).copied(),
+                self.tables[table],
+                name,
+            ),
+            Change::DropIndex { name, table } => self.concurrent.insert(
+                0,
+                format!(
+                    "DROP INDEX CONCURRENTLY IF EXISTS {}{}",
+                    schema_prefix(table),
+                    quote_ident(name)
+                ),
+            ),
+            Change::AddIndex { table, name } => {
+                let ix = self.tables[table]
+                    .indexes
+                    .iter()
+                    .find(|i| &i.name == name)
+                    .expect("diffed index exists");
+                self.concurrent.push(pg::create_index(table, ix).replacen(
+                    "INDEX ",
+                    "INDEX CONCURRENTLY ",
+                    1,
+                ));
+            }
+            Change::SetRls { table } => self.set_rls(table),
+            Change::AddPolicy { table, name } => {
+                let p = self.tables[table]
+                    .policies
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .expect("diffed policy exists");
+                self.late.push(pg::create_policy(table, p));
+            }
+            Change::AddTrigger { table, name } => {
+                let t = self.tables[table]
+                    .triggers
+                    .iter()
+                    .find(|t| &t.name == name)
+                    .expect("diffed trigger exists");
+                self.late.push(t.statement().to_string());
+            }
+            _ => {}
+        }
+    }
+
+    fn set_rls(&mut self, table: &QName) {
+        let (o, n) = (self.old_tables[table].rls, self.tables[table].rls);
+        let q = quote_qname(table);
+        if o.enabled != n.enabled {
+            self.late.push(format!(
+                "ALTER TABLE {q} {} ROW LEVEL SECURITY",
+                if n.enabled { "ENABLE" } else { "DISABLE" }
+            ));
+        }
+        if o.forced != n.forced {
+            self.late.push(format!(
+                "ALTER TABLE {q} {} ROW LEVEL SECURITY",
+                if n.forced { "FORCE" } else { "NO FORCE" }
+            ));
+        }
+    }
+
+    /// The new tables as the renderer writes them, then what had to wait for the rest.
+    fn create_new_tables(&mut self) {
+        if !self.new_tables.is_empty() {
+            let sub = Schema {
+                tables: std::mem::take(&mut self.new_tables),
+                ..Schema::default()
+            };
+            let created = crate::dialect::Dialect::create(&pg::Postgres, &sub)
+                .expect("PostgreSQL renders every model");
+            self.main.extend(created.into_iter().map(|s| s.sql));
+        }
+        self.main.append(&mut self.late);
+    }
+
+    /// Views last, in the order the schema declares them (a view may read another).
+    fn create_views(&mut self) {
+        for v in &self.to.views {
+            let created = self.changes.iter().any(|c| {
+                matches!(c, Change::CreateView { name } | Change::ReplaceView { name, .. } if name == &v.name)
+            });
+            if created {
+                self.main.push(v.statement().to_string());
+            }
+        }
+    }
+
+    /// Dropped tables go children first: a dropped table may still reference another.
+    fn drop_columns_and_tables(&mut self) {
+        for c in self.changes {
+            if let Change::DropColumn { table, column } = c {
+                push_accepted(
+                    &mut self.main,
+                    &mut self.why,
+                    format!(
+                        "ALTER TABLE {} DROP COLUMN {}",
+                        quote_qname(table),
+                        quote_ident(column)
+                    ),
+                    "SG411",
+                    dropped_reason(&format!("column {table}.{column}")),
+                );
+            }
+        }
+        let graph = crate::graph::FkGraph::new(self.from);
+        for node in graph.creation_order().into_iter().rev() {
+            let t = graph.table(self.from, node);
+            if self
+                .changes
+                .iter()
+                .any(|c| matches!(c, Change::DropTable { table } if table == &t.name))
+            {
+                push_accepted(
+                    &mut self.main,
+                    &mut self.why,
+                    format!("DROP TABLE {}", quote_qname(&t.name)),
+                    "SG411",
+                    dropped_reason(&format!("table {}", t.name)),
+                );
+            }
+        }
+    }
+
+    /// Functions before types (a function may use one); a swapped enum's old type last.
+    fn drop_types(&mut self, swapped_out: Vec<QName>) {
+        for c in self.changes {
+            if let Change::DropFunction { name } = c {
+                self.main
+                    .push(format!("DROP FUNCTION {}", quote_qname(name)));
+            }
+        }
+        for c in self.changes {
+            if let Change::DropEnum { name } = c {
+                push_accepted(
+                    &mut self.main,
+                    &mut self.why,
+                    format!("DROP TYPE {}", quote_qname(name)),
+                    "SG411",
+                    dropped_reason(&format!("enum {name}")),
+                );
+            }
+        }
+        for old_type in swapped_out {
+            push_accepted(
+                &mut self.main,
+                &mut self.why,
+                format!("DROP TYPE {}", quote_qname(&old_type)),
+                "SG411",
+                "the type swap's leftover: every column was converted to the new type above, so \
+                 no row holds it any more",
+            );
+        }
+    }
+
+    /// Schemas and extensions last: everything in them is gone by now.
+    fn drop_namespaces_and_extensions(&mut self) {
+        for c in self.changes {
+            match c {
+                Change::DropNamespace { name } => push_accepted(
+                    &mut self.main,
+                    &mut self.why,
+                    format!("DROP SCHEMA {}", quote_ident(name)),
+                    "SG411",
+                    dropped_reason(&format!("schema {name}")),
+                ),
+                Change::DropExtension { name } => self
+                    .main
+                    .push(format!("DROP EXTENSION {}", quote_ident(name))),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `CREATE TYPE ... AS ENUM (...)` with the enum's labels.
+fn create_enum(name: &QName, e: &EnumType) -> String {
+    let values: Vec<String> = e.values.iter().map(|v| quote_literal(v)).collect();
+    format!(
+        "CREATE TYPE {} AS ENUM ({})",
+        quote_qname(name),
+        values.join(", ")
+    )
+}
+
+/// `schema.` for a qualified name's schema, empty for an unqualified one (an index is named
+/// in its table's schema).
+fn schema_prefix(table: &QName) -> String {
+    table
+        .schema
+        .as_ref()
+        .map(|s| format!("{}.", quote_ident(s)))
+        .unwrap_or_default()
 }
 
 /// Why a drop is planned as it is: the declared schema asks for it, and no form of a drop
@@ -900,14 +1042,31 @@ fn swap_enum(
             name.name
         ),
     );
-    let rebuilt = "it spells the enum, so it is rebuilt around the type swap, in the \
-                   transaction whose rewrite holds ACCESS EXCLUSIVE on the table anyway";
-    let values: Vec<String> = e.values.iter().map(|v| quote_literal(v)).collect();
-    main.push(format!(
-        "CREATE TYPE {} AS ENUM ({})",
-        quote_qname(name),
-        values.join(", ")
-    ));
+    main.push(create_enum(name, e));
+    for old in &from.tables {
+        let Some(new) = to.tables.iter().find(|t| t.name == old.name) else {
+            continue; // dropped with its table
+        };
+        let columns = enum_columns(old, new, name);
+        if columns.is_empty() {
+            continue;
+        }
+        let spellers = Spellers::of(old, &columns, changes);
+        spellers.drop(main, why, old);
+        convert_columns(main, why, &old.name, &columns, name);
+        spellers.recreate(main, why, changes, new);
+    }
+    old_name
+}
+
+/// Why what spells a swapped enum may be rebuilt as it is.
+const REBUILT_AROUND_SWAP: &str = "it spells the enum, so it is rebuilt around the type swap, \
+                                   in the transaction whose rewrite holds ACCESS EXCLUSIVE on \
+                                   the table anyway";
+
+/// The columns of enum `name` (or arrays of it) on both sides, renamed ones by their new
+/// name: a column whose type changes goes through AlterColumnType instead.
+fn enum_columns<'t>(old: &'t Table, new: &'t Table, name: &QName) -> Vec<(&'t Column, &'t Column)> {
     let is_it = |ty: &ColumnType| match ty {
         ColumnType::Enum { name: n } => n == name,
         ColumnType::Array { element } => {
@@ -915,118 +1074,107 @@ fn swap_enum(
         }
         _ => false,
     };
-    let dropped = |table: &QName, what: &str| {
-        changes.iter().any(|c| match c {
-            Change::DropConstraint { table: t, name: n }
-            | Change::DropPolicy { table: t, name: n } => t == table && n == what,
-            _ => false,
+    old.columns
+        .iter()
+        .filter(|c| is_it(&c.ty))
+        .filter_map(|o| {
+            let n = new.column(&o.name).or_else(|| {
+                new.columns
+                    .iter()
+                    .find(|n| n.renamed_from.as_deref() == Some(o.name.as_str()))
+            })?;
+            is_it(&n.ty).then_some((o, n))
         })
-    };
-    for old in &from.tables {
-        let Some(new) = to.tables.iter().find(|t| t.name == old.name) else {
-            continue; // dropped with its table
-        };
-        let q = quote_qname(&old.name);
-        // Columns of the type on both sides (renamed ones by their new name): a column whose
-        // type changes goes through AlterColumnType instead.
-        let columns: Vec<(&Column, &Column)> = old
-            .columns
-            .iter()
-            .filter(|c| is_it(&c.ty))
-            .filter_map(|o| {
-                let n = new.column(&o.name).or_else(|| {
-                    new.columns
-                        .iter()
-                        .find(|n| n.renamed_from.as_deref() == Some(o.name.as_str()))
-                })?;
-                is_it(&n.ty).then_some((o, n))
-            })
-            .collect();
-        if columns.is_empty() {
-            continue;
-        }
+        .collect()
+}
+
+/// What spells a swapped enum's columns in an expression, and so must not exist while they
+/// change type: checks, partial or expression indexes, policies (those the plan drops anyway
+/// excepted).
+struct Spellers<'t> {
+    checks: Vec<&'t Check>,
+    indexes: Vec<&'t Index>,
+    policies: Vec<&'t Policy>,
+}
+
+impl<'t> Spellers<'t> {
+    fn of(old: &'t Table, columns: &[(&Column, &Column)], changes: &[Change]) -> Self {
         let spells = |sql: &str| columns.iter().any(|(o, _)| mentions(sql, &o.name));
-        let checks: Vec<&Check> = old
-            .checks
-            .iter()
-            .filter(|c| spells(&c.expression) && !dropped(&old.name, &c.name))
-            .collect();
-        let indexes: Vec<&Index> = old
-            .indexes
-            .iter()
-            .filter(|ix| {
-                ix.predicate.as_deref().is_some_and(spells)
-                    || ix.parts.iter().any(|p| match &p.key {
-                        IndexKey::Expression(e) => spells(e),
-                        IndexKey::Column(_) => false,
-                    })
+        let dropped = |what: &str| {
+            changes.iter().any(|c| match c {
+                Change::DropConstraint { table: t, name: n }
+                | Change::DropPolicy { table: t, name: n } => t == &old.name && n == what,
+                _ => false,
             })
-            .collect();
-        let policies: Vec<&Policy> = old
-            .policies
-            .iter()
-            .filter(|p| {
-                (p.using.as_deref().is_some_and(spells)
-                    || p.with_check.as_deref().is_some_and(spells))
-                    && !dropped(&old.name, &p.name)
-            })
-            .collect();
-        for c in &checks {
+        };
+        Spellers {
+            checks: old
+                .checks
+                .iter()
+                .filter(|c| spells(&c.expression) && !dropped(&c.name))
+                .collect(),
+            indexes: old
+                .indexes
+                .iter()
+                .filter(|ix| {
+                    ix.predicate.as_deref().is_some_and(spells)
+                        || ix.parts.iter().any(|p| match &p.key {
+                            IndexKey::Expression(e) => spells(e),
+                            IndexKey::Column(_) => false,
+                        })
+                })
+                .collect(),
+            policies: old
+                .policies
+                .iter()
+                .filter(|p| {
+                    (p.using.as_deref().is_some_and(spells)
+                        || p.with_check.as_deref().is_some_and(spells))
+                        && !dropped(&p.name)
+                })
+                .collect(),
+        }
+    }
+
+    fn drop(&self, main: &mut Vec<String>, why: &mut Vec<Why>, old: &Table) {
+        let q = quote_qname(&old.name);
+        for c in &self.checks {
             main.push(format!(
                 "ALTER TABLE {q} DROP CONSTRAINT {}",
                 quote_ident(&c.name)
             ));
         }
-        for ix in &indexes {
-            let schema = old
-                .name
-                .schema
-                .as_ref()
-                .map(|s| format!("{}.", quote_ident(s)))
-                .unwrap_or_default();
+        for ix in &self.indexes {
             push_accepted(
                 main,
                 why,
-                format!("DROP INDEX IF EXISTS {schema}{}", quote_ident(&ix.name)),
+                format!(
+                    "DROP INDEX IF EXISTS {}{}",
+                    schema_prefix(&old.name),
+                    quote_ident(&ix.name)
+                ),
                 "SG402",
-                rebuilt,
+                REBUILT_AROUND_SWAP,
             );
         }
-        for p in &policies {
+        for p in &self.policies {
             main.push(format!("DROP POLICY {} ON {q}", quote_ident(&p.name)));
         }
-        for (o, n) in &columns {
-            let c = quote_ident(&o.name);
-            if o.default.is_some() {
-                main.push(format!("ALTER TABLE {q} ALTER COLUMN {c} DROP DEFAULT"));
-            }
-            let array = if matches!(o.ty, ColumnType::Array { .. }) {
-                "[]"
-            } else {
-                ""
-            };
-            let ty = format!("{}{array}", quote_qname(name));
-            push_accepted(
-                main,
-                why,
-                format!("ALTER TABLE {q} ALTER COLUMN {c} TYPE {ty} USING {c}::text{array}::{ty}"),
-                "SG409",
-                "an enum that loses or reorders labels cannot change in place: every row is \
-                 converted to the new type, which rewrites the table",
-            );
-            // The declared default: the old one may name a label that is gone.
-            if let Some(d) = &n.default {
-                main.push(format!(
-                    "ALTER TABLE {q} ALTER COLUMN {c} SET DEFAULT {}",
-                    pg::default_value(d)
-                ));
-            }
-        }
-        // What was dropped comes back as declared, unless the plan creates it anyway.
+    }
+
+    /// What was dropped comes back as declared, unless the plan creates it anyway.
+    fn recreate(
+        &self,
+        main: &mut Vec<String>,
+        why: &mut Vec<Why>,
+        changes: &[Change],
+        new: &Table,
+    ) {
+        let q = quote_qname(&new.name);
         for c in new
             .checks
             .iter()
-            .filter(|c| checks.iter().any(|o| o.name == c.name))
+            .filter(|c| self.checks.iter().any(|o| o.name == c.name))
         {
             if !added_anyway(changes, &new.name, &c.name) {
                 push_accepted(
@@ -1034,30 +1182,67 @@ fn swap_enum(
                     why,
                     format!("ALTER TABLE {q} ADD {}", pg::check_def(c)),
                     "SG404",
-                    rebuilt,
+                    REBUILT_AROUND_SWAP,
                 );
             }
         }
         for ix in new
             .indexes
             .iter()
-            .filter(|i| indexes.iter().any(|o| o.name == i.name))
+            .filter(|i| self.indexes.iter().any(|o| o.name == i.name))
         {
             if !added_anyway(changes, &new.name, &ix.name) {
                 let statement = pg::create_index(&new.name, ix);
-                accept(why, &statement, "SG406", rebuilt);
-                push_accepted(main, why, statement, "SG402", rebuilt);
+                accept(why, &statement, "SG406", REBUILT_AROUND_SWAP);
+                push_accepted(main, why, statement, "SG402", REBUILT_AROUND_SWAP);
             }
         }
         for p in new
             .policies
             .iter()
-            .filter(|p| policies.iter().any(|o| o.name == p.name))
+            .filter(|p| self.policies.iter().any(|o| o.name == p.name))
         {
             if !added_anyway(changes, &new.name, &p.name) {
                 main.push(pg::create_policy(&new.name, p));
             }
         }
     }
-    old_name
+}
+
+/// Each column of the swapped enum converted to the new type through text, with the declared
+/// default (the old one may name a label that is gone).
+fn convert_columns(
+    main: &mut Vec<String>,
+    why: &mut Vec<Why>,
+    table: &QName,
+    columns: &[(&Column, &Column)],
+    name: &QName,
+) {
+    let q = quote_qname(table);
+    for (o, n) in columns {
+        let c = quote_ident(&o.name);
+        if o.default.is_some() {
+            main.push(format!("ALTER TABLE {q} ALTER COLUMN {c} DROP DEFAULT"));
+        }
+        let array = if matches!(o.ty, ColumnType::Array { .. }) {
+            "[]"
+        } else {
+            ""
+        };
+        let ty = format!("{}{array}", quote_qname(name));
+        push_accepted(
+            main,
+            why,
+            format!("ALTER TABLE {q} ALTER COLUMN {c} TYPE {ty} USING {c}::text{array}::{ty}"),
+            "SG409",
+            "an enum that loses or reorders labels cannot change in place: every row is \
+             converted to the new type, which rewrites the table",
+        );
+        if let Some(d) = &n.default {
+            main.push(format!(
+                "ALTER TABLE {q} ALTER COLUMN {c} SET DEFAULT {}",
+                pg::default_value(d)
+            ));
+        }
+    }
 }
