@@ -233,7 +233,7 @@ impl<'a> Report<'a> {
 fn read_source(path: &Path) -> Option<String> {
     /// Quoting is a courtesy: larger files are named, not read again.
     const MAX_SOURCE_BYTES: u64 = 256 * 1024 * 1024;
-    let bytes = crate::migrate::read_regular_file(path, MAX_SOURCE_BYTES).ok()?;
+    let bytes = crate::files::read_regular_file(path, MAX_SOURCE_BYTES).ok()?;
     String::from_utf8(bytes).ok()
 }
 

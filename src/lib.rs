@@ -13,6 +13,7 @@ pub mod diff;
 pub mod drift;
 pub mod dsl;
 pub mod explain;
+pub mod files;
 pub mod fleet;
 pub mod generate;
 pub mod graph;

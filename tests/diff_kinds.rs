@@ -24,7 +24,9 @@ fn case(name: &str, a: Schema, b: Schema, kinds: &[&str]) {
     let from = schemactl::sql::normalize_schema(&a, schemactl::dialect::DialectKind::Postgres);
     let mut to = schemactl::sql::normalize_schema(&b, schemactl::dialect::DialectKind::Postgres);
     schemactl::diff::restore_rename_hints(&mut to, &b);
-    let p = plan(&from, &to);
+    let mut p = plan(&from, &to);
+    // The files as `generate` writes them, with the planner's reasons as allows.
+    schemactl::generate::annotate::annotate(&mut p, &from);
     let mut found: Vec<String> = p.changes.iter().map(kind).collect();
     found.sort();
     let mut wanted: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();

@@ -99,7 +99,8 @@ fn generate(dir: &std::path::Path, schema: Declared, extra: &[&str]) -> std::pro
 #[test]
 fn planned_migration_reaches_the_target_catalog() {
     let (a, b) = (schema_a().unwrap(), schema_b().unwrap());
-    let p = plan(&a, &b);
+    let mut p = plan(&a, &b);
+    schemactl::generate::annotate::annotate(&mut p, &a);
     let header = schemactl::generate::HEADER;
     let initial_a =
         schemactl::generate::render_script(&a, schemactl::dialect::DialectKind::Postgres).unwrap();

@@ -9,16 +9,9 @@ pub mod sqlite;
 use crate::diag::Diagnostics;
 use crate::diff::plan::Plan;
 use crate::model::Schema;
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum DialectKind {
-    #[default]
-    Postgres,
-    Sqlite,
-}
+pub use crate::model::DialectKind;
 
 impl DialectKind {
     pub fn dialect(self) -> &'static dyn Dialect {

@@ -30,6 +30,17 @@ impl PlannedFile {
 pub struct Plan {
     pub changes: Vec<Change>,
     pub files: Vec<PlannedFile>,
+    /// The planned statements that take a risk the lint reports, each with why no safer
+    /// recipe exists (written into the files as allows by `generate::annotate`).
+    pub accepted: Vec<Accepted>,
+}
+
+/// A planned statement the lint may report as `code`, and why it is the way to do it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub statement: String,
+    pub code: &'static str,
+    pub reason: String,
 }
 
 impl Plan {

@@ -3,6 +3,7 @@
 //! exactly the declared schema) and the atomic write. The CLI parses arguments and prints
 //! the [`Outcome`]; nothing here prints.
 
+pub mod annotate;
 mod down;
 mod state;
 
@@ -195,10 +196,11 @@ fn planned(dir: &MigrationDir, req: &Request, notes: &mut Notes) -> Result<Plann
         DialectKind::Postgres => Some(source.declared(req.schema)?),
         DialectKind::Sqlite => None,
     };
-    let plan = req
+    let mut plan = req
         .dialect
         .dialect()
         .plan(&current, desired.as_ref().unwrap_or(req.schema))?;
+    annotate::annotate(&mut plan, &current);
     Ok(Planned {
         source,
         current,

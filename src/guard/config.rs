@@ -65,7 +65,7 @@ pub struct GuardConfig {
     /// The project's dialect (from the top-level `dialect:`, not the `guard:` section): the SQL
     /// lint parses migrations with it and runs its PostgreSQL lock rules only on PostgreSQL.
     #[serde(skip)]
-    pub dialect: crate::dialect::DialectKind,
+    pub dialect: crate::model::DialectKind,
     pub graph: GraphConfig,
     /// What runs the migrations, which decides what runs inside a transaction.
     pub runner: Runner,
@@ -163,7 +163,7 @@ impl Default for GuardConfig {
             polymorphic: PolymorphicConfig::default(),
             naming: NamingConfig::default(),
             max_identifier_bytes: crate::model::names::MAX_IDENT_BYTES,
-            dialect: crate::dialect::DialectKind::Postgres,
+            dialect: crate::model::DialectKind::Postgres,
             graph: GraphConfig::default(),
             runner: Runner::default(),
             distribution: None,

@@ -3,11 +3,11 @@
 //! folder's replay, and what the declared schema needs compared with it.
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::dialect::DialectKind;
 use crate::migrate::{
     checksum, parse_file_name, read_error, read_regular_file, MigrationDir, MigrationFile, SumFile,
     MAX_FILE_BYTES, SUM_FILE,
 };
+use crate::model::DialectKind;
 use crate::model::{Origin, Schema};
 use std::cell::OnceCell;
 use std::fs;

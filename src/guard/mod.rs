@@ -67,7 +67,7 @@ pub struct RuleInfo {
     pub default_level: Level,
     /// The dialects whose migrations the rule judges (most SQL rules describe PostgreSQL's
     /// locks and rewrites).
-    pub dialects: &'static [crate::dialect::DialectKind],
+    pub dialects: &'static [crate::model::DialectKind],
     pub summary: &'static str,
     /// What it flags.
     pub flags: &'static str,
@@ -103,11 +103,11 @@ impl RuleInfo {
 }
 
 /// [`RuleInfo::dialects`] of a rule about PostgreSQL only.
-pub const POSTGRES_ONLY: &[crate::dialect::DialectKind] = &[crate::dialect::DialectKind::Postgres];
+pub const POSTGRES_ONLY: &[crate::model::DialectKind] = &[crate::model::DialectKind::Postgres];
 /// [`RuleInfo::dialects`] of a rule for every dialect.
-pub const EVERY_DIALECT: &[crate::dialect::DialectKind] = &[
-    crate::dialect::DialectKind::Postgres,
-    crate::dialect::DialectKind::Sqlite,
+pub const EVERY_DIALECT: &[crate::model::DialectKind] = &[
+    crate::model::DialectKind::Postgres,
+    crate::model::DialectKind::Sqlite,
 ];
 
 /// One problem a rule found, before levels and suppressions are applied.

@@ -15,6 +15,17 @@ pub use types::*;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Which database a schema, a folder or a URL is for. A plain name, so that readers and rules
+/// can ask it without depending on the dialects; `DialectKind::dialect` (in `dialect`) gives
+/// the implementation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DialectKind {
+    #[default]
+    Postgres,
+    Sqlite,
+}
+
 /// Where an object was declared: a Rust `file:line:column` for the DSL, or a SQL file position.
 ///
 /// An origin never takes part in equality: the same table declared in the DSL and replayed

@@ -7,7 +7,7 @@
 
 use super::ast;
 use super::replay::{builtin_type, default_value};
-use crate::dialect::DialectKind;
+use crate::model::DialectKind;
 use crate::model::*;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};

@@ -9,7 +9,7 @@
 
 use super::ast::{RowsKind, Stmt};
 use super::postgres::{self, Outcome};
-use crate::dialect::DialectKind;
+use crate::model::DialectKind;
 use std::ops::Range;
 
 /// A `-- schemactl:...` comment.

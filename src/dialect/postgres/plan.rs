@@ -5,14 +5,14 @@
 //! what must not hold locks for long (CREATE/DROP INDEX CONCURRENTLY, VALIDATE CONSTRAINT,
 //! NOT NULL through a validated CHECK).
 //!
-//! Every planned file passes `schemactl guard`: where a change has no safe recipe (a drop, a
-//! rename, a rewriting type change), the planner says why in a `-- schemactl:allow CODE
-//! <reason>` comment before the statement, and only where the lint really reports it
-//! ([`annotate`] lints the planned files to find out).
+//! Where a change has no safe recipe (a drop, a rename, a rewriting type change), the planner
+//! says why (`Plan::accepted`); `generate::annotate` turns that into `-- schemactl:allow CODE
+//! <reason>` comments where the lint really reports the statement, so every planned file
+//! passes `schemactl guard`.
 
 use super::{self as pg, quote_ident, quote_qname};
 use crate::dialect::quote_literal;
-use crate::diff::plan::{Plan, PlannedFile};
+use crate::diff::plan::{Accepted, Plan, PlannedFile};
 use crate::diff::{constraints, Change};
 use crate::model::*;
 use std::collections::HashMap;
@@ -21,16 +21,9 @@ use std::collections::HashMap;
 /// every other query on the table behind it.
 const LOCK_TIMEOUT: &str = "SET lock_timeout = '5s'";
 
-/// Why a planned statement takes a risk the lint reports (`code`), when no safe recipe exists.
-struct Why {
-    statement: String,
-    code: &'static str,
-    reason: String,
-}
-
 /// Records that `statement` may be reported as `code`, and why that is the way to do it.
-fn accept(why: &mut Vec<Why>, statement: &str, code: &'static str, reason: impl Into<String>) {
-    why.push(Why {
+fn accept(why: &mut Vec<Accepted>, statement: &str, code: &'static str, reason: impl Into<String>) {
+    why.push(Accepted {
         statement: statement.to_string(),
         code,
         reason: reason.into(),
@@ -40,7 +33,7 @@ fn accept(why: &mut Vec<Why>, statement: &str, code: &'static str, reason: impl 
 /// Pushes `statement` and records why it may be reported as `code`.
 fn push_accepted(
     out: &mut Vec<String>,
-    why: &mut Vec<Why>,
+    why: &mut Vec<Accepted>,
     statement: String,
     code: &'static str,
     reason: impl Into<String>,
@@ -92,11 +85,11 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
         why,
         ..
     } = p;
-    let mut files = files(enum_values, main, concurrent);
-    if !why.is_empty() {
-        annotate(&mut files, &why, from, &changes);
+    Plan {
+        changes,
+        files: files(enum_values, main, concurrent),
+        accepted: why,
     }
-    Plan { changes, files }
 }
 
 /// The planned files, each only when it has statements; the lock timeout opens those that
@@ -150,7 +143,7 @@ struct Planner<'a> {
     /// The no-transaction file.
     concurrent: Vec<String>,
     new_tables: Vec<Table>,
-    why: Vec<Why>,
+    why: Vec<Accepted>,
 }
 
 impl Planner<'_> {
@@ -682,7 +675,7 @@ fn dropped_reason(what: &str) -> String {
 
 /// Why an added column's value is computed for every existing row (SG410), or why existing
 /// rows get the migration's time (SG420), when the declared column asks for it.
-fn accept_added_column(why: &mut Vec<Why>, statement: &str, col: &Column) {
+fn accept_added_column(why: &mut Vec<Accepted>, statement: &str, col: &Column) {
     let computed = if col.generated.is_some() {
         Some(
             "a stored generated column is computed for every existing row when it is added, \
@@ -722,74 +715,6 @@ fn accept_added_column(why: &mut Vec<Why>, statement: &str, col: &Column) {
     }
 }
 
-/// Writes the `-- schemactl:allow` comments: lints the planned files (after the tables they
-/// change, so type changes are judged against the old types) and, for each finding the
-/// planner gave a reason for, puts the allow before its statement. Findings without one are
-/// left for guard to report.
-fn annotate(files: &mut [PlannedFile], why: &[Why], from: &Schema, changes: &[Change]) {
-    use crate::guard::lint::{lint_with, FolderState};
-    use crate::guard::GuardConfig;
-    let mut folder = FolderState::default();
-    // The lint needs the old column types only for the tables whose columns change type.
-    let retyped: Vec<&QName> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::AlterColumnType { table, .. } => Some(table),
-            _ => None,
-        })
-        .collect();
-    let history = Schema {
-        tables: from
-            .tables
-            .iter()
-            .filter(|t| retyped.contains(&&t.name))
-            .cloned()
-            .collect(),
-        ..Schema::default()
-    };
-    if let Ok(statements) = crate::dialect::Dialect::create(&pg::Postgres, &history) {
-        let mut sql = String::new();
-        crate::dialect::write_script(&mut sql, &statements);
-        folder.learn(&sql, crate::dialect::DialectKind::Postgres);
-    }
-    let config = GuardConfig::default();
-    for f in files.iter_mut() {
-        // The line each statement starts on in the file's text.
-        let mut starts = Vec::with_capacity(f.statements.len());
-        let mut line = 1 + u32::from(f.no_transaction);
-        for st in &f.statements {
-            starts.push(line);
-            line += 1 + st.matches('\n').count() as u32;
-        }
-        let found = lint_with(&mut folder, "planned.sql", &f.script(""), &config);
-        let mut allows: Vec<Vec<(&str, &str)>> = vec![Vec::new(); f.statements.len()];
-        for d in &found {
-            let Some(i) = d
-                .location
-                .as_ref()
-                .and_then(|l| starts.iter().rposition(|&s| s <= l.line))
-            else {
-                continue;
-            };
-            let reason = why
-                .iter()
-                .find(|w| w.code == d.code && w.statement == f.statements[i]);
-            if let Some(w) = reason {
-                if !allows[i].iter().any(|(c, _)| *c == w.code) {
-                    allows[i].push((w.code, &w.reason));
-                }
-            }
-        }
-        for (st, allows) in f.statements.iter_mut().zip(allows) {
-            let mut head = String::new();
-            for (code, reason) in allows {
-                head.push_str(&format!("-- schemactl:allow {code} {reason}\n"));
-            }
-            st.insert_str(0, &head);
-        }
-    }
-}
-
 /// NOT NULL without a long exclusive lock: a CHECK added NOT VALID, validated under a weaker
 /// lock, lets SET NOT NULL skip its full-table scan; then the CHECK goes.
 fn set_not_null(out: &mut Vec<String>, table: &QName, column: &str) {
@@ -816,7 +741,7 @@ fn add_constraint(
     main: &mut Vec<String>,
     late: &mut Vec<String>,
     concurrent: &mut Vec<String>,
-    why: &mut Vec<Why>,
+    why: &mut Vec<Accepted>,
     changes: &[Change],
     to: &Schema,
     old: Option<&Table>,
@@ -957,7 +882,7 @@ fn added_anyway(changes: &[Change], table: &QName, name: &str) -> bool {
 /// come back.
 fn recreate_column(
     main: &mut Vec<String>,
-    why: &mut Vec<Why>,
+    why: &mut Vec<Accepted>,
     changes: &[Change],
     t: &Table,
     column: &str,
@@ -1016,7 +941,7 @@ fn recreate_column(
 /// Returns the old type's temporary name, dropped at the end of the file.
 fn swap_enum(
     main: &mut Vec<String>,
-    why: &mut Vec<Why>,
+    why: &mut Vec<Accepted>,
     changes: &[Change],
     from: &Schema,
     to: &Schema,
@@ -1136,7 +1061,7 @@ impl<'t> Spellers<'t> {
         }
     }
 
-    fn drop(&self, main: &mut Vec<String>, why: &mut Vec<Why>, old: &Table) {
+    fn drop(&self, main: &mut Vec<String>, why: &mut Vec<Accepted>, old: &Table) {
         let q = quote_qname(&old.name);
         for c in &self.checks {
             main.push(format!(
@@ -1166,7 +1091,7 @@ impl<'t> Spellers<'t> {
     fn recreate(
         &self,
         main: &mut Vec<String>,
-        why: &mut Vec<Why>,
+        why: &mut Vec<Accepted>,
         changes: &[Change],
         new: &Table,
     ) {
@@ -1213,7 +1138,7 @@ impl<'t> Spellers<'t> {
 /// default (the old one may name a label that is gone).
 fn convert_columns(
     main: &mut Vec<String>,
-    why: &mut Vec<Why>,
+    why: &mut Vec<Accepted>,
     table: &QName,
     columns: &[(&Column, &Column)],
     name: &QName,

@@ -56,7 +56,11 @@ pub fn plan(current: &Schema, declared: &Schema) -> Result<Plan, Diagnostics> {
             statements,
         }]
     };
-    Ok(Plan { changes, files })
+    Ok(Plan {
+        changes,
+        files,
+        accepted: Vec::new(),
+    })
 }
 
 /// The declared schema as SQLite will hold it: rendered, read back, normalized, with the DSL's

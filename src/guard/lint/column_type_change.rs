@@ -102,7 +102,7 @@ mod tests {
                        CREATE INDEX t_v_idx ON t (lower(v));\n";
         let config = crate::guard::testing::only("SG409", crate::guard::GuardConfig::default());
         let mut folder = crate::guard::lint::FolderState::default();
-        folder.learn(history, crate::dialect::DialectKind::Postgres);
+        folder.learn(history, crate::model::DialectKind::Postgres);
         crate::guard::lint::lint_with(&mut folder, "0002_change.sql", change, &config)
     }
 

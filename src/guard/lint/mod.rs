@@ -57,7 +57,7 @@ sql_rules!(
 
 use super::{registry, Check, Finding, GuardConfig, Rule, Runner};
 use crate::diag::{Diagnostic, Severity};
-use crate::dialect::DialectKind;
+use crate::model::DialectKind;
 use crate::model::Origin;
 use crate::sql::ast::{
     ActionKind, AlterOp, ConstraintKind, EnumChange, Guard, KeyPart, Name, ObjectKind, Stmt,

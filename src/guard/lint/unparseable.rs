@@ -1,6 +1,6 @@
 //! SG401 unparseable-statement: a statement the SQL parser cannot read is reported, not skipped.
 
-use crate::dialect::DialectKind;
+use crate::model::DialectKind;
 use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo};
 use crate::sql::ast::{FunctionBody, Stmt};

@@ -174,9 +174,9 @@ fn referenced(stmt: &Stmt) -> Vec<&Name> {
 
 #[cfg(test)]
 mod tests {
-    use crate::dialect::DialectKind;
     use crate::guard::migrations::test_support::*;
     use crate::guard::MigrationInput;
+    use crate::model::DialectKind;
 
     #[test]
     fn fires_at_the_first_statement_that_fails() {

@@ -1,7 +1,7 @@
 //! Edits to a table that follow what the database does when a column or constraint goes away
 //! or changes its name.
 
-use crate::dialect::DialectKind;
+use crate::model::DialectKind;
 use crate::model::*;
 use crate::sql::column_refs::rename_column_refs;
 

@@ -28,7 +28,7 @@ pub use types::{builtin_type, column_type, default_value};
 use super::ast::{self, ActionKind, CommentTarget, EnumChange, Guard, ObjectKind, Stmt};
 use super::split::{split_for_replay, SqlStatement};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::dialect::DialectKind;
+use crate::model::DialectKind;
 use crate::model::*;
 use std::collections::{HashMap, HashSet};
 use types::qname;
