@@ -4,7 +4,7 @@
 //! ran the migrations), so every definition is in the server's own spelling and a difference
 //! is a real one. Each object is compared by name through its canonical definition text.
 
-use crate::dialect::postgres as pg;
+use crate::diff::Spelling;
 use crate::model::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -92,61 +92,16 @@ fn compare_maps(
     }
 }
 
-/// Every object of a table with its definition text, keyed by `kind name`.
-fn table_objects(t: &Table) -> Vec<(&'static str, String, String)> {
-    let mut v = Vec::new();
+/// Every object of a table with its definition text, keyed by `kind name`: what the dialect
+/// spells (columns, constraints, indexes, policies, triggers), then partitions, RLS and the
+/// comment.
+fn table_objects(spelling: &dyn Spelling, t: &Table) -> Vec<(&'static str, String, String)> {
     let on = format!(" on {}", t.name);
-    for c in &t.columns {
-        v.push(("column", format!("{}{on}", c.name), pg::column_def(c)));
-    }
-    if let Some(pk) = &t.primary_key {
-        v.push((
-            "primary key",
-            format!("{}{on}", pk.name),
-            pg::primary_key_def(pk),
-        ));
-    }
-    for u in &t.uniques {
-        v.push((
-            "unique constraint",
-            format!("{}{on}", u.name),
-            pg::unique_def(u),
-        ));
-    }
-    for c in &t.checks {
-        v.push(("check", format!("{}{on}", c.name), pg::check_def(c)));
-    }
-    for x in &t.excludes {
-        v.push((
-            "exclusion constraint",
-            format!("{}{on}", x.name),
-            pg::exclude_def(x),
-        ));
-    }
-    for fk in &t.foreign_keys {
-        v.push((
-            "foreign key",
-            format!("{}{on}", fk.name),
-            pg::foreign_key_def(fk),
-        ));
-    }
-    for ix in &t.indexes {
-        v.push((
-            "index",
-            format!("{}{on}", ix.name),
-            pg::create_index(&t.name, ix),
-        ));
-    }
-    for p in &t.policies {
-        v.push((
-            "policy",
-            format!("{}{on}", p.name),
-            pg::create_policy(&t.name, p),
-        ));
-    }
-    for tr in &t.triggers {
-        v.push(("trigger", format!("{}{on}", tr.name), tr.sql.clone()));
-    }
+    let mut v: Vec<(&'static str, String, String)> = spelling
+        .table_objects(t)
+        .into_iter()
+        .map(|o| (o.kind.noun(), format!("{}{on}", o.name), o.definition))
+        .collect();
     for p in &t.partitions {
         v.push(("partition", format!("{}{on}", p.name), p.bound.clone()));
     }
@@ -178,7 +133,7 @@ fn tables_by_name(s: &Schema) -> BTreeMap<String, &Table> {
 }
 
 /// Every difference between what was `expected` and what was `found`, in a stable order.
-pub fn compare(expected: &Schema, found: &Schema) -> Vec<Difference> {
+pub fn compare(expected: &Schema, found: &Schema, spelling: &dyn Spelling) -> Vec<Difference> {
     let mut out = Vec::new();
     let names = |s: &Schema| -> BTreeMap<String, String> {
         s.extensions
@@ -238,8 +193,10 @@ pub fn compare(expected: &Schema, found: &Schema) -> Vec<Difference> {
                 found: None,
             }),
             Some(f) => {
-                let (mut e_objs, mut f_objs) =
-                    (by_kind(table_objects(t)), by_kind(table_objects(f)));
+                let (mut e_objs, mut f_objs) = (
+                    by_kind(table_objects(spelling, t)),
+                    by_kind(table_objects(spelling, f)),
+                );
                 let kinds: Vec<&'static str> = e_objs
                     .keys()
                     .chain(f_objs.keys())

@@ -71,6 +71,8 @@ pub struct Review<'a> {
     pub after: &'a Schema,
     /// `(file name, text)` of the migrations the change adds.
     pub files: &'a [(String, String)],
+    /// How the ER diagram spells column types.
+    pub spelling: &'a dyn crate::diff::Spelling,
 }
 
 impl Review<'_> {
@@ -203,7 +205,9 @@ impl Review<'_> {
         {
             writeln!(s, "    {} {{", ident(&t.name.to_string())).unwrap();
             for c in &t.columns {
-                let ty = crate::dialect::postgres::column_type(&c.ty)
+                let ty = self
+                    .spelling
+                    .column_type(&c.ty)
                     .replace([' ', '(', ')', ',', '[', ']', '.', '"'], "_");
                 writeln!(s, "        {ty} {}", c.name).unwrap();
             }

@@ -64,7 +64,8 @@ fn case(name: &str, a: Schema, b: Schema, kinds: &[&str]) {
         name,
         &[schemactl::generate::render_script(&b, DialectKind::Postgres).unwrap()],
     );
-    let gaps = schemactl::drift::compare(&expected, &reached);
+    let gaps =
+        schemactl::drift::compare(&expected, &reached, &schemactl::dialect::postgres::Postgres);
     assert!(
         gaps.is_empty(),
         "{name}: the plan does not reach B:\n{}\nplan:\n{}",

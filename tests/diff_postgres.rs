@@ -175,7 +175,8 @@ fn planned_migration_reaches_the_target_catalog() {
     let expected =
         schemactl::inspect::postgres::inspect(&mut expected_db.client(), "schemactl_migrations")
             .unwrap();
-    let diffs = schemactl::drift::compare(&expected, &found);
+    let diffs =
+        schemactl::drift::compare(&expected, &found, &schemactl::dialect::postgres::Postgres);
     assert!(
         diffs.is_empty(),
         "{}",

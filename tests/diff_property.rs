@@ -194,7 +194,7 @@ proptest! {
         scripts.extend(plan.files.iter().map(|f| f.script("")));
         let reached = support::pg_catalog_after("prop", &scripts);
         let expected = support::pg_catalog_after("prop", &[schemactl::generate::render_script(&to, schemactl::dialect::DialectKind::Postgres).unwrap()]);
-        let gaps = schemactl::drift::compare(&expected, &reached);
+        let gaps = schemactl::drift::compare(&expected, &reached, &schemactl::dialect::postgres::Postgres);
         prop_assert!(gaps.is_empty(), "{}\nplan:\n{}", gaps.iter().map(|g| g.to_string()).collect::<Vec<_>>().join("\n"), scripts[1..].join("\n"));
     }
 }

@@ -417,7 +417,7 @@ proptest! {
         let fresh = Connection::open_in_memory().unwrap();
         fresh.execute_batch(&schemactl::generate::render_script(&to, DialectKind::Sqlite).unwrap()).unwrap();
         let expected = schemactl::inspect::sqlite::inspect(&fresh, TRACKING_TABLE).unwrap();
-        let gaps = schemactl::drift::compare(&expected, &reached);
+        let gaps = schemactl::drift::compare(&expected, &reached, &schemactl::dialect::sqlite::Sqlite);
         prop_assert!(
             gaps.is_empty(),
             "{}\nplan:\n{planned}",

@@ -132,11 +132,12 @@ fn review(ctx: &Context, args: &DiffArgs) -> Result<String, Diagnostics> {
     let mut after = normalize_schema(&replayed_after, ctx.config.dialect);
     // Renames the replayed migrations made show as renames, not as a drop and an add.
     crate::diff::restore_rename_hints(&mut after, &replayed_after);
-    let changes = crate::diff::diff(&before, &after);
+    let changes = crate::diff::diff(&before, &after, ctx.config.dialect.dialect());
     let review = Review {
         changes: &changes,
         after: &after,
         files: &added,
+        spelling: ctx.config.dialect.dialect(),
     };
     Ok(match args.format {
         ReviewFormat::Markdown => review.markdown(),

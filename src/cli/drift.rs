@@ -109,7 +109,7 @@ fn drift(ctx: &Context, args: &DriftArgs) -> Result<Drift, Diagnostics> {
     let found = normalize_schema(&found, dialect);
     let expected = normalize_schema(&expected, dialect);
     Ok(Drift {
-        differences: compare(&expected, &found),
+        differences: compare(&expected, &found, dialect.dialect()),
         not_compared,
     })
 }

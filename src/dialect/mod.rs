@@ -8,6 +8,7 @@ pub mod sqlite;
 
 use crate::diag::Diagnostics;
 use crate::diff::plan::Plan;
+use crate::diff::Spelling;
 use crate::model::Schema;
 use std::fmt;
 
@@ -45,7 +46,9 @@ impl Statement {
     }
 }
 
-pub trait Dialect: Sync {
+/// A database: how it spells what is compared ([`Spelling`]), how it creates a schema and
+/// how it changes one.
+pub trait Dialect: Spelling {
     fn name(&self) -> &'static str;
 
     /// The statements that create `schema` in an empty database, in dependency order.

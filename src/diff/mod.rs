@@ -6,7 +6,6 @@
 
 pub mod plan;
 
-use crate::dialect::postgres as pg;
 use crate::model::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -319,30 +318,88 @@ pub fn restore_rename_hints(normalized: &mut Schema, source: &Schema) {
     }
 }
 
+/// What kind of named table object a definition is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ObjectKind {
+    Column,
+    PrimaryKey,
+    Unique,
+    Check,
+    Exclusion,
+    ForeignKey,
+    Index,
+    Policy,
+    Trigger,
+}
+
+impl ObjectKind {
+    /// The kind as reports name it.
+    pub fn noun(self) -> &'static str {
+        match self {
+            ObjectKind::Column => "column",
+            ObjectKind::PrimaryKey => "primary key",
+            ObjectKind::Unique => "unique constraint",
+            ObjectKind::Check => "check",
+            ObjectKind::Exclusion => "exclusion constraint",
+            ObjectKind::ForeignKey => "foreign key",
+            ObjectKind::Index => "index",
+            ObjectKind::Policy => "policy",
+            ObjectKind::Trigger => "trigger",
+        }
+    }
+
+    pub fn is_constraint(self) -> bool {
+        matches!(
+            self,
+            ObjectKind::PrimaryKey
+                | ObjectKind::Unique
+                | ObjectKind::Check
+                | ObjectKind::Exclusion
+                | ObjectKind::ForeignKey
+        )
+    }
+}
+
+/// A named object of a table with the definition text it is compared by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableObject<'t> {
+    pub kind: ObjectKind,
+    pub name: &'t str,
+    pub definition: String,
+}
+
+/// How a dialect spells what the diff and drift compare: two objects differ when their
+/// definitions do. Each dialect implements it, so neither the diff nor drift spells SQL.
+pub trait Spelling: Sync {
+    /// A column type as the dialect writes it (`numeric(12,2)`, `text[]`).
+    fn column_type(&self, ty: &ColumnType) -> String;
+
+    /// Every column, constraint, index, policy and trigger of `t`, in declaration order by
+    /// kind, with its definition.
+    fn table_objects<'t>(&self, t: &'t Table) -> Vec<TableObject<'t>>;
+}
+
+/// The definitions of `t`'s objects of the kinds `keep` selects, by name.
+fn definitions(
+    spelling: &dyn Spelling,
+    t: &Table,
+    keep: impl Fn(ObjectKind) -> bool,
+) -> BTreeMap<String, String> {
+    spelling
+        .table_objects(t)
+        .into_iter()
+        .filter(|o| keep(o.kind))
+        .map(|o| (o.name.to_string(), o.definition))
+        .collect()
+}
+
 /// Every constraint of a table by name, with its definition text for comparison.
-pub(crate) fn constraints(t: &Table) -> BTreeMap<String, String> {
-    use crate::dialect::postgres as pg;
-    let mut m = BTreeMap::new();
-    if let Some(pk) = &t.primary_key {
-        m.insert(pk.name.clone(), pg::primary_key_def(pk));
-    }
-    for u in &t.uniques {
-        m.insert(u.name.clone(), pg::unique_def(u));
-    }
-    for c in &t.checks {
-        m.insert(c.name.clone(), pg::check_def(c));
-    }
-    for x in &t.excludes {
-        m.insert(x.name.clone(), pg::exclude_def(x));
-    }
-    for fk in &t.foreign_keys {
-        m.insert(fk.name.clone(), pg::foreign_key_def(fk));
-    }
-    m
+pub(crate) fn constraints(spelling: &dyn Spelling, t: &Table) -> BTreeMap<String, String> {
+    definitions(spelling, t, ObjectKind::is_constraint)
 }
 
 /// The changes that turn `from` into `to`, in a stable order (the planner re-orders them).
-pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
+pub fn diff(from: &Schema, to: &Schema, spelling: &dyn Spelling) -> Vec<Change> {
     let mut out = Vec::new();
     for e in &to.extensions {
         if !from.extensions.iter().any(|x| x.name == e.name) {
@@ -412,7 +469,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
             });
             continue;
         };
-        diff_table(&mut out, old, t);
+        diff_table(&mut out, spelling, old, t);
     }
     let new_names: std::collections::HashSet<&QName> = to.tables.iter().map(|t| &t.name).collect();
     for t in &from.tables {
@@ -512,14 +569,120 @@ fn diff_enum(out: &mut Vec<Change>, old: &EnumType, new: &EnumType) {
     }
 }
 
-fn diff_table(out: &mut Vec<Change>, old: &Table, new: &Table) {
+fn diff_table(out: &mut Vec<Change>, spelling: &dyn Spelling, old: &Table, new: &Table) {
+    let renamed_from = diff_columns(out, spelling, old, new);
+    for c in &old.columns {
+        if !new.has_column(&c.name) && !renamed_from.contains(&c.name.as_str()) {
+            out.push(Change::DropColumn {
+                table: new.name.clone(),
+                column: c.name.clone(),
+            });
+        }
+    }
+    let table = || new.name.clone();
+    let (oc, nc) = (constraints(spelling, old), constraints(spelling, new));
+    for (name, dropped) in replaced(&oc, &nc) {
+        out.push(if dropped {
+            Change::DropConstraint {
+                table: table(),
+                name,
+            }
+        } else {
+            Change::AddConstraint {
+                table: table(),
+                name,
+            }
+        });
+    }
+    let of_kind = |t: &Table, kind: ObjectKind| definitions(spelling, t, |k| k == kind);
+    let (oi, ni) = (
+        of_kind(old, ObjectKind::Index),
+        of_kind(new, ObjectKind::Index),
+    );
+    for (name, dropped) in replaced(&oi, &ni) {
+        out.push(if dropped {
+            Change::DropIndex {
+                table: table(),
+                name,
+            }
+        } else {
+            Change::AddIndex {
+                table: table(),
+                name,
+            }
+        });
+    }
+    if old.rls != new.rls {
+        out.push(Change::SetRls { table: table() });
+    }
+    let (op, np) = (
+        of_kind(old, ObjectKind::Policy),
+        of_kind(new, ObjectKind::Policy),
+    );
+    for (name, dropped) in replaced(&op, &np) {
+        out.push(if dropped {
+            Change::DropPolicy {
+                table: table(),
+                name,
+            }
+        } else {
+            Change::AddPolicy {
+                table: table(),
+                name,
+            }
+        });
+    }
+    let (ot, nt) = (
+        of_kind(old, ObjectKind::Trigger),
+        of_kind(new, ObjectKind::Trigger),
+    );
+    for (name, dropped) in replaced(&ot, &nt) {
+        out.push(if dropped {
+            Change::DropTrigger {
+                table: table(),
+                name,
+            }
+        } else {
+            Change::AddTrigger {
+                table: table(),
+                name,
+            }
+        });
+    }
+    if old.doc != new.doc {
+        out.push(Change::SetTableComment { table: table() });
+    }
+}
+
+/// The objects that go (`true`) because they are gone or changed, then those that come
+/// (`false`) because they are new or changed, each by name in name order.
+fn replaced(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<(String, bool)> {
+    let dropped = old
+        .iter()
+        .filter(|(n, def)| new.get(*n) != Some(def))
+        .map(|(n, _)| (n.clone(), true));
+    let added = new
+        .iter()
+        .filter(|(n, def)| old.get(*n) != Some(def))
+        .map(|(n, _)| (n.clone(), false));
+    dropped.chain(added).collect()
+}
+
+/// The changes to `new`'s columns, in its column order; returns the old names of renamed
+/// columns (they are not dropped).
+fn diff_columns<'o>(
+    out: &mut Vec<Change>,
+    spelling: &dyn Spelling,
+    old: &'o Table,
+    new: &Table,
+) -> Vec<&'o str> {
     let name = &new.name;
     let mut renamed_from: Vec<&str> = Vec::new();
     for c in &new.columns {
         let previous = old.column(&c.name).or_else(|| {
             let from = c.renamed_from.as_deref()?;
             let col = old.column(from)?;
-            renamed_from.push(from);
+            renamed_from.push(col.name.as_str());
             out.push(Change::RenameColumn {
                 table: name.clone(),
                 from: from.to_string(),
@@ -527,178 +690,86 @@ fn diff_table(out: &mut Vec<Change>, old: &Table, new: &Table) {
             });
             Some(col)
         });
-        let Some(o) = previous else {
-            out.push(Change::AddColumn {
+        match previous {
+            Some(o) => diff_column(out, spelling, (old, o), (new, c)),
+            None => out.push(Change::AddColumn {
                 table: name.clone(),
                 column: c.name.clone(),
-            });
-            continue;
-        };
-        if o.generated != c.generated {
-            out.push(match c.generated {
-                Some(_) => Change::AlterGenerated {
-                    table: name.clone(),
-                    column: c.name.clone(),
-                },
-                None => Change::DropGenerated {
-                    table: name.clone(),
-                    column: c.name.clone(),
-                },
-            });
-            // Dropped and added again, the column takes the new type with it.
-            if c.generated.is_some() {
-                continue;
-            }
-        }
-        if o.ty != c.ty {
-            out.push(Change::AlterColumnType {
-                table: name.clone(),
-                column: c.name.clone(),
-                from: pg::column_type(&o.ty),
-                to: pg::column_type(&c.ty),
-            });
-        }
-        let pk = |t: &Table, col: &str| {
-            t.primary_key
-                .as_ref()
-                .is_some_and(|p| p.columns.iter().any(|x| x == col))
-        };
-        let (was_null, is_null) = (
-            o.nullable && !pk(old, &o.name),
-            c.nullable && !pk(new, &c.name),
-        );
-        if was_null && !is_null {
-            out.push(Change::SetNotNull {
-                table: name.clone(),
-                column: c.name.clone(),
-            });
-        } else if !was_null && is_null {
-            out.push(Change::DropNotNull {
-                table: name.clone(),
-                column: c.name.clone(),
-            });
-        }
-        if o.default != c.default {
-            out.push(match c.default {
-                Some(_) => Change::SetDefault {
-                    table: name.clone(),
-                    column: c.name.clone(),
-                },
-                None => Change::DropDefault {
-                    table: name.clone(),
-                    column: c.name.clone(),
-                },
-            });
-        }
-        if o.doc != c.doc {
-            out.push(Change::SetColumnComment {
-                table: name.clone(),
-                column: c.name.clone(),
-            });
+            }),
         }
     }
-    for c in &old.columns {
-        if !new.has_column(&c.name) && !renamed_from.contains(&c.name.as_str()) {
-            out.push(Change::DropColumn {
-                table: name.clone(),
-                column: c.name.clone(),
-            });
+    renamed_from
+}
+
+/// The changes to one column that exists on both sides (under its old name on the old one).
+fn diff_column(
+    out: &mut Vec<Change>,
+    spelling: &dyn Spelling,
+    (old, o): (&Table, &Column),
+    (new, c): (&Table, &Column),
+) {
+    let table = || new.name.clone();
+    let column = || c.name.clone();
+    if o.generated != c.generated {
+        out.push(match c.generated {
+            Some(_) => Change::AlterGenerated {
+                table: table(),
+                column: column(),
+            },
+            None => Change::DropGenerated {
+                table: table(),
+                column: column(),
+            },
+        });
+        // Dropped and added again, the column takes the new type with it.
+        if c.generated.is_some() {
+            return;
         }
     }
-    let (oc, nc) = (constraints(old), constraints(new));
-    for (n, def) in &oc {
-        if nc.get(n) != Some(def) {
-            out.push(Change::DropConstraint {
-                table: name.clone(),
-                name: n.clone(),
-            });
-        }
-    }
-    for (n, def) in &nc {
-        if oc.get(n) != Some(def) {
-            out.push(Change::AddConstraint {
-                table: name.clone(),
-                name: n.clone(),
-            });
-        }
-    }
-    let idx = |t: &Table| -> BTreeMap<String, String> {
-        t.indexes
-            .iter()
-            .map(|i| (i.name.clone(), pg::create_index(&t.name, i)))
-            .collect()
-    };
-    let (oi, ni) = (idx(old), idx(new));
-    for (n, def) in &oi {
-        if ni.get(n) != Some(def) {
-            out.push(Change::DropIndex {
-                table: name.clone(),
-                name: n.clone(),
-            });
-        }
-    }
-    for (n, def) in &ni {
-        if oi.get(n) != Some(def) {
-            out.push(Change::AddIndex {
-                table: name.clone(),
-                name: n.clone(),
-            });
-        }
-    }
-    if old.rls != new.rls {
-        out.push(Change::SetRls {
-            table: name.clone(),
+    if o.ty != c.ty {
+        out.push(Change::AlterColumnType {
+            table: table(),
+            column: column(),
+            from: spelling.column_type(&o.ty),
+            to: spelling.column_type(&c.ty),
         });
     }
-    let pol = |t: &Table| -> BTreeMap<String, String> {
-        t.policies
-            .iter()
-            .map(|p| (p.name.clone(), pg::create_policy(&t.name, p)))
-            .collect()
+    let pk = |t: &Table, col: &str| {
+        t.primary_key
+            .as_ref()
+            .is_some_and(|p| p.columns.iter().any(|x| x == col))
     };
-    let (op, np) = (pol(old), pol(new));
-    for (n, def) in &op {
-        if np.get(n) != Some(def) {
-            out.push(Change::DropPolicy {
-                table: name.clone(),
-                name: n.clone(),
-            });
-        }
+    let (was_null, is_null) = (
+        o.nullable && !pk(old, &o.name),
+        c.nullable && !pk(new, &c.name),
+    );
+    if was_null && !is_null {
+        out.push(Change::SetNotNull {
+            table: table(),
+            column: column(),
+        });
+    } else if !was_null && is_null {
+        out.push(Change::DropNotNull {
+            table: table(),
+            column: column(),
+        });
     }
-    for (n, def) in &np {
-        if op.get(n) != Some(def) {
-            out.push(Change::AddPolicy {
-                table: name.clone(),
-                name: n.clone(),
-            });
-        }
+    if o.default != c.default {
+        out.push(match c.default {
+            Some(_) => Change::SetDefault {
+                table: table(),
+                column: column(),
+            },
+            None => Change::DropDefault {
+                table: table(),
+                column: column(),
+            },
+        });
     }
-    let trg = |t: &Table| -> BTreeMap<String, String> {
-        t.triggers
-            .iter()
-            .map(|x| (x.name.clone(), x.sql.clone()))
-            .collect()
-    };
-    let (ot, nt) = (trg(old), trg(new));
-    for (n, def) in &ot {
-        if nt.get(n) != Some(def) {
-            out.push(Change::DropTrigger {
-                table: name.clone(),
-                name: n.clone(),
-            });
-        }
-    }
-    for (n, def) in &nt {
-        if ot.get(n) != Some(def) {
-            out.push(Change::AddTrigger {
-                table: name.clone(),
-                name: n.clone(),
-            });
-        }
-    }
-    if old.doc != new.doc {
-        out.push(Change::SetTableComment {
-            table: name.clone(),
+    if o.doc != c.doc {
+        out.push(Change::SetColumnComment {
+            table: table(),
+            column: column(),
         });
     }
 }

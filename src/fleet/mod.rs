@@ -1002,6 +1002,7 @@ pub fn drift_target(
         let diffs = crate::drift::compare(
             &normalize_schema(&expected, dialect),
             &normalize_schema(&found, dialect),
+            dialect.dialect(),
         );
         Ok((version, diffs.len()))
     })();

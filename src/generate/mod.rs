@@ -258,7 +258,7 @@ fn refuse_unless_equal(
     reached: &Schema,
     dialect: DialectKind,
 ) -> Result<(), Diagnostics> {
-    let gaps = crate::drift::compare(expected, reached);
+    let gaps = crate::drift::compare(expected, reached, dialect.dialect());
     let mut list: Vec<String> = gaps.iter().take(10).map(|d| d.to_string()).collect();
     if list.is_empty() {
         if dialect == DialectKind::Sqlite

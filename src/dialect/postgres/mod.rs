@@ -4,6 +4,7 @@
 //! or policies, and one emitter gives one canonical spelling that diffs and snapshots rely on.
 
 pub mod plan;
+mod spelling;
 
 use super::{quote_literal, Dialect, Statement};
 use crate::diag::Diagnostics;

@@ -44,7 +44,7 @@ fn push_accepted(
 
 /// The migration from `from` to `to`, both normalized.
 pub fn plan(from: &Schema, to: &Schema) -> Plan {
-    let changes = crate::diff::diff(from, to);
+    let changes = crate::diff::diff(from, to, &pg::Postgres);
     let mut p = Planner {
         from,
         to,
@@ -749,7 +749,7 @@ fn add_constraint(
     name: &str,
 ) {
     let q = quote_qname(&t.name);
-    let def = constraints(t)
+    let def = constraints(&pg::Postgres, t)
         .remove(name)
         .expect("diffed constraint exists");
     let validatable =

@@ -72,6 +72,19 @@ fn default_value(d: &DefaultValue) -> Result<String, String> {
     })
 }
 
+/// SQLite's models are compared after both sides are read back from SQLite's own spelling
+/// (see `plan`), so any complete canonical text tells their objects apart; PostgreSQL's is
+/// the one the model has.
+impl crate::diff::Spelling for Sqlite {
+    fn column_type(&self, ty: &ColumnType) -> String {
+        crate::diff::Spelling::column_type(&super::postgres::Postgres, ty)
+    }
+
+    fn table_objects<'t>(&self, t: &'t Table) -> Vec<crate::diff::TableObject<'t>> {
+        super::postgres::Postgres.table_objects(t)
+    }
+}
+
 impl Dialect for Sqlite {
     fn plan(&self, current: &Schema, declared: &Schema) -> Result<Plan, Diagnostics> {
         plan::plan(current, declared)

@@ -41,11 +41,11 @@ pub fn plan(current: &Schema, declared: &Schema) -> Result<Plan, Diagnostics> {
     let renamed = with_renames(&old, &renames);
     // The renames, then what differs once they are done: a key or check that only follows a
     // renamed column is no change of its own.
-    let mut changes: Vec<Change> = crate::diff::diff(&old, &target)
+    let mut changes: Vec<Change> = crate::diff::diff(&old, &target, &Sqlite)
         .into_iter()
         .filter(|c| matches!(c, Change::RenameColumn { .. }))
         .collect();
-    changes.extend(crate::diff::diff(&renamed, &target));
+    changes.extend(crate::diff::diff(&renamed, &target, &Sqlite));
     let statements = statements(&old, &renamed, &target, &renames)?;
     let files = if statements.is_empty() {
         Vec::new()
