@@ -158,20 +158,39 @@ fn statements(
             },
         })
         .collect();
-    // SQLite re-checks every trigger when a table is renamed, and fails on one that names a
-    // table the rebuild has just dropped: such triggers are dropped first and created last.
-    let rebuilt: Vec<&str> = order
-        .iter()
-        .zip(&steps)
-        .filter(|(_, s)| matches!(s, Step::Rebuild(_)))
-        .map(|(t, _)| t.name.name.as_str())
-        .collect();
-    let held = |on: &Table, tr: &Trigger| {
-        column_refs(&tr.sql)
+    let mut w = Script {
+        old,
+        target,
+        rebuilt: order
             .iter()
-            .any(|w| *w != on.name.name && rebuilt.contains(&w.as_str()))
+            .zip(&steps)
+            .filter(|(_, s)| matches!(s, Step::Rebuild(_)))
+            .map(|(t, _)| t.name.name.as_str())
+            .collect(),
+        owners: owners(target),
+        drops: Vec::new(),
+        body: Vec::new(),
+        last: Vec::new(),
     };
-    // Index and trigger names are schema-wide in SQLite.
+    w.drop_tables();
+    for (t, step) in order.iter().zip(&steps) {
+        let table_renames = renames.get(&t.name).map(Vec::as_slice).unwrap_or_default();
+        w.table(t, step, table_renames)?;
+    }
+    w.views(steps.iter().any(|s| matches!(s, Step::Rebuild(_))));
+    let Script {
+        mut drops,
+        mut body,
+        mut last,
+        ..
+    } = w;
+    drops.append(&mut body);
+    drops.append(&mut last);
+    Ok(drops)
+}
+
+/// The table each index and trigger name belongs to: these names are schema-wide in SQLite.
+fn owners(target: &Schema) -> HashMap<&str, &QName> {
     let mut owners: HashMap<&str, &QName> = HashMap::new();
     for t in &target.tables {
         for n in t
@@ -183,23 +202,52 @@ fn statements(
             owners.insert(n, &t.name);
         }
     }
+    owners
+}
 
-    let mut drops = Vec::new();
-    let mut body = Vec::new();
-    let mut last = Vec::new();
-    // Children first: it reads naturally, though foreign keys are off anyway.
-    let old_graph = FkGraph::new(old);
-    for node in old_graph.creation_order().into_iter().rev() {
-        let t = old_graph.table(old, node);
-        if target.table(&t.name).is_none() {
-            drops.push(format!("DROP TABLE {}", quote_ident(&t.name.name)));
+/// The plan's statements being written, in three parts run in order.
+struct Script<'a> {
+    old: &'a Schema,
+    target: &'a Schema,
+    /// The tables this plan rebuilds.
+    rebuilt: Vec<&'a str>,
+    owners: HashMap<&'a str, &'a QName>,
+    drops: Vec<String>,
+    body: Vec<String>,
+    /// Triggers that name a rebuilt table, and changed views.
+    last: Vec<String>,
+}
+
+impl<'a> Script<'a> {
+    /// Whether trigger `tr` on `on` names a table the plan rebuilds: SQLite re-checks every
+    /// trigger when a table is renamed, and fails on one that names a table the rebuild has
+    /// just dropped, so such triggers are dropped first and created last.
+    fn held(&self, on: &Table, tr: &Trigger) -> bool {
+        column_refs(&tr.sql)
+            .iter()
+            .any(|w| *w != on.name.name && self.rebuilt.contains(&w.as_str()))
+    }
+
+    /// Children first: it reads naturally, though foreign keys are off anyway.
+    fn drop_tables(&mut self) {
+        let old_graph = FkGraph::new(self.old);
+        for node in old_graph.creation_order().into_iter().rev() {
+            let t = old_graph.table(self.old, node);
+            if self.target.table(&t.name).is_none() {
+                self.drops
+                    .push(format!("DROP TABLE {}", quote_ident(&t.name.name)));
+            }
         }
     }
-    let drop_index = |ix: &Index| format!("DROP INDEX {}", quote_ident(&ix.name));
-    let drop_trigger = |tr: &Trigger| format!("DROP TRIGGER {}", quote_ident(&tr.name));
-    for (t, step) in order.iter().zip(&steps) {
-        let table_renames = renames.get(&t.name).map(Vec::as_slice).unwrap_or_default();
-        let rename_columns = table_renames.iter().map(|(from, to)| {
+
+    /// The statements for one declared table, by what happens to it.
+    fn table(
+        &mut self,
+        t: &'a Table,
+        step: &Step<'a>,
+        renames: &[(String, String)],
+    ) -> Result<(), Diagnostics> {
+        let rename_columns = renames.iter().map(|(from, to)| {
             format!(
                 "ALTER TABLE {} RENAME COLUMN {} TO {}",
                 quote_ident(&t.name.name),
@@ -210,90 +258,115 @@ fn statements(
         let mut triggers: Vec<&Trigger> = Vec::new();
         match step {
             Step::New => {
-                let created = lite::table_statements(target, t, &t.name.name)?;
-                body.push(created.create.sql);
-                body.extend(created.indexes.into_iter().map(|s| s.sql));
+                let created = lite::table_statements(self.target, t, &t.name.name)?;
+                self.body.push(created.create.sql);
+                self.body.extend(created.indexes.into_iter().map(|s| s.sql));
                 triggers.extend(&t.triggers);
             }
             Step::Same(before) => {
-                let kept = before.triggers.iter().filter(|tr| held(before, tr));
-                drops.extend(kept.clone().map(drop_trigger));
-                body.extend(rename_columns);
+                let kept: Vec<&Trigger> = before
+                    .triggers
+                    .iter()
+                    .filter(|tr| self.held(before, tr))
+                    .collect();
+                self.drops.extend(kept.iter().map(|tr| drop_trigger(tr)));
+                self.body.extend(rename_columns);
                 triggers.extend(kept);
             }
             Step::InPlace(before, steps) => {
-                let kept = before
+                let kept: Vec<&Trigger> = before
                     .triggers
                     .iter()
-                    .filter(|tr| held(before, tr) && !steps.dropped_triggers.contains(tr));
-                drops.extend(steps.dropped_indexes.iter().map(|ix| drop_index(ix)));
-                drops.extend(steps.dropped_triggers.iter().map(|tr| drop_trigger(tr)));
-                drops.extend(kept.clone().map(drop_trigger));
-                body.extend(rename_columns);
-                body.extend(steps.alters.iter().cloned());
+                    .filter(|tr| self.held(before, tr) && !steps.dropped_triggers.contains(tr))
+                    .collect();
+                self.drops
+                    .extend(steps.dropped_indexes.iter().map(|ix| drop_index(ix)));
+                self.drops
+                    .extend(steps.dropped_triggers.iter().map(|tr| drop_trigger(tr)));
+                self.drops.extend(kept.iter().map(|tr| drop_trigger(tr)));
+                self.body.extend(rename_columns);
+                self.body.extend(steps.alters.iter().cloned());
                 for ix in &steps.created_indexes {
-                    body.push(lite::create_index(t, ix).map_err(Diagnostics::from)?.sql);
+                    self.body
+                        .push(lite::create_index(t, ix).map_err(Diagnostics::from)?.sql);
                 }
                 triggers.extend(kept);
                 triggers.extend(steps.created_triggers.iter().copied());
             }
             Step::Rebuild(before) => {
-                // The old table's indexes and triggers go with it, but only when it is dropped:
-                // a name another table takes over must be free before that table is reached.
-                let moved = |name: &str| owners.get(name).is_some_and(|o| **o != t.name);
-                drops.extend(
-                    before
-                        .indexes
-                        .iter()
-                        .filter(|i| moved(&i.name))
-                        .map(drop_index),
-                );
-                drops.extend(
-                    before
-                        .triggers
-                        .iter()
-                        .filter(|tr| moved(&tr.name) || held(before, tr))
-                        .map(drop_trigger),
-                );
-                body.extend(rebuild(old, target, before, t, table_renames)?);
+                self.drop_moved(t, before);
+                self.body
+                    .extend(rebuild(self.old, self.target, before, t, renames)?);
                 triggers.extend(&t.triggers);
             }
         }
         for tr in triggers {
-            if held(t, tr) {
-                last.push(tr.statement().to_string());
+            if self.held(t, tr) {
+                self.last.push(tr.statement().to_string());
             } else {
-                body.push(tr.statement().to_string());
+                self.body.push(tr.statement().to_string());
             }
         }
+        Ok(())
     }
-    // Views go first and come back last when they change, and around any rebuild: SQLite
-    // re-checks every view when a table is renamed, and fails on one that reads a table the
-    // rebuild has just dropped.
-    let rebuilding = steps.iter().any(|s| matches!(s, Step::Rebuild(_)));
-    let same = |v: &View| {
-        target
+
+    /// A rebuilt table's old indexes and triggers go with it, but only when it is dropped:
+    /// a name another table takes over must be free before that table is reached.
+    fn drop_moved(&mut self, t: &Table, before: &Table) {
+        let moved = |name: &str| self.owners.get(name).is_some_and(|o| **o != t.name);
+        let indexes = before
+            .indexes
+            .iter()
+            .filter(|i| moved(&i.name))
+            .map(drop_index);
+        let triggers = before
+            .triggers
+            .iter()
+            .filter(|tr| moved(&tr.name) || self.held(before, tr))
+            .map(drop_trigger);
+        let dropped: Vec<String> = indexes.chain(triggers).collect();
+        self.drops.extend(dropped);
+    }
+
+    /// Views go first and come back last when they change, and around any rebuild: SQLite
+    /// re-checks every view when a table is renamed, and fails on one that reads a table the
+    /// rebuild has just dropped.
+    fn views(&mut self, rebuilding: bool) {
+        let same = |v: &View| {
+            self.target
+                .views
+                .iter()
+                .any(|t| t.name == v.name && t.sql == v.sql)
+        };
+        let mut view_drops: Vec<String> = self
+            .old
             .views
             .iter()
-            .any(|t| t.name == v.name && t.sql == v.sql)
-    };
-    let mut view_drops: Vec<String> = old
-        .views
-        .iter()
-        .rev()
-        .filter(|v| rebuilding || !same(v))
-        .map(|v| format!("DROP VIEW {}", quote_ident(&v.name.name)))
-        .collect();
-    for v in &target.views {
-        let kept = old.views.iter().any(|o| o.name == v.name && o.sql == v.sql);
-        if rebuilding || !kept {
-            last.push(v.statement().to_string());
+            .rev()
+            .filter(|v| rebuilding || !same(v))
+            .map(|v| format!("DROP VIEW {}", quote_ident(&v.name.name)))
+            .collect();
+        for v in &self.target.views {
+            let kept = self
+                .old
+                .views
+                .iter()
+                .any(|o| o.name == v.name && o.sql == v.sql);
+            if rebuilding || !kept {
+                self.last.push(v.statement().to_string());
+            }
         }
+        view_drops.append(&mut self.drops);
+        self.drops = view_drops;
     }
-    view_drops.append(&mut drops);
-    view_drops.append(&mut body);
-    view_drops.append(&mut last);
-    Ok(view_drops)
+}
+
+fn drop_index(ix: &Index) -> String {
+    format!("DROP INDEX {}", quote_ident(&ix.name))
+}
+
+fn drop_trigger(tr: &Trigger) -> String {
+    format!("DROP TRIGGER {}", quote_ident(&tr.name))
 }
 
 /// A table with its parts in name order and without rename hints. SQLite appends what ADD
