@@ -4,10 +4,16 @@
 //! ran the migrations), so every definition is in the server's own spelling and a difference
 //! is a real one. Each object is compared by name through its canonical definition text.
 
+use crate::apply::{self, Target};
+use crate::diag::Diagnostics;
 use crate::diff::Spelling;
+use crate::migrate::MigrationDir;
 use crate::model::*;
+use crate::scratch::{inspect_target, not_compared_target, Scratch};
+use crate::sql::normalize_schema;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -226,4 +232,54 @@ pub fn compare(expected: &Schema, found: &Schema, spelling: &dyn Spelling) -> Ve
         }
     }
     out
+}
+
+/// What `drift` found.
+pub struct Drift {
+    pub differences: Vec<Difference>,
+    /// Objects of kinds the model does not describe (`2 sequences`).
+    pub not_compared: Vec<String>,
+}
+
+/// The drift pipeline: the migrations `target` has applied run on a scratch database, both
+/// are inspected (so both are spelled by the same server), what `prelude` stands in for is
+/// left out of both, and the two are compared. Only reads the target.
+pub fn check(
+    target: &Target,
+    dir: &MigrationDir,
+    dev_url: Option<&str>,
+    prelude: Vec<(String, String)>,
+    timeout: Duration,
+) -> Result<Drift, Diagnostics> {
+    // A tampered folder is refused before any database is touched.
+    apply::prepare(dir, target.dialect())?;
+    // Compare with the migrations the database has applied, so pending files are not drift.
+    // Only read: a missing SQLite file is an error, a PostgreSQL session is read-only.
+    let applied_up_to = {
+        let mut db = apply::connect_read_only(target, timeout).map_err(Diagnostics::from)?;
+        db.applied()
+            .map_err(Diagnostics::from)?
+            .iter()
+            .filter(|r| r.statements_done.is_none())
+            .map(|r| r.version)
+            .max()
+    };
+    let dialect = target.dialect();
+    let mut found = inspect_target(target, timeout)?;
+    let not_compared = not_compared_target(target, timeout)?;
+    let mut scratch = Scratch::open(dialect, dev_url, timeout)?.with_prelude(prelude);
+    // What dev.prelude stands in for (a platform's schemas, another tool's table) is theirs,
+    // not drift.
+    let prelude = scratch.prelude_schema()?;
+    let replayed = scratch.database("drift")?;
+    scratch.migrate(&replayed, dir, Some(applied_up_to.unwrap_or(0)))?;
+    let mut expected = scratch.inspect(&replayed)?;
+    crate::scratch::without_prelude(&mut expected, prelude.as_ref());
+    crate::scratch::without_prelude(&mut found, prelude.as_ref());
+    let found = normalize_schema(&found, dialect);
+    let expected = normalize_schema(&expected, dialect);
+    Ok(Drift {
+        differences: compare(&expected, &found, dialect.dialect()),
+        not_compared,
+    })
 }

@@ -2,12 +2,9 @@
 
 use super::apply::{DatabaseArgs, OutputFormat};
 use super::{Context, EXIT_ERROR, EXIT_FOUND, EXIT_OK};
-use crate::apply;
 use crate::diag::Diagnostics;
-use crate::drift::{compare, Difference};
+use crate::drift::Drift;
 use crate::migrate::MigrationDir;
-use crate::scratch::{inspect_target, not_compared_target, Scratch};
-use crate::sql::normalize_schema;
 use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
@@ -79,44 +76,11 @@ pub fn run(ctx: &Context, args: &DriftArgs) -> u8 {
 fn drift(ctx: &Context, args: &DriftArgs) -> Result<Drift, Diagnostics> {
     let target = super::apply::target(ctx, &args.db)?;
     let dir = MigrationDir::open(&ctx.config.migrations)?;
-    // A tampered folder is refused before any database is touched.
-    apply::prepare(&dir, target.dialect())?;
-    let timeout = Duration::from_secs(args.db.connect_timeout);
-    // Compare with the migrations the database has applied, so pending files are not drift.
-    // Only read: a missing SQLite file is an error, a PostgreSQL session is read-only.
-    let applied_up_to = {
-        let mut db = apply::connect_read_only(&target, timeout).map_err(Diagnostics::from)?;
-        db.applied()
-            .map_err(Diagnostics::from)?
-            .iter()
-            .filter(|r| r.statements_done.is_none())
-            .map(|r| r.version)
-            .max()
-    };
-    let dialect = target.dialect();
-    let mut found = inspect_target(&target, timeout)?;
-    let not_compared = not_compared_target(&target, timeout)?;
-    let mut scratch = Scratch::open(dialect, args.dev_url.as_deref(), timeout)?
-        .with_prelude(ctx.config.prelude()?);
-    // What dev.prelude stands in for (a platform's schemas, another tool's table) is theirs,
-    // not drift.
-    let prelude = scratch.prelude_schema()?;
-    let replayed = scratch.database("drift")?;
-    scratch.migrate(&replayed, &dir, Some(applied_up_to.unwrap_or(0)))?;
-    let mut expected = scratch.inspect(&replayed)?;
-    crate::scratch::without_prelude(&mut expected, prelude.as_ref());
-    crate::scratch::without_prelude(&mut found, prelude.as_ref());
-    let found = normalize_schema(&found, dialect);
-    let expected = normalize_schema(&expected, dialect);
-    Ok(Drift {
-        differences: compare(&expected, &found, dialect.dialect()),
-        not_compared,
-    })
-}
-
-/// What `drift` found.
-struct Drift {
-    differences: Vec<Difference>,
-    /// Objects of kinds the model does not describe (`2 sequences`).
-    not_compared: Vec<String>,
+    crate::drift::check(
+        &target,
+        &dir,
+        args.dev_url.as_deref(),
+        ctx.config.prelude()?,
+        Duration::from_secs(args.db.connect_timeout),
+    )
 }

@@ -1,5 +1,7 @@
 //! A review of what a change does to a schema, for pull requests (Markdown) and terminals.
 
+pub mod compare;
+
 use crate::diff::{Change, Risk};
 use crate::model::{QName, Schema};
 use std::collections::{BTreeMap, BTreeSet};
