@@ -3,14 +3,10 @@
 //! folder's replay, and what the declared schema needs compared with it.
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::migrate::{
-    checksum, parse_file_name, read_error, read_regular_file, MigrationDir, MigrationFile, SumFile,
-    MAX_FILE_BYTES, SUM_FILE,
-};
+use crate::migrate::{MigrationDir, ScanProblem, SUM_FILE};
 use crate::model::DialectKind;
 use crate::model::{Origin, Schema};
 use std::cell::OnceCell;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The changes the declared schema has that the folder does not hold, as `generate --check`
@@ -51,10 +47,6 @@ pub struct MigrationCx<'a> {
     replayed: OnceCell<Result<Schema, Diagnostics>>,
 }
 
-fn io(path: &Path, e: &std::io::Error) -> Vec<Diagnostic> {
-    crate::migrate::io_error(path, e).0
-}
-
 impl<'a> MigrationCx<'a> {
     /// Reads the folder at `path`. Only I/O problems are errors; everything else is a finding.
     pub fn load(path: &Path, input: &MigrationInput<'a>) -> Result<Self, Vec<Diagnostic>> {
@@ -73,85 +65,20 @@ impl<'a> MigrationCx<'a> {
             dialect: DialectKind::Postgres,
             replayed: OnceCell::new(),
         };
-        if !cx.exists {
-            return Ok(cx);
-        }
-        if !path.is_dir() {
-            return Err(vec![Diagnostic::error(
-                "migrations::not-a-directory",
-                format!("`{}` is not a directory", path.display()),
-            )
-            .help(
-                "point `migrations:` in schemactl.yaml (or --migrations) at the migration folder",
-            )]);
-        }
-        let mut names = Vec::new();
-        for entry in fs::read_dir(path).map_err(|e| io(path, &e))? {
-            let entry = entry.map_err(|e| io(path, &e))?;
-            match entry.file_name().into_string() {
-                Ok(name) => names.push(name),
-                // Reported by its lossy spelling; never opened.
-                Err(raw) => cx.bad_names.push(path.join(raw.to_string_lossy().as_ref())),
-            }
-        }
-        names.sort();
+        let scan = MigrationDir::scan(path).map_err(|ds| ds.0)?;
+        cx.dir = scan.dir;
         let mut unreadable = Vec::new();
-        for file_name in names {
-            let full = path.join(&file_name);
-            if file_name == SUM_FILE {
-                let text = match read_regular_file(&full, MAX_FILE_BYTES) {
-                    Ok(bytes) => String::from_utf8(bytes),
-                    Err(e) => {
-                        unreadable.push(read_error(&full, &e));
-                        continue;
-                    }
-                };
-                match text {
-                    Ok(text) => match SumFile::parse(&text) {
-                        Ok(sum) => cx.dir.sum = Some(sum),
-                        Err(e) => cx.sum_error = Some(e),
-                    },
-                    Err(_) => cx.sum_error = Some((1, format!("{SUM_FILE} is not UTF-8 text"))),
-                }
-                continue;
+        for problem in scan.problems {
+            match problem {
+                ScanProblem::NonUtf8Name(p) | ScanProblem::BadName(p) => cx.bad_names.push(p),
+                ScanProblem::NotUtf8(p) => cx.not_utf8.push(p),
+                ScanProblem::BadSum(line, msg) => cx.sum_error = Some((line, msg)),
+                ScanProblem::Unreadable(d) => unreadable.push(d),
             }
-            if file_name.starts_with('.')
-                || (fs::metadata(&full).is_ok_and(|m| m.is_dir()) && !file_name.ends_with(".sql"))
-            {
-                continue;
-            }
-            let Some((version, name)) = parse_file_name(&file_name) else {
-                cx.bad_names.push(full);
-                continue;
-            };
-            let bytes = match read_regular_file(&full, MAX_FILE_BYTES) {
-                Ok(b) => b,
-                Err(e) => {
-                    unreadable.push(read_error(&full, &e));
-                    continue;
-                }
-            };
-            let Ok(sql) = String::from_utf8(bytes) else {
-                cx.not_utf8.push(full);
-                continue;
-            };
-            cx.dir.files.push(MigrationFile {
-                version,
-                name,
-                file_name,
-                path: full,
-                checksum: checksum(sql.as_bytes()),
-                sql,
-            });
         }
         if !unreadable.is_empty() {
             return Err(unreadable);
         }
-        cx.dir.files.sort_by(|a, b| {
-            a.version
-                .cmp(&b.version)
-                .then(a.file_name.cmp(&b.file_name))
-        });
         if cx.sum_error.is_none() {
             cx.sum_diffs = cx.dir.verify();
         }
@@ -210,6 +137,8 @@ impl<'a> MigrationCx<'a> {
 pub(crate) mod test_support {
     use super::*;
     use crate::guard::{check_migrations, testing::only, GuardConfig};
+    use crate::migrate::{checksum, SumFile};
+    use std::fs;
 
     /// A folder with `files` and a sum file made from them, to be tampered with by tests.
     pub fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {

@@ -148,113 +148,17 @@ impl MigrationDir {
     /// Reads the folder. A missing folder is an empty history; unreadable files, names that
     /// are not `NNNN_name.sql`, and two files with one number are errors.
     pub fn load(path: &Path) -> Result<Self, Diagnostics> {
-        let mut dir = MigrationDir {
-            path: path.to_path_buf(),
-            files: Vec::new(),
-            sum: None,
-        };
-        if !path.exists() {
-            return Ok(dir);
-        }
-        if !path.is_dir() {
-            return Err(Diagnostic::error(
-                "migrations::not-a-directory",
-                format!("`{}` is not a directory", path.display()),
-            )
-            .help("point `migrations:` in schemactl.yaml (or --migrations) at the migration folder")
-            .into());
-        }
+        let Scan { mut dir, problems } = Self::scan(path)?;
         let mut errors = Diagnostics::default();
-        let entries = fs::read_dir(path).map_err(|e| io_error(path, &e))?;
-        let mut names: Vec<String> = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|e| io_error(path, &e))?;
-            match entry.file_name().into_string() {
-                Ok(name) => names.push(name),
-                Err(raw) => errors.push(
-                    Diagnostic::error(
-                        "migrations::bad-file-name",
-                        format!(
-                            "`{}` in the migration folder has a name that is not UTF-8",
-                            raw.to_string_lossy()
-                        ),
-                    )
-                    .help("rename it to `NNNN_name.sql` in plain characters, or move it out of the folder"),
-                ),
-            }
+        for problem in problems {
+            errors.push(problem.into_error(path));
         }
-        names.sort();
-        for file_name in names {
-            let full = path.join(&file_name);
-            if file_name == SUM_FILE {
-                match read_sum_file(&full) {
-                    Ok(sum) => dir.sum = Some(sum),
-                    Err(d) => errors.push(d),
-                }
-                continue;
+        dir.files.retain(|f| match f.sql.find('\0') {
+            Some(at) => {
+                errors.push(nul_byte(f, at));
+                false
             }
-            // Sub-folders (`down/`) are skipped, unless named like a migration: a folder
-            // `0004_x.sql` is a mistake to report, not a file to skip.
-            if file_name.starts_with('.') || (is_subfolder(&full) && !file_name.ends_with(".sql")) {
-                continue;
-            }
-            let Some((version, name)) = parse_file_name(&file_name) else {
-                let why = file_name_detail(&file_name)
-                    .map(|w| format!(": {w}"))
-                    .unwrap_or_default();
-                errors.push(
-                    Diagnostic::error("migrations::bad-file-name", format!("`{}` is not a migration file name{why}", file_name.escape_debug()))
-                        .at(&file_origin(&full))
-                        .help("migration files are named `NNNN_name.sql`; rename it, or move other files out of the folder"),
-                );
-                continue;
-            };
-            let bytes = match read_regular_file(&full, MAX_FILE_BYTES) {
-                Ok(b) => b,
-                Err(e) => {
-                    errors.push(read_error(&full, &e));
-                    continue;
-                }
-            };
-            let sql = match String::from_utf8(bytes) {
-                Ok(s) => s,
-                Err(_) => {
-                    errors.push(
-                        Diagnostic::error(
-                            "migrations::not-utf8",
-                            format!("`{file_name}` is not UTF-8 text"),
-                        )
-                        .at(&file_origin(&full))
-                        .help("save the file as UTF-8"),
-                    );
-                    continue;
-                }
-            };
-            if let Some(at) = sql.find('\0') {
-                let line = sql[..at].matches('\n').count() as u32 + 1;
-                errors.push(
-                    Diagnostic::error(
-                        "migrations::nul-byte",
-                        format!("`{file_name}` holds a NUL byte (line {line}): SQL text cannot, and a database would stop reading at it or refuse the file"),
-                    )
-                    .at(&Origin { file: full.display().to_string(), line, column: 1 })
-                    .help("remove it; the file was probably saved in another encoding (UTF-16?) or corrupted"),
-                );
-                continue;
-            }
-            dir.files.push(MigrationFile {
-                version,
-                name,
-                file_name,
-                path: full,
-                checksum: checksum(sql.as_bytes()),
-                sql,
-            });
-        }
-        dir.files.sort_by(|a, b| {
-            a.version
-                .cmp(&b.version)
-                .then(a.file_name.cmp(&b.file_name))
+            None => true,
         });
         for pair in dir.files.windows(2) {
             if pair[0].version == pair[1].version {
@@ -266,6 +170,86 @@ impl MigrationDir {
         } else {
             Err(errors)
         }
+    }
+
+    /// Reads every file of the folder without stopping at a problem: each is kept, in the
+    /// order found, for the caller to refuse ([`MigrationDir::load`]) or report (guard's
+    /// folder rules). A missing folder is empty; only a path that is no directory, or one
+    /// that cannot be listed, is an error.
+    pub fn scan(path: &Path) -> Result<Scan, Diagnostics> {
+        let mut dir = MigrationDir {
+            path: path.to_path_buf(),
+            files: Vec::new(),
+            sum: None,
+        };
+        let mut problems = Vec::new();
+        if !path.exists() {
+            return Ok(Scan { dir, problems });
+        }
+        if !path.is_dir() {
+            return Err(Diagnostic::error(
+                "migrations::not-a-directory",
+                format!("`{}` is not a directory", path.display()),
+            )
+            .help("point `migrations:` in schemactl.yaml (or --migrations) at the migration folder")
+            .into());
+        }
+        let mut names: Vec<String> = Vec::new();
+        for entry in fs::read_dir(path).map_err(|e| io_error(path, &e))? {
+            let entry = entry.map_err(|e| io_error(path, &e))?;
+            match entry.file_name().into_string() {
+                Ok(name) => names.push(name),
+                // Named by its lossy spelling; never opened.
+                Err(raw) => problems.push(ScanProblem::NonUtf8Name(
+                    path.join(raw.to_string_lossy().as_ref()),
+                )),
+            }
+        }
+        names.sort();
+        for file_name in names {
+            let full = path.join(&file_name);
+            if file_name == SUM_FILE {
+                match read_text(&full) {
+                    Ok(Some(text)) => match SumFile::parse(&text) {
+                        Ok(sum) => dir.sum = Some(sum),
+                        Err((line, msg)) => problems.push(ScanProblem::BadSum(line, msg)),
+                    },
+                    Ok(None) => problems.push(ScanProblem::BadSum(
+                        1,
+                        format!("{SUM_FILE} is not UTF-8 text"),
+                    )),
+                    Err(d) => problems.push(ScanProblem::Unreadable(d)),
+                }
+                continue;
+            }
+            // Sub-folders (`down/`) are skipped, unless named like a migration: a folder
+            // `0004_x.sql` is a mistake to report, not a file to skip.
+            if file_name.starts_with('.') || (is_subfolder(&full) && !file_name.ends_with(".sql")) {
+                continue;
+            }
+            let Some((version, name)) = parse_file_name(&file_name) else {
+                problems.push(ScanProblem::BadName(full));
+                continue;
+            };
+            match read_text(&full) {
+                Ok(Some(sql)) => dir.files.push(MigrationFile {
+                    version,
+                    name,
+                    file_name,
+                    path: full,
+                    checksum: checksum(sql.as_bytes()),
+                    sql,
+                }),
+                Ok(None) => problems.push(ScanProblem::NotUtf8(full)),
+                Err(d) => problems.push(ScanProblem::Unreadable(d)),
+            }
+        }
+        dir.files.sort_by(|a, b| {
+            a.version
+                .cmp(&b.version)
+                .then(a.file_name.cmp(&b.file_name))
+        });
+        Ok(Scan { dir, problems })
     }
 
     /// The sum file this folder's files should have.
@@ -412,23 +396,87 @@ fn is_subfolder(path: &Path) -> bool {
     fs::metadata(path).is_ok_and(|m| m.is_dir())
 }
 
-/// Reads and parses `schemactl.sum`.
-fn read_sum_file(path: &Path) -> Result<SumFile, Diagnostic> {
-    let bad = |line: u32, msg: String| {
-        Diagnostic::error("migrations::bad-sum-file", msg)
-            .at(&Origin {
-                file: path.display().to_string(),
-                line,
-                column: 1,
-            })
-            .help(
-                "check the migration files, then regenerate it with `schemactl migrations rehash`",
+/// A folder read by [`MigrationDir::scan`]: the files it could read, and what it could not.
+pub struct Scan {
+    pub dir: MigrationDir,
+    pub problems: Vec<ScanProblem>,
+}
+
+/// A problem a folder scan found.
+pub enum ScanProblem {
+    /// A name that is not UTF-8, by its lossy spelling.
+    NonUtf8Name(PathBuf),
+    /// A name that is not `NNNN_name.sql`.
+    BadName(PathBuf),
+    /// A migration that is not UTF-8 text.
+    NotUtf8(PathBuf),
+    /// A migration or the sum file that could not be read.
+    Unreadable(Diagnostic),
+    /// The sum file is not UTF-8 or does not parse: line and message.
+    BadSum(u32, String),
+}
+
+impl ScanProblem {
+    /// The problem as the error that refuses the folder (`folder`: the folder scanned).
+    fn into_error(self, folder: &Path) -> Diagnostic {
+        let lossy = |p: &Path| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        match self {
+            ScanProblem::NonUtf8Name(path) => Diagnostic::error(
+                "migrations::bad-file-name",
+                format!(
+                    "`{}` in the migration folder has a name that is not UTF-8",
+                    lossy(&path)
+                ),
             )
-    };
+            .help("rename it to `NNNN_name.sql` in plain characters, or move it out of the folder"),
+            ScanProblem::BadName(path) => {
+                let file_name = lossy(&path);
+                let why = file_name_detail(&file_name)
+                    .map(|w| format!(": {w}"))
+                    .unwrap_or_default();
+                Diagnostic::error("migrations::bad-file-name", format!("`{}` is not a migration file name{why}", file_name.escape_debug()))
+                    .at(&file_origin(&path))
+                    .help("migration files are named `NNNN_name.sql`; rename it, or move other files out of the folder")
+            }
+            ScanProblem::NotUtf8(path) => Diagnostic::error(
+                "migrations::not-utf8",
+                format!("`{}` is not UTF-8 text", lossy(&path)),
+            )
+            .at(&file_origin(&path))
+            .help("save the file as UTF-8"),
+            ScanProblem::Unreadable(d) => d,
+            ScanProblem::BadSum(line, msg) => Diagnostic::error("migrations::bad-sum-file", msg)
+                .at(&Origin {
+                    file: folder.join(SUM_FILE).display().to_string(),
+                    line,
+                    column: 1,
+                })
+                .help(
+                    "check the migration files, then regenerate it with `schemactl migrations rehash`",
+                ),
+        }
+    }
+}
+
+/// A file's text: `None` when it is not UTF-8.
+fn read_text(path: &Path) -> Result<Option<String>, Diagnostic> {
     let bytes = read_regular_file(path, MAX_FILE_BYTES).map_err(|e| read_error(path, &e))?;
-    let text =
-        String::from_utf8(bytes).map_err(|_| bad(1, format!("{SUM_FILE} is not UTF-8 text")))?;
-    SumFile::parse(&text).map_err(|(line, msg)| bad(line, msg))
+    Ok(String::from_utf8(bytes).ok())
+}
+
+/// The error for a migration that holds a NUL byte at byte `at`.
+fn nul_byte(f: &MigrationFile, at: usize) -> Diagnostic {
+    let line = f.sql[..at].matches('\n').count() as u32 + 1;
+    Diagnostic::error(
+        "migrations::nul-byte",
+        format!("`{}` holds a NUL byte (line {line}): SQL text cannot, and a database would stop reading at it or refuse the file", f.file_name),
+    )
+    .at(&Origin { file: f.path.display().to_string(), line, column: 1 })
+    .help("remove it; the file was probably saved in another encoding (UTF-16?) or corrupted")
 }
 
 /// The error for a migration folder that does not exist.
