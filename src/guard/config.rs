@@ -317,6 +317,27 @@ fn strings(items: &[&str]) -> Vec<String> {
 }
 
 impl GuardConfig {
+    /// Whether a reasoned `guard.allow` entry without a table turns rule `code` off for the
+    /// whole project (an allow without a reason allows nothing; SG100 reports it).
+    pub fn allowed_everywhere(&self, code: &str) -> bool {
+        self.allow
+            .iter()
+            .any(|a| a.code == code && a.table.is_none() && !a.reason.trim().is_empty())
+    }
+
+    /// Whether a reasoned `guard.allow` entry silences rule `code` on one of `tables` (an
+    /// entry without a table applies to all of them).
+    pub fn allowed_on(&self, code: &str, tables: &[crate::model::QName]) -> bool {
+        self.allow.iter().any(|a| {
+            a.code == code
+                && !a.reason.trim().is_empty()
+                && match &a.table {
+                    None => true,
+                    Some(t) => tables.iter().any(|q| q.to_string() == *t || q.name == *t),
+                }
+        })
+    }
+
     /// The level a rule runs at: the configured override or its default.
     pub fn level(&self, code: &str, default: Level) -> Level {
         self.severity.get(code).copied().unwrap_or(default)

@@ -124,6 +124,17 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The finding as rule `code` reports it.
+    pub fn into_diagnostic(self, code: &str, severity: Severity) -> Diagnostic {
+        Diagnostic {
+            severity,
+            code: code.to_string(),
+            message: self.message,
+            location: self.origin,
+            help: self.help,
+        }
+    }
+
     pub fn new(message: impl Into<String>) -> Self {
         Finding {
             message: message.into(),
@@ -318,7 +329,7 @@ pub fn check_schema(schema: &Schema, config: &GuardConfig) -> Vec<Diagnostic> {
                 if suppressed(&cx, config, rule.info.code, &f.tables) {
                     continue;
                 }
-                out.push(to_diagnostic(rule.info.code, severity, f));
+                out.push(f.into_diagnostic(rule.info.code, severity));
             }
         }
     }
@@ -345,9 +356,7 @@ pub fn check_migrations(
             else {
                 continue;
             };
-            if config.allow.iter().any(|a| {
-                a.code == rule.info.code && a.table.is_none() && !a.reason.trim().is_empty()
-            }) {
+            if config.allowed_everywhere(rule.info.code) {
                 continue;
             }
             let mut found = Vec::new();
@@ -355,7 +364,7 @@ pub fn check_migrations(
             out.extend(
                 found
                     .into_iter()
-                    .map(|f| to_diagnostic(rule.info.code, severity, f)),
+                    .map(|f| f.into_diagnostic(rule.info.code, severity)),
             );
         }
     }
@@ -364,27 +373,9 @@ pub fn check_migrations(
     Ok(out)
 }
 
-fn to_diagnostic(code: &str, severity: Severity, f: Finding) -> Diagnostic {
-    Diagnostic {
-        severity,
-        code: code.to_string(),
-        message: f.message,
-        location: f.origin,
-        help: f.help,
-    }
-}
-
 /// A finding is silenced by a reasoned `.allow` on one of its tables or by a config entry.
 fn suppressed(cx: &SchemaCx<'_>, config: &GuardConfig, code: &str, tables: &[QName]) -> bool {
-    let by_config = config.allow.iter().any(|a| {
-        a.code == code
-            && !a.reason.trim().is_empty()
-            && match &a.table {
-                None => true,
-                Some(t) => tables.iter().any(|q| q.to_string() == *t || q.name == *t),
-            }
-    });
-    by_config
+    config.allowed_on(code, tables)
         || tables.iter().any(|q| {
             cx.table(q).is_some_and(|t| {
                 t.meta
@@ -409,7 +400,7 @@ fn suppression_problems(cx: &SchemaCx<'_>, config: &GuardConfig) -> Vec<Diagnost
     found
         .into_iter()
         .filter(|f| !suppressed(cx, config, code, &f.tables))
-        .map(|f| to_diagnostic(code, severity, f))
+        .map(|f| f.into_diagnostic(code, severity))
         .collect()
 }
 

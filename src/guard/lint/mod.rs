@@ -310,11 +310,7 @@ fn active(config: &GuardConfig, dialect: DialectKind) -> Vec<Active> {
             }
             let severity = config.level(r.info.code, r.info.default_level).severity()?;
             // A reasoned project-wide allow turns the rule off, as for folder rules.
-            if config
-                .allow
-                .iter()
-                .any(|a| a.code == r.info.code && a.table.is_none() && !a.reason.trim().is_empty())
-            {
+            if config.allowed_everywhere(r.info.code) {
                 return None;
             }
             Some(Active {
@@ -369,16 +365,6 @@ pub(crate) fn lint_folder(
         lint_file(&name, &f.sql, config, &rules, &mut folder, &mut out);
     }
     out
-}
-
-fn diag(code: &str, severity: Severity, f: Finding) -> Diagnostic {
-    Diagnostic {
-        severity,
-        code: code.to_string(),
-        message: f.message,
-        location: f.origin,
-        help: f.help,
-    }
 }
 
 /// Pieces of about this many bytes are split and linted one after the other (see [`chunk`]).
@@ -490,7 +476,7 @@ fn lint_file_in(
                 match by {
                     Some(i) => used[i] = true,
                     None if f.unless_later.is_some() => held.push((r, f)),
-                    None => out.push(diag(r.code, r.severity, f)),
+                    None => out.push(f.into_diagnostic(r.code, r.severity)),
                 }
             }
             if let Some(m) = meta {
@@ -498,7 +484,7 @@ fn lint_file_in(
                     if let Some(f) =
                         suppression::judge(d, used, Some(stmt), rules_enabled(rules), file)
                     {
-                        out.push(diag(m.code, m.severity, f));
+                        out.push(f.into_diagnostic(m.code, m.severity));
                     }
                 }
             }
@@ -511,7 +497,7 @@ fn lint_file_in(
                         if let Some(f) =
                             suppression::judge(&d, false, None, rules_enabled(rules), file)
                         {
-                            out.push(diag(m.code, m.severity, f));
+                            out.push(f.into_diagnostic(m.code, m.severity));
                         }
                     }
                 }
@@ -521,11 +507,14 @@ fn lint_file_in(
     if let Some(m) = meta {
         for d in &carried {
             if let Some(f) = suppression::judge(d, false, None, rules_enabled(rules), file) {
-                out.push(diag(m.code, m.severity, f));
+                out.push(f.into_diagnostic(m.code, m.severity));
             }
         }
     }
-    out.extend(held.into_iter().map(|(r, f)| diag(r.code, r.severity, f)));
+    out.extend(
+        held.into_iter()
+            .map(|(r, f)| f.into_diagnostic(r.code, r.severity)),
+    );
     if config.runner == Runner::OneTransaction {
         folder.open_tx = state.tx;
     }
