@@ -12,7 +12,7 @@
 //! Passwords never come from the fleet config or a control query: a URL holding one is
 //! refused; they come from the environment (`password_env`, default `PGPASSWORD`).
 
-pub mod config;
+pub use crate::config::fleet as config;
 
 pub use config::{FailurePolicy, FleetConfig, TargetSpec, WaveSpec};
 

@@ -3,6 +3,8 @@
 //! levels, suppressions, tenant column, classifier and money patterns, layers, roots) is
 //! described in STYLE_GUIDE.md and defined in `src/guard/config.rs`.
 
+pub mod fleet;
+
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::dialect::DialectKind;
 use crate::model::Origin;
@@ -29,7 +31,7 @@ pub struct Config {
     /// Scratch databases (`generate`, `drift`, `diff`): what runs in each before the folder.
     pub dev: DevConfig,
     /// The databases and tenant schemas `apply|status|drift --fleet` reach (see README.md).
-    pub fleet: Option<crate::fleet::FleetConfig>,
+    pub fleet: Option<fleet::FleetConfig>,
     /// Where the config was read from (None: defaults).
     #[serde(skip)]
     pub source: Option<PathBuf>,

@@ -102,7 +102,7 @@ impl FleetConfig {
             line,
             column,
         };
-        if let Some(line) = crate::config::too_deep(text) {
+        if let Some(line) = super::too_deep(text) {
             return Err(Diagnostic::error(
                 "fleet::invalid",
                 format!(
