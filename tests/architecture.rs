@@ -101,3 +101,237 @@ fn only_the_cli_prints() {
         "the library returns outcomes and diagnostics; only src/cli/ prints: {offenders:?}"
     );
 }
+
+/// The longest a production function may be, from its `fn` line to its closing brace.
+const MAX_FUNCTION_LINES: usize = 120;
+
+/// One `fn` with a body: where it starts and how many lines it spans.
+#[derive(Debug, PartialEq)]
+struct Function {
+    line: usize,
+    name: String,
+    lines: usize,
+}
+
+/// `source` with the insides of comments, string and char literals blanked out (newlines kept),
+/// so that braces in them do not count and line numbers stay right.
+fn code_only(source: &str) -> Vec<char> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut out = chars.clone();
+    let blank = |out: &mut Vec<char>, from: usize, to: usize| {
+        for c in &mut out[from..to.min(chars.len())] {
+            if *c != '\n' {
+                *c = ' ';
+            }
+        }
+    };
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut i = 0;
+    while i < chars.len() {
+        let at = |k: usize| chars.get(k).copied().unwrap_or('\0');
+        let start = i;
+        if at(i) == '/' && at(i + 1) == '/' {
+            while i < chars.len() && at(i) != '\n' {
+                i += 1;
+            }
+        } else if at(i) == '/' && at(i + 1) == '*' {
+            // Block comments nest.
+            let mut depth = 0;
+            loop {
+                if i >= chars.len() {
+                    break;
+                } else if at(i) == '/' && at(i + 1) == '*' {
+                    depth += 1;
+                    i += 2;
+                } else if at(i) == '*' && at(i + 1) == '/' {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        } else if (at(i) == 'r' || (at(i) == 'b' && at(i + 1) == 'r'))
+            && (i == 0 || !ident(at(i - 1)))
+            && {
+                let mut k = i + if at(i) == 'b' { 2 } else { 1 };
+                while at(k) == '#' {
+                    k += 1;
+                }
+                at(k) == '"'
+            }
+        {
+            // A raw string ends at a quote followed by as many `#` as it opened with.
+            i += if at(i) == 'b' { 2 } else { 1 };
+            let mut hashes = 0;
+            while at(i) == '#' {
+                hashes += 1;
+                i += 1;
+            }
+            i += 1;
+            while i < chars.len() && !(at(i) == '"' && (1..=hashes).all(|h| at(i + h) == '#')) {
+                i += 1;
+            }
+            i += 1 + hashes;
+        } else if at(i) == '"' {
+            i += 1;
+            while i < chars.len() && at(i) != '"' {
+                i += if at(i) == '\\' { 2 } else { 1 };
+            }
+            i += 1;
+        } else if at(i) == '\'' && (at(i + 1) == '\\' || at(i + 2) == '\'') {
+            // A char literal; a lone quote starts a lifetime and is left alone.
+            i += 1;
+            while i < chars.len() && at(i) != '\'' {
+                i += if at(i) == '\\' { 2 } else { 1 };
+            }
+            i += 1;
+        } else {
+            i += 1;
+            continue;
+        }
+        blank(&mut out, start, i);
+    }
+    out
+}
+
+/// Every `fn` with a body in `source`, nested ones included.
+fn functions(source: &str) -> Vec<Function> {
+    let code = code_only(source);
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let line_at = |k: usize| 1 + code[..k].iter().filter(|&&c| c == '\n').count();
+    let mut found = Vec::new();
+    for i in 0..code.len() {
+        let keyword = code[i..].starts_with(&['f', 'n'])
+            && (i == 0 || !ident(code[i - 1]))
+            && code.get(i + 2).is_some_and(|c| c.is_whitespace());
+        if !keyword {
+            continue;
+        }
+        let name: String = code[i + 2..]
+            .iter()
+            .skip_while(|c| c.is_whitespace())
+            .take_while(|&&c| ident(c))
+            .collect();
+        if name.is_empty() {
+            continue; // a function pointer type, `fn(u8) -> u8`
+        }
+        // The body is the first `{` outside the signature's brackets; a `;` first means none.
+        let mut depth = 0i32;
+        let mut open = None;
+        for (k, &c) in code.iter().enumerate().skip(i) {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth -= 1,
+                ';' if depth == 0 => break,
+                '{' if depth == 0 => {
+                    open = Some(k);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let Some(open) = open else { continue };
+        let mut braces = 0;
+        let close = (open..code.len()).find(|&k| {
+            match code[k] {
+                '{' => braces += 1,
+                '}' => braces -= 1,
+                _ => {}
+            }
+            braces == 0
+        });
+        let Some(close) = close else { continue };
+        let line = line_at(i);
+        found.push(Function {
+            line,
+            name,
+            lines: line_at(close) - line + 1,
+        });
+    }
+    found
+}
+
+/// The functions a file explains with `// long function: <name>: <why>`.
+fn explained_long_functions(source: &str) -> Vec<&str> {
+    source
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("// long function:"))
+        .filter_map(|rest| rest.split_once(':'))
+        .filter(|(_, why)| !why.trim().is_empty())
+        .map(|(name, _)| name.trim())
+        .collect()
+}
+
+/// `path:line name (N lines)` for each over-long function of one file's production code.
+fn over_long_functions(path: &str, source: &str) -> Vec<String> {
+    // Unit tests may be as long as they need; they come last in a file.
+    let production = match source.find("#[cfg(test)]") {
+        Some(at) => &source[..at],
+        None => source,
+    };
+    let explained = explained_long_functions(source);
+    functions(production)
+        .into_iter()
+        .filter(|f| f.lines > MAX_FUNCTION_LINES && !explained.contains(&f.name.as_str()))
+        .map(|f| format!("{path}:{} {} ({} lines)", f.line, f.name, f.lines))
+        .collect()
+}
+
+#[test]
+fn no_production_function_is_over_120_lines() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    files.sort();
+    let mut offenders = Vec::new();
+    for file in &files {
+        let source = std::fs::read_to_string(file).unwrap();
+        let path = file.strip_prefix(root()).unwrap().display().to_string();
+        offenders.extend(over_long_functions(&path, &source));
+    }
+    assert!(
+        offenders.is_empty(),
+        "functions over {MAX_FUNCTION_LINES} lines; split them along their phases, or say why \
+         in the file with a comment `// long function: <name>: <why>`:\n  {}",
+        offenders.join("\n  ")
+    );
+}
+
+#[test]
+fn the_function_scanner_measures_bodies_and_sees_through_literals() {
+    // The check above is only as good as this scanner.
+    let long_body = "    step();\n".repeat(MAX_FUNCTION_LINES);
+    let source = format!(
+        "fn short(x: [u8; 2]) -> u8 {{\n    let _ = \"}}\"; let _ = '{{'; // }}\n    let _ = r#\"\"}}\"#;\n    x[0]\n}}\n\
+         trait T {{ fn declared(&self); }}\n\
+         fn long<'a>(f: fn(u8) -> u8) {{\n{long_body}}}\n"
+    );
+    assert_eq!(
+        functions(&source),
+        [
+            Function {
+                line: 1,
+                name: "short".into(),
+                lines: 5
+            },
+            Function {
+                line: 7,
+                name: "long".into(),
+                lines: MAX_FUNCTION_LINES + 2
+            },
+        ]
+    );
+    assert_eq!(
+        over_long_functions("src/x.rs", &source),
+        [format!(
+            "src/x.rs:7 long ({} lines)",
+            MAX_FUNCTION_LINES + 2
+        )]
+    );
+    let explained = format!("// long function: long: one table of cases\n{source}");
+    assert!(over_long_functions("src/x.rs", &explained).is_empty());
+    let tests_only = format!("fn a() {{}}\n#[cfg(test)]\nmod tests {{\n{source}}}\n");
+    assert!(over_long_functions("src/x.rs", &tests_only).is_empty());
+}
