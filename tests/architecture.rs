@@ -101,3 +101,262 @@ fn only_the_cli_prints() {
         "the library returns outcomes and diagnostics; only src/cli/ prints: {offenders:?}"
     );
 }
+
+/// The longest a production function may be, from its `fn` line to its closing brace.
+const MAX_FUNCTION_LINES: usize = 120;
+
+/// One `fn` with a body: where it starts and how many lines it spans.
+#[derive(Debug, PartialEq)]
+struct Function {
+    line: usize,
+    name: String,
+    lines: usize,
+}
+
+/// `source` with comments, string and char literals blanked out (newlines kept), so that
+/// braces in them do not count and line numbers stay right.
+fn code_only(source: &str) -> Vec<char> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut out = chars.clone();
+    let mut i = 0;
+    while i < chars.len() {
+        match non_code_end(&chars, i) {
+            Some(end) => {
+                let end = end.min(chars.len());
+                for c in &mut out[i..end] {
+                    if *c != '\n' {
+                        *c = ' ';
+                    }
+                }
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The end of the comment, string or char literal that starts at `i`, if one does there.
+fn non_code_end(chars: &[char], i: usize) -> Option<usize> {
+    let at = |k: usize| chars.get(k).copied().unwrap_or('\0');
+    // Just past the first `close` that no backslash escapes.
+    let quoted = |mut k: usize, close: char| {
+        while k < chars.len() && at(k) != close {
+            k += if at(k) == '\\' { 2 } else { 1 };
+        }
+        k + 1
+    };
+    match (at(i), at(i + 1)) {
+        ('/', '/') => Some(
+            (i..chars.len())
+                .find(|&k| at(k) == '\n')
+                .unwrap_or(chars.len()),
+        ),
+        ('/', '*') => Some(block_comment_end(chars, i)),
+        ('"', _) => Some(quoted(i + 1, '"')),
+        ('\'', '\\') => Some(quoted(i + 1, '\'')),
+        // `'x'`; a quote not closed two characters on starts a lifetime.
+        ('\'', _) if at(i + 2) == '\'' => Some(i + 3),
+        ('r' | 'b', _) if i == 0 || !is_ident(at(i - 1)) => raw_string_end(chars, i),
+        _ => None,
+    }
+}
+
+/// The end of the block comment that starts at `i`; block comments nest.
+fn block_comment_end(chars: &[char], mut i: usize) -> usize {
+    let mut depth = 0;
+    while i < chars.len() {
+        if chars[i..].starts_with(&['/', '*']) {
+            depth += 1;
+            i += 2;
+        } else if chars[i..].starts_with(&['*', '/']) {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    i
+}
+
+/// The end of the raw string (`r#"..."#`, `br"..."`) that starts at `i`, if one does there.
+fn raw_string_end(chars: &[char], i: usize) -> Option<usize> {
+    let mut k = if chars[i] == 'b' { i + 1 } else { i };
+    if chars.get(k) != Some(&'r') {
+        return None;
+    }
+    let hashes = chars[k + 1..].iter().take_while(|&&c| c == '#').count();
+    k += 1 + hashes;
+    if chars.get(k) != Some(&'"') {
+        return None;
+    }
+    // It ends at a quote followed by as many `#` as it opened with.
+    let closing: Vec<char> = std::iter::once('"')
+        .chain(std::iter::repeat_n('#', hashes))
+        .collect();
+    let end = (k + 1..chars.len()).find(|&e| chars[e..].starts_with(&closing));
+    Some(end.map_or(chars.len(), |e| e + closing.len()))
+}
+
+/// Every `fn` with a body in `source`, nested ones included.
+fn functions(source: &str) -> Vec<Function> {
+    let code = code_only(source);
+    let line_at = |k: usize| 1 + code[..k].iter().filter(|&&c| c == '\n').count();
+    let mut found = Vec::new();
+    for i in 0..code.len() {
+        let keyword = code[i..].starts_with(&['f', 'n'])
+            && (i == 0 || !is_ident(code[i - 1]))
+            && code.get(i + 2).is_some_and(|c| c.is_whitespace());
+        if !keyword {
+            continue;
+        }
+        let name: String = code[i + 2..]
+            .iter()
+            .skip_while(|c| c.is_whitespace())
+            .take_while(|&&c| is_ident(c))
+            .collect();
+        // No name: a function pointer type, `fn(u8) -> u8`.
+        if name.is_empty() {
+            continue;
+        }
+        let Some(close) = body_end(&code, i) else {
+            continue;
+        };
+        let line = line_at(i);
+        found.push(Function {
+            line,
+            name,
+            lines: line_at(close) - line + 1,
+        });
+    }
+    found
+}
+
+/// The closing brace of the body of the `fn` at `i`: the body opens at the first `{` outside
+/// the signature's brackets; a `;` before it means a declaration without a body.
+fn body_end(code: &[char], i: usize) -> Option<usize> {
+    let mut depth = 0;
+    let mut open = i;
+    loop {
+        match code.get(open)? {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ';' if depth == 0 => return None,
+            '{' if depth == 0 => break,
+            _ => {}
+        }
+        open += 1;
+    }
+    let mut braces = 0;
+    for (k, &c) in code.iter().enumerate().skip(open) {
+        match c {
+            '{' => braces += 1,
+            '}' => {
+                braces -= 1;
+                if braces == 0 {
+                    return Some(k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The functions a file explains with `// long function: <name>: <why>`.
+fn explained_long_functions(source: &str) -> Vec<&str> {
+    source
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("// long function:"))
+        .filter_map(|rest| rest.split_once(':'))
+        .filter(|(_, why)| !why.trim().is_empty())
+        .map(|(name, _)| name.trim())
+        .collect()
+}
+
+/// `path:line name (N lines)` for each over-long function of one file's production code.
+fn over_long_functions(path: &str, source: &str) -> Vec<String> {
+    // Unit tests may be as long as they need; they come last in a file.
+    let production = match source.find("#[cfg(test)]") {
+        Some(at) => &source[..at],
+        None => source,
+    };
+    let explained = explained_long_functions(source);
+    functions(production)
+        .into_iter()
+        .filter(|f| f.lines > MAX_FUNCTION_LINES && !explained.contains(&f.name.as_str()))
+        .map(|f| format!("{path}:{} {} ({} lines)", f.line, f.name, f.lines))
+        .collect()
+}
+
+#[test]
+fn no_production_function_is_over_120_lines() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    files.sort();
+    let mut offenders = Vec::new();
+    for file in &files {
+        let source = std::fs::read_to_string(file).unwrap();
+        let path = file.strip_prefix(root()).unwrap().display().to_string();
+        offenders.extend(over_long_functions(&path, &source));
+    }
+    assert!(
+        offenders.is_empty(),
+        "functions over {MAX_FUNCTION_LINES} lines; split them along their phases, or say why \
+         in the file with a comment `// long function: <name>: <why>`:\n  {}",
+        offenders.join("\n  ")
+    );
+}
+
+#[test]
+fn the_function_scanner_measures_bodies_and_sees_through_literals() {
+    // The check above is only as good as this scanner: braces in literals and comments,
+    // declarations without a body and function pointer types must not fool it.
+    let short = r##"fn short(x: [u8; 2]) -> u8 {
+    let _ = ("}", "\"{", '{', '\'', b'}', br"{", r#"}"{"#); // }
+    /* { /* } */ { */
+    x[0]
+}
+trait T { fn declared(&self); }
+"##;
+    let long = format!(
+        "fn long<'a>(f: fn(u8) -> u8) {{\n{}}}\n",
+        "    step();\n".repeat(MAX_FUNCTION_LINES)
+    );
+    let source = format!("{short}{long}");
+    assert_eq!(
+        functions(&source),
+        [
+            Function {
+                line: 1,
+                name: "short".into(),
+                lines: 5
+            },
+            Function {
+                line: 7,
+                name: "long".into(),
+                lines: MAX_FUNCTION_LINES + 2
+            },
+        ]
+    );
+    assert_eq!(
+        over_long_functions("src/x.rs", &source),
+        [format!(
+            "src/x.rs:7 long ({} lines)",
+            MAX_FUNCTION_LINES + 2
+        )]
+    );
+    let explained = format!("// long function: long: one table of cases\n{source}");
+    assert!(over_long_functions("src/x.rs", &explained).is_empty());
+    let unexplained = format!("// long function: long:\n{source}");
+    assert_eq!(over_long_functions("src/x.rs", &unexplained).len(), 1);
+    let tests_only = format!("fn a() {{}}\n#[cfg(test)]\nmod tests {{\n{source}}}\n");
+    assert!(over_long_functions("src/x.rs", &tests_only).is_empty());
+}

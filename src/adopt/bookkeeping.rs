@@ -330,162 +330,26 @@ pub fn adopted_versions(
     dir: &MigrationDir,
     target: &str,
 ) -> Result<Adoption, Diagnostics> {
-    let found = find_tables(db, backend).map_err(Diagnostics::from)?;
-    let found = match found.as_slice() {
-        [] => {
-            return Err(Diagnostic::error(
-                "apply::no-bookkeeping",
-                format!(
-                    "--baseline auto found no other tool's tracking table in {target} (looked for {})",
-                    CANDIDATES
-                        .iter()
-                        .map(|(_, s, t)| s.map_or(t.to_string(), |s| format!("{s}.{t}")))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-            .help("for a database another tool did not migrate, name the last migration it already holds with --baseline VERSION, or drop --baseline for a new database")
-            .into())
-        }
-        [one] => one.clone(),
-        many => {
-            return Err(Diagnostic::error(
-                "apply::ambiguous-bookkeeping",
-                format!(
-                    "--baseline auto found more than one tool's tracking table in {target}: {}",
-                    many.iter()
-                        .map(|f| format!("{} ({})", f.qualified(), f.tool.label()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-            .help("drop the tables of the tool that no longer migrates this database, or name the last applied migration with --baseline VERSION")
-            .into())
-        }
-    };
+    let found = the_one_tracking_table(db, backend, target)?;
     let rows = db
         .rows(&rows_query(backend, &found))
         .map_err(Diagnostics::from)?;
     let table = found.qualified();
     let tool = found.tool;
-    let mut problems: Vec<String> = Vec::new();
-    let mut ran: Vec<&MigrationFile> = Vec::new();
-    let mut upto: Option<&MigrationFile> = None;
-    let cell = |r: &Vec<Option<String>>, i: usize| r.get(i).cloned().flatten();
+    let mut runs = Runs::default();
     match tool {
-        Tool::Diesel | Tool::Dbmate => {
-            for r in &rows {
-                let v = cell(r, 0).unwrap_or_default();
-                match find_by_version(dir, &v) {
-                    Some(f) => ran.push(f),
-                    None => problems.push(format!(
-                        "{table} records version {v}, which no file in the folder has"
-                    )),
-                }
-            }
-        }
-        Tool::GolangMigrate => {
-            for r in &rows {
-                let v = cell(r, 0).unwrap_or_default();
-                if is_true(&cell(r, 1)) {
-                    problems.push(format!("golang-migrate left version {v} dirty: it failed part-way, so the database is between two versions (fix it by hand, then `migrate force {v}`)"));
-                }
-                match find_by_version(dir, &v) {
-                    Some(f) => upto = Some(f),
-                    None => problems.push(format!(
-                        "{table} is at version {v}, which no file in the folder has"
-                    )),
-                }
-            }
-        }
-        Tool::Sqlx => {
-            for r in &rows {
-                let v = cell(r, 0).unwrap_or_default();
-                if !is_true(&cell(r, 1)) {
-                    problems.push(format!("sqlx recorded version {v} as failed (success = false): the database is part-way through it"));
-                    continue;
-                }
-                match find_by_version(dir, &v) {
-                    Some(f) => {
-                        use sha2::Digest;
-                        let sum = hex(&sha2::Sha384::digest(original(f).as_bytes()));
-                        let recorded = cell(r, 2).unwrap_or_default().to_ascii_lowercase();
-                        if sum != recorded {
-                            problems.push(format!("`{}` differs from the version {v} sqlx ran (its SHA-384 checksum does not match)", f.file_name));
-                        }
-                        ran.push(f);
-                    }
-                    None => problems.push(format!(
-                        "{table} records version {v}, which no file in the folder has"
-                    )),
-                }
-            }
-        }
-        Tool::Flyway => {
-            for r in &rows {
-                let kind = cell(r, 3).unwrap_or_default();
-                let script = cell(r, 1).unwrap_or_default();
-                let Some(v) = cell(r, 0) else {
-                    // Repeatable migrations have no version; import reported them.
-                    continue;
-                };
-                if !is_true(&cell(r, 4)) {
-                    problems.push(format!("Flyway recorded {script} (version {v}) as failed: the database is part-way through it"));
-                    continue;
-                }
-                let Some(f) = find_by_version(dir, &v) else {
-                    if kind == "BASELINE" {
-                        problems.push(format!("{table} has a Flyway baseline at version {v}, which no file in the folder has"));
-                    } else {
-                        problems.push(format!("{table} records {script} (version {v}), which no file in the folder is"));
-                    }
-                    continue;
-                };
-                if kind == "BASELINE" {
-                    upto = Some(f);
-                    continue;
-                }
-                if let Some(recorded) = cell(r, 2) {
-                    if recorded.trim() != flyway_checksum(original(f)).to_string() {
-                        problems.push(format!("`{}` differs from {script}, which Flyway ran (checksum {recorded}, the file's is {})", f.file_name, flyway_checksum(original(f))));
-                    }
-                }
-                ran.push(f);
-            }
-        }
-        Tool::DrizzleKit => {
-            use sha2::Digest;
-            for r in &rows {
-                let hash = cell(r, 0).unwrap_or_default();
-                let at = cell(r, 1).unwrap_or_default();
-                match dir.files.iter().find(|f| {
-                    hex(&sha2::Sha256::digest(original(f).as_bytes())) == hash
-                }) {
-                    Some(f) => ran.push(f),
-                    None => problems.push(format!("{table} records a migration (created_at {at}, hash {}…) whose SQL no file in the folder has: a file edited after it ran, or one the journal no longer lists", hash.get(..12).unwrap_or(&hash))),
-                }
-            }
-        }
-        Tool::Atlas => {
-            for r in &rows {
-                let v = cell(r, 0).unwrap_or_default();
-                let kind: u64 = cell(r, 1).and_then(|t| t.parse().ok()).unwrap_or(0);
-                let applied: i64 = cell(r, 2).and_then(|t| t.parse().ok()).unwrap_or(0);
-                let total: i64 = cell(r, 3).and_then(|t| t.parse().ok()).unwrap_or(0);
-                if cell(r, 4).is_some_and(|e| !e.is_empty()) || applied < total {
-                    problems.push(format!("Atlas ran version {v} part-way ({applied} of {total} statements): fix the database, then `atlas migrate set` or finish it"));
-                    continue;
-                }
-                match find_by_version(dir, &v) {
-                    Some(f) if kind & 1 == 1 => upto = Some(f),
-                    Some(f) => ran.push(f),
-                    None => problems.push(format!(
-                        "{table} records version {v}, which no file in the folder has"
-                    )),
-                }
-            }
-        }
+        Tool::Diesel | Tool::Dbmate => runs.read_versions(dir, &table, &rows),
+        Tool::GolangMigrate => runs.read_golang_migrate(dir, &table, &rows),
+        Tool::Sqlx => runs.read_sqlx(dir, &table, &rows),
+        Tool::Flyway => runs.read_flyway(dir, &table, &rows),
+        Tool::DrizzleKit => runs.read_drizzle(dir, &table, &rows),
+        Tool::Atlas => runs.read_atlas(dir, &table, &rows),
     }
+    let Runs {
+        mut ran,
+        upto,
+        mut problems,
+    } = runs;
     if let Some(last) = upto {
         for f in &dir.files {
             if f.version <= last.version && !ran.iter().any(|r| r.file_name == f.file_name) {
@@ -493,30 +357,7 @@ pub fn adopted_versions(
             }
         }
     }
-    // The files it ran must be the folder's first N.
-    let last = dir
-        .files
-        .iter()
-        .rposition(|f| ran.iter().any(|r| r.file_name == f.file_name));
-    if let Some(last) = last {
-        let gaps: Vec<&str> = dir.files[..last]
-            .iter()
-            .filter(|f| !ran.iter().any(|r| r.file_name == f.file_name))
-            .map(|f| f.file_name.as_str())
-            .collect();
-        if !gaps.is_empty() {
-            problems.push(format!(
-                "{} never ran {} although it ran `{}` after {}",
-                tool.label(),
-                gaps.iter()
-                    .map(|g| format!("`{g}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                dir.files[last].file_name,
-                if gaps.len() == 1 { "it" } else { "them" }
-            ));
-        }
-    }
+    let last = last_of_first_n(dir, tool, &ran, &mut problems);
     if !problems.is_empty() {
         return Err(Diagnostic::error(
             "apply::baseline-mismatch",
@@ -542,6 +383,229 @@ pub fn adopted_versions(
         applied,
         baseline,
     })
+}
+
+/// The single tracking table `--baseline auto` reads; none or several is an error.
+fn the_one_tracking_table(
+    db: &mut dyn Driver,
+    backend: Backend,
+    target: &str,
+) -> Result<Found, Diagnostics> {
+    let found = find_tables(db, backend).map_err(Diagnostics::from)?;
+    match found.as_slice() {
+        [] => Err(Diagnostic::error(
+            "apply::no-bookkeeping",
+            format!(
+                "--baseline auto found no other tool's tracking table in {target} (looked for {})",
+                CANDIDATES
+                    .iter()
+                    .map(|(_, s, t)| s.map_or(t.to_string(), |s| format!("{s}.{t}")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .help("for a database another tool did not migrate, name the last migration it already holds with --baseline VERSION, or drop --baseline for a new database")
+        .into()),
+        [one] => Ok(one.clone()),
+        many => Err(Diagnostic::error(
+            "apply::ambiguous-bookkeeping",
+            format!(
+                "--baseline auto found more than one tool's tracking table in {target}: {}",
+                many.iter()
+                    .map(|f| format!("{} ({})", f.qualified(), f.tool.label()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .help("drop the tables of the tool that no longer migrates this database, or name the last applied migration with --baseline VERSION")
+        .into()),
+    }
+}
+
+/// Column `i` of a tracking table row.
+fn cell(r: &[Option<String>], i: usize) -> Option<String> {
+    r.get(i).cloned().flatten()
+}
+
+/// What a tracking table's rows say, in the folder's files.
+#[derive(Default)]
+struct Runs<'a> {
+    /// Files the old tool ran, one by one.
+    ran: Vec<&'a MigrationFile>,
+    /// A file the old tool ran everything up to (golang-migrate's version, a baseline).
+    upto: Option<&'a MigrationFile>,
+    /// Rows that do not fit the folder, said for the user.
+    problems: Vec<String>,
+}
+
+impl<'a> Runs<'a> {
+    /// Diesel and dbmate: one row per version run.
+    fn read_versions(&mut self, dir: &'a MigrationDir, table: &str, rows: &[Vec<Option<String>>]) {
+        for r in rows {
+            let v = cell(r, 0).unwrap_or_default();
+            match find_by_version(dir, &v) {
+                Some(f) => self.ran.push(f),
+                None => self.problems.push(format!(
+                    "{table} records version {v}, which no file in the folder has"
+                )),
+            }
+        }
+    }
+
+    /// golang-migrate: the version the database is at, and whether that run failed.
+    fn read_golang_migrate(
+        &mut self,
+        dir: &'a MigrationDir,
+        table: &str,
+        rows: &[Vec<Option<String>>],
+    ) {
+        for r in rows {
+            let v = cell(r, 0).unwrap_or_default();
+            if is_true(&cell(r, 1)) {
+                self.problems.push(format!("golang-migrate left version {v} dirty: it failed part-way, so the database is between two versions (fix it by hand, then `migrate force {v}`)"));
+            }
+            match find_by_version(dir, &v) {
+                Some(f) => self.upto = Some(f),
+                None => self.problems.push(format!(
+                    "{table} is at version {v}, which no file in the folder has"
+                )),
+            }
+        }
+    }
+
+    /// sqlx: version, success and the SHA-384 of the file it ran.
+    fn read_sqlx(&mut self, dir: &'a MigrationDir, table: &str, rows: &[Vec<Option<String>>]) {
+        for r in rows {
+            let v = cell(r, 0).unwrap_or_default();
+            if !is_true(&cell(r, 1)) {
+                self.problems.push(format!("sqlx recorded version {v} as failed (success = false): the database is part-way through it"));
+                continue;
+            }
+            match find_by_version(dir, &v) {
+                Some(f) => {
+                    use sha2::Digest;
+                    let sum = hex(&sha2::Sha384::digest(original(f).as_bytes()));
+                    let recorded = cell(r, 2).unwrap_or_default().to_ascii_lowercase();
+                    if sum != recorded {
+                        self.problems.push(format!("`{}` differs from the version {v} sqlx ran (its SHA-384 checksum does not match)", f.file_name));
+                    }
+                    self.ran.push(f);
+                }
+                None => self.problems.push(format!(
+                    "{table} records version {v}, which no file in the folder has"
+                )),
+            }
+        }
+    }
+
+    /// Flyway: version, script, CRC32 checksum, type (a BASELINE counts for everything up to
+    /// it) and success.
+    fn read_flyway(&mut self, dir: &'a MigrationDir, table: &str, rows: &[Vec<Option<String>>]) {
+        for r in rows {
+            let kind = cell(r, 3).unwrap_or_default();
+            let script = cell(r, 1).unwrap_or_default();
+            let Some(v) = cell(r, 0) else {
+                // Repeatable migrations have no version; import reported them.
+                continue;
+            };
+            if !is_true(&cell(r, 4)) {
+                self.problems.push(format!("Flyway recorded {script} (version {v}) as failed: the database is part-way through it"));
+                continue;
+            }
+            let Some(f) = find_by_version(dir, &v) else {
+                if kind == "BASELINE" {
+                    self.problems.push(format!("{table} has a Flyway baseline at version {v}, which no file in the folder has"));
+                } else {
+                    self.problems.push(format!(
+                        "{table} records {script} (version {v}), which no file in the folder is"
+                    ));
+                }
+                continue;
+            };
+            if kind == "BASELINE" {
+                self.upto = Some(f);
+                continue;
+            }
+            if let Some(recorded) = cell(r, 2) {
+                if recorded.trim() != flyway_checksum(original(f)).to_string() {
+                    self.problems.push(format!("`{}` differs from {script}, which Flyway ran (checksum {recorded}, the file's is {})", f.file_name, flyway_checksum(original(f))));
+                }
+            }
+            self.ran.push(f);
+        }
+    }
+
+    /// drizzle-orm: the SHA-256 of each file's SQL, no version.
+    fn read_drizzle(&mut self, dir: &'a MigrationDir, table: &str, rows: &[Vec<Option<String>>]) {
+        use sha2::Digest;
+        for r in rows {
+            let hash = cell(r, 0).unwrap_or_default();
+            let at = cell(r, 1).unwrap_or_default();
+            match dir
+                .files
+                .iter()
+                .find(|f| hex(&sha2::Sha256::digest(original(f).as_bytes())) == hash)
+            {
+                Some(f) => self.ran.push(f),
+                None => self.problems.push(format!("{table} records a migration (created_at {at}, hash {}…) whose SQL no file in the folder has: a file edited after it ran, or one the journal no longer lists", hash.get(..12).unwrap_or(&hash))),
+            }
+        }
+    }
+
+    /// Atlas: version, type (bit 1: a baseline), statements applied of total, and any error.
+    fn read_atlas(&mut self, dir: &'a MigrationDir, table: &str, rows: &[Vec<Option<String>>]) {
+        for r in rows {
+            let v = cell(r, 0).unwrap_or_default();
+            let kind: u64 = cell(r, 1).and_then(|t| t.parse().ok()).unwrap_or(0);
+            let applied: i64 = cell(r, 2).and_then(|t| t.parse().ok()).unwrap_or(0);
+            let total: i64 = cell(r, 3).and_then(|t| t.parse().ok()).unwrap_or(0);
+            if cell(r, 4).is_some_and(|e| !e.is_empty()) || applied < total {
+                self.problems.push(format!("Atlas ran version {v} part-way ({applied} of {total} statements): fix the database, then `atlas migrate set` or finish it"));
+                continue;
+            }
+            match find_by_version(dir, &v) {
+                Some(f) if kind & 1 == 1 => self.upto = Some(f),
+                Some(f) => self.ran.push(f),
+                None => self.problems.push(format!(
+                    "{table} records version {v}, which no file in the folder has"
+                )),
+            }
+        }
+    }
+}
+
+/// The index in `dir` of the last file `tool` ran; a file before it that did not run (the
+/// files it ran must be the folder's first N) is added to `problems`.
+fn last_of_first_n(
+    dir: &MigrationDir,
+    tool: Tool,
+    ran: &[&MigrationFile],
+    problems: &mut Vec<String>,
+) -> Option<usize> {
+    let last = dir
+        .files
+        .iter()
+        .rposition(|f| ran.iter().any(|r| r.file_name == f.file_name));
+    if let Some(last) = last {
+        let gaps: Vec<&str> = dir.files[..last]
+            .iter()
+            .filter(|f| !ran.iter().any(|r| r.file_name == f.file_name))
+            .map(|f| f.file_name.as_str())
+            .collect();
+        if !gaps.is_empty() {
+            problems.push(format!(
+                "{} never ran {} although it ran `{}` after {}",
+                tool.label(),
+                gaps.iter()
+                    .map(|g| format!("`{g}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                dir.files[last].file_name,
+                if gaps.len() == 1 { "it" } else { "them" }
+            ));
+        }
+    }
+    last
 }
 
 #[cfg(test)]

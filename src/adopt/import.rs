@@ -1024,10 +1024,49 @@ fn tag_number(tag: &str) -> String {
 /// numbers and `when` going backwards (drizzle-orm then skips the entry on databases that
 /// ran a later-stamped one) are reported.
 fn drizzle(dir: &Path, errors: &mut Diagnostics, notes: &mut Vec<Diagnostic>) -> Vec<Candidate> {
-    let journal_path = dir.join("meta").join("_journal.json");
-    let Some(text) = read_text(&journal_path, errors) else {
+    let Some(journal) = read_journal(dir, errors) else {
         return Vec::new();
     };
+    let files: BTreeSet<String> = entries(dir, errors)
+        .into_iter()
+        .filter(|(n, p)| n.ends_with(".sql") && !is_dir(p))
+        .map(|(n, _)| n)
+        .collect();
+    let mut seen = BTreeSet::new();
+    let out = journal_candidates(dir, &journal, &files, &mut seen, errors, notes);
+    note_journal_order(&journal, &out, notes);
+    note_files_not_in_journal(dir, &files, &seen, &out, notes);
+    out
+}
+
+/// A drizzle-kit journal, with its path and text for the reports.
+struct JournalFile {
+    path: PathBuf,
+    text: String,
+    journal: Journal,
+}
+
+impl JournalFile {
+    /// Where an entry's tag stands in the journal.
+    fn at_tag(&self, tag: &str) -> Origin {
+        let needle = format!("\"{tag}\"");
+        let line = self
+            .text
+            .find(&needle)
+            .map_or(1, |i| self.text[..i].matches('\n').count() as u32 + 1);
+        Origin {
+            file: self.path.display().to_string(),
+            line,
+            column: 1,
+        }
+    }
+}
+
+/// Reads `meta/_journal.json`; one that does not parse, or is for a dialect schemactl does
+/// not support, is an error.
+fn read_journal(dir: &Path, errors: &mut Diagnostics) -> Option<JournalFile> {
+    let journal_path = dir.join("meta").join("_journal.json");
+    let text = read_text(&journal_path, errors)?;
     let journal: Journal = match serde_json::from_str(&text) {
         Ok(j) => j,
         Err(e) => {
@@ -1043,7 +1082,7 @@ fn drizzle(dir: &Path, errors: &mut Diagnostics, notes: &mut Vec<Diagnostic>) ->
                 })
                 .help("it should be `{\"entries\": [{\"idx\": 0, \"when\": <ms>, \"tag\": \"0000_name\"}, ...]}`; restore it from version control, then import again"),
             );
-            return Vec::new();
+            return None;
         }
     };
     if let Some(d) = journal.dialect.as_deref() {
@@ -1058,94 +1097,33 @@ fn drizzle(dir: &Path, errors: &mut Diagnostics, notes: &mut Vec<Diagnostic>) ->
                 .at(&origin(&journal_path))
                 .help("schemactl supports PostgreSQL and SQLite folders"),
             );
-            return Vec::new();
+            return None;
         }
     }
-    let files: BTreeSet<String> = entries(dir, errors)
-        .into_iter()
-        .filter(|(n, p)| n.ends_with(".sql") && !is_dir(p))
-        .map(|(n, _)| n)
-        .collect();
-    let mut seen = BTreeSet::new();
+    Some(JournalFile {
+        path: journal_path,
+        text,
+        journal,
+    })
+}
+
+/// The files the journal lists, in its order; `seen` collects their tags.
+fn journal_candidates(
+    dir: &Path,
+    journal: &JournalFile,
+    files: &BTreeSet<String>,
+    seen: &mut BTreeSet<String>,
+    errors: &mut Diagnostics,
+    notes: &mut Vec<Diagnostic>,
+) -> Vec<Candidate> {
     let mut out = Vec::new();
     let mut latest: Option<(i64, String)> = None;
-    // Where an entry's tag stands in the journal, for the reports.
-    let at_tag = |tag: &str| -> Origin {
-        let needle = format!("\"{tag}\"");
-        let line = text
-            .find(&needle)
-            .map_or(1, |i| text[..i].matches('\n').count() as u32 + 1);
-        Origin {
-            file: journal_path.display().to_string(),
-            line,
-            column: 1,
-        }
-    };
-    for (pos, entry) in journal.entries.iter().enumerate() {
+    for (pos, entry) in journal.journal.entries.iter().enumerate() {
         let file = format!("{}.sql", entry.tag);
-        if entry.tag.is_empty() || entry.tag.contains(['/', '\\']) || entry.tag.starts_with('.') {
-            errors.push(
-                Diagnostic::error(
-                    "import::bad-journal",
-                    format!("journal entry {pos} has the tag `{}`, which is not a file name", entry.tag.escape_debug()),
-                )
-                .at(&origin(&journal_path))
-                .help("each tag names a .sql file next to the journal; fix the entry, then import again"),
-            );
+        if !entry_names_a_file(pos, entry, &file, files, seen, &journal.path, errors) {
             continue;
         }
-        if !seen.insert(entry.tag.clone()) {
-            errors.push(
-                Diagnostic::error(
-                    "import::bad-journal",
-                    format!("the journal lists `{}` twice", entry.tag),
-                )
-                .at(&origin(&journal_path))
-                .help("drizzle-orm would run the file twice: remove the second entry, then import again"),
-            );
-            continue;
-        }
-        if !files.contains(&file) {
-            errors.push(
-                Diagnostic::error(
-                    "import::missing-file",
-                    format!("the journal lists `{}`, which is not in the folder", entry.tag),
-                )
-                .at(&origin(&journal_path))
-                .help("drizzle-orm fails on it too: restore the file from version control, or remove the entry, then import again"),
-            );
-            continue;
-        }
-        if let Some(idx) = entry.idx {
-            if idx != pos as i64 {
-                notes.push(warning(
-                    "import::journal-index",
-                    format!("journal entry {pos} (`{}`) says idx {idx}", entry.tag),
-                    "drizzle-orm ignores idx and runs entries in the journal's order; so does the import".into(),
-                ));
-            }
-        }
-        if let Some((when, tag)) = &latest {
-            if entry.when <= *when {
-                notes.push(
-                    warning(
-                        "import::journal-time",
-                        format!(
-                            "`{}` is stamped {} in the journal, not later than `{tag}` ({when}) before it",
-                            entry.tag, entry.when
-                        ),
-                        format!(
-                            "drizzle-orm runs an entry only when its time is later than the newest it recorded, so a database that ran `{tag}` before `{}` was added never ran it. Imported in journal order; `apply --baseline auto` checks by hash which of them each database holds and refuses to guess",
-                            entry.tag
-                        ),
-                    )
-                    .at(&at_tag(&entry.tag)),
-                );
-            }
-        }
-        if latest.as_ref().is_none_or(|(w, _)| entry.when > *w) {
-            latest = Some((entry.when, entry.tag.clone()));
-        }
+        note_entry_stamps(pos, entry, &mut latest, journal, notes);
         let path = dir.join(&file);
         let Some(up) = read_text(&path, errors) else {
             continue;
@@ -1163,7 +1141,105 @@ fn drizzle(dir: &Path, errors: &mut Diagnostics, notes: &mut Vec<Diagnostic>) ->
             no_transaction: None,
         });
     }
-    // Journal order against file order.
+    out
+}
+
+/// Whether a journal entry names a file of the folder, once; an error says why not.
+fn entry_names_a_file(
+    pos: usize,
+    entry: &JournalEntry,
+    file: &str,
+    files: &BTreeSet<String>,
+    seen: &mut BTreeSet<String>,
+    journal_path: &Path,
+    errors: &mut Diagnostics,
+) -> bool {
+    if entry.tag.is_empty() || entry.tag.contains(['/', '\\']) || entry.tag.starts_with('.') {
+        errors.push(
+            Diagnostic::error(
+                "import::bad-journal",
+                format!(
+                    "journal entry {pos} has the tag `{}`, which is not a file name",
+                    entry.tag.escape_debug()
+                ),
+            )
+            .at(&origin(journal_path))
+            .help(
+                "each tag names a .sql file next to the journal; fix the entry, then import again",
+            ),
+        );
+        return false;
+    }
+    if !seen.insert(entry.tag.clone()) {
+        errors.push(
+            Diagnostic::error(
+                "import::bad-journal",
+                format!("the journal lists `{}` twice", entry.tag),
+            )
+            .at(&origin(journal_path))
+            .help(
+                "drizzle-orm would run the file twice: remove the second entry, then import again",
+            ),
+        );
+        return false;
+    }
+    if !files.contains(file) {
+        errors.push(
+            Diagnostic::error(
+                "import::missing-file",
+                format!("the journal lists `{}`, which is not in the folder", entry.tag),
+            )
+            .at(&origin(journal_path))
+            .help("drizzle-orm fails on it too: restore the file from version control, or remove the entry, then import again"),
+        );
+        return false;
+    }
+    true
+}
+
+/// Notes an entry whose `idx` is not its place, or whose `when` is not later than the latest
+/// before it (`latest` follows the newest stamp).
+fn note_entry_stamps(
+    pos: usize,
+    entry: &JournalEntry,
+    latest: &mut Option<(i64, String)>,
+    journal: &JournalFile,
+    notes: &mut Vec<Diagnostic>,
+) {
+    if let Some(idx) = entry.idx {
+        if idx != pos as i64 {
+            notes.push(warning(
+                "import::journal-index",
+                format!("journal entry {pos} (`{}`) says idx {idx}", entry.tag),
+                "drizzle-orm ignores idx and runs entries in the journal's order; so does the import".into(),
+            ));
+        }
+    }
+    if let Some((when, tag)) = &latest {
+        if entry.when <= *when {
+            notes.push(
+                warning(
+                    "import::journal-time",
+                    format!(
+                        "`{}` is stamped {} in the journal, not later than `{tag}` ({when}) before it",
+                        entry.tag, entry.when
+                    ),
+                    format!(
+                        "drizzle-orm runs an entry only when its time is later than the newest it recorded, so a database that ran `{tag}` before `{}` was added never ran it. Imported in journal order; `apply --baseline auto` checks by hash which of them each database holds and refuses to guess",
+                        entry.tag
+                    ),
+                )
+                .at(&journal.at_tag(&entry.tag)),
+            );
+        }
+    }
+    if latest.as_ref().is_none_or(|(w, _)| entry.when > *w) {
+        *latest = Some((entry.when, entry.tag.clone()));
+    }
+}
+
+/// Notes where the journal's order differs from the file names' order.
+fn note_journal_order(journal: &JournalFile, out: &[Candidate], notes: &mut Vec<Diagnostic>) {
     let journal_order: Vec<&String> = out.iter().map(|c| &c.source).collect();
     let mut file_order = journal_order.clone();
     file_order.sort();
@@ -1182,10 +1258,20 @@ fn drizzle(dir: &Path, errors: &mut Diagnostics, notes: &mut Vec<Diagnostic>) ->
                 ),
                 "drizzle-orm follows the journal, so the import does too; the new numbers follow the journal's order".into(),
             )
-            .at(&at_tag(journal_order[first].trim_end_matches(".sql"))),
+            .at(&journal.at_tag(journal_order[first].trim_end_matches(".sql"))),
         );
     }
-    for f in &files {
+}
+
+/// Notes each `.sql` file the journal does not list: it is left out.
+fn note_files_not_in_journal(
+    dir: &Path,
+    files: &BTreeSet<String>,
+    seen: &BTreeSet<String>,
+    out: &[Candidate],
+    notes: &mut Vec<Diagnostic>,
+) {
+    for f in files {
         let tag = f.trim_end_matches(".sql");
         if !seen.contains(tag) {
             // A stray file often reuses the number of one the journal lists.
@@ -1210,7 +1296,6 @@ fn drizzle(dir: &Path, errors: &mut Diagnostics, notes: &mut Vec<Diagnostic>) ->
             );
         }
     }
-    out
 }
 
 /// Atlas's `h1:` hashes: each file's is the running SHA-256 over every earlier name and

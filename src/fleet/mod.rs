@@ -68,110 +68,136 @@ fn check_config(config: &FleetConfig) -> Vec<Diagnostic> {
     }
     let mut names = BTreeSet::new();
     for (i, t) in config.targets.iter().enumerate() {
-        let label = if t.name.trim().is_empty() {
-            format!("target {}", i + 1)
-        } else {
-            format!("target `{}`", crate::diag::truncate(&t.name, 80))
-        };
-        if t.name.trim().is_empty() {
+        check_target(i, t, &mut names, &mut out);
+    }
+    check_waves(&config.waves, &mut out);
+    out
+}
+
+/// One `targets:` entry; `names` holds the names of the entries before it.
+fn check_target<'a>(
+    i: usize,
+    t: &'a TargetSpec,
+    names: &mut BTreeSet<&'a str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let label = if t.name.trim().is_empty() {
+        format!("target {}", i + 1)
+    } else {
+        format!("target `{}`", crate::diag::truncate(&t.name, 80))
+    };
+    if t.name.trim().is_empty() {
+        out.push(err(
+            "fleet::bad-name",
+            format!("{label} has an empty name"),
+            "give every target a short name; it is how reports and waves refer to it",
+        ));
+    } else if t.name.chars().any(|c| c.is_control() || c.is_whitespace()) || t.name.len() > 100 {
+        out.push(err(
+            "fleet::bad-name",
+            format!(
+                "{label}: names are at most 100 characters, without spaces or control characters"
+            ),
+            "use letters, digits, `-`, `_` and `.`",
+        ));
+    } else if !names.insert(t.name.as_str()) {
+        out.push(err(
+            "fleet::duplicate-target",
+            format!("two targets are named `{}`", t.name),
+            "every target has its own name",
+        ));
+    }
+    check_target_source(&label, t, out);
+    for (k, v) in &t.labels {
+        if let Err(e) = check_label(k, v) {
+            out.push(err("fleet::bad-label", format!("{label}: {e}"), LABEL_HELP));
+        }
+    }
+}
+
+/// Where an entry's targets come from: at most one of its queries and schema list, each
+/// well formed, and password variables that name a variable.
+fn check_target_source(label: &str, t: &TargetSpec, out: &mut Vec<Diagnostic>) {
+    let sources = [
+        t.urls_query.is_some(),
+        t.schemas.is_some(),
+        t.schemas_query.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    if sources > 1 {
+        out.push(err(
+            "fleet::ambiguous-target",
+            format!("{label} has more than one of urls_query, schemas and schemas_query"),
+            "an entry is one database (url), the databases a control query returns (url + urls_query), or tenant schemas of one database (url + schemas or schemas_query): split it into several entries",
+        ));
+    }
+    if t.urls_password_env.is_some() && t.urls_query.is_none() {
+        out.push(err(
+            "fleet::ambiguous-target",
+            format!("{label} has urls_password_env but no urls_query"),
+            "urls_password_env is the password of the URLs urls_query returns; use password_env for url itself",
+        ));
+    }
+    for (key, var) in [
+        ("password_env", &t.password_env),
+        ("urls_password_env", &t.urls_password_env),
+    ] {
+        if var.as_deref().is_some_and(|v| !is_env_var_name(v)) {
             out.push(err(
-                "fleet::bad-name",
-                format!("{label} has an empty name"),
-                "give every target a short name; it is how reports and waves refer to it",
-            ));
-        } else if t.name.chars().any(|c| c.is_control() || c.is_whitespace()) || t.name.len() > 100
-        {
-            out.push(err(
-                "fleet::bad-name",
-                format!("{label}: names are at most 100 characters, without spaces or control characters"),
-                "use letters, digits, `-`, `_` and `.`",
-            ));
-        } else if !names.insert(t.name.as_str()) {
-            out.push(err(
-                "fleet::duplicate-target",
-                format!("two targets are named `{}`", t.name),
-                "every target has its own name",
+                "fleet::bad-password-env",
+                format!("{label}: {key} must name an environment variable (A-Z, 0-9 and _), not hold a value"),
+                "passwords come from the environment: set a variable such as EU_DB_PASSWORD before the run and write `password_env: EU_DB_PASSWORD`",
             ));
         }
-        let sources = [
-            t.urls_query.is_some(),
-            t.schemas.is_some(),
-            t.schemas_query.is_some(),
-        ]
-        .iter()
-        .filter(|b| **b)
-        .count();
-        if sources > 1 {
+    }
+    for (key, q) in [
+        ("urls_query", &t.urls_query),
+        ("schemas_query", &t.schemas_query),
+    ] {
+        if q.as_ref().is_some_and(|q| q.trim().is_empty()) {
             out.push(err(
-                "fleet::ambiguous-target",
-                format!("{label} has more than one of urls_query, schemas and schemas_query"),
-                "an entry is one database (url), the databases a control query returns (url + urls_query), or tenant schemas of one database (url + schemas or schemas_query): split it into several entries",
+                "fleet::bad-query",
+                format!("{label}: {key} is empty"),
+                "give the SELECT that returns one row per target",
             ));
         }
-        if t.urls_password_env.is_some() && t.urls_query.is_none() {
+    }
+    if let Some(schemas) = &t.schemas {
+        if schemas.is_empty() {
             out.push(err(
-                "fleet::ambiguous-target",
-                format!("{label} has urls_password_env but no urls_query"),
-                "urls_password_env is the password of the URLs urls_query returns; use password_env for url itself",
+                "fleet::no-targets",
+                format!("{label}: `schemas` is an empty list"),
+                "list the tenant schemas, or remove the entry",
             ));
         }
-        for (key, var) in [
-            ("password_env", &t.password_env),
-            ("urls_password_env", &t.urls_password_env),
-        ] {
-            if let Some(v) = var {
-                let ok = !v.is_empty()
-                    && v.len() <= 100
-                    && v.starts_with(|c: char| c.is_ascii_uppercase() || c == '_')
-                    && v.chars()
-                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-                if !ok {
-                    out.push(err(
-                        "fleet::bad-password-env",
-                        format!("{label}: {key} must name an environment variable (A-Z, 0-9 and _), not hold a value"),
-                        "passwords come from the environment: set a variable such as EU_DB_PASSWORD before the run and write `password_env: EU_DB_PASSWORD`",
-                    ));
-                }
-            }
-        }
-        for (key, q) in [
-            ("urls_query", &t.urls_query),
-            ("schemas_query", &t.schemas_query),
-        ] {
-            if q.as_ref().is_some_and(|q| q.trim().is_empty()) {
+        for s in schemas {
+            if let Err(why) = apply::target::check_schema_name(s) {
                 out.push(err(
-                    "fleet::bad-query",
-                    format!("{label}: {key} is empty"),
-                    "give the SELECT that returns one row per target",
+                    "fleet::bad-schema-name",
+                    format!("{label}: {why}"),
+                    "fix the name in the list (tenant schemas are plain names such as tenant_42)",
                 ));
-            }
-        }
-        if let Some(schemas) = &t.schemas {
-            if schemas.is_empty() {
-                out.push(err(
-                    "fleet::no-targets",
-                    format!("{label}: `schemas` is an empty list"),
-                    "list the tenant schemas, or remove the entry",
-                ));
-            }
-            for s in schemas {
-                if let Err(why) = apply::target::check_schema_name(s) {
-                    out.push(err(
-                        "fleet::bad-schema-name",
-                        format!("{label}: {why}"),
-                        "fix the name in the list (tenant schemas are plain names such as tenant_42)",
-                    ));
-                }
-            }
-        }
-        for (k, v) in &t.labels {
-            if let Err(e) = check_label(k, v) {
-                out.push(err("fleet::bad-label", format!("{label}: {e}"), LABEL_HELP));
             }
         }
     }
+}
+
+/// An environment variable's name as `password_env` takes it: `A-Z`, `0-9` and `_`, not
+/// starting with a digit, and short; anything else is likely a password itself.
+fn is_env_var_name(v: &str) -> bool {
+    !v.is_empty()
+        && v.len() <= 100
+        && v.starts_with(|c: char| c.is_ascii_uppercase() || c == '_')
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The `waves:`: named once each, labelled (but the last), with well-formed labels.
+fn check_waves(waves: &[WaveSpec], out: &mut Vec<Diagnostic>) {
     let mut wave_names = BTreeSet::new();
-    for (i, w) in config.waves.iter().enumerate() {
+    for (i, w) in waves.iter().enumerate() {
         if w.name.trim().is_empty() || !wave_names.insert(w.name.as_str()) {
             out.push(err(
                 "fleet::bad-wave",
@@ -179,7 +205,7 @@ fn check_config(config: &FleetConfig) -> Vec<Diagnostic> {
                 "name each wave once, e.g. canary and rest",
             ));
         }
-        if w.labels.is_empty() && i + 1 < config.waves.len() {
+        if w.labels.is_empty() && i + 1 < waves.len() {
             out.push(err(
                 "fleet::bad-wave",
                 format!(
@@ -199,7 +225,6 @@ fn check_config(config: &FleetConfig) -> Vec<Diagnostic> {
             }
         }
     }
-    out
 }
 
 const LABEL_HELP: &str =
@@ -399,120 +424,178 @@ pub fn resolve(
     let mut targets: Vec<FleetTarget> = Vec::new();
     let mut problems = Vec::new();
     for spec in &config.targets {
-        let whose = format!("target `{}`", spec.name);
-        let base = match parse_url(&spec.url, spec.password_env.as_deref(), env, &whose, false) {
-            Ok(t) => t,
+        resolve_entry(spec, env, timeout, &mut targets, &mut problems);
+    }
+    check_resolved(&targets, &mut problems);
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    waves(config, targets)
+}
+
+/// One `targets:` entry being resolved: its spec, its parsed url, and how reports name it.
+struct Entry<'a> {
+    spec: &'a TargetSpec,
+    base: Target,
+    whose: String,
+}
+
+impl Entry<'_> {
+    /// The entry's labels, with a control query row's added.
+    fn labels(&self, row: BTreeMap<String, String>) -> BTreeMap<String, String> {
+        let mut all = self.spec.labels.clone();
+        all.extend(row);
+        all
+    }
+
+    /// A tenant schema of the entry's database.
+    fn schema_target(
+        &self,
+        schema: &str,
+        labels: BTreeMap<String, String>,
+    ) -> Result<FleetTarget, Diagnostic> {
+        if let Target::Sqlite(_) = self.base {
+            return Err(err(
+                "fleet::schemas-on-sqlite",
+                format!(
+                    "{}: SQLite has no schemas, so it cannot hold schema-per-tenant targets",
+                    self.whose
+                ),
+                "list each tenant's SQLite file as its own target (or in a urls_query)",
+            ));
+        }
+        Ok(FleetTarget {
+            name: format!("{}/{schema}", self.spec.name),
+            target: self.base.in_schema(schema),
+            labels: self.labels(labels),
+        })
+    }
+}
+
+/// Adds the targets one entry stands for: its database, its listed or queried tenant
+/// schemas, or the databases its control query returns.
+fn resolve_entry(
+    spec: &TargetSpec,
+    env: &dyn Fn(&str) -> Option<String>,
+    timeout: Duration,
+    targets: &mut Vec<FleetTarget>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let whose = format!("target `{}`", spec.name);
+    let base = match parse_url(&spec.url, spec.password_env.as_deref(), env, &whose, false) {
+        Ok(t) => t,
+        Err(d) => return problems.push(d),
+    };
+    let entry = Entry { spec, base, whose };
+    if let Some(schemas) = &spec.schemas {
+        for s in schemas {
+            match entry.schema_target(s, BTreeMap::new()) {
+                Ok(t) => targets.push(t),
+                Err(d) => {
+                    problems.push(d);
+                    break;
+                }
+            }
+        }
+    } else if let Some(sql) = &spec.schemas_query {
+        match control_query(&entry.base, sql, timeout, &entry.whose) {
+            Ok(rows) => queried_schema_targets(&entry, &rows, targets, problems),
+            Err(d) => problems.push(d),
+        }
+    } else if let Some(sql) = &spec.urls_query {
+        match control_query(&entry.base, sql, timeout, &entry.whose) {
+            Ok(rows) => queried_url_targets(&entry, &rows, env, targets, problems),
+            Err(d) => problems.push(d),
+        }
+    } else {
+        targets.push(FleetTarget {
+            name: spec.name.clone(),
+            target: entry.base,
+            labels: spec.labels.clone(),
+        });
+    }
+}
+
+/// A control query row's labels (second column), as the fleet config writes them.
+fn row_labels(row: &str, labels: Option<&str>) -> Result<BTreeMap<String, String>, Diagnostic> {
+    parse_labels(labels.unwrap_or(""))
+        .map_err(|e| err("fleet::bad-label", format!("{row}: {e}"), LABEL_HELP))
+}
+
+/// The tenant schemas a `schemas_query` returned.
+fn queried_schema_targets(
+    entry: &Entry,
+    rows: &[(String, Option<String>)],
+    targets: &mut Vec<FleetTarget>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (i, (schema, labels)) in rows.iter().enumerate() {
+        let row = format!("{}, row {} of schemas_query", entry.whose, i + 1);
+        let labels = match row_labels(&row, labels.as_deref()) {
+            Ok(l) => l,
             Err(d) => {
                 problems.push(d);
                 continue;
             }
         };
-        let with = |labels: BTreeMap<String, String>| {
-            let mut all = spec.labels.clone();
-            all.extend(labels);
-            all
-        };
-        let schema_target = |schema: &str,
-                             labels: BTreeMap<String, String>|
-         -> Result<FleetTarget, Diagnostic> {
-            if let Target::Sqlite(_) = base {
-                return Err(err(
-                    "fleet::schemas-on-sqlite",
-                    format!("{whose}: SQLite has no schemas, so it cannot hold schema-per-tenant targets"),
-                    "list each tenant's SQLite file as its own target (or in a urls_query)",
-                ));
+        if let Err(why) = apply::target::check_schema_name(schema) {
+            problems.push(err(
+                "fleet::bad-schema-name",
+                format!("{row}: {why}"),
+                "fix the name in the control table, or filter it out in the query",
+            ));
+            continue;
+        }
+        match entry.schema_target(schema, labels) {
+            Ok(t) => targets.push(t),
+            Err(d) => {
+                problems.push(d);
+                break;
             }
-            Ok(FleetTarget {
-                name: format!("{}/{schema}", spec.name),
-                target: base.in_schema(schema),
-                labels: with(labels),
-            })
-        };
-        if let Some(schemas) = &spec.schemas {
-            for s in schemas {
-                match schema_target(s, BTreeMap::new()) {
-                    Ok(t) => targets.push(t),
-                    Err(d) => {
-                        problems.push(d);
-                        break;
-                    }
-                }
-            }
-        } else if let Some(sql) = &spec.schemas_query {
-            let rows = match control_query(&base, sql, timeout, &whose) {
-                Ok(r) => r,
-                Err(d) => {
-                    problems.push(d);
-                    continue;
-                }
-            };
-            for (i, (schema, labels)) in rows.iter().enumerate() {
-                let row = format!("{whose}, row {} of schemas_query", i + 1);
-                let labels = match parse_labels(labels.as_deref().unwrap_or("")) {
-                    Ok(l) => l,
-                    Err(e) => {
-                        problems.push(err("fleet::bad-label", format!("{row}: {e}"), LABEL_HELP));
-                        continue;
-                    }
-                };
-                if let Err(why) = apply::target::check_schema_name(schema) {
-                    problems.push(err(
-                        "fleet::bad-schema-name",
-                        format!("{row}: {why}"),
-                        "fix the name in the control table, or filter it out in the query",
-                    ));
-                    continue;
-                }
-                match schema_target(schema, labels) {
-                    Ok(t) => targets.push(t),
-                    Err(d) => {
-                        problems.push(d);
-                        break;
-                    }
-                }
-            }
-        } else if let Some(sql) = &spec.urls_query {
-            let rows = match control_query(&base, sql, timeout, &whose) {
-                Ok(r) => r,
-                Err(d) => {
-                    problems.push(d);
-                    continue;
-                }
-            };
-            for (i, (url, labels)) in rows.iter().enumerate() {
-                let row = format!("{whose}, row {} of urls_query", i + 1);
-                let labels = match parse_labels(labels.as_deref().unwrap_or("")) {
-                    Ok(l) => l,
-                    Err(e) => {
-                        problems.push(err("fleet::bad-label", format!("{row}: {e}"), LABEL_HELP));
-                        continue;
-                    }
-                };
-                if url.trim().is_empty() {
-                    problems.push(err(
-                        "fleet::bad-url",
-                        format!("{row}: the URL is empty or NULL"),
-                        "the query's first column is each target's database URL",
-                    ));
-                    continue;
-                }
-                match parse_url(url, spec.urls_password_env.as_deref(), env, &row, true) {
-                    Ok(t) => targets.push(FleetTarget {
-                        name: format!("{}/{}", spec.name, short(&t)),
-                        target: t,
-                        labels: with(labels),
-                    }),
-                    Err(d) => problems.push(d),
-                }
-            }
-        } else {
-            targets.push(FleetTarget {
-                name: spec.name.clone(),
-                target: base,
-                labels: spec.labels.clone(),
-            });
         }
     }
+}
+
+/// The databases a `urls_query` returned.
+fn queried_url_targets(
+    entry: &Entry,
+    rows: &[(String, Option<String>)],
+    env: &dyn Fn(&str) -> Option<String>,
+    targets: &mut Vec<FleetTarget>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let spec = entry.spec;
+    for (i, (url, labels)) in rows.iter().enumerate() {
+        let row = format!("{}, row {} of urls_query", entry.whose, i + 1);
+        let labels = match row_labels(&row, labels.as_deref()) {
+            Ok(l) => l,
+            Err(d) => {
+                problems.push(d);
+                continue;
+            }
+        };
+        if url.trim().is_empty() {
+            problems.push(err(
+                "fleet::bad-url",
+                format!("{row}: the URL is empty or NULL"),
+                "the query's first column is each target's database URL",
+            ));
+            continue;
+        }
+        match parse_url(url, spec.urls_password_env.as_deref(), env, &row, true) {
+            Ok(t) => targets.push(FleetTarget {
+                name: format!("{}/{}", spec.name, short(&t)),
+                target: t,
+                labels: entry.labels(labels),
+            }),
+            Err(d) => problems.push(d),
+        }
+    }
+}
+
+/// The whole fleet: not too many targets, and no database (and schema) twice, which would be
+/// migrated twice at once.
+fn check_resolved(targets: &[FleetTarget], problems: &mut Vec<Diagnostic>) {
     if targets.len() > config::MAX_TARGETS {
         problems.push(err(
             "fleet::too-many-targets",
@@ -524,9 +607,8 @@ pub fn resolve(
             "split it into several fleets",
         ));
     }
-    // The same database (and schema) twice would be migrated twice at once.
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-    for t in &targets {
+    for t in targets {
         let key = t.target.display_with_schema();
         if let Some(first) = seen.insert(key.clone(), &t.name) {
             problems.push(err(
@@ -536,10 +618,6 @@ pub fn resolve(
             ));
         }
     }
-    if !problems.is_empty() {
-        return Err(Diagnostics(problems));
-    }
-    waves(config, targets)
 }
 
 /// Puts each target in the first wave whose labels it carries.

@@ -379,64 +379,86 @@ fn claim_helpers(
     module: &str,
 ) -> Claimed {
     let mut cl = Claimed::default();
-    let short = &t.name.name;
     let Some(conv) = conv else {
         return id_tagged(t, cl);
     };
-    let key = conv.key_type();
     let scoped = tenant_tables.contains(&t.name);
     if scoped {
-        let (tc, _) = conv.tenant.as_ref().expect("scoped tables have a tenant");
-        cl.columns.insert(tc.clone());
-        cl.fks
-            .insert(names::foreign_key(short, std::slice::from_ref(tc)));
-        cl.uniques
-            .insert(names::unique(short, &[tc.clone(), "id".to_string()]));
-        cl.calls.push((pos(t, tc), ".tenant_scoped()".into()));
-        // Tenant references: (tenant, col) -> target (tenant, id), with their index.
-        for fk in &t.foreign_keys {
-            let [a, col] = fk.columns.as_slice() else {
-                continue;
-            };
-            if a != tc
-                || fk.ref_columns != [tc.clone(), "id".to_string()]
-                || !tenant_tables.contains(&fk.ref_table)
-                || fk.name != names::foreign_key(short, &fk.columns)
-                || !fk_plain(fk)
-            {
-                continue;
-            }
-            let Some(c) = t.column(col) else { continue };
-            if !plain_column(c, &key) || cl.columns.contains(col) {
-                continue;
-            }
-            let ix_name = names::index(short, &fk.columns);
-            if !t
-                .indexes
-                .iter()
-                .any(|ix| index_is(ix, &ix_name, &[tc, col], false) && ix.predicate.is_none())
-            {
-                continue;
-            }
-            cl.columns.insert(col.clone());
-            cl.fks.insert(fk.name.clone());
-            cl.indexes.insert(ix_name);
-            let helper = if c.nullable {
-                "tenant_ref_opt"
-            } else {
-                "tenant_ref"
-            };
-            cl.calls.push((
-                pos(t, col),
-                format!(
-                    ".{helper}({}, {})",
-                    lit(col),
-                    names_.table(module, &fk.ref_table)
-                ),
-            ));
-        }
+        claim_tenant_scoped(t, conv, tenant_tables, names_, module, &mut cl);
     }
-    // audited: the six columns and the three FKs to the users table.
+    claim_audited(t, conv, &mut cl);
+    claim_one_live_wrappers(t, conv, scoped, &mut cl);
+    id_tagged(t, cl)
+}
+
+/// `tenant_scoped()`: the tenant column, its FK and the `(tenant, id)` unique; then each
+/// `tenant_ref(_opt)`: `(tenant, col)` referencing another scoped table's `(tenant, id)`,
+/// with its index.
+fn claim_tenant_scoped(
+    t: &Table,
+    conv: &Conv,
+    tenant_tables: &BTreeSet<QName>,
+    names_: &Names,
+    module: &str,
+    cl: &mut Claimed,
+) {
+    let short = &t.name.name;
+    let key = conv.key_type();
+    let (tc, _) = conv.tenant.as_ref().expect("scoped tables have a tenant");
+    cl.columns.insert(tc.clone());
+    cl.fks
+        .insert(names::foreign_key(short, std::slice::from_ref(tc)));
+    cl.uniques
+        .insert(names::unique(short, &[tc.clone(), "id".to_string()]));
+    cl.calls.push((pos(t, tc), ".tenant_scoped()".into()));
+    // Tenant references: (tenant, col) -> target (tenant, id), with their index.
+    for fk in &t.foreign_keys {
+        let [a, col] = fk.columns.as_slice() else {
+            continue;
+        };
+        if a != tc
+            || fk.ref_columns != [tc.clone(), "id".to_string()]
+            || !tenant_tables.contains(&fk.ref_table)
+            || fk.name != names::foreign_key(short, &fk.columns)
+            || !fk_plain(fk)
+        {
+            continue;
+        }
+        let Some(c) = t.column(col) else { continue };
+        if !plain_column(c, &key) || cl.columns.contains(col) {
+            continue;
+        }
+        let ix_name = names::index(short, &fk.columns);
+        if !t
+            .indexes
+            .iter()
+            .any(|ix| index_is(ix, &ix_name, &[tc, col], false) && ix.predicate.is_none())
+        {
+            continue;
+        }
+        cl.columns.insert(col.clone());
+        cl.fks.insert(fk.name.clone());
+        cl.indexes.insert(ix_name);
+        let helper = if c.nullable {
+            "tenant_ref_opt"
+        } else {
+            "tenant_ref"
+        };
+        cl.calls.push((
+            pos(t, col),
+            format!(
+                ".{helper}({}, {})",
+                lit(col),
+                names_.table(module, &fk.ref_table)
+            ),
+        ));
+    }
+}
+
+/// `audited()`: the six columns and the three FKs to the users table.
+fn claim_audited(t: &Table, conv: &Conv, cl: &mut Claimed) {
+    let short = &t.name.name;
+    let key = conv.key_type();
     let ts = |n: &str, nullable: bool, now: bool| {
         t.column(n).is_some_and(|c| {
             c.ty == ColumnType::Timestamptz
@@ -458,62 +480,67 @@ fn claim_helpers(
                     && fk_plain(fk)
             })
     };
-    if ts("created_at", false, true)
+    if !(ts("created_at", false, true)
         && ts("updated_at", false, true)
         && ts("deleted_at", true, false)
         && ["created_by", "updated_by", "deleted_by"]
             .iter()
-            .all(|n| by(n))
+            .all(|n| by(n)))
     {
-        for c in [
-            "created_at",
-            "updated_at",
-            "deleted_at",
-            "created_by",
-            "updated_by",
-            "deleted_by",
-        ] {
-            cl.columns.insert(c.into());
-        }
-        for c in ["created_by", "updated_by", "deleted_by"] {
-            cl.fks.insert(names::foreign_key(short, &[c.to_string()]));
-        }
-        cl.calls.push((pos(t, "created_at"), ".audited()".into()));
+        return;
     }
-    // one_live_wrapper(col, predicate): a unique partial index named `<t>_<col>_live_unique`.
-    if t.has_column("deleted_at") {
-        for ix in &t.indexes {
-            let Some(IndexKey::Column(col)) = ix.parts.last().map(|p| &p.key) else {
-                continue;
-            };
-            let expected = names::fit(format!("{short}_{col}_live_unique"));
-            let keys: Vec<&str> = match (&conv.tenant, scoped) {
-                (Some((tc, _)), true) => vec![tc.as_str(), col.as_str()],
-                _ => vec![col.as_str()],
-            };
-            if !index_is(ix, &expected, &keys, true) {
-                continue;
-            }
-            let Some(pred) = &ix.predicate else { continue };
-            // As declared, or as PostgreSQL prints it (each operand in parentheses).
-            let stripped = strip_outer_parens(pred);
-            let Some(inner) = [
-                format!(" AND {col} IS NOT NULL AND deleted_at IS NULL"),
-                format!(" AND ({col} IS NOT NULL) AND (deleted_at IS NULL)"),
-            ]
-            .iter()
-            .find_map(|suffix| stripped.strip_suffix(suffix.as_str()))
-            .map(strip_outer_parens) else {
-                continue;
-            };
-            cl.indexes.insert(ix.name.clone());
-            cl.calls.push((
-                t.columns.len(),
-                format!(".one_live_wrapper({}, {})", lit(col), lit(inner)),
-            ));
-        }
+    for c in [
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "created_by",
+        "updated_by",
+        "deleted_by",
+    ] {
+        cl.columns.insert(c.into());
     }
-    id_tagged(t, cl)
+    for c in ["created_by", "updated_by", "deleted_by"] {
+        cl.fks.insert(names::foreign_key(short, &[c.to_string()]));
+    }
+    cl.calls.push((pos(t, "created_at"), ".audited()".into()));
+}
+
+/// `one_live_wrapper(col, predicate)`: a unique partial index named `<t>_<col>_live_unique`.
+fn claim_one_live_wrappers(t: &Table, conv: &Conv, scoped: bool, cl: &mut Claimed) {
+    if !t.has_column("deleted_at") {
+        return;
+    }
+    let short = &t.name.name;
+    for ix in &t.indexes {
+        let Some(IndexKey::Column(col)) = ix.parts.last().map(|p| &p.key) else {
+            continue;
+        };
+        let expected = names::fit(format!("{short}_{col}_live_unique"));
+        let keys: Vec<&str> = match (&conv.tenant, scoped) {
+            (Some((tc, _)), true) => vec![tc.as_str(), col.as_str()],
+            _ => vec![col.as_str()],
+        };
+        if !index_is(ix, &expected, &keys, true) {
+            continue;
+        }
+        let Some(pred) = &ix.predicate else { continue };
+        // As declared, or as PostgreSQL prints it (each operand in parentheses).
+        let stripped = strip_outer_parens(pred);
+        let Some(inner) = [
+            format!(" AND {col} IS NOT NULL AND deleted_at IS NULL"),
+            format!(" AND ({col} IS NOT NULL) AND (deleted_at IS NULL)"),
+        ]
+        .iter()
+        .find_map(|suffix| stripped.strip_suffix(suffix.as_str()))
+        .map(strip_outer_parens) else {
+            continue;
+        };
+        cl.indexes.insert(ix.name.clone());
+        cl.calls.push((
+            t.columns.len(),
+            format!(".one_live_wrapper({}, {})", lit(col), lit(inner)),
+        ));
+    }
 }
 
 /// `id_tagged(tag)`: text `id` primary key with its doc and the `starts_with` check.
@@ -783,7 +810,72 @@ fn table_code(
     if let Some(doc) = &t.doc {
         lines.push(format!(".doc({})", lit(doc)));
     }
-    // Columns in catalog order, helpers where their first column stood.
+    column_lines(t, &cl, names_, module, &mut lines);
+    key_lines(t, &cl, &mut lines);
+    for fk in &t.foreign_keys {
+        if !cl.fks.contains(&fk.name) {
+            lines.push(foreign_key_call(fk, short, names_, module));
+        }
+    }
+    for c in &t.checks {
+        if cl.checks.contains(&c.name) {
+            continue;
+        }
+        match what_of(short, &c.name, "_check", names::check) {
+            Some(what) => lines.push(format!(".check({}, {})", lit(what), lit(&c.expression))),
+            None => lines.push(format!(
+                ".check_named({}, {})",
+                lit(&c.name),
+                lit(&c.expression)
+            )),
+        }
+    }
+    for ex in &t.excludes {
+        lines.push(exclude_call(ex, short));
+    }
+    for ix in &t.indexes {
+        if cl.indexes.contains(&ix.name) {
+            continue;
+        }
+        lines.push(index_call(ix, short));
+    }
+    if let Some(p) = &t.partition_by {
+        let keys = p.keys.clone();
+        lines.push(format!(
+            ".partition_by(PartitionStrategy::{:?}, {})",
+            p.strategy,
+            slice(&keys)
+        ));
+    }
+    for p in &t.partitions {
+        lines.push(format!(
+            ".partition({}, {})",
+            lit(&p.name.name),
+            lit(&p.bound)
+        ));
+    }
+    if t.rls.enabled || t.rls.forced {
+        lines.push(format!(".rls({})", t.rls.forced));
+    }
+    for p in &t.policies {
+        lines.push(policy_call(p));
+    }
+    for tr in &t.triggers {
+        lines.push(format!(".trigger({}, {})", lit(&tr.name), lit(&tr.sql)));
+    }
+    let mut out = String::new();
+    out.push_str(&format!("    s.table({tref})"));
+    for l in lines {
+        out.push_str("\n        ");
+        out.push_str(&l);
+    }
+    out.push_str(";\n");
+    out
+}
+
+/// The columns the helpers did not claim, in catalog order, with each helper's call where its
+/// first column stood.
+fn column_lines(t: &Table, cl: &Claimed, names_: &Names, module: &str, lines: &mut Vec<String>) {
     let mut calls = cl.calls.clone();
     calls.sort_by_key(|(p, _)| *p);
     let mut calls = calls.into_iter().peekable();
@@ -802,6 +894,12 @@ fn table_code(
     for (_, call) in calls {
         lines.push(call);
     }
+}
+
+/// The primary key and unique constraints the helpers did not claim; named only where the
+/// name is not the convention's.
+fn key_lines(t: &Table, cl: &Claimed, lines: &mut Vec<String>) {
+    let short = t.name.name.as_str();
     if let Some(pk) = &t.primary_key {
         if !cl.primary_key {
             let cols = pk.columns.clone();
@@ -831,128 +929,79 @@ fn table_code(
             ));
         }
     }
-    for fk in &t.foreign_keys {
-        if cl.fks.contains(&fk.name) {
-            continue;
-        }
-        let mut s = format!(
-            ".fk_spec(FkSpec::new({}, {}, {})",
-            slice(&fk.columns),
-            names_.table(module, &fk.ref_table),
-            slice(&fk.ref_columns)
-        );
-        if fk.name != names::foreign_key(short, &fk.columns) {
-            s.push_str(&format!(".named({})", lit(&fk.name)));
-        }
-        if fk.on_delete != FkAction::NoAction {
-            s.push_str(&format!(".on_delete({})", fk_action(fk.on_delete)));
-        }
-        if fk.on_update != FkAction::NoAction {
-            s.push_str(&format!(".on_update({})", fk_action(fk.on_update)));
-        }
-        match fk.deferrable {
-            Deferrable::NotDeferrable => {}
-            Deferrable::InitiallyImmediate => {
-                s.push_str(".deferrable(Deferrable::InitiallyImmediate)")
-            }
-            Deferrable::InitiallyDeferred => {
-                s.push_str(".deferrable(Deferrable::InitiallyDeferred)")
-            }
-        }
-        s.push(')');
-        lines.push(s);
+}
+
+/// `.fk_spec(FkSpec::new(..)...)`, stating only what differs from the defaults.
+fn foreign_key_call(fk: &ForeignKey, short: &str, names_: &Names, module: &str) -> String {
+    let mut s = format!(
+        ".fk_spec(FkSpec::new({}, {}, {})",
+        slice(&fk.columns),
+        names_.table(module, &fk.ref_table),
+        slice(&fk.ref_columns)
+    );
+    if fk.name != names::foreign_key(short, &fk.columns) {
+        s.push_str(&format!(".named({})", lit(&fk.name)));
     }
-    for c in &t.checks {
-        if cl.checks.contains(&c.name) {
-            continue;
-        }
-        match what_of(short, &c.name, "_check", names::check) {
-            Some(what) => lines.push(format!(".check({}, {})", lit(what), lit(&c.expression))),
-            None => lines.push(format!(
-                ".check_named({}, {})",
-                lit(&c.name),
-                lit(&c.expression)
-            )),
-        }
+    if fk.on_delete != FkAction::NoAction {
+        s.push_str(&format!(".on_delete({})", fk_action(fk.on_delete)));
     }
-    for ex in &t.excludes {
-        let elements = ex
-            .elements
-            .iter()
-            .map(|e| format!("({}, {})", lit(&e.expression), lit(&e.operator)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let predicate = match &ex.predicate {
-            Some(p) => format!("Some({})", lit(p)),
-            None => "None".into(),
-        };
-        match what_of(short, &ex.name, "_excl", names::exclude) {
-            Some(what) => lines.push(format!(
-                ".exclude({}, {}, &[{elements}], {predicate})",
-                lit(what),
-                method(ex.method)
-            )),
-            None => lines.push(format!(
-                ".exclude_named({}, {}, &[{elements}], {predicate})",
-                lit(&ex.name),
-                method(ex.method)
-            )),
-        }
+    if fk.on_update != FkAction::NoAction {
+        s.push_str(&format!(".on_update({})", fk_action(fk.on_update)));
     }
-    for ix in &t.indexes {
-        if cl.indexes.contains(&ix.name) {
-            continue;
-        }
-        lines.push(index_call(ix, short));
+    match fk.deferrable {
+        Deferrable::NotDeferrable => {}
+        Deferrable::InitiallyImmediate => s.push_str(".deferrable(Deferrable::InitiallyImmediate)"),
+        Deferrable::InitiallyDeferred => s.push_str(".deferrable(Deferrable::InitiallyDeferred)"),
     }
-    if let Some(p) = &t.partition_by {
-        let keys = p.keys.clone();
-        lines.push(format!(
-            ".partition_by(PartitionStrategy::{:?}, {})",
-            p.strategy,
-            slice(&keys)
-        ));
+    s.push(')');
+    s
+}
+
+/// `.exclude(..)`, or `.exclude_named(..)` for a name that is not the convention's.
+fn exclude_call(ex: &Exclude, short: &str) -> String {
+    let elements = ex
+        .elements
+        .iter()
+        .map(|e| format!("({}, {})", lit(&e.expression), lit(&e.operator)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let predicate = match &ex.predicate {
+        Some(p) => format!("Some({})", lit(p)),
+        None => "None".into(),
+    };
+    match what_of(short, &ex.name, "_excl", names::exclude) {
+        Some(what) => format!(
+            ".exclude({}, {}, &[{elements}], {predicate})",
+            lit(what),
+            method(ex.method)
+        ),
+        None => format!(
+            ".exclude_named({}, {}, &[{elements}], {predicate})",
+            lit(&ex.name),
+            method(ex.method)
+        ),
     }
-    for p in &t.partitions {
-        lines.push(format!(
-            ".partition({}, {})",
-            lit(&p.name.name),
-            lit(&p.bound)
-        ));
+}
+
+/// `.policy(name, |p| p...)`, stating only what differs from the defaults.
+fn policy_call(p: &Policy) -> String {
+    let mut s = String::from("|p| p");
+    if p.command != PolicyCommand::All {
+        s.push_str(&format!(".command(PolicyCommand::{:?})", p.command));
     }
-    if t.rls.enabled || t.rls.forced {
-        lines.push(format!(".rls({})", t.rls.forced));
+    if !p.permissive {
+        s.push_str(".restrictive()");
     }
-    for p in &t.policies {
-        let mut s = String::from("|p| p");
-        if p.command != PolicyCommand::All {
-            s.push_str(&format!(".command(PolicyCommand::{:?})", p.command));
-        }
-        if !p.permissive {
-            s.push_str(".restrictive()");
-        }
-        if !p.roles.is_empty() {
-            s.push_str(&format!(".to({})", slice(&p.roles)));
-        }
-        if let Some(u) = &p.using {
-            s.push_str(&format!(".using({})", lit(u)));
-        }
-        if let Some(w) = &p.with_check {
-            s.push_str(&format!(".with_check({})", lit(w)));
-        }
-        lines.push(format!(".policy({}, {s})", lit(&p.name)));
+    if !p.roles.is_empty() {
+        s.push_str(&format!(".to({})", slice(&p.roles)));
     }
-    for tr in &t.triggers {
-        lines.push(format!(".trigger({}, {})", lit(&tr.name), lit(&tr.sql)));
+    if let Some(u) = &p.using {
+        s.push_str(&format!(".using({})", lit(u)));
     }
-    let mut out = String::new();
-    out.push_str(&format!("    s.table({tref})"));
-    for l in lines {
-        out.push_str("\n        ");
-        out.push_str(&l);
+    if let Some(w) = &p.with_check {
+        s.push_str(&format!(".with_check({})", lit(w)));
     }
-    out.push_str(";\n");
-    out
+    format!(".policy({}, {s})", lit(&p.name))
 }
 
 fn module_code(
@@ -1082,38 +1131,70 @@ pub fn pull(schema: &Schema, opts: &PullOptions) -> Result<Vec<(String, String)>
         .map(|t| module_of(&t.name))
         .chain(schema.enums.iter().map(|e| module_of(&e.name)))
         .collect();
-    let mut files = Vec::new();
+    let mut files = project_files(opts);
+    files.push((
+        "src/lib.rs".to_string(),
+        lib_code(schema, opts, conv.as_ref(), &modules),
+    ));
+    files.push((
+        "src/main.rs".to_string(),
+        format!(
+            "//! `cargo schemactl <command>`: schemactl's CLI over this crate's schema.\n\nfn main() -> std::process::ExitCode {{\n    schemactl::cli::main_with_schema({lib}::build)\n}}\n"
+        ),
+    ));
+    for m in &modules {
+        files.push((
+            format!("src/{m}.rs"),
+            module_code(m, schema, conv.as_ref(), &tenant_tables, &names_),
+        ));
+    }
+    Ok(files)
+}
+
+/// `Cargo.toml`, the `cargo schemactl` alias and `schemactl.yaml`.
+fn project_files(opts: &PullOptions) -> Vec<(String, String)> {
     let dialect = match opts.dialect {
         DialectKind::Postgres => "postgres",
         DialectKind::Sqlite => "sqlite",
     };
-    files.push((
-        "Cargo.toml".to_string(),
-        format!(
-            "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\npath = \"src/lib.rs\"\n\n[[bin]]\nname = \"{}\"\npath = \"src/main.rs\"\n\n[dependencies]\nschemactl = {}\n\n# A workspace of its own; make it a member of yours by removing this table.\n[workspace]\n",
-            opts.crate_name, opts.crate_name, opts.schemactl_dependency
+    vec![
+        (
+            "Cargo.toml".to_string(),
+            format!(
+                "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\npath = \"src/lib.rs\"\n\n[[bin]]\nname = \"{}\"\npath = \"src/main.rs\"\n\n[dependencies]\nschemactl = {}\n\n# A workspace of its own; make it a member of yours by removing this table.\n[workspace]\n",
+                opts.crate_name, opts.crate_name, opts.schemactl_dependency
+            ),
         ),
-    ));
-    files.push((
-        ".cargo/config.toml".to_string(),
-        format!(
-            "[alias]\nschemactl = \"run --quiet --bin {} --\"\n",
-            opts.crate_name
+        (
+            ".cargo/config.toml".to_string(),
+            format!(
+                "[alias]\nschemactl = \"run --quiet --bin {} --\"\n",
+                opts.crate_name
+            ),
         ),
-    ));
-    files.push((
-        "schemactl.yaml".to_string(),
-        format!("migrations: migrations\ndialect: {dialect}\n"),
-    ));
+        (
+            "schemactl.yaml".to_string(),
+            format!("migrations: migrations\ndialect: {dialect}\n"),
+        ),
+    ]
+}
+
+/// `src/lib.rs`: the modules, and `build()` with the conventions and the schema-wide objects.
+fn lib_code(
+    schema: &Schema,
+    opts: &PullOptions,
+    conv: Option<&Conv>,
+    modules: &BTreeSet<String>,
+) -> String {
     let mut lib_rs = format!(
         "//! The schema, declared in schemactl's DSL. Written by `schemactl pull` from {}; from\n//! here on this crate is the source of truth: edit it, then `cargo schemactl generate`.\n\nuse schemactl::prelude::*;\n\n",
         opts.source.replace('\n', " ")
     );
-    for m in &modules {
+    for m in modules {
         lib_rs.push_str(&format!("pub mod {m};\n"));
     }
     lib_rs.push_str("\n/// Builds the schema: every module's tables and types.\npub fn build() -> Result<Schema, Diagnostics> {\n");
-    match &conv {
+    match conv {
         Some(c) => {
             let (tc, root) = match &c.tenant {
                 Some((tc, root)) => (tc.clone(), table_ref_expr(root)),
@@ -1156,7 +1237,7 @@ pub fn pull(schema: &Schema, opts: &PullOptions) -> Result<Vec<(String, String)>
             lit(&f.sql)
         ));
     }
-    for m in &modules {
+    for m in modules {
         lib_rs.push_str(&format!("    {m}::declare(&mut s);\n"));
     }
     // Views come after every table, in the order they were created.
@@ -1168,20 +1249,7 @@ pub fn pull(schema: &Schema, opts: &PullOptions) -> Result<Vec<(String, String)>
         ));
     }
     lib_rs.push_str("    s.build()\n}\n");
-    files.push(("src/lib.rs".to_string(), lib_rs));
-    files.push((
-        "src/main.rs".to_string(),
-        format!(
-            "//! `cargo schemactl <command>`: schemactl's CLI over this crate's schema.\n\nfn main() -> std::process::ExitCode {{\n    schemactl::cli::main_with_schema({lib}::build)\n}}\n"
-        ),
-    ));
-    for m in &modules {
-        files.push((
-            format!("src/{m}.rs"),
-            module_code(m, schema, conv.as_ref(), &tenant_tables, &names_),
-        ));
-    }
-    Ok(files)
+    lib_rs
 }
 
 /// Writes `files` into `out`, which must not exist or be empty: built in a temporary sibling

@@ -390,11 +390,6 @@ fn lint_file_in(
     out: &mut Vec<Diagnostic>,
     chunk_bytes: usize,
 ) {
-    let at = |line: u32, column: u32| Origin {
-        file: file.to_string(),
-        line: line.max(1),
-        column: column.max(1),
-    };
     let meta = rules.iter().find(|r| r.code == suppression::INFO.code);
     let plan = chunk::plan(sql, chunk_bytes);
     let mut state = FileState {
@@ -407,7 +402,6 @@ fn lint_file_in(
     if config.runner == Runner::OneTransaction {
         state.tx = std::mem::take(&mut folder.open_tx);
     }
-    let mut found = Vec::new();
     let reported = std::cell::RefCell::new(HashMap::new());
     // Findings a later statement of the file may make moot ([`Later`]), held until the end.
     let mut held: Vec<(&Active, Finding)> = Vec::new();
@@ -421,64 +415,13 @@ fn lint_file_in(
         let offset = line_offset;
         line_offset =
             line_offset.saturating_add(piece.bytes().filter(|&b| b == b'\n').count() as u32);
-        // The splitter never fails: unreadable text becomes a statement with `parse_error`.
-        let mut script: SqlScript = split(piece, config.dialect);
-        if offset > 0 {
-            shift(&mut script, offset);
-        }
-        if let Some(first) = script.statements.first_mut() {
-            if !carried.is_empty() {
-                let mut ds = std::mem::take(&mut carried);
-                ds.append(&mut first.directives);
-                first.directives = ds;
-            }
-        }
+        let script = split_piece(piece, offset, config.dialect, &mut carried);
         for stmt in &script.statements {
             if let (false, Some(parsed)) = (held.is_empty(), &stmt.parsed) {
                 held.retain(|(_, f)| !f.unless_later.as_ref().is_some_and(|l| l.met_by(parsed)));
             }
-            // Every rule's findings for this statement and the ones it runs, then its allows.
-            let mut here: Vec<(&Active, Finding)> = Vec::new();
-            for unit in units(stmt) {
-                let origin = at(unit.line, unit.column);
-                let cx = StmtCx {
-                    stmt,
-                    parsed: unit.parsed,
-                    text: unit.text,
-                    error: unit.error.as_ref(),
-                    embedded: unit.guard,
-                    file: &state,
-                    folder,
-                    config,
-                    origin: &origin,
-                    reported: &reported,
-                };
-                for r in rules {
-                    if r.code == suppression::INFO.code {
-                        continue;
-                    }
-                    (r.check)(&cx, &mut found);
-                    if !found.is_empty() {
-                        *reported.borrow_mut().entry(r.code).or_default() += found.len();
-                    }
-                    here.extend(found.drain(..).map(|f| (r, f)));
-                }
-                if let Some(parsed) = unit.parsed {
-                    update(&mut state, folder, parsed, unit.text, unit.line);
-                }
-            }
-            let mut used = vec![false; stmt.directives.len()];
-            for (r, f) in here {
-                let by = stmt.directives.iter().position(|d| {
-                    matches!(d, Directive::Allow { code, reason, .. }
-                        if code.eq_ignore_ascii_case(r.code) && !reason.trim().is_empty())
-                });
-                match by {
-                    Some(i) => used[i] = true,
-                    None if f.unless_later.is_some() => held.push((r, f)),
-                    None => out.push(f.into_diagnostic(r.code, r.severity)),
-                }
-            }
+            let here = check_statement(stmt, &mut state, folder, config, rules, &reported);
+            let used = report_unless_allowed(stmt, here, &mut held, out);
             if let Some(m) = meta {
                 for (d, used) in stmt.directives.iter().zip(used) {
                     if let Some(f) =
@@ -518,6 +461,99 @@ fn lint_file_in(
     if config.runner == Runner::OneTransaction {
         folder.open_tx = state.tx;
     }
+}
+
+/// Splits one piece of a file, at file positions, with the allows `carried` over from the end
+/// of the previous piece put before its first statement.
+fn split_piece(
+    piece: &str,
+    offset: u32,
+    dialect: DialectKind,
+    carried: &mut Vec<Directive>,
+) -> SqlScript {
+    // The splitter never fails: unreadable text becomes a statement with `parse_error`.
+    let mut script: SqlScript = split(piece, dialect);
+    if offset > 0 {
+        shift(&mut script, offset);
+    }
+    if let Some(first) = script.statements.first_mut() {
+        if !carried.is_empty() {
+            let mut ds = std::mem::take(carried);
+            ds.append(&mut first.directives);
+            first.directives = ds;
+        }
+    }
+    script
+}
+
+/// Every rule's findings for a statement of the file and the ones it runs, learning what
+/// each of them changes as it goes.
+fn check_statement<'r>(
+    stmt: &SqlStatement,
+    state: &mut FileState,
+    folder: &mut FolderState,
+    config: &GuardConfig,
+    rules: &'r [Active],
+    reported: &std::cell::RefCell<HashMap<&'static str, usize>>,
+) -> Vec<(&'r Active, Finding)> {
+    let mut found = Vec::new();
+    let mut here: Vec<(&Active, Finding)> = Vec::new();
+    for unit in units(stmt) {
+        let origin = Origin {
+            file: state.file.clone(),
+            line: unit.line.max(1),
+            column: unit.column.max(1),
+        };
+        let cx = StmtCx {
+            stmt,
+            parsed: unit.parsed,
+            text: unit.text,
+            error: unit.error.as_ref(),
+            embedded: unit.guard,
+            file: state,
+            folder,
+            config,
+            origin: &origin,
+            reported,
+        };
+        for r in rules {
+            if r.code == suppression::INFO.code {
+                continue;
+            }
+            (r.check)(&cx, &mut found);
+            if !found.is_empty() {
+                *reported.borrow_mut().entry(r.code).or_default() += found.len();
+            }
+            here.extend(found.drain(..).map(|f| (r, f)));
+        }
+        if let Some(parsed) = unit.parsed {
+            update(state, folder, parsed, unit.text, unit.line);
+        }
+    }
+    here
+}
+
+/// Reports the statement's findings its allows do not silence (holding those a later
+/// statement may make moot), and says which of its directives silenced something.
+fn report_unless_allowed<'r>(
+    stmt: &SqlStatement,
+    here: Vec<(&'r Active, Finding)>,
+    held: &mut Vec<(&'r Active, Finding)>,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<bool> {
+    let mut used = vec![false; stmt.directives.len()];
+    for (r, f) in here {
+        let by = stmt.directives.iter().position(|d| {
+            matches!(d, Directive::Allow { code, reason, .. }
+                if code.eq_ignore_ascii_case(r.code) && !reason.trim().is_empty())
+        });
+        match by {
+            Some(i) => used[i] = true,
+            None if f.unless_later.is_some() => held.push((r, f)),
+            None => out.push(f.into_diagnostic(r.code, r.severity)),
+        }
+    }
+    used
 }
 
 /// Moves a piece's positions to file positions.
@@ -602,38 +638,7 @@ fn units(stmt: &SqlStatement) -> Vec<Unit<'_>> {
 /// Records what `stmt` changes for the statements after it.
 fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &str, line: u32) {
     match stmt {
-        Stmt::CreateTable(ct) => {
-            let key = ct.name.last().to_string();
-            // `IF NOT EXISTS` over a table an earlier file made creates nothing: the old one,
-            // rows and all, stays.
-            let kept = ct.if_not_exists
-                && folder.column_types.contains_key(&key)
-                && !state.created_tables.contains(&key);
-            if !kept {
-                folder.column_types.insert(
-                    key.clone(),
-                    ct.columns
-                        .iter()
-                        .map(|c| (c.name.clone(), c.ty.clone()))
-                        .collect(),
-                );
-                folder.indexed.remove(&key);
-                for c in &ct.columns {
-                    for k in &c.constraints {
-                        if matches!(
-                            k.kind,
-                            ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
-                        ) {
-                            folder.index_columns(&key, [&c.name], []);
-                        }
-                    }
-                }
-                for c in &ct.constraints {
-                    index_constraint(folder, &key, c);
-                }
-                state.created_tables.insert(key);
-            }
-        }
+        Stmt::CreateTable(ct) => learn_create_table(state, folder, ct),
         Stmt::CreateTableAs { name, .. } => {
             state.created_tables.insert(name.last().to_string());
         }
@@ -643,54 +648,12 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &s
                 update(state, folder, e, text, line);
             }
         }
-        Stmt::CreateIndex(ci) => {
-            if let Some(n) = &ci.name {
-                state.created_indexes.insert(n.clone());
-            }
-            let columns = ci.elements.iter().filter_map(|e| match &e.key {
-                KeyPart::Column(c) => Some(c),
-                KeyPart::Expression(_) => None,
-            });
-            let exprs = ci.elements.iter().filter_map(|e| match &e.key {
-                KeyPart::Expression(x) => Some(x),
-                KeyPart::Column(_) => None,
-            });
-            folder.index_columns(ci.table.last(), columns, exprs);
-        }
+        Stmt::CreateIndex(ci) => learn_create_index(state, folder, ci),
         Stmt::CreateEnum { name, .. } | Stmt::CreateType { name, .. } => {
             state.created_types.insert(name.last().to_string());
         }
-        Stmt::Drop(d) => {
-            for n in &d.names {
-                match d.kind {
-                    ObjectKind::Index => {
-                        state.created_indexes.remove(n.last());
-                    }
-                    ObjectKind::Table => {
-                        folder.column_types.remove(n.last());
-                    }
-                    _ => {}
-                }
-            }
-        }
-        Stmt::Transaction(t) if !state.wrapped => match t {
-            Transaction::Begin if state.explicit_begin.is_none() => {
-                state.explicit_begin = Some(line);
-            }
-            Transaction::Commit | Transaction::Rollback => {
-                // The block is over: what it added is committed (or gone), so usable.
-                state.explicit_begin = None;
-                state.tx = TxState::default();
-            }
-            _ => {}
-        },
-        Stmt::Transaction(t) => {
-            // The runner's transaction ends here; a BEGIN inside it changes nothing.
-            if matches!(t, Transaction::Commit | Transaction::Rollback) {
-                state.wrapped = false;
-                state.tx = TxState::default();
-            }
-        }
+        Stmt::Drop(d) => learn_drop(state, folder, d),
+        Stmt::Transaction(t) => learn_transaction(state, t, line),
         Stmt::Set { .. } => {
             if let Some(on) = lock_timeout_value(text) {
                 state.lock_timeout_set = on;
@@ -707,31 +670,7 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &s
             });
         }
         Stmt::Rename(r) if r.object_kind == ObjectKind::Table => {
-            let table = r.object.last().to_string();
-            match (r.kind, &r.sub) {
-                // A table created here keeps being "new" under its new name.
-                (ObjectKind::Table, None) => {
-                    if state.created_tables.contains(&table) {
-                        state.created_tables.insert(r.new_name.clone());
-                    }
-                    if let Some(cols) = folder.column_types.remove(&table) {
-                        folder.column_types.insert(r.new_name.clone(), cols);
-                    }
-                }
-                (ObjectKind::Column, Some(old)) => {
-                    if state.created_columns.remove(&(table.clone(), old.clone())) {
-                        state
-                            .created_columns
-                            .insert((table.clone(), r.new_name.clone()));
-                    }
-                    if let Some(cols) = folder.column_types.get_mut(&table) {
-                        if let Some(ty) = cols.remove(old) {
-                            cols.insert(r.new_name.clone(), ty);
-                        }
-                    }
-                }
-                _ => {}
-            }
+            learn_rename_in_table(state, folder, r)
         }
         Stmt::Rename(r)
             if r.kind == ObjectKind::Type
@@ -743,69 +682,215 @@ fn update(state: &mut FileState, folder: &mut FolderState, stmt: &Stmt, text: &s
         Stmt::AlterTable(at) => {
             let table = at.name.last().to_string();
             for op in &at.ops {
-                match op {
-                    AlterOp::AddColumn { column, .. } => {
-                        if state.existing_table(&table) {
-                            state
-                                .created_columns
-                                .insert((table.clone(), column.name.clone()));
-                        }
-                        if let Some(cols) = folder.column_types.get_mut(&table) {
-                            cols.insert(column.name.clone(), column.ty.clone());
-                        }
-                    }
-                    AlterOp::DropColumn { name, .. } => {
-                        state.created_columns.remove(&(table.clone(), name.clone()));
-                        if let Some(cols) = folder.column_types.get_mut(&table) {
-                            cols.remove(name);
-                        }
-                    }
-                    AlterOp::AlterType { column, ty, .. } => {
-                        if let Some(cols) = folder.column_types.get_mut(&table) {
-                            cols.insert(column.clone(), ty.clone());
-                        }
-                    }
-                    AlterOp::ValidateConstraint(name) => {
-                        if let Some(col) =
-                            folder.not_null_checks.get(&(table.clone(), name.clone()))
-                        {
-                            folder
-                                .validated_not_null
-                                .insert((table.clone(), col.clone()));
-                        }
-                    }
-                    AlterOp::AddConstraint(c) => {
-                        index_constraint(folder, &table, c);
-                        let is_fk = matches!(c.kind, ConstraintKind::ForeignKey { .. });
-                        let is_check = matches!(c.kind, ConstraintKind::Check(_));
-                        if c.not_valid && (is_fk || is_check) {
-                            if let (Some(n), true) = (
-                                &c.name,
-                                state.in_transaction() && state.existing_table(&table),
-                            ) {
-                                state.tx.not_valid.insert((table.clone(), n.clone()), is_fk);
-                            }
-                        }
-                        if let ConstraintKind::Check(e) = &c.kind {
-                            if let (Some(name), crate::sql::ast::Shape::IsNotNull(col)) =
-                                (&c.name, &e.shape)
-                            {
-                                folder
-                                    .not_null_checks
-                                    .insert((table.clone(), name.clone()), col.clone());
-                                if !c.not_valid {
-                                    folder
-                                        .validated_not_null
-                                        .insert((table.clone(), col.clone()));
-                                }
-                            }
-                        }
-                    }
-                    _ => {}
+                learn_alter_op(state, folder, &table, op);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A new table: its columns' types, the columns its keys cover, and that it is empty.
+fn learn_create_table(
+    state: &mut FileState,
+    folder: &mut FolderState,
+    ct: &crate::sql::ast::CreateTable,
+) {
+    let key = ct.name.last().to_string();
+    // `IF NOT EXISTS` over a table an earlier file made creates nothing: the old one,
+    // rows and all, stays.
+    let kept = ct.if_not_exists
+        && folder.column_types.contains_key(&key)
+        && !state.created_tables.contains(&key);
+    if kept {
+        return;
+    }
+    folder.column_types.insert(
+        key.clone(),
+        ct.columns
+            .iter()
+            .map(|c| (c.name.clone(), c.ty.clone()))
+            .collect(),
+    );
+    folder.indexed.remove(&key);
+    for c in &ct.columns {
+        for k in &c.constraints {
+            if matches!(
+                k.kind,
+                ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
+            ) {
+                folder.index_columns(&key, [&c.name], []);
+            }
+        }
+    }
+    for c in &ct.constraints {
+        index_constraint(folder, &key, c);
+    }
+    state.created_tables.insert(key);
+}
+
+/// A new index: its name, and the columns it covers.
+fn learn_create_index(
+    state: &mut FileState,
+    folder: &mut FolderState,
+    ci: &crate::sql::ast::CreateIndex,
+) {
+    if let Some(n) = &ci.name {
+        state.created_indexes.insert(n.clone());
+    }
+    let columns = ci.elements.iter().filter_map(|e| match &e.key {
+        KeyPart::Column(c) => Some(c),
+        KeyPart::Expression(_) => None,
+    });
+    let exprs = ci.elements.iter().filter_map(|e| match &e.key {
+        KeyPart::Expression(x) => Some(x),
+        KeyPart::Column(_) => None,
+    });
+    folder.index_columns(ci.table.last(), columns, exprs);
+}
+
+/// Dropped indexes are no longer this file's; dropped tables no longer have column types.
+fn learn_drop(state: &mut FileState, folder: &mut FolderState, d: &crate::sql::ast::Drop) {
+    for n in &d.names {
+        match d.kind {
+            ObjectKind::Index => {
+                state.created_indexes.remove(n.last());
+            }
+            ObjectKind::Table => {
+                folder.column_types.remove(n.last());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `BEGIN`, `COMMIT` and `ROLLBACK`: the explicit block, or the end of the runner's.
+fn learn_transaction(state: &mut FileState, t: &Transaction, line: u32) {
+    if !state.wrapped {
+        match t {
+            Transaction::Begin if state.explicit_begin.is_none() => {
+                state.explicit_begin = Some(line);
+            }
+            Transaction::Commit | Transaction::Rollback => {
+                // The block is over: what it added is committed (or gone), so usable.
+                state.explicit_begin = None;
+                state.tx = TxState::default();
+            }
+            _ => {}
+        }
+    } else if matches!(t, Transaction::Commit | Transaction::Rollback) {
+        // The runner's transaction ends here; a BEGIN inside it changes nothing.
+        state.wrapped = false;
+        state.tx = TxState::default();
+    }
+}
+
+/// A rename of a table, or of one of its columns: what was known moves to the new name.
+fn learn_rename_in_table(
+    state: &mut FileState,
+    folder: &mut FolderState,
+    r: &crate::sql::ast::Rename,
+) {
+    let table = r.object.last().to_string();
+    match (r.kind, &r.sub) {
+        // A table created here keeps being "new" under its new name.
+        (ObjectKind::Table, None) => {
+            if state.created_tables.contains(&table) {
+                state.created_tables.insert(r.new_name.clone());
+            }
+            if let Some(cols) = folder.column_types.remove(&table) {
+                folder.column_types.insert(r.new_name.clone(), cols);
+            }
+        }
+        (ObjectKind::Column, Some(old)) => {
+            if state.created_columns.remove(&(table.clone(), old.clone())) {
+                state
+                    .created_columns
+                    .insert((table.clone(), r.new_name.clone()));
+            }
+            if let Some(cols) = folder.column_types.get_mut(&table) {
+                if let Some(ty) = cols.remove(old) {
+                    cols.insert(r.new_name.clone(), ty);
                 }
             }
         }
         _ => {}
+    }
+}
+
+/// One `ALTER TABLE` action on `table`.
+fn learn_alter_op(state: &mut FileState, folder: &mut FolderState, table: &str, op: &AlterOp) {
+    match op {
+        AlterOp::AddColumn { column, .. } => {
+            if state.existing_table(table) {
+                state
+                    .created_columns
+                    .insert((table.to_string(), column.name.clone()));
+            }
+            if let Some(cols) = folder.column_types.get_mut(table) {
+                cols.insert(column.name.clone(), column.ty.clone());
+            }
+        }
+        AlterOp::DropColumn { name, .. } => {
+            state
+                .created_columns
+                .remove(&(table.to_string(), name.clone()));
+            if let Some(cols) = folder.column_types.get_mut(table) {
+                cols.remove(name);
+            }
+        }
+        AlterOp::AlterType { column, ty, .. } => {
+            if let Some(cols) = folder.column_types.get_mut(table) {
+                cols.insert(column.clone(), ty.clone());
+            }
+        }
+        AlterOp::ValidateConstraint(name) => {
+            if let Some(col) = folder
+                .not_null_checks
+                .get(&(table.to_string(), name.clone()))
+            {
+                folder
+                    .validated_not_null
+                    .insert((table.to_string(), col.clone()));
+            }
+        }
+        AlterOp::AddConstraint(c) => learn_added_constraint(state, folder, table, c),
+        _ => {}
+    }
+}
+
+/// `ADD CONSTRAINT`: the columns it covers, a NOT VALID one the open transaction must not
+/// validate, and a `CHECK (c IS NOT NULL)` that may let `SET NOT NULL` skip its scan.
+fn learn_added_constraint(
+    state: &mut FileState,
+    folder: &mut FolderState,
+    table: &str,
+    c: &crate::sql::ast::Constraint,
+) {
+    index_constraint(folder, table, c);
+    let is_fk = matches!(c.kind, ConstraintKind::ForeignKey { .. });
+    let is_check = matches!(c.kind, ConstraintKind::Check(_));
+    if c.not_valid && (is_fk || is_check) {
+        if let (Some(n), true) = (
+            &c.name,
+            state.in_transaction() && state.existing_table(table),
+        ) {
+            state
+                .tx
+                .not_valid
+                .insert((table.to_string(), n.clone()), is_fk);
+        }
+    }
+    if let ConstraintKind::Check(e) = &c.kind {
+        if let (Some(name), crate::sql::ast::Shape::IsNotNull(col)) = (&c.name, &e.shape) {
+            folder
+                .not_null_checks
+                .insert((table.to_string(), name.clone()), col.clone());
+            if !c.not_valid {
+                folder
+                    .validated_not_null
+                    .insert((table.to_string(), col.clone()));
+            }
+        }
     }
 }
 

@@ -247,87 +247,20 @@ impl Replayer {
 
     fn statement(&mut self, s: &Stmt, at: &At) {
         match s {
-            Stmt::CreateExtension { name, .. } => {
-                if !self.schema.extensions.iter().any(|x| &x.name == name) {
-                    self.schema.extensions.push(Extension {
-                        name: name.clone(),
-                        origin: at.origin.clone(),
-                    });
-                }
-            }
+            Stmt::CreateExtension { name, .. } => self.create_extension(name, at),
             Stmt::CreateSchema {
                 name,
                 if_not_exists,
                 elements,
-            } => {
-                if self.schema.namespaces.iter().any(|n| &n.name == name) {
-                    if !if_not_exists && !self.idempotent {
-                        self.conflict(at, &format!("schema `{name}` already exists"));
-                    }
-                } else if name != "public" {
-                    self.schema.namespaces.push(Namespace {
-                        name: name.clone(),
-                        doc: None,
-                        origin: at.origin.clone(),
-                    });
-                }
-                for e in elements {
-                    self.statement(e, at);
-                }
-            }
-            Stmt::CreateEnum { name, labels } => {
-                let q = qname(name);
-                if self.schema.enums.iter().any(|e| e.name == q) {
-                    if !self.idempotent {
-                        self.conflict(at, &format!("type `{q}` already exists"));
-                    }
-                    return;
-                }
-                self.schema.enums.push(EnumType {
-                    name: q,
-                    values: labels.clone(),
-                    doc: None,
-                    renamed_values: Vec::new(),
-                    origin: at.origin.clone(),
-                });
-            }
+            } => self.create_schema(name, *if_not_exists, elements, at),
+            Stmt::CreateEnum { name, labels } => self.create_enum(name, labels, at),
             Stmt::CreateType {
                 name,
                 kind,
                 definition,
-            } => {
-                let q = qname(name);
-                if self.schema.custom_types.iter().any(|t| t.name == q) {
-                    if !self.idempotent {
-                        self.conflict(at, &format!("type `{q}` already exists"));
-                    }
-                    return;
-                }
-                self.schema.custom_types.push(CustomType {
-                    name: q,
-                    definition: definition.clone(),
-                    kind: if *kind == ast::TypeKind::Domain {
-                        CustomTypeKind::Domain
-                    } else {
-                        CustomTypeKind::Type
-                    },
-                    origin: at.origin.clone(),
-                });
-            }
+            } => self.create_type(name, *kind, definition, at),
             Stmt::AlterEnum { name, change } => self.alter_enum(name, change, at),
-            Stmt::CreateFunction(f) => {
-                let q = qname(&f.name);
-                let func = Function {
-                    name: q.clone(),
-                    sql: without_or_replace(at.text),
-                    written: AsWritten::default(),
-                    origin: at.origin.clone(),
-                };
-                match self.schema.functions.iter_mut().find(|x| x.name == q) {
-                    Some(existing) => *existing = func,
-                    None => self.schema.functions.push(func),
-                }
-            }
+            Stmt::CreateFunction(f) => self.create_function(f, at),
             Stmt::CreateTable(ct) => self.create_table(ct, at),
             Stmt::CreateIndex(ci) => self.create_index(ci, at),
             Stmt::AlterTable(a) => match a.kind {
@@ -339,81 +272,22 @@ impl Replayer {
             },
             Stmt::Rename(r) => self.rename(r, at),
             Stmt::Comment { target, text } => self.comment(target, text.clone(), at),
-            Stmt::CreatePolicy(p) => {
-                let table = qname(&p.table);
-                let policy = Policy {
-                    name: p.name.clone(),
-                    command: match p.command {
-                        ast::PolicyCommand::All => PolicyCommand::All,
-                        ast::PolicyCommand::Select => PolicyCommand::Select,
-                        ast::PolicyCommand::Insert => PolicyCommand::Insert,
-                        ast::PolicyCommand::Update => PolicyCommand::Update,
-                        ast::PolicyCommand::Delete => PolicyCommand::Delete,
-                    },
-                    permissive: p.permissive,
-                    roles: public_dropped(&p.roles),
-                    using: p.using.as_ref().map(|e| e.text.clone()),
-                    with_check: p.with_check.as_ref().map(|e| e.text.clone()),
-                    origin: at.origin.clone(),
-                };
-                let idempotent = self.idempotent;
-                match self.table_mut(&table) {
-                    Some(t) if t.policies.iter().any(|x| x.name == policy.name) => {
-                        if !idempotent {
-                            let msg =
-                                format!("policy `{}` on `{table}` already exists", policy.name);
-                            self.conflict(at, &msg);
-                        }
-                    }
-                    Some(t) => t.policies.push(policy),
-                    None => self.unknown(at, &format!("table `{table}`")),
-                }
-            }
+            Stmt::CreatePolicy(p) => self.create_policy(p, at),
             Stmt::AlterPolicy {
                 name,
                 table,
                 roles,
                 using,
                 with_check,
-            } => {
-                let table = qname(table);
-                let found = self
-                    .table_mut(&table)
-                    .and_then(|t| t.policies.iter_mut().find(|p| &p.name == name));
-                match found {
-                    Some(p) => {
-                        if let Some(r) = roles {
-                            p.roles = public_dropped(r);
-                        }
-                        if let Some(u) = using {
-                            p.using = Some(u.text.clone());
-                        }
-                        if let Some(w) = with_check {
-                            p.with_check = Some(w.text.clone());
-                        }
-                    }
-                    None => self.unknown(at, &format!("policy `{name}` on `{table}`")),
-                }
-            }
-            Stmt::CreateTrigger(tr) => {
-                let table = qname(&tr.table);
-                if self.unmodeled.contains(&table) {
-                    return;
-                }
-                let trigger = Trigger {
-                    name: tr.name.clone(),
-                    sql: at.text.to_string(),
-                    written: AsWritten::default(),
-                    origin: at.origin.clone(),
-                };
-                match self.table_mut(&table) {
-                    Some(t) => {
-                        t.triggers.retain(|x| x.name != trigger.name);
-                        t.triggers.push(trigger);
-                    }
-                    None => self.unknown(at, &format!("table `{table}`")),
-                }
-            }
+            } => self.alter_policy(
+                name,
+                table,
+                roles.as_deref(),
+                using.as_ref(),
+                with_check.as_ref(),
+                at,
+            ),
+            Stmt::CreateTrigger(tr) => self.create_trigger(tr, at),
             Stmt::Drop(d) => self.drop(d, at),
             Stmt::CreateSequence { name, .. } => {
                 self.unmodeled.insert(qname(name));
@@ -442,6 +316,167 @@ impl Replayer {
             | Stmt::Rows { .. }
             | Stmt::Truncate { .. }
             | Stmt::Other { .. } => {}
+        }
+    }
+
+    fn create_extension(&mut self, name: &str, at: &At) {
+        if !self.schema.extensions.iter().any(|x| x.name == name) {
+            self.schema.extensions.push(Extension {
+                name: name.to_string(),
+                origin: at.origin.clone(),
+            });
+        }
+    }
+
+    /// A schema (`public` always exists), then the statements `CREATE SCHEMA` itself holds.
+    fn create_schema(&mut self, name: &str, if_not_exists: bool, elements: &[Stmt], at: &At) {
+        if self.schema.namespaces.iter().any(|n| n.name == name) {
+            if !if_not_exists && !self.idempotent {
+                self.conflict(at, &format!("schema `{name}` already exists"));
+            }
+        } else if name != "public" {
+            self.schema.namespaces.push(Namespace {
+                name: name.to_string(),
+                doc: None,
+                origin: at.origin.clone(),
+            });
+        }
+        for e in elements {
+            self.statement(e, at);
+        }
+    }
+
+    fn create_enum(&mut self, name: &ast::Name, labels: &[String], at: &At) {
+        let q = qname(name);
+        if self.schema.enums.iter().any(|e| e.name == q) {
+            if !self.idempotent {
+                self.conflict(at, &format!("type `{q}` already exists"));
+            }
+            return;
+        }
+        self.schema.enums.push(EnumType {
+            name: q,
+            values: labels.to_vec(),
+            doc: None,
+            renamed_values: Vec::new(),
+            origin: at.origin.clone(),
+        });
+    }
+
+    /// A composite, range or base type, or a domain: kept as its definition.
+    fn create_type(&mut self, name: &ast::Name, kind: ast::TypeKind, definition: &str, at: &At) {
+        let q = qname(name);
+        if self.schema.custom_types.iter().any(|t| t.name == q) {
+            if !self.idempotent {
+                self.conflict(at, &format!("type `{q}` already exists"));
+            }
+            return;
+        }
+        self.schema.custom_types.push(CustomType {
+            name: q,
+            definition: definition.to_string(),
+            kind: if kind == ast::TypeKind::Domain {
+                CustomTypeKind::Domain
+            } else {
+                CustomTypeKind::Type
+            },
+            origin: at.origin.clone(),
+        });
+    }
+
+    /// A function is kept as its statement; a later definition replaces an earlier one.
+    fn create_function(&mut self, f: &ast::CreateFunction, at: &At) {
+        let q = qname(&f.name);
+        let func = Function {
+            name: q.clone(),
+            sql: without_or_replace(at.text),
+            written: AsWritten::default(),
+            origin: at.origin.clone(),
+        };
+        match self.schema.functions.iter_mut().find(|x| x.name == q) {
+            Some(existing) => *existing = func,
+            None => self.schema.functions.push(func),
+        }
+    }
+
+    fn create_policy(&mut self, p: &ast::CreatePolicy, at: &At) {
+        let table = qname(&p.table);
+        let policy = Policy {
+            name: p.name.clone(),
+            command: match p.command {
+                ast::PolicyCommand::All => PolicyCommand::All,
+                ast::PolicyCommand::Select => PolicyCommand::Select,
+                ast::PolicyCommand::Insert => PolicyCommand::Insert,
+                ast::PolicyCommand::Update => PolicyCommand::Update,
+                ast::PolicyCommand::Delete => PolicyCommand::Delete,
+            },
+            permissive: p.permissive,
+            roles: public_dropped(&p.roles),
+            using: p.using.as_ref().map(|e| e.text.clone()),
+            with_check: p.with_check.as_ref().map(|e| e.text.clone()),
+            origin: at.origin.clone(),
+        };
+        let idempotent = self.idempotent;
+        match self.table_mut(&table) {
+            Some(t) if t.policies.iter().any(|x| x.name == policy.name) => {
+                if !idempotent {
+                    let msg = format!("policy `{}` on `{table}` already exists", policy.name);
+                    self.conflict(at, &msg);
+                }
+            }
+            Some(t) => t.policies.push(policy),
+            None => self.unknown(at, &format!("table `{table}`")),
+        }
+    }
+
+    /// `ALTER POLICY`: only what it names changes.
+    fn alter_policy(
+        &mut self,
+        name: &str,
+        table: &ast::Name,
+        roles: Option<&[String]>,
+        using: Option<&ast::Expr>,
+        with_check: Option<&ast::Expr>,
+        at: &At,
+    ) {
+        let table = qname(table);
+        let found = self
+            .table_mut(&table)
+            .and_then(|t| t.policies.iter_mut().find(|p| p.name == name));
+        match found {
+            Some(p) => {
+                if let Some(r) = roles {
+                    p.roles = public_dropped(r);
+                }
+                if let Some(u) = using {
+                    p.using = Some(u.text.clone());
+                }
+                if let Some(w) = with_check {
+                    p.with_check = Some(w.text.clone());
+                }
+            }
+            None => self.unknown(at, &format!("policy `{name}` on `{table}`")),
+        }
+    }
+
+    /// A trigger is kept as its statement, replacing one of the same name on its table.
+    fn create_trigger(&mut self, tr: &ast::CreateTrigger, at: &At) {
+        let table = qname(&tr.table);
+        if self.unmodeled.contains(&table) {
+            return;
+        }
+        let trigger = Trigger {
+            name: tr.name.clone(),
+            sql: at.text.to_string(),
+            written: AsWritten::default(),
+            origin: at.origin.clone(),
+        };
+        match self.table_mut(&table) {
+            Some(t) => {
+                t.triggers.retain(|x| x.name != trigger.name);
+                t.triggers.push(trigger);
+            }
+            None => self.unknown(at, &format!("table `{table}`")),
         }
     }
 

@@ -215,20 +215,6 @@ impl Replayer {
         at: &At,
         column: Option<&str>,
     ) {
-        let tname = t.name.name.clone();
-        let origin = at.origin.clone();
-        let default_name = |cols: &[String], suffix: &str| -> String {
-            let mut parts = vec![tname.clone()];
-            parts.extend(cols.iter().cloned());
-            parts.push(suffix.to_string());
-            parts.join("_")
-        };
-        let or_column = |cols: &Vec<String>| -> Vec<String> {
-            match (cols.is_empty(), column) {
-                (true, Some(c)) => vec![c.to_string()],
-                _ => cols.clone(),
-            }
-        };
         if let Some(name) = &c.name {
             if has_constraint(t, name) {
                 if !self.idempotent {
@@ -248,71 +234,7 @@ impl Replayer {
                 columns,
                 using_index,
                 ..
-            } => {
-                let primary = matches!(c.kind, ConstraintKind::PrimaryKey { .. });
-                let nulls_not_distinct = matches!(
-                    c.kind,
-                    ConstraintKind::Unique {
-                        nulls_not_distinct: true,
-                        ..
-                    }
-                );
-                let (columns, name, nulls_not_distinct) = match using_index {
-                    Some(index) => {
-                        // The index becomes the constraint (and takes the constraint's name).
-                        let Some(pos) = t.indexes.iter().position(|ix| &ix.name == index) else {
-                            return self.unknown(at, &format!("index `{index}` on `{}`", t.name));
-                        };
-                        let cols: Option<Vec<String>> = t.indexes[pos]
-                            .parts
-                            .iter()
-                            .map(|p| match &p.key {
-                                IndexKey::Column(c) => Some(c.clone()),
-                                IndexKey::Expression(_) => None,
-                            })
-                            .collect();
-                        let Some(cols) = cols else {
-                            return self.unsupported(at, "a constraint on an expression index");
-                        };
-                        let ix = t.indexes.remove(pos);
-                        (
-                            cols,
-                            c.name.clone().unwrap_or(ix.name),
-                            ix.nulls_not_distinct,
-                        )
-                    }
-                    None => {
-                        let cols = or_column(columns);
-                        let name = c.name.clone().unwrap_or_else(|| {
-                            if primary {
-                                format!("{tname}_pkey")
-                            } else {
-                                default_name(&cols, "key")
-                            }
-                        });
-                        (cols, name, nulls_not_distinct)
-                    }
-                };
-                if primary {
-                    for col in &mut t.columns {
-                        if columns.contains(&col.name) {
-                            col.nullable = false;
-                        }
-                    }
-                    t.primary_key = Some(PrimaryKey {
-                        name,
-                        columns,
-                        origin,
-                    });
-                } else {
-                    t.uniques.push(UniqueConstraint {
-                        name,
-                        columns,
-                        nulls_not_distinct,
-                        origin,
-                    });
-                }
-            }
+            } => self.add_key(t, c, columns, using_index.as_deref(), at, column),
             ConstraintKind::Check(e) => {
                 // PostgreSQL names an unnamed check after the first column it mentions.
                 let first = column
@@ -323,37 +245,16 @@ impl Replayer {
                     name: c
                         .name
                         .clone()
-                        .unwrap_or_else(|| default_name(&cols, "check")),
+                        .unwrap_or_else(|| default_name(t, &cols, "check")),
                     expression: e.text.clone(),
-                    origin,
+                    origin: at.origin.clone(),
                 });
             }
             ConstraintKind::Exclude {
                 method,
                 elements,
                 predicate,
-            } => {
-                let Some(method) = IndexMethod::parse(method) else {
-                    return self.unsupported(at, &format!("index method `{method}`"));
-                };
-                let elements = elements
-                    .iter()
-                    .map(|e| ExcludeElement {
-                        expression: match &e.element.key {
-                            KeyPart::Column(c) => c.clone(),
-                            KeyPart::Expression(x) => x.text.clone(),
-                        },
-                        operator: e.operator.clone(),
-                    })
-                    .collect();
-                t.excludes.push(Exclude {
-                    name: c.name.clone().unwrap_or_else(|| format!("{tname}_excl")),
-                    method,
-                    elements,
-                    predicate: predicate.as_ref().map(|p| p.text.clone()),
-                    origin,
-                });
-            }
+            } => self.add_exclude(t, c, method, elements, predicate.as_ref(), at),
             ConstraintKind::ForeignKey {
                 columns,
                 ref_table,
@@ -361,36 +262,23 @@ impl Replayer {
                 on_delete,
                 on_update,
             } => {
-                let columns = or_column(columns);
+                let columns = or_column(columns, column);
                 let ref_table = qname(ref_table);
-                let mut ref_columns = ref_columns.clone();
-                if ref_columns.is_empty() {
-                    let pk = if ref_table == t.name {
-                        t.primary_key.as_ref()
-                    } else {
-                        self.tables
-                            .get(&ref_table)
-                            .and_then(|&i| self.schema.tables[i].primary_key.as_ref())
-                    };
-                    match pk {
-                        Some(pk) => ref_columns = pk.columns.clone(),
-                        None => {
-                            return self.unknown(at, &format!("primary key of `{ref_table}`"));
-                        }
-                    }
-                }
+                let Some(ref_columns) = self.referenced_columns(t, &ref_table, ref_columns) else {
+                    return self.unknown(at, &format!("primary key of `{ref_table}`"));
+                };
                 t.foreign_keys.push(ForeignKey {
                     name: c
                         .name
                         .clone()
-                        .unwrap_or_else(|| default_name(&columns, "fkey")),
+                        .unwrap_or_else(|| default_name(t, &columns, "fkey")),
                     columns,
                     ref_table,
                     ref_columns,
                     on_delete: fk_action(*on_delete),
                     on_update: fk_action(*on_update),
                     deferrable: deferrable(c.deferrable, c.initially_deferred),
-                    origin,
+                    origin: at.origin.clone(),
                 });
             }
             ConstraintKind::NotNull => {
@@ -404,6 +292,138 @@ impl Replayer {
             | ConstraintKind::Generated(_)
             | ConstraintKind::Other(_) => {}
         }
+    }
+
+    /// A primary key or unique constraint, on its columns or (`USING INDEX`) an existing
+    /// index of the table, which it takes over.
+    fn add_key(
+        &mut self,
+        t: &mut Table,
+        c: &ast::Constraint,
+        columns: &[String],
+        using_index: Option<&str>,
+        at: &At,
+        column: Option<&str>,
+    ) {
+        let primary = matches!(c.kind, ConstraintKind::PrimaryKey { .. });
+        let nulls_not_distinct = matches!(
+            c.kind,
+            ConstraintKind::Unique {
+                nulls_not_distinct: true,
+                ..
+            }
+        );
+        let (columns, name, nulls_not_distinct) = match using_index {
+            Some(index) => {
+                let Some(pos) = t.indexes.iter().position(|ix| ix.name == index) else {
+                    return self.unknown(at, &format!("index `{index}` on `{}`", t.name));
+                };
+                let cols: Option<Vec<String>> = t.indexes[pos]
+                    .parts
+                    .iter()
+                    .map(|p| match &p.key {
+                        IndexKey::Column(c) => Some(c.clone()),
+                        IndexKey::Expression(_) => None,
+                    })
+                    .collect();
+                let Some(cols) = cols else {
+                    return self.unsupported(at, "a constraint on an expression index");
+                };
+                // The index becomes the constraint (and takes the constraint's name).
+                let ix = t.indexes.remove(pos);
+                (
+                    cols,
+                    c.name.clone().unwrap_or(ix.name),
+                    ix.nulls_not_distinct,
+                )
+            }
+            None => {
+                let cols = or_column(columns, column);
+                let name = c.name.clone().unwrap_or_else(|| {
+                    if primary {
+                        format!("{}_pkey", t.name.name)
+                    } else {
+                        default_name(t, &cols, "key")
+                    }
+                });
+                (cols, name, nulls_not_distinct)
+            }
+        };
+        let origin = at.origin.clone();
+        if primary {
+            for col in &mut t.columns {
+                if columns.contains(&col.name) {
+                    col.nullable = false;
+                }
+            }
+            t.primary_key = Some(PrimaryKey {
+                name,
+                columns,
+                origin,
+            });
+        } else {
+            t.uniques.push(UniqueConstraint {
+                name,
+                columns,
+                nulls_not_distinct,
+                origin,
+            });
+        }
+    }
+
+    fn add_exclude(
+        &mut self,
+        t: &mut Table,
+        c: &ast::Constraint,
+        method: &str,
+        elements: &[ast::ExcludeElement],
+        predicate: Option<&ast::Expr>,
+        at: &At,
+    ) {
+        let Some(method) = IndexMethod::parse(method) else {
+            return self.unsupported(at, &format!("index method `{method}`"));
+        };
+        let elements = elements
+            .iter()
+            .map(|e| ExcludeElement {
+                expression: match &e.element.key {
+                    KeyPart::Column(c) => c.clone(),
+                    KeyPart::Expression(x) => x.text.clone(),
+                },
+                operator: e.operator.clone(),
+            })
+            .collect();
+        t.excludes.push(Exclude {
+            name: c
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("{}_excl", t.name.name)),
+            method,
+            elements,
+            predicate: predicate.map(|p| p.text.clone()),
+            origin: at.origin.clone(),
+        });
+    }
+
+    /// The columns a foreign key references: those it names, else the referenced table's
+    /// primary key (`None` when it has none).
+    fn referenced_columns(
+        &self,
+        t: &Table,
+        ref_table: &QName,
+        ref_columns: &[String],
+    ) -> Option<Vec<String>> {
+        if !ref_columns.is_empty() {
+            return Some(ref_columns.to_vec());
+        }
+        let pk = if *ref_table == t.name {
+            t.primary_key.as_ref()
+        } else {
+            self.tables
+                .get(ref_table)
+                .and_then(|&i| self.schema.tables[i].primary_key.as_ref())
+        };
+        pk.map(|pk| pk.columns.clone())
     }
 
     pub(super) fn create_index(&mut self, ci: &ast::CreateIndex, at: &At) {
@@ -493,13 +513,6 @@ impl Replayer {
 
     fn alter_op(&mut self, t: &mut Table, name: &QName, op: &AlterOp, at: &At) {
         let idempotent = self.idempotent;
-        let column = |this: &mut Self, c: &str| -> bool {
-            let found = t.has_column(c);
-            if !found && !idempotent {
-                this.unknown(at, &format!("column `{name}.{c}`"));
-            }
-            found
-        };
         match op {
             AlterOp::AddColumn {
                 if_not_exists,
@@ -522,7 +535,7 @@ impl Replayer {
                 }
             }
             AlterOp::AlterType { column: c, ty, .. } => {
-                if column(self, c) {
+                if self.column_exists(t, name, c, at) {
                     let ty = column_type(ty, &self.schema.enums);
                     if let Some(col) = t.columns.iter_mut().find(|x| &x.name == c) {
                         col.ty = ty;
@@ -537,25 +550,10 @@ impl Replayer {
             | AlterOp::DropIdentity(c)
             | AlterOp::DropExpression(c)
             | AlterOp::SetExpression(c, _) => {
-                if !column(self, c) {
-                    return;
-                }
-                let Some(col) = t.columns.iter_mut().find(|x| &x.name == c) else {
-                    return;
-                };
-                match op {
-                    AlterOp::SetNotNull(_) => col.nullable = false,
-                    AlterOp::DropNotNull(_) => col.nullable = true,
-                    AlterOp::SetDefault(_, e) => col.default = Some(default_value(e, &col.ty)),
-                    AlterOp::DropDefault(_) => col.default = None,
-                    AlterOp::AddIdentity(_, kind) => {
-                        col.identity = Some(identity(*kind));
-                        col.nullable = false;
+                if self.column_exists(t, name, c, at) {
+                    if let Some(col) = t.columns.iter_mut().find(|x| &x.name == c) {
+                        alter_column(col, op);
                     }
-                    AlterOp::DropIdentity(_) => col.identity = None,
-                    AlterOp::DropExpression(_) => col.generated = None,
-                    AlterOp::SetExpression(_, e) => col.generated = Some(e.text.clone()),
-                    _ => {}
                 }
             }
             // NOT VALID constraints exist (unchecked for old rows); the model has them.
@@ -590,19 +588,7 @@ impl Replayer {
             AlterOp::ForceRls => t.rls.forced = true,
             AlterOp::NoForceRls => t.rls.forced = false,
             AlterOp::AttachPartition { partition, bound } => {
-                let part = qname(partition);
-                match self.tables.get(&part).copied() {
-                    Some(pi) => {
-                        self.schema.tables.remove(pi);
-                        self.reindex();
-                        t.partitions.push(Partition {
-                            name: part,
-                            bound: bound.clone(),
-                            origin: at.origin.clone(),
-                        });
-                    }
-                    None => self.unknown(at, &format!("table `{part}`")),
-                }
+                self.attach_partition(t, partition, bound, at)
             }
             AlterOp::DetachPartition { .. } => self.unsupported(
                 at,
@@ -611,6 +597,33 @@ impl Replayer {
             // Owner, storage, statistics, options, triggers on/off, replica identity: not in
             // the model.
             AlterOp::Other(_) => {}
+        }
+    }
+
+    /// Whether `t` has the column `c` an `ALTER COLUMN` names; reported when it does not
+    /// (unless the statement is guarded).
+    fn column_exists(&mut self, t: &Table, name: &QName, c: &str, at: &At) -> bool {
+        let found = t.has_column(c);
+        if !found && !self.idempotent {
+            self.unknown(at, &format!("column `{name}.{c}`"));
+        }
+        found
+    }
+
+    /// `ATTACH PARTITION`: the table becomes a partition of `t`, kept as its bound.
+    fn attach_partition(&mut self, t: &mut Table, partition: &ast::Name, bound: &str, at: &At) {
+        let part = qname(partition);
+        match self.tables.get(&part).copied() {
+            Some(pi) => {
+                self.schema.tables.remove(pi);
+                self.reindex();
+                t.partitions.push(Partition {
+                    name: part,
+                    bound: bound.to_string(),
+                    origin: at.origin.clone(),
+                });
+            }
+            None => self.unknown(at, &format!("table `{part}`")),
         }
     }
 
@@ -694,4 +707,38 @@ fn first_column_in(expr: &str, t: &Table) -> Option<String> {
     crate::sql::column_refs::column_refs(expr)
         .into_iter()
         .find(|name| t.has_column(name))
+}
+
+/// PostgreSQL's name for an unnamed constraint: `<table>_<columns>_<suffix>`.
+fn default_name(t: &Table, cols: &[String], suffix: &str) -> String {
+    let mut parts = vec![t.name.name.clone()];
+    parts.extend(cols.iter().cloned());
+    parts.push(suffix.to_string());
+    parts.join("_")
+}
+
+/// A constraint's columns; an inline column constraint names none and means its column.
+fn or_column(cols: &[String], column: Option<&str>) -> Vec<String> {
+    match (cols.is_empty(), column) {
+        (true, Some(c)) => vec![c.to_string()],
+        _ => cols.to_vec(),
+    }
+}
+
+/// What an `ALTER COLUMN` action other than `TYPE` does to the column.
+fn alter_column(col: &mut Column, op: &AlterOp) {
+    match op {
+        AlterOp::SetNotNull(_) => col.nullable = false,
+        AlterOp::DropNotNull(_) => col.nullable = true,
+        AlterOp::SetDefault(_, e) => col.default = Some(default_value(e, &col.ty)),
+        AlterOp::DropDefault(_) => col.default = None,
+        AlterOp::AddIdentity(_, kind) => {
+            col.identity = Some(identity(*kind));
+            col.nullable = false;
+        }
+        AlterOp::DropIdentity(_) => col.identity = None,
+        AlterOp::DropExpression(_) => col.generated = None,
+        AlterOp::SetExpression(_, e) => col.generated = Some(e.text.clone()),
+        _ => {}
+    }
 }
