@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 /// The first line an imported file gains when its tool said "no transaction" in its own way
 /// (sqlx `-- no-transaction`, dbmate `transaction:false`, Atlas `txmode none`, Diesel
 /// `run_in_transaction = false`); the rest of the file is the tool's text, byte for byte.
-pub const NO_TRANSACTION_LINE: &str = "-- schemactl:no-transaction\n";
+pub use crate::migrate::NO_TRANSACTION_LINE;
 
 /// A migration tool's folder layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]

@@ -7,7 +7,7 @@
 //! says which migrations of the folder it already ran, for `apply --baseline auto` and
 //! `import --database-url`.
 
-pub mod bookkeeping;
+pub use crate::apply::bookkeeping;
 pub mod import;
 
 pub use bookkeeping::{adopted_versions, Adoption};

@@ -17,6 +17,7 @@
 //! SQLite files read-only and PostgreSQL sessions read-only, and never create the tracking
 //! table (a database without one has nothing applied yet).
 
+pub mod bookkeeping;
 pub(crate) mod postgres_driver;
 pub(crate) mod sqlite_driver;
 pub mod target;
@@ -292,7 +293,7 @@ pub struct ApplyOptions {
     pub to: Option<u64>,
     pub baseline: Option<u64>,
     /// `--baseline auto`: the baseline is what another tool's tracking table says it ran
-    /// (see [`crate::adopt::bookkeeping`]).
+    /// (see [`bookkeeping`]).
     pub baseline_auto: bool,
     /// Record the baseline and run nothing (`import --database-url`).
     pub record_only: bool,
@@ -326,7 +327,7 @@ pub struct ApplyReport {
     pub baselined: Vec<String>,
     /// What `--baseline auto` read: the old tool and its table.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub adopted: Option<crate::adopt::Adoption>,
+    pub adopted: Option<bookkeeping::Adoption>,
     pub dry_run_sql: Option<String>,
     pub version: Option<u64>,
 }
@@ -627,7 +628,7 @@ fn apply_locked(
             crate::dialect::DialectKind::Postgres => tracking::Backend::Postgres,
             crate::dialect::DialectKind::Sqlite => tracking::Backend::Sqlite,
         };
-        let adoption = crate::adopt::adopted_versions(db, backend, dir, &target.display())?;
+        let adoption = bookkeeping::adopted_versions(db, backend, dir, &target.display())?;
         baseline = adoption.baseline;
         report.adopted = Some(adoption);
         if !opts.dry_run {

@@ -16,7 +16,7 @@ impl PlannedFile {
     pub fn script(&self, header: &str) -> String {
         let mut s = String::from(header);
         if self.no_transaction {
-            s.push_str("-- schemactl:no-transaction\n");
+            s.push_str(crate::migrate::NO_TRANSACTION_LINE);
         }
         for st in &self.statements {
             s.push_str(st);

@@ -9,11 +9,10 @@
 //! any file that was edited since, any gap, or a failed or dirty run is refused with the exact
 //! list. Every query is built with sea-query, once for both backends.
 
-use crate::adopt::import::NO_TRANSACTION_LINE;
-use crate::apply::tracking::Backend;
-use crate::apply::Driver;
+use super::tracking::Backend;
+use super::Driver;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::migrate::{MigrationDir, MigrationFile};
+use crate::migrate::{MigrationDir, MigrationFile, NO_TRANSACTION_LINE};
 use sea_query::{
     Alias, Expr, ExprTrait, Func, Order, PostgresQueryBuilder, Query, SelectStatement,
     SqliteQueryBuilder,
