@@ -463,9 +463,10 @@ mod tests {
         }
     }
 
-    /// 10,000 tables in a chain closed into one big cycle: every rule stays linear.
+    /// 10,000 tables in a chain closed into one big cycle: one SG201, no SG204 (how the cost
+    /// grows is `cargo xtask bench`'s "guard: every schema rule" case).
     #[test]
-    fn ten_thousand_tables_stay_fast() {
+    fn ten_thousand_tables_in_one_ring_are_one_cycle() {
         use crate::model::{ColumnType, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey};
         let n = 10_000;
         let mut schema = Schema::default();
@@ -518,27 +519,18 @@ mod tests {
         }
         let mut config = GuardConfig::default();
         config.graph.roots = vec!["t0".into()];
-        let start = std::time::Instant::now();
         let ds = check_schema(&schema, &config);
-        let took = start.elapsed();
-        eprintln!("check_schema on {n} tables took {took:?}");
         let cycles: Vec<_> = ds.iter().filter(|d| d.code == "SG201").collect();
         assert_eq!(cycles.len(), 1);
         assert!(!ds.iter().any(|d| d.code == "SG204"));
-        // Generous for an unoptimised test build on a shared machine; release is far faster.
-        assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
-        // The graph rules alone stay under a second even unoptimised.
+        // The graph rules alone find the one cycle too.
         for r in registry() {
             if r.info.family != Family::Graph {
                 config.severity.insert(r.info.code.to_string(), Level::Off);
             }
         }
-        let start = std::time::Instant::now();
         let graph_only = check_schema(&schema, &config);
-        let took = start.elapsed();
-        eprintln!("graph rules on {n} tables took {took:?}");
         assert_eq!(graph_only.len(), 1);
-        assert!(took < std::time::Duration::from_secs(1), "took {took:?}");
     }
 
     #[test]

@@ -1078,9 +1078,10 @@ mod tests {
         }
     }
 
-    /// One pass per file: a few MB lint in well under the test timeout even unoptimised.
+    /// A big file of plain DDL lints clean, and splitting sees every statement (how its cost
+    /// grows is `cargo xtask bench`'s "guard SQL lint" case).
     #[test]
-    fn a_big_file_stays_linear() {
+    fn a_big_file_of_plain_ddl_lints_clean() {
         let mut sql = String::from("SET lock_timeout = '5s';\n");
         for i in 0..4000 {
             sql.push_str(&format!(
@@ -1089,18 +1090,12 @@ mod tests {
                  ALTER TABLE t{i} ADD COLUMN note text;\n"
             ));
         }
-        let start = std::time::Instant::now();
-        let split_only = split(&sql, DialectKind::Postgres).statements.len();
-        let split_took = start.elapsed();
-        let start = std::time::Instant::now();
-        let ds = lint_sql("big.sql", &sql, &GuardConfig::default());
-        let took = start.elapsed();
-        eprintln!(
-            "linted {} bytes in {took:?} (splitting alone: {split_took:?}, {split_only} statements)",
-            sql.len()
+        assert_eq!(
+            split(&sql, DialectKind::Postgres).statements.len(),
+            1 + 3 * 4000
         );
+        let ds = lint_sql("big.sql", &sql, &GuardConfig::default());
         assert!(ds.is_empty(), "{}", snap(&ds));
-        assert!(took < std::time::Duration::from_secs(20), "took {took:?}");
     }
 
     #[test]
