@@ -168,7 +168,7 @@ impl Config {
                     line,
                     column,
                 })
-                .help("keys: migrations (folder), dialect (postgres | sqlite), schema_sql (file), dev (prelude: SQL files for scratch databases), guard (rule levels, suppressions and parameters; see STYLE_GUIDE.md), fleet (targets of --fleet; see README.md)"),
+                .help(invalid_help(&e.to_string())),
             )
         };
         if let Some(line) = too_deep(text) {
@@ -230,6 +230,21 @@ impl Config {
 /// and no config comes near.
 const MAX_FLOW_DEPTH: usize = 1000;
 
+/// What to do about a YAML error: the keys of the section it names (the parser prefixes a
+/// nested error with its path, `guard.runner: ...`), else the top-level keys.
+fn invalid_help(message: &str) -> &'static str {
+    let path = message
+        .split_once(": ")
+        .map(|(path, _)| path)
+        .filter(|p| !p.contains(' '));
+    match path.and_then(|p| p.split(['.', '[']).next()) {
+        Some("guard") => "the `guard:` section: severity (rule levels), allow (reasoned suppressions), the rules' parameters, runner and distribution; STYLE_GUIDE.md lists every key and rule",
+        Some("fleet") => "the `fleet:` section: targets (or control queries), waves, max_parallel, on_failure; README.md shows one",
+        Some("dev") => "the `dev:` section has one key, prelude: SQL files (relative to the config file) run first in every scratch database",
+        _ => "keys: migrations (folder), dialect (postgres | sqlite), schema_sql (file), dev (prelude: SQL files for scratch databases), guard (rule levels, suppressions and parameters; see STYLE_GUIDE.md), fleet (targets of --fleet; see README.md)",
+    }
+}
+
 /// The line where flow collections first nest deeper than [`MAX_FLOW_DEPTH`], if they do
 /// (quotes and comments respected, roughly as YAML has them).
 pub(crate) fn too_deep(text: &str) -> Option<u32> {
@@ -277,6 +292,23 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, String> {
         Config::parse(text, Path::new("schemactl.yaml")).map_err(|ds| ds.to_string())
+    }
+
+    #[test]
+    fn a_nested_error_is_helped_with_its_section_keys() {
+        let help = |yaml: &str| {
+            Config::parse(yaml, Path::new("schemactl.yaml"))
+                .unwrap_err()
+                .0[0]
+                .help
+                .clone()
+                .unwrap()
+        };
+        assert!(help("guard:\n  runner: bogus\n").starts_with("the `guard:` section"));
+        assert!(help("guard:\n  frobnicate: 1\n").starts_with("the `guard:` section"));
+        assert!(help("dev:\n  nope: []\n").starts_with("the `dev:` section"));
+        assert!(help("bogus: 1\n").starts_with("keys: migrations"));
+        assert!(help("dialect: oracle\n").starts_with("keys: migrations"));
     }
 
     #[test]
