@@ -1689,6 +1689,9 @@ fn cli() -> Vec<Row> {
         row("guard --format xml", "guard --migrations m --format xml", 2, "invalid value 'xml'"),
         row("guard --explain unknown", "guard --explain SG999", 2, "no guard rule `SG999`"),
         row("guard --explain huge", "", 2, "no guard rule").setup(|_| {}),
+        row("explain an unknown code", "explain nope::x", 2, "no diagnostic code `nope::x`"),
+        row("explain a huge code", "", 2, "bytes not shown").setup(|_| {}),
+        row("explain nothing", "explain", 2, "required arguments were not provided"),
         row("renumber a parent path", "migrations renumber ../0001_a.sql --migrations m", 2, "not a migration file name"),
         row("renumber through a path", "migrations renumber 0001_a/../../x.sql --migrations m", 2, "path separator"),
         row("renumber a missing file", "migrations renumber 0009_missing.sql --migrations m", 2, "does not exist"),
@@ -1737,6 +1740,9 @@ fn cli() -> Vec<Row> {
         match r.name.as_str() {
             "guard --explain huge" => {
                 r.args = vec!["guard".into(), "--explain".into(), "S".repeat(100_000).into()];
+            }
+            "explain a huge code" => {
+                r.args = vec!["explain".into(), "x".repeat(100_000).into()];
             }
             "generate a 300-character name" => {
                 r.args = vec![
