@@ -77,7 +77,11 @@ fn replaying_the_migrations_rebuilds_the_declared_model() {
         normalize_schema(schema(), schemactl::dialect::DialectKind::Postgres),
     );
     assert_eq!(replayed.tables.len(), declared.tables.len());
-    let gaps = schemactl::drift::compare(&declared, &replayed);
+    let gaps = schemactl::drift::compare(
+        &declared,
+        &replayed,
+        &schemactl::dialect::postgres::Postgres,
+    );
     assert!(
         gaps.is_empty(),
         "{}",
