@@ -7,7 +7,7 @@ mod down;
 mod state;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::dialect::{write_script, DialectKind};
+use crate::dialect::DialectKind;
 use crate::diff::plan::Plan;
 use crate::diff::Change;
 use crate::migrate::MigrationDir;
@@ -21,9 +21,8 @@ pub const HEADER: &str =
 
 /// The full script that creates `schema` from nothing, as a migration file holds it.
 pub fn render_script(schema: &Schema, dialect: DialectKind) -> Result<String, Diagnostics> {
-    let statements = dialect.dialect().create(schema)?;
     let mut script = String::from(HEADER);
-    write_script(&mut script, &statements);
+    dialect.dialect().create_script(schema, &mut script)?;
     Ok(script)
 }
 
