@@ -87,7 +87,7 @@ pub fn generate(
 ) -> Result<Outcome, Diagnostics> {
     if dir.files.is_empty() {
         let script = render_script(req.schema, req.dialect)?;
-        let path = dir.write_migration(name.unwrap_or("initial"), &script)?;
+        let path = dir.write_migration_owned(name.unwrap_or("initial"), script)?;
         return Ok(Outcome::Initial {
             path,
             tables: req.schema.tables.len(),
