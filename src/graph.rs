@@ -1,15 +1,16 @@
 //! The foreign-key dependency graph: creation order for the renderer, cycles for guard.
 
+use crate::model::fast_hash::{map_with_capacity, FastMap};
 use crate::model::{ForeignKey, QName, Schema};
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 /// Tables as nodes (in declaration order) and an edge `parent -> child` per foreign key.
 pub struct FkGraph<'a> {
     pub graph: DiGraph<&'a QName, &'a ForeignKey>,
-    pub nodes: HashMap<&'a QName, NodeIndex>,
+    pub nodes: FastMap<&'a QName, NodeIndex>,
     /// For each node, the index of its table in `Schema::tables`.
     pub tables: Vec<usize>,
 }
@@ -17,7 +18,7 @@ pub struct FkGraph<'a> {
 impl<'a> FkGraph<'a> {
     pub fn new(schema: &'a Schema) -> Self {
         let mut graph = DiGraph::with_capacity(schema.tables.len(), schema.tables.len() * 2);
-        let mut nodes = HashMap::with_capacity(schema.tables.len());
+        let mut nodes = map_with_capacity(schema.tables.len());
         let mut tables = Vec::with_capacity(schema.tables.len());
         for (i, t) in schema.tables.iter().enumerate() {
             nodes.entry(&t.name).or_insert_with(|| {

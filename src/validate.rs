@@ -4,177 +4,184 @@
 //! names, and identifiers PostgreSQL would silently truncate. Every problem names the DSL line.
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::fast_hash::{map_with_capacity, FastMap};
 use crate::model::names::MAX_IDENT_BYTES;
 use crate::model::*;
-use std::collections::HashMap;
+
+/// Tables and enums by name, and the names taken in each PostgreSQL schema's relation
+/// namespace, built once per validation.
+struct Lookups<'s> {
+    tables: FastMap<&'s QName, &'s Table>,
+    enums: FastMap<&'s QName, &'s EnumType>,
+    /// Index, primary-key, unique and exclusion names share one namespace per PostgreSQL
+    /// schema with the tables: `(schema, name)` and where it was first declared.
+    relation_names: FastMap<(&'s str, &'s str), &'s Origin>,
+}
+
+impl<'s> Lookups<'s> {
+    fn new(schema: &'s Schema) -> Self {
+        let tables = schema.tables.iter().map(|t| (&t.name, t)).collect();
+        let enums = schema.enums.iter().map(|e| (&e.name, e)).collect();
+        let relations: usize = schema
+            .tables
+            .iter()
+            .map(|t| {
+                1 + usize::from(t.primary_key.is_some())
+                    + t.uniques.len()
+                    + t.excludes.len()
+                    + t.indexes.len()
+                    + t.partitions.len()
+            })
+            .sum();
+        let mut relation_names = map_with_capacity(relations);
+        for t in &schema.tables {
+            relation_names.insert((t.name.schema_or_public(), t.name.name.as_str()), &t.origin);
+        }
+        Lookups {
+            tables,
+            enums,
+            relation_names,
+        }
+    }
+}
 
 pub fn validate(schema: &Schema) -> Diagnostics {
     let mut out = Diagnostics::default();
-    let tables: HashMap<&QName, &Table> = schema.tables.iter().map(|t| (&t.name, t)).collect();
-    let enums: HashMap<&QName, &EnumType> = schema.enums.iter().map(|e| (&e.name, e)).collect();
-    // Index, primary-key, unique and exclusion names share one namespace per PostgreSQL schema.
-    let mut relation_names: HashMap<(String, String), &Origin> = HashMap::new();
+    let mut lookups = Lookups::new(schema);
+    check_enums(&mut out, schema);
     for t in &schema.tables {
-        relation_names.insert(
-            (t.name.schema_or_public().to_string(), t.name.name.clone()),
-            &t.origin,
-        );
+        check_table_shape(&mut out, schema, &lookups, t);
+        check_relations(&mut out, &mut lookups.relation_names, t);
+        check_constraints(&mut out, &lookups, t);
     }
+    out
+}
 
+/// Enum and label names PostgreSQL would truncate.
+fn check_enums(out: &mut Diagnostics, schema: &Schema) {
     for e in &schema.enums {
-        ident(&mut out, &e.name.name, "enum", &e.origin);
+        ident(out, &e.name.name, "enum", &e.origin);
         for v in &e.values {
             if v.len() > MAX_IDENT_BYTES {
                 out.push(too_long(v, "enum label", &e.origin));
             }
         }
     }
+}
 
-    for t in &schema.tables {
-        ident(&mut out, &t.name.name, "table", &t.origin);
-        if let Some(ns) = &t.name.schema {
-            if ns != "public" && !schema.namespaces.iter().any(|n| &n.name == ns) {
+/// The table's name, its PostgreSQL schema, and its columns.
+fn check_table_shape(out: &mut Diagnostics, schema: &Schema, lookups: &Lookups, t: &Table) {
+    ident(out, &t.name.name, "table", &t.origin);
+    if let Some(ns) = &t.name.schema {
+        if ns != "public" && !schema.namespaces.iter().any(|n| &n.name == ns) {
+            out.push(
+                Diagnostic::error(
+                    "schema::missing-schema",
+                    format!(
+                        "table `{}` is in schema `{ns}`, which is not declared",
+                        t.name
+                    ),
+                )
+                .at(&t.origin)
+                .help(format!("declare it with `s.namespace(\"{ns}\", \"...\")`")),
+            );
+        }
+    }
+    if t.columns.is_empty() {
+        out.push(
+            Diagnostic::error(
+                "schema::empty-table",
+                format!("table `{}` has no columns", t.name),
+            )
+            .at(&t.origin),
+        );
+    }
+    for c in &t.columns {
+        ident(out, &c.name, "column", &c.origin);
+        check_column_type(out, &lookups.enums, t, c);
+    }
+}
+
+/// The objects that take a name in the schema's relation namespace: primary key, uniques,
+/// exclusions, indexes and partitions, with the columns they name.
+fn check_relations<'s>(
+    out: &mut Diagnostics,
+    names: &mut FastMap<(&'s str, &'s str), &'s Origin>,
+    t: &'s Table,
+) {
+    if let Some(pk) = &t.primary_key {
+        relation(out, names, t, &pk.name, "primary key", &pk.origin);
+        columns_exist(out, t, &pk.columns, "primary key", &pk.origin);
+        for c in &pk.columns {
+            if t.column(c).is_some_and(|c| c.nullable) {
                 out.push(
                     Diagnostic::error(
-                        "schema::missing-schema",
-                        format!(
-                            "table `{}` is in schema `{ns}`, which is not declared",
-                            t.name
-                        ),
+                        "schema::nullable-key",
+                        format!("primary key column `{}.{c}` is declared nullable", t.name),
                     )
-                    .at(&t.origin)
-                    .help(format!("declare it with `s.namespace(\"{ns}\", \"...\")`")),
+                    .at(&pk.origin)
+                    .help("primary key columns are always NOT NULL; drop `.null()`"),
                 );
             }
         }
-        if t.columns.is_empty() {
-            out.push(
-                Diagnostic::error(
-                    "schema::empty-table",
-                    format!("table `{}` has no columns", t.name),
-                )
-                .at(&t.origin),
-            );
-        }
-        for c in &t.columns {
-            ident(&mut out, &c.name, "column", &c.origin);
-            check_column_type(&mut out, &enums, t, c);
-        }
-
-        let mut table_constraints: HashMap<&str, &Origin> = HashMap::new();
-        if let Some(pk) = &t.primary_key {
-            relation(
-                &mut out,
-                &mut relation_names,
-                t,
-                &pk.name,
-                "primary key",
-                &pk.origin,
-            );
-            columns_exist(&mut out, t, &pk.columns, "primary key", &pk.origin);
-            for c in &pk.columns {
-                if t.column(c).is_some_and(|c| c.nullable) {
-                    out.push(
-                        Diagnostic::error(
-                            "schema::nullable-key",
-                            format!("primary key column `{}.{c}` is declared nullable", t.name),
-                        )
-                        .at(&pk.origin)
-                        .help("primary key columns are always NOT NULL; drop `.null()`"),
-                    );
-                }
-            }
-        }
-        for u in &t.uniques {
-            relation(
-                &mut out,
-                &mut relation_names,
-                t,
-                &u.name,
-                "unique constraint",
-                &u.origin,
-            );
-            columns_exist(&mut out, t, &u.columns, "unique constraint", &u.origin);
-        }
-        for x in &t.excludes {
-            relation(
-                &mut out,
-                &mut relation_names,
-                t,
-                &x.name,
-                "exclusion constraint",
-                &x.origin,
-            );
-        }
-        for ix in &t.indexes {
-            relation(
-                &mut out,
-                &mut relation_names,
-                t,
-                &ix.name,
-                "index",
-                &ix.origin,
-            );
-            let cols: Vec<String> = ix
-                .parts
-                .iter()
-                .filter_map(|p| match &p.key {
-                    IndexKey::Column(c) => Some(c.clone()),
-                    IndexKey::Expression(_) => None,
-                })
-                .chain(ix.include.iter().cloned())
-                .collect();
-            columns_exist(&mut out, t, &cols, "index", &ix.origin);
-        }
-        for p in &t.partitions {
-            relation(
-                &mut out,
-                &mut relation_names,
-                t,
-                &p.name.name,
-                "partition",
-                &p.origin,
-            );
-        }
-        for c in &t.checks {
-            ident(&mut out, &c.name, "check constraint", &c.origin);
-            unique_in_table(&mut out, &mut table_constraints, &c.name, t, &c.origin);
-        }
-        for fk in &t.foreign_keys {
-            ident(&mut out, &fk.name, "foreign key", &fk.origin);
-            unique_in_table(&mut out, &mut table_constraints, &fk.name, t, &fk.origin);
-            check_fk(&mut out, &tables, t, fk);
-        }
-        for p in &t.policies {
-            ident(&mut out, &p.name, "policy", &p.origin);
-        }
-        for tr in &t.triggers {
-            ident(&mut out, &tr.name, "trigger", &tr.origin);
-        }
-        if let Some(pb) = &t.partition_by {
-            let plain: Vec<String> = pb
-                .keys
-                .iter()
-                .filter(|k| is_plain_ident(k))
-                .cloned()
-                .collect();
-            columns_exist(&mut out, t, &plain, "partition key", &t.origin);
-        }
     }
-    out
+    for u in &t.uniques {
+        relation(out, names, t, &u.name, "unique constraint", &u.origin);
+        columns_exist(out, t, &u.columns, "unique constraint", &u.origin);
+    }
+    for x in &t.excludes {
+        relation(out, names, t, &x.name, "exclusion constraint", &x.origin);
+    }
+    for ix in &t.indexes {
+        relation(out, names, t, &ix.name, "index", &ix.origin);
+        let keys = ix.parts.iter().filter_map(|p| match &p.key {
+            IndexKey::Column(c) => Some(c),
+            IndexKey::Expression(_) => None,
+        });
+        columns_exist(out, t, keys.chain(&ix.include), "index", &ix.origin);
+    }
+    for p in &t.partitions {
+        relation(out, names, t, &p.name.name, "partition", &p.origin);
+    }
+}
+
+/// Checks and foreign keys (one namespace per table), policies, triggers and the
+/// partition key.
+fn check_constraints(out: &mut Diagnostics, lookups: &Lookups, t: &Table) {
+    let mut table_constraints: FastMap<&str, &Origin> =
+        map_with_capacity(t.checks.len() + t.foreign_keys.len());
+    for c in &t.checks {
+        ident(out, &c.name, "check constraint", &c.origin);
+        unique_in_table(out, &mut table_constraints, &c.name, t, &c.origin);
+    }
+    for fk in &t.foreign_keys {
+        ident(out, &fk.name, "foreign key", &fk.origin);
+        unique_in_table(out, &mut table_constraints, &fk.name, t, &fk.origin);
+        check_fk(out, &lookups.tables, t, fk);
+    }
+    for p in &t.policies {
+        ident(out, &p.name, "policy", &p.origin);
+    }
+    for tr in &t.triggers {
+        ident(out, &tr.name, "trigger", &tr.origin);
+    }
+    if let Some(pb) = &t.partition_by {
+        let plain = pb.keys.iter().filter(|k| is_plain_ident(k));
+        columns_exist(out, t, plain, "partition key", &t.origin);
+    }
 }
 
 /// Records a name in its PostgreSQL schema's relation namespace, reporting a clash.
-fn relation<'a>(
+fn relation<'s>(
     out: &mut Diagnostics,
-    names: &mut HashMap<(String, String), &'a Origin>,
-    t: &Table,
-    name: &str,
+    names: &mut FastMap<(&'s str, &'s str), &'s Origin>,
+    t: &'s Table,
+    name: &'s str,
     what: &str,
-    origin: &'a Origin,
+    origin: &'s Origin,
 ) {
     ident(out, name, what, origin);
-    let key = (t.name.schema_or_public().to_string(), name.to_string());
+    let key = (t.name.schema_or_public(), name);
     if let Some(first) = names.get(&key) {
         out.push(
             Diagnostic::error(
@@ -212,7 +219,7 @@ fn too_long(name: &str, what: &str, origin: &Origin) -> Diagnostic {
 
 fn unique_in_table<'a>(
     out: &mut Diagnostics,
-    seen: &mut HashMap<&'a str, &'a Origin>,
+    seen: &mut FastMap<&'a str, &'a Origin>,
     name: &'a str,
     t: &Table,
     origin: &'a Origin,
@@ -232,7 +239,13 @@ fn unique_in_table<'a>(
     }
 }
 
-fn columns_exist(out: &mut Diagnostics, t: &Table, cols: &[String], what: &str, origin: &Origin) {
+fn columns_exist<'c>(
+    out: &mut Diagnostics,
+    t: &Table,
+    cols: impl IntoIterator<Item = &'c String>,
+    what: &str,
+    origin: &Origin,
+) {
     for c in cols {
         if !t.has_column(c) {
             out.push(missing_column(t, c, what, origin));
@@ -261,7 +274,7 @@ fn missing_column(t: &Table, col: &str, what: &str, origin: &Origin) -> Diagnost
 
 fn check_column_type(
     out: &mut Diagnostics,
-    enums: &HashMap<&QName, &EnumType>,
+    enums: &FastMap<&QName, &EnumType>,
     t: &Table,
     c: &Column,
 ) {
@@ -314,7 +327,7 @@ fn check_column_type(
     }
 }
 
-fn check_fk(out: &mut Diagnostics, tables: &HashMap<&QName, &Table>, t: &Table, fk: &ForeignKey) {
+fn check_fk(out: &mut Diagnostics, tables: &FastMap<&QName, &Table>, t: &Table, fk: &ForeignKey) {
     columns_exist(out, t, &fk.columns, "foreign key", &fk.origin);
     if fk.columns.len() != fk.ref_columns.len() {
         out.push(

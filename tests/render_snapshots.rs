@@ -27,3 +27,18 @@ fn rendering_is_byte_identical_across_runs() {
     );
     assert_eq!(a, b);
 }
+
+#[test]
+fn the_script_is_written_as_the_statements_join() {
+    let schema = kitchen_sink().unwrap();
+    let dialect = DialectKind::Postgres.dialect();
+    let mut direct = String::from("-- header\n\n");
+    dialect.create_script(&schema, &mut direct).unwrap();
+    let mut joined = String::from("-- header\n\n");
+    schemactl::dialect::write_script(&mut joined, &dialect.create(&schema).unwrap());
+    assert_eq!(direct, joined);
+    let tenant = schemactl_testkit::synthetic::tenant_shaped_schema(40).unwrap();
+    let mut direct = String::new();
+    dialect.create_script(&tenant, &mut direct).unwrap();
+    assert_eq!(direct, to_script(&dialect.create(&tenant).unwrap()));
+}

@@ -54,6 +54,13 @@ pub trait Dialect: Spelling {
     /// The statements that create `schema` in an empty database, in dependency order.
     fn create(&self, schema: &Schema) -> Result<Vec<Statement>, Diagnostics>;
 
+    /// The same statements as [`Dialect::create`], appended to `out` as [`write_script`]
+    /// lays them out; a dialect may write them there directly instead of one `String` each.
+    fn create_script(&self, schema: &Schema, out: &mut String) -> Result<(), Diagnostics> {
+        write_script(out, &self.create(schema)?);
+        Ok(())
+    }
+
     /// The migration from `current` (the folder's state, normalized) to `declared`, written
     /// the safe way this database allows. What it cannot express is refused with diagnostics.
     fn plan(&self, current: &Schema, declared: &Schema) -> Result<Plan, Diagnostics>;

@@ -506,7 +506,7 @@ pub(crate) fn check_deferred(
     conv: &Conventions,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let tables: std::collections::HashMap<&QName, &Table> =
+    let tables: crate::model::fast_hash::FastMap<&QName, &Table> =
         schema.tables.iter().map(|t| (&t.name, t)).collect();
     for d in deferred {
         match d {

@@ -12,6 +12,7 @@ pub use invariants::{Conventions, OverlapSpec, Window, REJECT_MUTATION_FUNCTION}
 pub use types::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::fast_hash::FastMap;
 use crate::model::*;
 
 /// A table handle: declare one as a `const` per table, so a misspelt reference does not compile.
@@ -40,6 +41,9 @@ impl TableRef {
         }
     }
 }
+
+/// A DSL handle's `(schema, name)`.
+type StaticName = (Option<&'static str>, &'static str);
 
 /// A requirement that can only be checked once every table is declared.
 #[derive(Debug, Clone)]
@@ -75,10 +79,11 @@ pub struct SchemaBuilder {
     schema: Schema,
     conventions: Conventions,
     domain: Option<String>,
-    /// Position of each declared table in `schema.tables`, for constant-time duplicate checks.
-    table_index: std::collections::HashMap<QName, usize>,
+    /// Position of each declared table in `schema.tables`, for constant-time duplicate
+    /// checks; keyed by the handle's `(schema, name)`, which are static, so no key is built.
+    table_index: FastMap<StaticName, usize>,
     /// Position of each enum in `schema.enums`: every `enum_of` column registers its enum.
-    enum_index: std::collections::HashMap<QName, usize>,
+    enum_index: FastMap<StaticName, usize>,
     errors: Vec<Diagnostic>,
     pub(crate) deferred: Vec<Deferred>,
 }
@@ -147,8 +152,10 @@ impl SchemaBuilder {
     }
 
     fn register_enum(&mut self, def: EnumDef, origin: Origin) {
-        let name = def.qname();
-        let existing = self.enum_index.get(&name).map(|&i| &self.schema.enums[i]);
+        let existing = self
+            .enum_index
+            .get(&(def.schema, def.name))
+            .map(|&i| &self.schema.enums[i]);
         let same = |e: &EnumType| {
             e.values
                 .iter()
@@ -159,7 +166,10 @@ impl SchemaBuilder {
             Some(existing) if !same(existing) => self.errors.push(
                 Diagnostic::error(
                     "schema::duplicate",
-                    format!("enum `{name}` is declared twice with different values"),
+                    format!(
+                        "enum `{}` is declared twice with different values",
+                        def.qname()
+                    ),
                 )
                 .at(&origin)
                 .help(format!("first declared at {}", existing.origin)),
@@ -167,9 +177,9 @@ impl SchemaBuilder {
             Some(_) => {}
             None => {
                 self.enum_index
-                    .insert(name.clone(), self.schema.enums.len());
+                    .insert((def.schema, def.name), self.schema.enums.len());
                 self.schema.enums.push(EnumType {
-                    name,
+                    name: def.qname(),
                     values: def.values.iter().map(|v| v.to_string()).collect(),
                     doc: None,
                     renamed_values: Vec::new(),
@@ -271,7 +281,8 @@ impl SchemaBuilder {
     pub fn table(&mut self, table: TableRef) -> TableBuilder<'_> {
         let origin = Origin::caller();
         let name = table.qname();
-        if let Some(&existing) = self.table_index.get(&name) {
+        let key = (table.schema, table.name);
+        if let Some(&existing) = self.table_index.get(&key) {
             let first = self.schema.tables[existing].origin.clone();
             self.errors.push(
                 Diagnostic::error(
@@ -283,7 +294,7 @@ impl SchemaBuilder {
             );
         }
         let index = self.schema.tables.len();
-        self.table_index.entry(name.clone()).or_insert(index);
+        self.table_index.entry(key).or_insert(index);
         let mut t = Table::new(name, origin);
         t.meta.domain = self.domain.clone();
         self.schema.tables.push(t);
@@ -336,10 +347,6 @@ impl TableBuilder<'_> {
         self.builder
     }
 
-    fn short_name(&self) -> String {
-        self.table().name.name.clone()
-    }
-
     /// Applies a reusable building block: any `fn(&mut TableBuilder)`.
     pub fn with(&mut self, block: impl FnOnce(&mut Self)) -> &mut Self {
         block(self);
@@ -369,7 +376,6 @@ impl TableBuilder<'_> {
                 .push(Diagnostic::error("schema::duplicate", msg).at(&origin));
             return self;
         }
-        let table_name = table.name.name.clone();
         table.columns.push(Column {
             name: name.to_string(),
             ty: spec.ty,
@@ -384,7 +390,7 @@ impl TableBuilder<'_> {
         if spec.unique {
             let cols = vec![name.to_string()];
             table.uniques.push(UniqueConstraint {
-                name: names::unique(&table_name, &cols),
+                name: names::unique(&table.name.name, &cols),
                 columns: cols,
                 nulls_not_distinct: false,
                 origin,
@@ -405,9 +411,9 @@ impl TableBuilder<'_> {
             )),
         );
         self.primary_key_at(&["id"], origin.clone());
-        let table = self.short_name();
+        let name = names::check(&self.table().name.name, "id_tag");
         self.table_mut().checks.push(Check {
-            name: names::check(&table, "id_tag"),
+            name,
             expression: format!("starts_with(id, '{tag}_')"),
             origin,
         });
@@ -428,7 +434,7 @@ impl TableBuilder<'_> {
     }
 
     fn primary_key_at(&mut self, cols: &[&str], origin: Origin) -> &mut Self {
-        let name = names::primary_key(&self.short_name());
+        let name = names::primary_key(&self.table().name.name);
         let table = self.table_mut();
         if table.primary_key.is_some() {
             let msg = format!("table `{}` declares a second primary key", table.name);
@@ -450,7 +456,7 @@ impl TableBuilder<'_> {
     pub fn unique<const N: usize>(&mut self, cols: [&str; N]) -> &mut Self {
         let origin = Origin::caller();
         let cols = strings(&cols);
-        let name = names::unique(&self.short_name(), &cols);
+        let name = names::unique(&self.table().name.name, &cols);
         self.table_mut().uniques.push(UniqueConstraint {
             name,
             columns: cols,
@@ -560,22 +566,14 @@ impl TableBuilder<'_> {
         self.push_index(IndexSpec::columns(&cols).unique().filter(predicate), origin)
     }
 
-    pub(crate) fn push_index(&mut self, spec: IndexSpec, origin: Origin) -> &mut Self {
-        let table = self.short_name();
-        let name = spec.name.clone().unwrap_or_else(|| {
-            let cols: Vec<String> = spec
-                .parts
-                .iter()
-                .map(|p| match &p.key {
-                    IndexKey::Column(c) => c.clone(),
-                    IndexKey::Expression(e) => expression_slug(e),
-                })
-                .collect();
-            if spec.unique {
-                names::unique(&table, &cols)
-            } else {
-                names::index(&table, &cols)
-            }
+    pub(crate) fn push_index(&mut self, mut spec: IndexSpec, origin: Origin) -> &mut Self {
+        let name = spec.name.take().unwrap_or_else(|| {
+            let keys = spec.parts.iter().map(|p| match &p.key {
+                IndexKey::Column(c) => std::borrow::Cow::Borrowed(c.as_str()),
+                IndexKey::Expression(e) => std::borrow::Cow::Owned(expression_slug(e)),
+            });
+            let suffix = if spec.unique { "unique" } else { "idx" };
+            names::with_columns(&self.table().name.name, keys, suffix)
         });
         self.table_mut().indexes.push(Index {
             name,
@@ -631,11 +629,11 @@ impl TableBuilder<'_> {
         self.push_fk(spec, origin)
     }
 
-    pub(crate) fn push_fk(&mut self, spec: FkSpec, origin: Origin) -> &mut Self {
+    pub(crate) fn push_fk(&mut self, mut spec: FkSpec, origin: Origin) -> &mut Self {
         let name = spec
             .name
-            .clone()
-            .unwrap_or_else(|| names::foreign_key(&self.short_name(), &spec.columns));
+            .take()
+            .unwrap_or_else(|| names::foreign_key(&self.table().name.name, &spec.columns));
         self.table_mut().foreign_keys.push(ForeignKey {
             name,
             columns: spec.columns,
@@ -653,7 +651,7 @@ impl TableBuilder<'_> {
     #[track_caller]
     pub fn check(&mut self, what: &str, expression: &str) -> &mut Self {
         let origin = Origin::caller();
-        let name = names::check(&self.short_name(), what);
+        let name = names::check(&self.table().name.name, what);
         self.table_mut().checks.push(Check {
             name,
             expression: expression.trim().to_string(),
@@ -672,7 +670,7 @@ impl TableBuilder<'_> {
         predicate: Option<&str>,
     ) -> &mut Self {
         let origin = Origin::caller();
-        let name = names::exclude(&self.short_name(), what);
+        let name = names::exclude(&self.table().name.name, what);
         self.table_mut().excludes.push(Exclude {
             name,
             method,

@@ -8,7 +8,7 @@ mod down;
 mod state;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::dialect::{write_script, DialectKind};
+use crate::dialect::DialectKind;
 use crate::diff::plan::Plan;
 use crate::diff::Change;
 use crate::migrate::MigrationDir;
@@ -22,9 +22,8 @@ pub const HEADER: &str =
 
 /// The full script that creates `schema` from nothing, as a migration file holds it.
 pub fn render_script(schema: &Schema, dialect: DialectKind) -> Result<String, Diagnostics> {
-    let statements = dialect.dialect().create(schema)?;
     let mut script = String::from(HEADER);
-    write_script(&mut script, &statements);
+    dialect.dialect().create_script(schema, &mut script)?;
     Ok(script)
 }
 
@@ -89,7 +88,7 @@ pub fn generate(
 ) -> Result<Outcome, Diagnostics> {
     if dir.files.is_empty() {
         let script = render_script(req.schema, req.dialect)?;
-        let path = dir.write_migration(name.unwrap_or("initial"), &script)?;
+        let path = dir.write_migration_owned(name.unwrap_or("initial"), script)?;
         return Ok(Outcome::Initial {
             path,
             tables: req.schema.tables.len(),

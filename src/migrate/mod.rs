@@ -339,7 +339,17 @@ impl MigrationDir {
 
     /// Writes a new migration and the updated sum file; on any failure nothing is left behind.
     pub fn write_migration(&mut self, name: &str, sql: &str) -> Result<PathBuf, Diagnostics> {
-        let mut paths = self.write_migrations(&[(name, sql)])?;
+        self.write_migration_owned(name, sql.to_string())
+    }
+
+    /// [`MigrationDir::write_migration`] for a script the caller no longer needs: the folder
+    /// keeps it without a copy (an initial migration can be tens of megabytes).
+    pub fn write_migration_owned(
+        &mut self,
+        name: &str,
+        sql: String,
+    ) -> Result<PathBuf, Diagnostics> {
+        let mut paths = self.write_owned(vec![(name, sql)])?;
         Ok(paths.remove(0))
     }
 
@@ -349,6 +359,15 @@ impl MigrationDir {
         &mut self,
         files: &[(&str, &str)],
     ) -> Result<Vec<PathBuf>, Diagnostics> {
+        self.write_owned(
+            files
+                .iter()
+                .map(|&(name, sql)| (name, sql.to_string()))
+                .collect(),
+        )
+    }
+
+    fn write_owned(&mut self, files: Vec<(&str, String)>) -> Result<Vec<PathBuf>, Diagnostics> {
         fs::create_dir_all(&self.path).map_err(|e| io_error(&self.path, &e))?;
         let before = self.files.len();
         let undo = |dir: &mut MigrationDir| {
@@ -369,8 +388,8 @@ impl MigrationDir {
                 name: name.to_string(),
                 file_name,
                 path,
-                sql: sql.to_string(),
                 checksum: checksum(sql.as_bytes()),
+                sql,
             });
         }
         if let Err(e) = self.write_sum() {

@@ -5,6 +5,7 @@
 //! quoting or a particular database; expressions (CHECK bodies, predicates, defaults) are kept
 //! as SQL fragments because they are the user's words and are compared in normalized form.
 
+pub mod fast_hash;
 pub mod names;
 mod table;
 mod types;

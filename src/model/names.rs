@@ -22,15 +22,36 @@ pub fn primary_key(table: &str) -> String {
 }
 
 pub fn unique(table: &str, cols: &[String]) -> String {
-    fit(format!("{table}_{}_unique", cols.join("_")))
+    with_columns(table, cols, "unique")
 }
 
 pub fn index(table: &str, cols: &[String]) -> String {
-    fit(format!("{table}_{}_idx", cols.join("_")))
+    with_columns(table, cols, "idx")
 }
 
 pub fn foreign_key(table: &str, cols: &[String]) -> String {
-    fit(format!("{table}_{}_fk", cols.join("_")))
+    with_columns(table, cols, "fk")
+}
+
+/// `<table>_<col>_<col>..._<suffix>`, fitted, built in one buffer (the DSL names several
+/// objects per table).
+pub fn with_columns<S: AsRef<str>>(
+    table: &str,
+    cols: impl IntoIterator<Item = S>,
+    suffix: &str,
+) -> String {
+    let mut name = String::with_capacity(MAX_IDENT_BYTES);
+    name.push_str(table);
+    name.push('_');
+    for (i, c) in cols.into_iter().enumerate() {
+        if i > 0 {
+            name.push('_');
+        }
+        name.push_str(c.as_ref());
+    }
+    name.push('_');
+    name.push_str(suffix);
+    fit(name)
 }
 
 pub fn check(table: &str, what: &str) -> String {

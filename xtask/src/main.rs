@@ -416,6 +416,10 @@ fn bench_case(args: &[String]) -> ExitCode {
                 .filter_map(|e| e.ok()?.metadata().ok())
                 .map(|m| m.len())
                 .sum::<u64>();
+            // A copy of the migration, to compare the output of two builds byte for byte.
+            if let Some(keep) = std::env::var_os("SCHEMACTL_BENCH_KEEP") {
+                std::fs::copy(migrations.join("0001_initial.sql"), keep).expect("copy kept");
+            }
             let _ = std::fs::remove_dir_all(&tmp);
             report(
                 &format!("generate through the DSL, {n} tenant tables"),
