@@ -55,7 +55,7 @@ pub(crate) fn rename_column_refs(sql: &str, old: &str, new: &str) -> String {
     let mut out = String::with_capacity(sql.len());
     for (t, name) in &words {
         if name.as_deref() == Some(old) {
-            out.push_str(&crate::dialect::postgres::quote_ident(new));
+            out.push_str(&crate::sql::postgres::ident::quote_ident(new));
         } else {
             out.push_str(&t.to_string());
         }

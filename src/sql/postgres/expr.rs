@@ -8,7 +8,7 @@
 //! XML and JSON constructors, window calls) are spelled by libpg_query's own deparser.
 
 use super::ffi::{self, Mode};
-use crate::dialect::postgres::quote_ident;
+use super::ident::quote_ident;
 use crate::sql::ast::{Expr, Shape};
 use pg_query::protobuf::{
     self, a_const, AExprKind, BoolExprType, BoolTestType, MinMaxOp, Node, NullTestType,

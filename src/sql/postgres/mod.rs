@@ -14,6 +14,7 @@ pub mod convert;
 pub mod definition;
 pub mod expr;
 pub mod ffi;
+pub mod ident;
 pub mod plpgsql;
 
 use crate::sql::ast::{RowsKind, Stmt};
