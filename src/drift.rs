@@ -104,7 +104,7 @@ fn compare_maps(
 fn table_objects(spelling: &dyn Spelling, t: &Table) -> Vec<(&'static str, String, String)> {
     let on = format!(" on {}", t.name);
     let mut v: Vec<(&'static str, String, String)> = spelling
-        .table_objects(t)
+        .table_objects(t, |_| true)
         .into_iter()
         .map(|o| (o.kind.noun(), format!("{}{on}", o.name), o.definition))
         .collect();

@@ -374,28 +374,45 @@ pub trait Spelling: Sync {
     /// A column type as the dialect writes it (`numeric(12,2)`, `text[]`).
     fn column_type(&self, ty: &ColumnType) -> String;
 
-    /// Every column, constraint, index, policy and trigger of `t`, in declaration order by
-    /// kind, with its definition.
-    fn table_objects<'t>(&self, t: &'t Table) -> Vec<TableObject<'t>>;
-}
-
-/// The definitions of `t`'s objects of the kinds `keep` selects, by name.
-fn definitions(
-    spelling: &dyn Spelling,
-    t: &Table,
-    keep: impl Fn(ObjectKind) -> bool,
-) -> BTreeMap<String, String> {
-    spelling
-        .table_objects(t)
-        .into_iter()
-        .filter(|o| keep(o.kind))
-        .map(|o| (o.name.to_string(), o.definition))
-        .collect()
+    /// The columns, constraints, indexes, policies and triggers of `t` of the kinds `want`
+    /// selects (only those are spelled), in declaration order by kind, with their definitions.
+    fn table_objects<'t>(&self, t: &'t Table, want: fn(ObjectKind) -> bool)
+        -> Vec<TableObject<'t>>;
 }
 
 /// Every constraint of a table by name, with its definition text for comparison.
 pub(crate) fn constraints(spelling: &dyn Spelling, t: &Table) -> BTreeMap<String, String> {
-    definitions(spelling, t, ObjectKind::is_constraint)
+    spelling
+        .table_objects(t, ObjectKind::is_constraint)
+        .into_iter()
+        .map(|o| (o.name.to_string(), o.definition))
+        .collect()
+}
+
+/// A table's objects other than columns, by what the diff compares them as, each by name
+/// with its definition. Spelled once per table: the diff's cost is mostly spelling.
+#[derive(Default)]
+struct Objects {
+    constraints: BTreeMap<String, String>,
+    indexes: BTreeMap<String, String>,
+    policies: BTreeMap<String, String>,
+    triggers: BTreeMap<String, String>,
+}
+
+impl Objects {
+    fn of(spelling: &dyn Spelling, t: &Table) -> Self {
+        let mut out = Objects::default();
+        for o in spelling.table_objects(t, |k| k != ObjectKind::Column) {
+            let map = match o.kind {
+                ObjectKind::Index => &mut out.indexes,
+                ObjectKind::Policy => &mut out.policies,
+                ObjectKind::Trigger => &mut out.triggers,
+                _ => &mut out.constraints,
+            };
+            map.insert(o.name.to_string(), o.definition);
+        }
+        out
+    }
 }
 
 /// The changes that turn `from` into `to`, in a stable order (the planner re-orders them).
@@ -580,8 +597,8 @@ fn diff_table(out: &mut Vec<Change>, spelling: &dyn Spelling, old: &Table, new: 
         }
     }
     let table = || new.name.clone();
-    let (oc, nc) = (constraints(spelling, old), constraints(spelling, new));
-    for (name, dropped) in replaced(&oc, &nc) {
+    let (o, n) = (Objects::of(spelling, old), Objects::of(spelling, new));
+    for (name, dropped) in replaced(&o.constraints, &n.constraints) {
         out.push(if dropped {
             Change::DropConstraint {
                 table: table(),
@@ -594,12 +611,7 @@ fn diff_table(out: &mut Vec<Change>, spelling: &dyn Spelling, old: &Table, new: 
             }
         });
     }
-    let of_kind = |t: &Table, kind: ObjectKind| definitions(spelling, t, |k| k == kind);
-    let (oi, ni) = (
-        of_kind(old, ObjectKind::Index),
-        of_kind(new, ObjectKind::Index),
-    );
-    for (name, dropped) in replaced(&oi, &ni) {
+    for (name, dropped) in replaced(&o.indexes, &n.indexes) {
         out.push(if dropped {
             Change::DropIndex {
                 table: table(),
@@ -615,11 +627,7 @@ fn diff_table(out: &mut Vec<Change>, spelling: &dyn Spelling, old: &Table, new: 
     if old.rls != new.rls {
         out.push(Change::SetRls { table: table() });
     }
-    let (op, np) = (
-        of_kind(old, ObjectKind::Policy),
-        of_kind(new, ObjectKind::Policy),
-    );
-    for (name, dropped) in replaced(&op, &np) {
+    for (name, dropped) in replaced(&o.policies, &n.policies) {
         out.push(if dropped {
             Change::DropPolicy {
                 table: table(),
@@ -632,11 +640,7 @@ fn diff_table(out: &mut Vec<Change>, spelling: &dyn Spelling, old: &Table, new: 
             }
         });
     }
-    let (ot, nt) = (
-        of_kind(old, ObjectKind::Trigger),
-        of_kind(new, ObjectKind::Trigger),
-    );
-    for (name, dropped) in replaced(&ot, &nt) {
+    for (name, dropped) in replaced(&o.triggers, &n.triggers) {
         out.push(if dropped {
             Change::DropTrigger {
                 table: table(),

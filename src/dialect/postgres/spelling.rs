@@ -9,49 +9,56 @@ impl Spelling for super::Postgres {
         super::column_type(ty)
     }
 
-    fn table_objects<'t>(&self, t: &'t Table) -> Vec<TableObject<'t>> {
+    fn table_objects<'t>(
+        &self,
+        t: &'t Table,
+        want: fn(ObjectKind) -> bool,
+    ) -> Vec<TableObject<'t>> {
         let mut v = Vec::new();
-        let mut push = |kind, name: &'t str, definition| {
-            v.push(TableObject {
-                kind,
-                name,
-                definition,
-            })
+        // Only what is wanted is spelled: spelling is most of the cost of a comparison.
+        let mut push = |kind, name: &'t str, definition: &dyn Fn() -> String| {
+            if want(kind) {
+                v.push(TableObject {
+                    kind,
+                    name,
+                    definition: definition(),
+                })
+            }
         };
         for c in &t.columns {
-            push(ObjectKind::Column, &c.name, super::column_def(c));
+            push(ObjectKind::Column, &c.name, &|| super::column_def(c));
         }
         if let Some(pk) = &t.primary_key {
-            push(ObjectKind::PrimaryKey, &pk.name, super::primary_key_def(pk));
+            push(ObjectKind::PrimaryKey, &pk.name, &|| {
+                super::primary_key_def(pk)
+            });
         }
         for u in &t.uniques {
-            push(ObjectKind::Unique, &u.name, super::unique_def(u));
+            push(ObjectKind::Unique, &u.name, &|| super::unique_def(u));
         }
         for c in &t.checks {
-            push(ObjectKind::Check, &c.name, super::check_def(c));
+            push(ObjectKind::Check, &c.name, &|| super::check_def(c));
         }
         for x in &t.excludes {
-            push(ObjectKind::Exclusion, &x.name, super::exclude_def(x));
+            push(ObjectKind::Exclusion, &x.name, &|| super::exclude_def(x));
         }
         for fk in &t.foreign_keys {
-            push(ObjectKind::ForeignKey, &fk.name, super::foreign_key_def(fk));
+            push(ObjectKind::ForeignKey, &fk.name, &|| {
+                super::foreign_key_def(fk)
+            });
         }
         for ix in &t.indexes {
-            push(
-                ObjectKind::Index,
-                &ix.name,
-                super::create_index(&t.name, ix),
-            );
+            push(ObjectKind::Index, &ix.name, &|| {
+                super::create_index(&t.name, ix)
+            });
         }
         for p in &t.policies {
-            push(
-                ObjectKind::Policy,
-                &p.name,
-                super::create_policy(&t.name, p),
-            );
+            push(ObjectKind::Policy, &p.name, &|| {
+                super::create_policy(&t.name, p)
+            });
         }
         for tr in &t.triggers {
-            push(ObjectKind::Trigger, &tr.name, tr.sql.clone());
+            push(ObjectKind::Trigger, &tr.name, &|| tr.sql.clone());
         }
         v
     }

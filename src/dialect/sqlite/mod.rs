@@ -80,8 +80,12 @@ impl crate::diff::Spelling for Sqlite {
         crate::diff::Spelling::column_type(&super::postgres::Postgres, ty)
     }
 
-    fn table_objects<'t>(&self, t: &'t Table) -> Vec<crate::diff::TableObject<'t>> {
-        super::postgres::Postgres.table_objects(t)
+    fn table_objects<'t>(
+        &self,
+        t: &'t Table,
+        want: fn(crate::diff::ObjectKind) -> bool,
+    ) -> Vec<crate::diff::TableObject<'t>> {
+        super::postgres::Postgres.table_objects(t, want)
     }
 }
 
