@@ -272,7 +272,7 @@ fn flyway_rows_are_matched_by_version_with_their_checksum() {
     let src = fixture("flyway");
     let v1 = read(src.join("V1__create_warehouses.sql"));
     let v11 = read(src.join("V1.1__add_region.sql"));
-    let crc = schemactl::adopt::bookkeeping::flyway_checksum;
+    let crc = schemactl::apply::bookkeeping::flyway_checksum;
     let db = PgServer::shared().create_database("adopt_flyway");
     old_tool_ran(
         &db,
@@ -642,7 +642,7 @@ fn sqlite_tracking_tables_of_every_version_keyed_tool() {
             format!(
                 "CREATE TABLE flyway_schema_history (installed_rank INT NOT NULL PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, checksum INT, installed_by VARCHAR(100) NOT NULL, installed_on TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, execution_time INT NOT NULL, success BOOLEAN NOT NULL);
                  INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES (1, '1', 'items', 'SQL', 'V1__items.sql', {}, 'app', 1, 1);",
-                schemactl::adopt::bookkeeping::flyway_checksum(a)
+                schemactl::apply::bookkeeping::flyway_checksum(a)
             ),
             "(Flyway): it ran 1",
         ),

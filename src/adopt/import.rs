@@ -13,7 +13,8 @@
 //! is written.
 
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::migrate::{self, checksum, read_error, read_regular_file, SumFile, MAX_FILE_BYTES};
+use crate::files::read_regular_file;
+use crate::migrate::{self, checksum, read_error, SumFile, MAX_FILE_BYTES};
 use crate::model::Origin;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

@@ -168,7 +168,7 @@ fn connect_with_tls(config: &Config, policy: &TlsPolicy) -> Result<Client, Strin
     }
     let mut builder = native_tls::TlsConnector::builder();
     if let Some(path) = &policy.root_cert {
-        let pem = crate::migrate::read_regular_file(path, 16 * 1024 * 1024)
+        let pem = crate::files::read_regular_file(path, 16 * 1024 * 1024)
             .map_err(|e| format!("cannot read sslrootcert {}: {e}", path.display()))?;
         let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| {
             format!(

@@ -26,7 +26,7 @@ fn load(ctx: &Context, args: &DatabaseArgs) -> Result<FleetConfig, Diagnostics> 
                 .into()
         });
     }
-    let bytes = crate::migrate::read_regular_file(path, crate::config::MAX_CONFIG_BYTES)
+    let bytes = crate::files::read_regular_file(path, crate::config::MAX_CONFIG_BYTES)
         .map_err(|e| {
             Diagnostics::from(
                 Diagnostic::error(

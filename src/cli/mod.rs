@@ -154,7 +154,7 @@ impl Context {
                 .help("check the path given by --schema-sql or `schema_sql:` in schemactl.yaml"),
             )
         };
-        let bytes = crate::migrate::read_regular_file(path, crate::migrate::MAX_FILE_BYTES)
+        let bytes = crate::files::read_regular_file(path, crate::migrate::MAX_FILE_BYTES)
             .map_err(|e| unreadable(e.to_string()))?;
         let text =
             String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?;

@@ -101,7 +101,7 @@ fn inner(ctx: &Context, args: &PullArgs) -> Result<u8, Diagnostics> {
             (ctx.schema()?, source, ctx.config.dialect)
         }
     };
-    let schema = crate::adopt::bookkeeping::without_bookkeeping(schema);
+    let schema = crate::apply::bookkeeping::without_bookkeeping(schema);
     let schemactl_dependency = match &args.schemactl_path {
         Some(p) => {
             let abs = std::fs::canonicalize(p).map_err(|e| {

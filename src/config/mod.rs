@@ -115,7 +115,7 @@ impl Config {
                 default
             }
         };
-        let bytes = crate::migrate::read_regular_file(&file, MAX_CONFIG_BYTES).map_err(|e| {
+        let bytes = crate::files::read_regular_file(&file, MAX_CONFIG_BYTES).map_err(|e| {
             Diagnostics::from(
                 Diagnostic::error(
                     "config::unreadable",
@@ -210,7 +210,7 @@ impl Config {
                 )
                 .help("dev.prelude in schemactl.yaml lists SQL files relative to the config file; fix the path or remove the entry")
             };
-            match crate::migrate::read_regular_file(path, crate::migrate::MAX_FILE_BYTES) {
+            match crate::files::read_regular_file(path, crate::migrate::MAX_FILE_BYTES) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => out.push((path.display().to_string(), text)),
                     Err(_) => errors.push(bad("it is not UTF-8 text".into())),

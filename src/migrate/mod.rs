@@ -4,7 +4,7 @@
 mod sum;
 
 use crate::files::special_kind;
-pub use crate::files::{read_regular_file, ReadError};
+use crate::files::{read_regular_file, ReadError};
 
 /// The first line of a migration that runs outside a transaction, statement by statement.
 pub const NO_TRANSACTION_LINE: &str = "-- schemactl:no-transaction\n";
