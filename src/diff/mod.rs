@@ -596,80 +596,67 @@ fn diff_table(out: &mut Vec<Change>, spelling: &dyn Spelling, old: &Table, new: 
             });
         }
     }
-    let table = || new.name.clone();
+    let table = &new.name;
     let (o, n) = (Objects::of(spelling, old), Objects::of(spelling, new));
-    for (name, dropped) in replaced(&o.constraints, &n.constraints) {
-        out.push(if dropped {
-            Change::DropConstraint {
-                table: table(),
-                name,
-            }
-        } else {
-            Change::AddConstraint {
-                table: table(),
-                name,
-            }
-        });
-    }
-    for (name, dropped) in replaced(&o.indexes, &n.indexes) {
-        out.push(if dropped {
-            Change::DropIndex {
-                table: table(),
-                name,
-            }
-        } else {
-            Change::AddIndex {
-                table: table(),
-                name,
-            }
-        });
-    }
+    push_replaced(
+        out,
+        table,
+        (&o.constraints, &n.constraints),
+        |table, name| Change::DropConstraint { table, name },
+        |table, name| Change::AddConstraint { table, name },
+    );
+    push_replaced(
+        out,
+        table,
+        (&o.indexes, &n.indexes),
+        |table, name| Change::DropIndex { table, name },
+        |table, name| Change::AddIndex { table, name },
+    );
     if old.rls != new.rls {
-        out.push(Change::SetRls { table: table() });
-    }
-    for (name, dropped) in replaced(&o.policies, &n.policies) {
-        out.push(if dropped {
-            Change::DropPolicy {
-                table: table(),
-                name,
-            }
-        } else {
-            Change::AddPolicy {
-                table: table(),
-                name,
-            }
+        out.push(Change::SetRls {
+            table: table.clone(),
         });
     }
-    for (name, dropped) in replaced(&o.triggers, &n.triggers) {
-        out.push(if dropped {
-            Change::DropTrigger {
-                table: table(),
-                name,
-            }
-        } else {
-            Change::AddTrigger {
-                table: table(),
-                name,
-            }
-        });
-    }
+    push_replaced(
+        out,
+        table,
+        (&o.policies, &n.policies),
+        |table, name| Change::DropPolicy { table, name },
+        |table, name| Change::AddPolicy { table, name },
+    );
+    push_replaced(
+        out,
+        table,
+        (&o.triggers, &n.triggers),
+        |table, name| Change::DropTrigger { table, name },
+        |table, name| Change::AddTrigger { table, name },
+    );
     if old.doc != new.doc {
-        out.push(Change::SetTableComment { table: table() });
+        out.push(Change::SetTableComment {
+            table: table.clone(),
+        });
     }
 }
 
-/// The objects that go (`true`) because they are gone or changed, then those that come
-/// (`false`) because they are new or changed, each by name in name order.
-fn replaced(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<(String, bool)> {
-    let dropped = old
-        .iter()
-        .filter(|(n, def)| new.get(*n) != Some(def))
-        .map(|(n, _)| (n.clone(), true));
-    let added = new
-        .iter()
-        .filter(|(n, def)| old.get(*n) != Some(def))
-        .map(|(n, _)| (n.clone(), false));
-    dropped.chain(added).collect()
+/// The changes for `table`'s objects of one kind that go (gone or changed: `drop`), then
+/// those that come (new or changed: `add`), each by name in name order.
+fn push_replaced(
+    out: &mut Vec<Change>,
+    table: &QName,
+    (old, new): (&BTreeMap<String, String>, &BTreeMap<String, String>),
+    drop: fn(QName, String) -> Change,
+    add: fn(QName, String) -> Change,
+) {
+    for (name, def) in old {
+        if new.get(name) != Some(def) {
+            out.push(drop(table.clone(), name.clone()));
+        }
+    }
+    for (name, def) in new {
+        if old.get(name) != Some(def) {
+            out.push(add(table.clone(), name.clone()));
+        }
+    }
 }
 
 /// The changes to `new`'s columns, in its column order; returns the old names of renamed
