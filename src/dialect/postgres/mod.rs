@@ -13,8 +13,8 @@ use crate::graph::FkGraph;
 use crate::model::*;
 use std::fmt::{self, Write};
 
-use crate::sql::postgres::ident::push_qname;
 pub use crate::sql::postgres::ident::{push_ident, quote_ident, quote_qname};
+use crate::sql::postgres::ident::{push_qname, push_quoted};
 
 pub struct Postgres;
 
@@ -29,14 +29,7 @@ fn push_ident_list(out: &mut String, cols: &[String]) {
 
 /// [`quote_literal`] appended to `out`.
 fn push_literal(out: &mut String, s: &str) {
-    out.push('\'');
-    for (i, part) in s.split('\'').enumerate() {
-        if i > 0 {
-            out.push_str("''");
-        }
-        out.push_str(part);
-    }
-    out.push('\'');
+    push_quoted(out, s, '\'');
 }
 
 pub fn column_type(ty: &ColumnType) -> String {

@@ -133,15 +133,22 @@ pub fn push_ident(out: &mut String, name: &str) {
     if plain {
         out.push_str(name);
     } else {
-        out.push('"');
-        for (i, part) in name.split('"').enumerate() {
-            if i > 0 {
-                out.push_str("\"\"");
-            }
-            out.push_str(part);
-        }
-        out.push('"');
+        push_quoted(out, name, '"');
     }
+}
+
+/// Appends `text` between `quote`s with each `quote` in it doubled: a quoted identifier
+/// (`"`) or a string literal (`'`).
+pub fn push_quoted(out: &mut String, text: &str, quote: char) {
+    out.push(quote);
+    for (i, part) in text.split(quote).enumerate() {
+        if i > 0 {
+            out.push(quote);
+            out.push(quote);
+        }
+        out.push_str(part);
+    }
+    out.push(quote);
 }
 
 /// A qualified name, each part quoted when PostgreSQL needs it to be.
