@@ -167,7 +167,7 @@ pub fn printable(d: &Diagnostic) -> Diagnostic {
     d.message = clean(&d.message);
     d.help = d.help.as_deref().map(clean);
     if let Some(loc) = &mut d.location {
-        loc.file = clean(&loc.file);
+        loc.file = clean(&loc.file).into();
     }
     d
 }

@@ -157,7 +157,7 @@ fn every_folder_replays_offline_except_sql_built_at_run_time() {
             let file = d
                 .location
                 .as_ref()
-                .map(|l| l.file.clone())
+                .map(|l| l.file.to_string())
                 .unwrap_or_default();
             assert!(
                 d.code == schemactl::sql::replay::UNSUPPORTED && p.dynamic.contains(&file),

@@ -282,7 +282,7 @@ fn unsafe_forms_rewrite_or_fail_on_postgresql_as_guard_says() {
                 let (file, line, msg) = failed.unwrap_or_else(|| {
                     panic!("{}: the unsafe form runs without failing", class.name)
                 });
-                assert_eq!((file.as_str(), line), (at.file.as_str(), at.line), "{msg}");
+                assert_eq!((file.as_str(), line), (at.file.as_ref(), at.line), "{msg}");
             }
         }
     }

@@ -60,7 +60,7 @@ fn safe_fixture_yields_nothing() {
 fn every_finding_points_at_its_statement_line() {
     for d in findings("fixtures/lint/unsafe") {
         let loc = d.location.as_ref().expect("lint findings have a location");
-        let sql = std::fs::read_to_string(&loc.file).expect("points at a real file");
+        let sql = std::fs::read_to_string(loc.file.as_ref()).expect("points at a real file");
         let line = sql.lines().nth(loc.line as usize - 1).unwrap_or_default();
         assert!(
             !line.trim().is_empty(),
@@ -167,6 +167,6 @@ fn lint_sql_on_a_big_string() {
         big.len() as f64 / 1e6 / took.as_secs_f64()
     );
     assert!(!ds.is_empty());
-    assert!(Path::new("big.sql") == Path::new(&ds[0].location.as_ref().unwrap().file));
+    assert!(Path::new("big.sql") == Path::new(ds[0].location.as_ref().unwrap().file.as_ref()));
     assert_eq!(ds.len(), guard::lint_sql("big.sql", &big, &config).len());
 }

@@ -181,7 +181,7 @@ fn warning(code: &str, message: String, decision: String) -> Diagnostic {
 
 fn origin(path: &Path) -> Origin {
     Origin {
-        file: path.display().to_string(),
+        file: path.display().to_string().into(),
         line: 1,
         column: 1,
     }
@@ -234,7 +234,7 @@ fn read_text(path: &Path, errors: &mut Diagnostics) -> Option<String> {
                 format!("`{}` holds a NUL byte (line {line})", path.display()),
             )
             .at(&Origin {
-                file: path.display().to_string(),
+                file: path.display().to_string().into(),
                 line,
                 column: 1,
             })
@@ -1056,7 +1056,7 @@ impl JournalFile {
             .find(&needle)
             .map_or(1, |i| self.text[..i].matches('\n').count() as u32 + 1);
         Origin {
-            file: self.path.display().to_string(),
+            file: self.path.display().to_string().into(),
             line,
             column: 1,
         }
@@ -1077,7 +1077,7 @@ fn read_journal(dir: &Path, errors: &mut Diagnostics) -> Option<JournalFile> {
                     format!("meta/_journal.json is not a drizzle-kit journal: {e}"),
                 )
                 .at(&Origin {
-                    file: journal_path.display().to_string(),
+                    file: journal_path.display().to_string().into(),
                     line: e.line().max(1) as u32,
                     column: e.column().max(1) as u32,
                 })

@@ -459,7 +459,7 @@ enum Unit {
 /// whole and not nested.
 fn units(file: &MigrationFile, script: &SqlScript) -> Result<Vec<Unit>, Diagnostic> {
     let at = |line: u32| Origin {
-        file: file.path.display().to_string(),
+        file: file.path.display().to_string().into(),
         line,
         column: 1,
     };
@@ -553,7 +553,7 @@ fn unknown_directives(file: &MigrationFile, script: &SqlScript) -> Vec<Diagnosti
                     ),
                 )
                 .at(&Origin {
-                    file: file.path.display().to_string(),
+                    file: file.path.display().to_string().into(),
                     line: *line,
                     column: 1,
                 })
@@ -721,7 +721,7 @@ fn refusals(
         let record = applied.iter().find(|a| a.version == row.version);
         let at = |d: Diagnostic| match file {
             Some(f) => d.at(&Origin {
-                file: f.path.display().to_string(),
+                file: f.path.display().to_string().into(),
                 line: 1,
                 column: 1,
             }),
@@ -934,7 +934,7 @@ fn failure(
             ),
         )
         .at(&Origin {
-            file: file.path.display().to_string(),
+            file: file.path.display().to_string().into(),
             line: f.line,
             column: 1,
         })
@@ -964,7 +964,7 @@ fn failure(
         ),
     )
     .at(&Origin {
-        file: file.path.display().to_string(),
+        file: file.path.display().to_string().into(),
         line: f.line,
         column: 1,
     })

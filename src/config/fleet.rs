@@ -98,7 +98,7 @@ impl FleetConfig {
     pub fn parse(text: &str, file: &std::path::Path) -> Result<Self, crate::Diagnostics> {
         use crate::diag::Diagnostic;
         let at = |line: u32, column: u32| crate::model::Origin {
-            file: file.display().to_string(),
+            file: file.display().to_string().into(),
             line,
             column,
         };

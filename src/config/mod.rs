@@ -164,7 +164,7 @@ impl Config {
                     ),
                 )
                 .at(&Origin {
-                    file: file.display().to_string(),
+                    file: file.display().to_string().into(),
                     line,
                     column,
                 })
@@ -180,7 +180,7 @@ impl Config {
                 ),
             )
             .at(&Origin {
-                file: file.display().to_string(),
+                file: file.display().to_string().into(),
                 line,
                 column: 1,
             })

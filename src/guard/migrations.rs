@@ -126,7 +126,7 @@ impl<'a> MigrationCx<'a> {
     /// A file's origin (line 1).
     pub fn file_origin(path: &Path) -> Origin {
         Origin {
-            file: path.display().to_string(),
+            file: path.display().to_string().into(),
             line: 1,
             column: 1,
         }

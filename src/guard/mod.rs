@@ -407,12 +407,12 @@ fn suppression_problems(cx: &SchemaCx<'_>, config: &GuardConfig) -> Vec<Diagnost
 /// Location first (file, line, column), then code and message: stable across runs.
 pub fn sort(ds: &mut [Diagnostic]) {
     ds.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
+        fn key(d: &Diagnostic) -> (u8, &str, u32, u32) {
             d.location
                 .as_ref()
-                .map(|l| (0u8, l.file.clone(), l.line, l.column))
-                .unwrap_or((1, String::new(), 0, 0))
-        };
+                .map(|l| (0u8, l.file.as_ref(), l.line, l.column))
+                .unwrap_or((1, "", 0, 0))
+        }
         key(a)
             .cmp(&key(b))
             .then_with(|| a.code.cmp(&b.code))

@@ -76,7 +76,7 @@ pub fn json(ds: &[Diagnostic]) -> String {
                 rule: rule(&d.code).map(|r| r.info.name),
                 severity: severity_str(d.severity),
                 message: &d.message,
-                file: d.location.as_ref().map(|l| l.file.as_str()),
+                file: d.location.as_ref().map(|l| l.file.as_ref()),
                 line: d.location.as_ref().map(|l| l.line),
                 column: d.location.as_ref().map(|l| l.column),
                 help: d.help.as_deref(),
@@ -217,13 +217,13 @@ fn sarif_level(s: Option<Severity>) -> &'static str {
 pub fn relativize(ds: &mut [Diagnostic], base: &Path) {
     for d in ds {
         if let Some(l) = &mut d.location {
-            let p = Path::new(&l.file);
+            let p = Path::new(l.file.as_ref());
             let rel = match p.strip_prefix(base) {
                 Ok(r) if p.is_absolute() => r.display().to_string(),
-                _ => l.file.clone(),
+                _ => l.file.to_string(),
             };
             let rel = rel.strip_prefix("./").unwrap_or(&rel).to_string();
-            l.file = rel;
+            l.file = rel.into();
         }
     }
 }

@@ -51,7 +51,7 @@ pub fn checksum(bytes: &[u8]) -> String {
 
 fn file_origin(path: &Path) -> Origin {
     Origin {
-        file: path.display().to_string(),
+        file: path.display().to_string().into(),
         line: 1,
         column: 1,
     }
@@ -473,7 +473,7 @@ impl ScanProblem {
             ScanProblem::Unreadable(d) => d,
             ScanProblem::BadSum(line, msg) => Diagnostic::error("migrations::bad-sum-file", msg)
                 .at(&Origin {
-                    file: folder.join(SUM_FILE).display().to_string(),
+                    file: folder.join(SUM_FILE).display().to_string().into(),
                     line,
                     column: 1,
                 })
@@ -497,7 +497,7 @@ fn nul_byte(f: &MigrationFile, at: usize) -> Diagnostic {
         "migrations::nul-byte",
         format!("`{}` holds a NUL byte (line {line}): SQL text cannot, and a database would stop reading at it or refuse the file", f.file_name),
     )
-    .at(&Origin { file: f.path.display().to_string(), line, column: 1 })
+    .at(&Origin { file: f.path.display().to_string().into(), line, column: 1 })
     .help("remove it; the file was probably saved in another encoding (UTF-16?) or corrupted")
 }
 

@@ -91,7 +91,7 @@ impl SumFile {
     /// Differences between this (recorded) sum and the folder's `actual` one.
     pub fn compare(&self, actual: &SumFile, dir: &Path) -> Vec<Diagnostic> {
         let at = |file: &str| Origin {
-            file: dir.join(file).display().to_string(),
+            file: dir.join(file).display().to_string().into(),
             line: 1,
             column: 1,
         };

@@ -14,6 +14,7 @@ pub use table::*;
 pub use types::*;
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Which database a schema, a folder or a URL is for. A plain name, so that readers and rules
@@ -33,7 +34,9 @@ pub enum DialectKind {
 /// from a migration file is the same table.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Origin {
-    pub file: String,
+    /// Borrowed for the DSL (a Rust source path lives as long as the program), owned for a
+    /// SQL file: a large DSL schema makes one origin per object.
+    pub file: Cow<'static, str>,
     pub line: u32,
     pub column: u32,
 }
@@ -44,7 +47,11 @@ impl Origin {
     pub fn caller() -> Self {
         let loc = std::panic::Location::caller();
         Origin {
-            file: loc.file().replace('\\', "/"),
+            file: if loc.file().contains('\\') {
+                Cow::Owned(loc.file().replace('\\', "/"))
+            } else {
+                Cow::Borrowed(loc.file())
+            },
             line: loc.line(),
             column: loc.column(),
         }

@@ -500,7 +500,7 @@ fn check_statement<'r>(
     let mut here: Vec<(&Active, Finding)> = Vec::new();
     for unit in units(stmt) {
         let origin = Origin {
-            file: state.file.clone(),
+            file: state.file.clone().into(),
             line: unit.line.max(1),
             column: unit.column.max(1),
         };

@@ -37,7 +37,7 @@ pub fn judge(
     file: &str,
 ) -> Option<Finding> {
     let at = |line: u32| Origin {
-        file: file.to_string(),
+        file: file.to_string().into(),
         line: line.max(1),
         column: 1,
     };

@@ -33,7 +33,7 @@ pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
             .position(|(name, _)| f.message.contains(&format!("`{name}`")))
             .map_or(1, |i| i as u32 + 2);
         out.push(f.at(&Origin {
-            file: sum_file.clone(),
+            file: sum_file.clone().into(),
             line,
             column: 1,
         }));

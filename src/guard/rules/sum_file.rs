@@ -27,7 +27,7 @@ pub fn check(cx: &MigrationCx<'_>, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(format!("{} is unreadable: {msg}", crate::migrate::SUM_FILE))
                 .at(&Origin {
-                    file: cx.sum_path().display().to_string(),
+                    file: cx.sum_path().display().to_string().into(),
                     line: *line,
                     column: 1,
                 })

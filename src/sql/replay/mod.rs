@@ -130,7 +130,7 @@ impl Replayer {
                 stmt,
                 text: &stmt.text,
                 origin: Origin {
-                    file: file.to_string(),
+                    file: file.to_string().into(),
                     line: stmt.line,
                     column: stmt.column,
                 },
