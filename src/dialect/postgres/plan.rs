@@ -462,17 +462,7 @@ impl Planner<'_> {
                     doc.map_or("NULL".into(), |d| quote_literal(&d))
                 ));
             }
-            Change::AddConstraint { table, name } => add_constraint(
-                &mut self.main,
-                &mut self.late,
-                &mut self.concurrent,
-                &mut self.why,
-                self.changes,
-                self.to,
-                self.old_tables.get(table).copied(),
-                self.tables[table],
-                name,
-            ),
+            Change::AddConstraint { table, name } => self.add_constraint(table, name),
             Change::DropIndex { name, table } => self.concurrent.insert(
                 0,
                 format!(
@@ -732,92 +722,84 @@ fn set_not_null(out: &mut Vec<String>, table: &QName, column: &str) {
     out.push(format!("ALTER TABLE {t} DROP CONSTRAINT {check}"));
 }
 
-/// CHECK and FOREIGN KEY go in NOT VALID and are validated outside the main transaction. A
-/// unique key (or a primary key over columns already NOT NULL) is built as an index
-/// CONCURRENTLY and attached, unless a foreign key this plan adds leans on it; exclusion
-/// constraints have no concurrent build.
-#[allow(clippy::too_many_arguments)]
-fn add_constraint(
-    main: &mut Vec<String>,
-    late: &mut Vec<String>,
-    concurrent: &mut Vec<String>,
-    why: &mut Vec<Accepted>,
-    changes: &[Change],
-    to: &Schema,
-    old: Option<&Table>,
-    t: &Table,
-    name: &str,
-) {
-    let q = quote_qname(&t.name);
-    let def = constraints(&pg::Postgres, t)
-        .remove(name)
-        .expect("diffed constraint exists");
-    let validatable =
-        t.checks.iter().any(|c| c.name == name) || t.foreign_keys.iter().any(|f| f.name == name);
-    if validatable {
-        late.push(format!("ALTER TABLE {q} ADD {def} NOT VALID"));
-        concurrent.push(format!(
-            "ALTER TABLE {q} VALIDATE CONSTRAINT {}",
-            quote_ident(name)
-        ));
-        return;
+impl Planner<'_> {
+    /// CHECK and FOREIGN KEY go in NOT VALID and are validated outside the main transaction.
+    /// A unique key (or a primary key over columns already NOT NULL) is built as an index
+    /// CONCURRENTLY and attached, unless a foreign key this plan adds leans on it; exclusion
+    /// constraints have no concurrent build.
+    fn add_constraint(&mut self, table: &QName, name: &str) {
+        let (t, old) = (self.tables[table], self.old_tables.get(table).copied());
+        let q = quote_qname(&t.name);
+        let def = constraints(&pg::Postgres, t)
+            .remove(name)
+            .expect("diffed constraint exists");
+        let validatable = t.checks.iter().any(|c| c.name == name)
+            || t.foreign_keys.iter().any(|f| f.name == name);
+        if validatable {
+            self.late
+                .push(format!("ALTER TABLE {q} ADD {def} NOT VALID"));
+            self.concurrent.push(format!(
+                "ALTER TABLE {q} VALIDATE CONSTRAINT {}",
+                quote_ident(name)
+            ));
+            return;
+        }
+        let unique = t.uniques.iter().find(|u| u.name == name);
+        let key = t.primary_key.as_ref().filter(|k| k.name == name);
+        let columns = unique
+            .map(|u| &u.columns)
+            .or(key.map(|k| &k.columns))
+            .cloned()
+            .unwrap_or_default();
+        let statement = format!("ALTER TABLE {q} ADD {def}");
+        // A key new foreign keys lean on goes before the tables the plan creates and the keys
+        // it adds; the others after them, with the rest of the constraints.
+        let needed = !columns.is_empty() && leaned_on(self.changes, self.to, &t.name, &columns);
+        let reason = if columns.is_empty() {
+            "an exclusion constraint has no concurrent build: its index is built under ACCESS \
+             EXCLUSIVE"
+                .to_string()
+        } else if needed {
+            "a foreign key added by this migration needs this key to exist first, and a \
+             concurrent build can only run after the migration's transaction"
+                .to_string()
+        } else if key.is_some()
+            && !columns
+                .iter()
+                .all(|c| old.and_then(|o| o.column(c)).is_some_and(|c| !c.nullable))
+        {
+            "the key's columns become NOT NULL with it, which scans the table under its lock"
+                .to_string()
+        } else {
+            // Built without blocking writes, then attached (instant).
+            let cols: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
+            let nulls = if unique.is_some_and(|u| u.nulls_not_distinct) {
+                " NULLS NOT DISTINCT"
+            } else {
+                ""
+            };
+            let ix = quote_ident(name);
+            self.concurrent.push(format!(
+                "CREATE UNIQUE INDEX CONCURRENTLY {ix} ON {q} ({}){nulls}",
+                cols.join(", ")
+            ));
+            let kind = if key.is_some() {
+                "PRIMARY KEY"
+            } else {
+                "UNIQUE"
+            };
+            self.concurrent.push(format!(
+                "ALTER TABLE {q} ADD CONSTRAINT {ix} {kind} USING INDEX {ix}"
+            ));
+            return;
+        };
+        let out = if needed {
+            &mut self.main
+        } else {
+            &mut self.late
+        };
+        push_accepted(out, &mut self.why, statement, "SG406", reason);
     }
-    let unique = t.uniques.iter().find(|u| u.name == name);
-    let key = t.primary_key.as_ref().filter(|k| k.name == name);
-    let columns = unique
-        .map(|u| &u.columns)
-        .or(key.map(|k| &k.columns))
-        .cloned()
-        .unwrap_or_default();
-    let statement = format!("ALTER TABLE {q} ADD {def}");
-    // A key new foreign keys lean on goes before the tables the plan creates and the keys
-    // it adds; the others after them, with the rest of the constraints.
-    let needed = !columns.is_empty() && leaned_on(changes, to, &t.name, &columns);
-    let reason = if columns.is_empty() {
-        "an exclusion constraint has no concurrent build: its index is built under ACCESS \
-         EXCLUSIVE"
-            .to_string()
-    } else if needed {
-        "a foreign key added by this migration needs this key to exist first, and a \
-         concurrent build can only run after the migration's transaction"
-            .to_string()
-    } else if key.is_some()
-        && !columns
-            .iter()
-            .all(|c| old.and_then(|o| o.column(c)).is_some_and(|c| !c.nullable))
-    {
-        "the key's columns become NOT NULL with it, which scans the table under its lock"
-            .to_string()
-    } else {
-        // Built without blocking writes, then attached (instant).
-        let cols: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
-        let nulls = if unique.is_some_and(|u| u.nulls_not_distinct) {
-            " NULLS NOT DISTINCT"
-        } else {
-            ""
-        };
-        let ix = quote_ident(name);
-        concurrent.push(format!(
-            "CREATE UNIQUE INDEX CONCURRENTLY {ix} ON {q} ({}){nulls}",
-            cols.join(", ")
-        ));
-        let kind = if key.is_some() {
-            "PRIMARY KEY"
-        } else {
-            "UNIQUE"
-        };
-        concurrent.push(format!(
-            "ALTER TABLE {q} ADD CONSTRAINT {ix} {kind} USING INDEX {ix}"
-        ));
-        return;
-    };
-    push_accepted(
-        if needed { main } else { late },
-        why,
-        statement,
-        "SG406",
-        reason,
-    );
 }
 
 /// Whether a foreign key this plan adds (on its own or with a new table) references
