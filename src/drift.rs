@@ -253,17 +253,7 @@ pub fn check(
 ) -> Result<Drift, Diagnostics> {
     // A tampered folder is refused before any database is touched.
     apply::prepare(dir, target.dialect())?;
-    // Compare with the migrations the database has applied, so pending files are not drift.
-    // Only read: a missing SQLite file is an error, a PostgreSQL session is read-only.
-    let applied_up_to = {
-        let mut db = apply::connect_read_only(target, timeout).map_err(Diagnostics::from)?;
-        db.applied()
-            .map_err(Diagnostics::from)?
-            .iter()
-            .filter(|r| r.statements_done.is_none())
-            .map(|r| r.version)
-            .max()
-    };
+    let applied_up_to = applied_version(target, timeout)?;
     let dialect = target.dialect();
     let mut found = inspect_target(target, timeout)?;
     let not_compared = not_compared_target(target, timeout)?;
@@ -276,10 +266,35 @@ pub fn check(
     let mut expected = scratch.inspect(&replayed)?;
     crate::scratch::without_prelude(&mut expected, prelude.as_ref());
     crate::scratch::without_prelude(&mut found, prelude.as_ref());
-    let found = normalize_schema(&found, dialect);
-    let expected = normalize_schema(&expected, dialect);
     Ok(Drift {
-        differences: compare(&expected, &found, dialect.dialect()),
+        differences: compare_inspected(&expected, &found, dialect),
         not_compared,
     })
+}
+
+/// The last migration `target` has applied whole: drift compares with the migrations up to
+/// it, so pending files are not drift. Only reads: a missing SQLite file is an error, a
+/// PostgreSQL session is read-only.
+pub fn applied_version(target: &Target, timeout: Duration) -> Result<Option<u64>, Diagnostics> {
+    let mut db = apply::connect_read_only(target, timeout).map_err(Diagnostics::from)?;
+    Ok(db
+        .applied()
+        .map_err(Diagnostics::from)?
+        .iter()
+        .filter(|r| r.statements_done.is_none())
+        .map(|r| r.version)
+        .max())
+}
+
+/// The differences between two inspected models, each normalized first.
+pub fn compare_inspected(
+    expected: &Schema,
+    found: &Schema,
+    dialect: DialectKind,
+) -> Vec<Difference> {
+    compare(
+        &normalize_schema(expected, dialect),
+        &normalize_schema(found, dialect),
+        dialect.dialect(),
+    )
 }

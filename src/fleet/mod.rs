@@ -1050,14 +1050,9 @@ pub fn drift_target(
     scratch: &std::sync::Mutex<crate::scratch::Scratch>,
     timeout: Duration,
 ) -> TargetReport {
-    use crate::sql::normalize_schema;
     let report = TargetReport::new(wave, t, TargetState::NoDrift);
     let result = (|| -> Result<(Option<u64>, usize), Diagnostics> {
-        let applied = {
-            let mut db = apply::connect_read_only(&t.target, timeout)?;
-            db.applied()?
-        };
-        let version = version_of(&applied);
+        let version = crate::drift::applied_version(&t.target, timeout)?;
         let dialect = t.target.dialect();
         let mut found = crate::scratch::inspect_target(&t.target, timeout)?;
         let replay = {
@@ -1077,11 +1072,7 @@ pub fn drift_target(
             found = only_schema(found, schema);
             expected = only_schema(expected, schema);
         }
-        let diffs = crate::drift::compare(
-            &normalize_schema(&expected, dialect),
-            &normalize_schema(&found, dialect),
-            dialect.dialect(),
-        );
+        let diffs = crate::drift::compare_inspected(&expected, &found, dialect);
         Ok((version, diffs.len()))
     })();
     match result {

@@ -300,13 +300,7 @@ impl Planner<'_> {
 
     fn table_or_column(&mut self, c: &Change) {
         match c {
-            Change::AlterGenerated { table, column } => recreate_column(
-                &mut self.main,
-                &mut self.why,
-                self.changes,
-                self.tables[table],
-                column,
-            ),
+            Change::AlterGenerated { table, column } => self.recreate_column(table, column),
             Change::DropGenerated { table, column } => self.main.push(format!(
                 "ALTER TABLE {} ALTER COLUMN {} DROP EXPRESSION",
                 quote_qname(table),
@@ -859,59 +853,62 @@ fn added_anyway(changes: &[Change], table: &QName, name: &str) -> bool {
     })
 }
 
-/// PostgreSQL 15 cannot change a generation expression: the column is dropped and added with
-/// the new one (its values are computed again), and the indexes and checks it took with it
-/// come back.
-fn recreate_column(
-    main: &mut Vec<String>,
-    why: &mut Vec<Accepted>,
-    changes: &[Change],
-    t: &Table,
-    column: &str,
-) {
-    let q = quote_qname(&t.name);
-    let col = t.column(column).expect("diffed column exists");
-    push_accepted(
-        main,
-        why,
-        format!("ALTER TABLE {q} DROP COLUMN {}", quote_ident(column)),
-        "SG411",
-        "PostgreSQL 15 cannot change a generation expression: the column is dropped and added \
-         again with the new one, and its values are computed again from the other columns",
-    );
-    let add = format!("ALTER TABLE {q} ADD COLUMN {}", pg::column_def(col));
-    accept_added_column(why, &add, col);
-    main.push(add);
-    if let Some(doc) = &col.doc {
-        main.push(format!(
-            "COMMENT ON COLUMN {q}.{} IS {}",
-            quote_ident(column),
-            quote_literal(doc)
-        ));
-    }
-    let rebuilt = "rebuilt with the regenerated column, in the transaction whose rewrite holds \
-                   ACCESS EXCLUSIVE on the table anyway";
-    for c in &t.checks {
-        if mentions(&c.expression, column) && !added_anyway(changes, &t.name, &c.name) {
-            push_accepted(
-                main,
-                why,
-                format!("ALTER TABLE {q} ADD {}", pg::check_def(c)),
-                "SG404",
-                rebuilt,
-            );
+impl Planner<'_> {
+    /// PostgreSQL 15 cannot change a generation expression: the column is dropped and added
+    /// with the new one (its values are computed again), and the indexes and checks it took
+    /// with it come back.
+    fn recreate_column(&mut self, table: &QName, column: &str) {
+        let (main, why, changes, t) = (
+            &mut self.main,
+            &mut self.why,
+            self.changes,
+            self.tables[table],
+        );
+        let q = quote_qname(&t.name);
+        let col = t.column(column).expect("diffed column exists");
+        push_accepted(
+            main,
+            why,
+            format!("ALTER TABLE {q} DROP COLUMN {}", quote_ident(column)),
+            "SG411",
+            "PostgreSQL 15 cannot change a generation expression: the column is dropped and added \
+             again with the new one, and its values are computed again from the other columns",
+        );
+        let add = format!("ALTER TABLE {q} ADD COLUMN {}", pg::column_def(col));
+        accept_added_column(why, &add, col);
+        main.push(add);
+        if let Some(doc) = &col.doc {
+            main.push(format!(
+                "COMMENT ON COLUMN {q}.{} IS {}",
+                quote_ident(column),
+                quote_literal(doc)
+            ));
         }
-    }
-    for ix in &t.indexes {
-        let uses = ix.parts.iter().any(|p| match &p.key {
-            IndexKey::Column(c) => c == column,
-            IndexKey::Expression(e) => mentions(e, column),
-        }) || ix.predicate.as_deref().is_some_and(|p| mentions(p, column))
-            || ix.include.iter().any(|c| c == column);
-        if uses && !added_anyway(changes, &t.name, &ix.name) {
-            let statement = pg::create_index(&t.name, ix);
-            accept(why, &statement, "SG406", rebuilt);
-            push_accepted(main, why, statement, "SG402", rebuilt);
+        let rebuilt =
+            "rebuilt with the regenerated column, in the transaction whose rewrite holds \
+                       ACCESS EXCLUSIVE on the table anyway";
+        for c in &t.checks {
+            if mentions(&c.expression, column) && !added_anyway(changes, &t.name, &c.name) {
+                push_accepted(
+                    main,
+                    why,
+                    format!("ALTER TABLE {q} ADD {}", pg::check_def(c)),
+                    "SG404",
+                    rebuilt,
+                );
+            }
+        }
+        for ix in &t.indexes {
+            let uses = ix.parts.iter().any(|p| match &p.key {
+                IndexKey::Column(c) => c == column,
+                IndexKey::Expression(e) => mentions(e, column),
+            }) || ix.predicate.as_deref().is_some_and(|p| mentions(p, column))
+                || ix.include.iter().any(|c| c == column);
+            if uses && !added_anyway(changes, &t.name, &ix.name) {
+                let statement = pg::create_index(&t.name, ix);
+                accept(why, &statement, "SG406", rebuilt);
+                push_accepted(main, why, statement, "SG402", rebuilt);
+            }
         }
     }
 }
