@@ -253,7 +253,8 @@ pub fn check(
 ) -> Result<Drift, Diagnostics> {
     // A tampered folder is refused before any database is touched.
     apply::prepare(dir, target.dialect())?;
-    let applied_up_to = applied_version(target, timeout)?;
+    // Compare with the migrations the database has applied, so pending files are not drift.
+    let applied_up_to = apply::complete_versions(target, timeout)?.into_iter().max();
     let dialect = target.dialect();
     let mut found = inspect_target(target, timeout)?;
     let not_compared = not_compared_target(target, timeout)?;
@@ -270,20 +271,6 @@ pub fn check(
         differences: compare_inspected(&expected, &found, dialect),
         not_compared,
     })
-}
-
-/// The last migration `target` has applied whole: drift compares with the migrations up to
-/// it, so pending files are not drift. Only reads: a missing SQLite file is an error, a
-/// PostgreSQL session is read-only.
-pub fn applied_version(target: &Target, timeout: Duration) -> Result<Option<u64>, Diagnostics> {
-    let mut db = apply::connect_read_only(target, timeout).map_err(Diagnostics::from)?;
-    Ok(db
-        .applied()
-        .map_err(Diagnostics::from)?
-        .iter()
-        .filter(|r| r.statements_done.is_none())
-        .map(|r| r.version)
-        .max())
 }
 
 /// The differences between two inspected models, each normalized first.

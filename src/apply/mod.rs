@@ -44,6 +44,36 @@ pub struct AppliedMigration {
     pub statements_done: Option<u32>,
 }
 
+impl AppliedMigration {
+    /// Whether the row records the whole file (a no-transaction file that stopped part-way
+    /// is recorded, but not complete).
+    pub fn is_complete(&self) -> bool {
+        self.statements_done.is_none()
+    }
+}
+
+/// The last version applied whole.
+pub fn last_complete(applied: &[AppliedMigration]) -> Option<u64> {
+    applied
+        .iter()
+        .filter(|a| a.is_complete())
+        .map(|a| a.version)
+        .max()
+}
+
+/// The versions `target` has applied whole, read on a read-only connection. A database
+/// schemactl never migrated has no tracking table: none.
+pub fn complete_versions(target: &Target, timeout: Duration) -> Result<Vec<u64>, Diagnostics> {
+    let mut db = connect_read_only(target, timeout).map_err(Diagnostics::from)?;
+    Ok(db
+        .applied()
+        .map_err(Diagnostics::from)?
+        .iter()
+        .filter(|a| a.is_complete())
+        .map(|a| a.version)
+        .collect())
+}
+
 /// What a run records about a file.
 #[derive(Debug, Clone)]
 pub struct Record<'a> {
@@ -217,11 +247,7 @@ pub fn status(
     applied: &[AppliedMigration],
     dialect: crate::dialect::DialectKind,
 ) -> Vec<StatusRow> {
-    let max_applied = applied
-        .iter()
-        .filter(|a| a.statements_done.is_none())
-        .map(|a| a.version)
-        .max();
+    let max_applied = last_complete(applied);
     let mut rows: Vec<StatusRow> = dir
         .files
         .iter()
@@ -688,7 +714,7 @@ fn check_runnable(
     for (file, script) in dir.files.iter().zip(scripts) {
         let done = applied
             .iter()
-            .any(|a| a.version == file.version && a.statements_done.is_none());
+            .any(|a| a.version == file.version && a.is_complete());
         if done
             || baseline.is_some_and(|b| file.version <= b)
             || opts.to.is_some_and(|to| file.version > to)
@@ -843,12 +869,7 @@ fn finish(
     if opts.dry_run {
         report.dry_run_sql = Some(dry_sql);
     }
-    report.version = db.applied().ok().and_then(|a| {
-        a.iter()
-            .filter(|r| r.statements_done.is_none())
-            .map(|r| r.version)
-            .max()
-    });
+    report.version = db.applied().ok().and_then(|a| last_complete(&a));
     Ok(report)
 }
 

@@ -924,15 +924,6 @@ impl Progress for FileEvents<'_> {
     fn finished(&mut self, _: &MigrationFile, _: Duration) {}
 }
 
-/// The last version fully applied.
-fn version_of(applied: &[apply::AppliedMigration]) -> Option<u64> {
-    applied
-        .iter()
-        .filter(|a| a.statements_done.is_none())
-        .map(|a| a.version)
-        .max()
-}
-
 /// Applies the folder to one target, as `apply --database-url` does: its own lock, tracking
 /// table and resumability.
 pub fn apply_target(
@@ -961,10 +952,7 @@ pub fn apply_target(
         .iter()
         .filter(|f| opts.to.is_none_or(|to| f.version <= to))
         .count();
-    let done = applied
-        .iter()
-        .filter(|a| a.statements_done.is_none())
-        .count();
+    let done = applied.iter().filter(|a| a.is_complete()).count();
     let mut report = match result {
         Ok(r) => {
             let mut report = report;
@@ -976,7 +964,7 @@ pub fn apply_target(
         }
         Err(ds) => report.failed(&ds, &t.target),
     };
-    report.version = version_of(&applied);
+    report.version = apply::last_complete(&applied);
     report.pending = wanted.saturating_sub(done);
     report
 }
@@ -999,7 +987,7 @@ pub fn status_target(
     };
     let rows = apply::status(dir, &applied, t.target.dialect());
     let mut report = report;
-    report.version = version_of(&applied);
+    report.version = apply::last_complete(&applied);
     report.pending = rows
         .iter()
         .filter(|r| matches!(r.state, State::Pending | State::Partial | State::OutOfOrder))
@@ -1052,7 +1040,9 @@ pub fn drift_target(
 ) -> TargetReport {
     let report = TargetReport::new(wave, t, TargetState::NoDrift);
     let result = (|| -> Result<(Option<u64>, usize), Diagnostics> {
-        let version = crate::drift::applied_version(&t.target, timeout)?;
+        let version = apply::complete_versions(&t.target, timeout)?
+            .into_iter()
+            .max();
         let dialect = t.target.dialect();
         let mut found = crate::scratch::inspect_target(&t.target, timeout)?;
         let replay = {

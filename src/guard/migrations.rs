@@ -50,12 +50,9 @@ pub struct MigrationCx<'a> {
 impl<'a> MigrationCx<'a> {
     /// Reads the folder at `path`. Only I/O problems are errors; everything else is a finding.
     pub fn load(path: &Path, input: &MigrationInput<'a>) -> Result<Self, Vec<Diagnostic>> {
+        let scan = MigrationDir::scan(path).map_err(|ds| ds.0)?;
         let mut cx = MigrationCx {
-            dir: MigrationDir {
-                path: path.to_path_buf(),
-                files: Vec::new(),
-                sum: None,
-            },
+            dir: scan.dir,
             input: *input,
             exists: path.exists(),
             bad_names: Vec::new(),
@@ -65,8 +62,6 @@ impl<'a> MigrationCx<'a> {
             dialect: DialectKind::Postgres,
             replayed: OnceCell::new(),
         };
-        let scan = MigrationDir::scan(path).map_err(|ds| ds.0)?;
-        cx.dir = scan.dir;
         let mut unreadable = Vec::new();
         for problem in scan.problems {
             match problem {

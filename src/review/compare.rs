@@ -113,7 +113,7 @@ fn added_files(before: &Side, after: &Side) -> Result<Files, Diagnostics> {
             .cloned()
             .collect(),
         (Side::Database(target), Side::Folder { files, .. }) => {
-            let applied = applied_versions(target)?;
+            let applied = apply::complete_versions(target, TIMEOUT)?;
             files
                 .iter()
                 .filter(|(n, _)| {
@@ -131,19 +131,6 @@ fn folder_files(dir: &MigrationDir) -> Files {
         .iter()
         .map(|f| (f.file_name.clone(), f.sql.clone()))
         .collect()
-}
-
-fn applied_versions(target: &Target) -> Result<Vec<u64>, Diagnostics> {
-    // Only reads. A database schemactl never migrated has no tracking table: nothing is
-    // applied.
-    let mut db = apply::connect_read_only(target, TIMEOUT).map_err(Diagnostics::from)?;
-    Ok(db
-        .applied()
-        .map_err(Diagnostics::from)?
-        .iter()
-        .filter(|r| r.statements_done.is_none())
-        .map(|r| r.version)
-        .collect())
 }
 
 /// Both sides as models (the before side normalized). Folders are read by replaying their

@@ -18,6 +18,14 @@ use crate::sql::postgres::ident::{push_qname, push_quoted};
 
 pub struct Postgres;
 
+/// What a `push_*` writer appends, as its own string: the public spelling functions are the
+/// writers the renderer uses, for callers that want one definition.
+fn rendered(write: impl FnOnce(&mut String)) -> String {
+    let mut s = String::new();
+    write(&mut s);
+    s
+}
+
 fn push_ident_list(out: &mut String, cols: &[String]) {
     for (i, c) in cols.iter().enumerate() {
         if i > 0 {
@@ -33,9 +41,7 @@ fn push_literal(out: &mut String, s: &str) {
 }
 
 pub fn column_type(ty: &ColumnType) -> String {
-    let mut s = String::new();
-    push_column_type(&mut s, ty);
-    s
+    rendered(|s| push_column_type(s, ty))
 }
 
 fn push_column_type(out: &mut String, ty: &ColumnType) {
@@ -78,9 +84,7 @@ fn push_column_type(out: &mut String, ty: &ColumnType) {
 }
 
 pub fn default_value(d: &DefaultValue) -> String {
-    let mut s = String::new();
-    push_default_value(&mut s, d);
-    s
+    rendered(|s| push_default_value(s, d))
 }
 
 fn push_default_value(out: &mut String, d: &DefaultValue) {
@@ -96,9 +100,7 @@ fn push_default_value(out: &mut String, d: &DefaultValue) {
 }
 
 pub fn column_def(c: &Column) -> String {
-    let mut s = String::new();
-    push_column_def(&mut s, c);
-    s
+    rendered(|s| push_column_def(s, c))
 }
 
 fn push_column_def(out: &mut String, c: &Column) {
@@ -137,9 +139,7 @@ fn fk_action(a: FkAction) -> Option<&'static str> {
 
 /// `CONSTRAINT name FOREIGN KEY (...) REFERENCES t (...) [ON DELETE ..] [ON UPDATE ..] [DEFERRABLE ..]`.
 pub fn foreign_key_def(fk: &ForeignKey) -> String {
-    let mut s = String::new();
-    push_foreign_key_def(&mut s, fk);
-    s
+    rendered(|s| push_foreign_key_def(s, fk))
 }
 
 fn push_foreign_key_def(out: &mut String, fk: &ForeignKey) {
@@ -154,9 +154,7 @@ fn push_foreign_key_def(out: &mut String, fk: &ForeignKey) {
 /// `REFERENCES <table> (<columns>)` with the actions: what follows the local columns of a
 /// foreign key, also written alone as a column constraint.
 pub fn references_clause(fk: &ForeignKey) -> String {
-    let mut s = String::new();
-    push_references_clause(&mut s, fk);
-    s
+    rendered(|s| push_references_clause(s, fk))
 }
 
 fn push_references_clause(out: &mut String, fk: &ForeignKey) {
@@ -181,9 +179,7 @@ fn push_references_clause(out: &mut String, fk: &ForeignKey) {
 }
 
 pub fn primary_key_def(pk: &PrimaryKey) -> String {
-    let mut s = String::new();
-    push_primary_key_def(&mut s, pk);
-    s
+    rendered(|s| push_primary_key_def(s, pk))
 }
 
 fn push_primary_key_def(out: &mut String, pk: &PrimaryKey) {
@@ -195,9 +191,7 @@ fn push_primary_key_def(out: &mut String, pk: &PrimaryKey) {
 }
 
 pub fn unique_def(u: &UniqueConstraint) -> String {
-    let mut s = String::new();
-    push_unique_def(&mut s, u);
-    s
+    rendered(|s| push_unique_def(s, u))
 }
 
 fn push_unique_def(out: &mut String, u: &UniqueConstraint) {
@@ -213,9 +207,7 @@ fn push_unique_def(out: &mut String, u: &UniqueConstraint) {
 }
 
 pub fn check_def(c: &Check) -> String {
-    let mut s = String::new();
-    push_check_def(&mut s, c);
-    s
+    rendered(|s| push_check_def(s, c))
 }
 
 fn push_check_def(out: &mut String, c: &Check) {
@@ -227,9 +219,7 @@ fn push_check_def(out: &mut String, c: &Check) {
 }
 
 pub fn exclude_def(x: &Exclude) -> String {
-    let mut s = String::new();
-    push_exclude_def(&mut s, x);
-    s
+    rendered(|s| push_exclude_def(s, x))
 }
 
 fn push_exclude_def(out: &mut String, x: &Exclude) {
@@ -270,9 +260,7 @@ fn push_ident_or_expression(out: &mut String, s: &str) {
 }
 
 pub fn create_index(table: &QName, ix: &Index) -> String {
-    let mut s = String::new();
-    push_create_index(&mut s, table, ix);
-    s
+    rendered(|s| push_create_index(s, table, ix))
 }
 
 fn push_create_index(out: &mut String, table: &QName, ix: &Index) {
@@ -325,9 +313,7 @@ fn push_create_index(out: &mut String, table: &QName, ix: &Index) {
 }
 
 pub fn create_policy(table: &QName, p: &Policy) -> String {
-    let mut s = String::new();
-    push_create_policy(&mut s, table, p);
-    s
+    rendered(|s| push_create_policy(s, table, p))
 }
 
 fn push_create_policy(out: &mut String, table: &QName, p: &Policy) {
