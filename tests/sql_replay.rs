@@ -3,7 +3,8 @@
 
 include!("../fixtures/kitchen_sink/schema.rs");
 
-use schemactl::dialect::{to_script, DialectKind};
+use schemactl::dialect::postgres::Postgres;
+use schemactl::dialect::{to_script, Dialect, DialectKind};
 use schemactl::sql::{import_files, import_sql, normalize_schema};
 
 fn kitchen_sink_sql() -> String {
@@ -22,7 +23,10 @@ fn kitchen_sink_round_trips_through_sql() {
     .unwrap_or_else(|ds| panic!("replay failed:\n{ds}"));
     let (a, b) = (
         normalize_schema(&replayed, schemactl::dialect::DialectKind::Postgres),
-        normalize_schema(&declared, schemactl::dialect::DialectKind::Postgres),
+        normalize_schema(
+            &Postgres.stored(&declared),
+            schemactl::dialect::DialectKind::Postgres,
+        ),
     );
     // Compare piecewise first so a failure names the table that differs.
     assert_eq!(a.extensions, b.extensions);

@@ -10,6 +10,7 @@ use crate::diag::Diagnostics;
 use crate::diff::plan::Plan;
 use crate::diff::Spelling;
 use crate::model::Schema;
+use std::borrow::Cow;
 use std::fmt;
 
 pub use crate::model::DialectKind;
@@ -50,6 +51,14 @@ impl Statement {
 /// how it changes one.
 pub trait Dialect: Spelling {
     fn name(&self) -> &'static str;
+
+    /// `declared` as this database stores it: the facts the model records that the database
+    /// enforces with objects of its own (an append-only table's trigger and the function it
+    /// calls) written out as those objects, so it compares with a schema read from SQL or from
+    /// a database. [`Dialect::create`] renders this form.
+    fn stored<'s>(&self, declared: &'s Schema) -> Cow<'s, Schema> {
+        Cow::Borrowed(declared)
+    }
 
     /// The statements that create `schema` in an empty database, in dependency order.
     fn create(&self, schema: &Schema) -> Result<Vec<Statement>, Diagnostics>;

@@ -59,7 +59,6 @@ pub enum Window {
 }
 
 /// The function append-only tables' triggers call.
-pub use crate::model::names::REJECT_MUTATION_FUNCTION;
 
 /// A no-overlap rule: no two qualifying rows share `keys` while their time windows overlap.
 #[derive(Debug, Clone)]
@@ -468,32 +467,10 @@ impl TableBuilder<'_> {
         self
     }
 
-    /// The database itself rejects UPDATE and DELETE on this table (ledgers, event logs): a
-    /// PL/pgSQL trigger on PostgreSQL, `RAISE(ABORT)` triggers on SQLite.
-    #[track_caller]
+    /// The database itself rejects UPDATE and DELETE on this table (ledgers, event logs). The
+    /// model records the fact; each dialect enforces it its own way (PostgreSQL: a trigger
+    /// calling a PL/pgSQL function; SQLite: `RAISE(ABORT)` triggers).
     pub fn append_only(&mut self) -> &mut Self {
-        let origin = Origin::caller();
-        self.schema_builder().function(
-            REJECT_MUTATION_FUNCTION,
-            &format!(
-                "CREATE FUNCTION {REJECT_MUTATION_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$\n\
-                 BEGIN\n  \
-                 RAISE EXCEPTION '% on %: table is append-only (trigger %)', TG_OP, TG_TABLE_NAME, TG_NAME\n    \
-                 USING ERRCODE = 'restrict_violation';\n\
-                 END\n$$"
-            ),
-        );
-        let table = self.table().name.clone();
-        let trigger = names::fit(format!("{}_append_only", table.name));
-        let quoted = crate::dialect::postgres::quote_qname(&table);
-        self.table_mut().triggers.push(Trigger {
-            sql: format!(
-                "CREATE TRIGGER {trigger} BEFORE UPDATE OR DELETE ON {quoted} FOR EACH ROW EXECUTE FUNCTION {REJECT_MUTATION_FUNCTION}()"
-            ),
-            name: trigger,
-            written: AsWritten::default(),
-            origin,
-        });
         self.table_mut().meta.append_only = true;
         self
     }
@@ -702,7 +679,11 @@ mod tests {
             .foreign_keys
             .iter()
             .any(|fk| fk.name == "slots_created_by_fk"));
-        assert!(t.triggers.iter().any(|tr| tr.name == "slots_append_only"));
+        assert!(t.meta.append_only, "the fact is recorded");
+        assert!(
+            t.triggers.is_empty() && schema.functions.is_empty(),
+            "as a fact, not SQL"
+        );
     }
 
     #[test]

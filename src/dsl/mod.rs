@@ -8,7 +8,7 @@ mod invariants;
 use crate::model::names;
 mod types;
 
-pub use invariants::{Conventions, OverlapSpec, Window, REJECT_MUTATION_FUNCTION};
+pub use invariants::{Conventions, OverlapSpec, Window};
 pub use types::*;
 
 use crate::diag::{Diagnostic, Diagnostics};

@@ -60,11 +60,14 @@ impl StateSource {
         ))
     }
 
-    /// The declared schema as the source spells it: itself for replay; for a database, what
-    /// the server makes of its rendered script, so both sides of the diff are read alike.
+    /// The declared schema as the source spells it: as the dialect stores it for replay; for a
+    /// database, what the server makes of its rendered script, so both sides of the diff are
+    /// read alike.
     pub(super) fn declared(&mut self, schema: &Schema) -> Result<Schema, Diagnostics> {
         let mut desired = match self {
-            StateSource::Replay(dialect) => normalize_schema(schema, *dialect),
+            StateSource::Replay(dialect) => {
+                normalize_schema(&dialect.dialect().stored(schema), *dialect)
+            }
             StateSource::Database {
                 scratch,
                 folder_db,

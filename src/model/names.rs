@@ -76,9 +76,6 @@ pub fn fit(name: String) -> String {
     format!("{}_{suffix}", &name[..cut])
 }
 
-/// The trigger function the DSL's append-only tables call on UPDATE and DELETE.
-pub const REJECT_MUTATION_FUNCTION: &str = "schemactl_reject_mutation";
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,14 +42,15 @@ pub struct Table {
     pub partition_by: Option<PartitionBy>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partitions: Vec<Partition>,
-    /// Schema metadata that has no SQL of its own: scope, domain, append-only.
+    /// Facts that have no SQL object of their own: scope, domain, append-only.
     #[serde(default)]
     pub meta: TableMeta,
     #[serde(skip)]
     pub origin: Origin,
 }
 
-/// Facts about a table that guard rules read but that the database does not store.
+/// Facts about a table that no single SQL object states: guard rules read them, and the
+/// dialects enforce `append_only` with objects of their own (`Dialect::stored`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct TableMeta {
     #[serde(default)]

@@ -6,7 +6,8 @@
 //! the catalog shows; a binary that calls `main_with_schema`. Where a table has exactly the
 //! shape one of our invariant helpers emits (names included), the helper is written instead
 //! of its parts: `tenant_scoped`, `tenant_ref`/`tenant_ref_opt`, `one_live_wrapper`,
-//! `audited`, `id_tagged`, `exclude` for exclusion constraints. Everything else is written
+//! `audited`, `id_tagged`, `exclude` for exclusion constraints, `append_only` for the trigger
+//! and function PostgreSQL enforces it with. Everything else is written
 //! plainly (columns, keys, checks, indexes, FKs, RLS, policies, triggers, partitions), with
 //! the database's own names wherever they differ from our convention. The output is
 //! deterministic: the same catalog gives a byte-identical crate.
@@ -863,6 +864,9 @@ fn table_code(
     for tr in &t.triggers {
         lines.push(format!(".trigger({}, {})", lit(&tr.name), lit(&tr.sql)));
     }
+    if t.meta.append_only {
+        lines.push(".append_only()".to_string());
+    }
     let mut out = String::new();
     out.push_str(&format!("    s.table({tref})"));
     for l in lines {
@@ -1113,6 +1117,13 @@ pub fn pull(schema: &Schema, opts: &PullOptions) -> Result<Vec<(String, String)>
         .help("check the database URL (or the SQL file): pull reads the tables of every schema but the system ones")
         .into());
     }
+    // PostgreSQL enforces an append-only table with a trigger and a function; the DSL says it
+    // with `.append_only()`.
+    let folded = match opts.dialect {
+        DialectKind::Postgres => crate::dialect::postgres::append_only::fold(schema),
+        DialectKind::Sqlite => std::borrow::Cow::Borrowed(schema),
+    };
+    let schema = &*folded;
     let lib = opts.crate_name.replace('-', "_");
     let names_ = Names::new(schema);
     let conv = detect_conventions(schema);

@@ -213,18 +213,25 @@ fn canonical_definition(sql: &str, name: &str, dialect: DialectKind) -> String {
     }
 }
 
-/// Whether two normalized schemas are equal up to the order of each table's columns.
-/// `ALTER TABLE ... ADD COLUMN` can only append, so a column declared between others lands
-/// last in a migrated database; no query that names its columns can tell.
+/// Whether two normalized schemas are equal up to the order of each table's columns and of
+/// the functions. `ALTER TABLE ... ADD COLUMN` can only append, so a column declared between
+/// others lands last in a migrated database; no query that names its columns can tell. A
+/// function's place is when a migration created it, which a later declaration cannot move.
 pub fn equal_up_to_column_order(a: &Schema, b: &Schema) -> bool {
     fn sorted(s: &Schema) -> Schema {
         let mut s = s.clone();
         for t in &mut s.tables {
             t.columns.sort_by(|x, y| x.name.cmp(&y.name));
         }
+        s.functions.sort_by(|x, y| x.name.cmp(&y.name));
         s
     }
     a == b || sorted(a) == sorted(b)
+}
+
+/// Whether two lists of functions hold the same functions, in any order.
+fn same_functions(a: &[Function], b: &[Function]) -> bool {
+    a.len() == b.len() && a.iter().all(|f| b.contains(f))
 }
 
 /// What differs between two normalized schemas, one line per object, for messages such as
@@ -243,7 +250,10 @@ pub fn differences(current: &Schema, declared: &Schema) -> Vec<String> {
         "custom types and domains",
         current.custom_types == declared.custom_types,
     );
-    whole("functions", current.functions == declared.functions);
+    whole(
+        "functions",
+        same_functions(&current.functions, &declared.functions),
+    );
     for t in &declared.tables {
         match current.table(&t.name) {
             None => out.push(format!(
@@ -332,6 +342,30 @@ fn canonical_type(ty: &ColumnType, enums: &[EnumType]) -> ColumnType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn functions_compare_in_any_order_but_not_by_name_alone() {
+        let function = |name: &str, body: &str| Function {
+            name: QName::parse(name),
+            sql: format!(
+                "CREATE FUNCTION {name}() RETURNS int LANGUAGE sql AS $$ SELECT {body} $$"
+            ),
+            written: AsWritten::default(),
+            origin: Origin::default(),
+        };
+        let schema = |functions: Vec<Function>| Schema {
+            functions,
+            ..Schema::default()
+        };
+        let (a, b) = (function("a", "1"), function("b", "2"));
+        let created = schema(vec![a.clone(), b.clone()]);
+        let declared = schema(vec![b.clone(), a.clone()]);
+        assert!(equal_up_to_column_order(&created, &declared));
+        assert!(differences(&created, &declared).is_empty());
+        let changed = schema(vec![b, function("a", "3")]);
+        assert!(!equal_up_to_column_order(&created, &changed));
+        assert_eq!(differences(&created, &changed), ["functions differ"]);
+    }
 
     fn default_of(d: &DefaultValue, ty: &ColumnType) -> DefaultValue {
         let text = match d {

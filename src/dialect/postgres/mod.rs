@@ -3,6 +3,7 @@
 //! Our own emitter rather than sea-query: sea-query has no DEFERRABLE, EXCLUDE, comments, RLS
 //! or policies, and one emitter gives one canonical spelling that diffs and snapshots rely on.
 
+pub mod append_only;
 pub mod plan;
 mod spelling;
 
@@ -364,14 +365,18 @@ impl Dialect for Postgres {
         "postgres"
     }
 
+    fn stored<'s>(&self, declared: &'s Schema) -> std::borrow::Cow<'s, Schema> {
+        append_only::stored(declared)
+    }
+
     fn create(&self, schema: &Schema) -> Result<Vec<Statement>, Diagnostics> {
         let mut sink = StatementList::default();
-        create_into(schema, &mut sink);
+        create_into(&self.stored(schema), &mut sink);
         Ok(sink.statements)
     }
 
     fn create_script(&self, schema: &Schema, out: &mut String) -> Result<(), Diagnostics> {
-        create_into(schema, &mut Script::new(out));
+        create_into(&self.stored(schema), &mut Script::new(out));
         Ok(())
     }
 

@@ -2,8 +2,8 @@
 //!
 //! SQLite has few types, so the mapping is deliberate: exact decimals (money) are stored as
 //! TEXT because NUMERIC affinity would turn `12.30` into a float; enums become TEXT with a
-//! CHECK; timestamps are ISO-8601 TEXT; `.append_only()` becomes two `RAISE(ABORT)` triggers
-//! instead of the PL/pgSQL function. What SQLite cannot express (exclusion constraints,
+//! CHECK; timestamps are ISO-8601 TEXT; an append-only table gets two `RAISE(ABORT)`
+//! triggers. What SQLite cannot express (exclusion constraints,
 //! RLS, partitions, database-side UUIDs) is refused with a diagnostic, never dropped.
 
 pub mod plan;
@@ -109,12 +109,7 @@ impl Dialect for Sqlite {
                 &n.origin,
             ));
         }
-        // `.append_only()` tables get SQLite triggers below instead of this PL/pgSQL function.
-        for f in schema
-            .functions
-            .iter()
-            .filter(|f| f.name.name != crate::model::names::REJECT_MUTATION_FUNCTION)
-        {
+        for f in &schema.functions {
             errors.push(unsupported(&format!("function `{}`", f.name), &f.origin));
         }
         let graph = FkGraph::new(schema);
@@ -287,14 +282,13 @@ pub fn table_statements(
             Err(d) => errors.push(d),
         }
     }
-    let mut triggers = Vec::new();
-    let append_only_trigger = crate::model::names::fit(format!("{}_append_only", t.name.name));
-    for tr in &t.triggers {
-        if t.meta.append_only && tr.name == append_only_trigger {
-            triggers.extend(append_only_triggers(&t.name.name));
-        } else {
-            triggers.push(Statement::new(tr.statement()));
-        }
+    let mut triggers: Vec<Statement> = t
+        .triggers
+        .iter()
+        .map(|tr| Statement::new(tr.statement()))
+        .collect();
+    if t.meta.append_only {
+        triggers.extend(append_only_triggers(&t.name.name));
     }
     if errors.is_empty() {
         Ok(TableStatements {
