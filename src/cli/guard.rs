@@ -170,7 +170,7 @@ fn check(ctx: &Context, dev_url: Option<&str>) -> Result<Vec<Diagnostic>, Diagno
     };
     let input = MigrationInput {
         expected_script: script.as_deref(),
-        declared: schema.as_ref(),
+        declared: schema.as_deref(),
         compare: schema.as_ref().map(|_| &compare as guard::Compare<'_>),
         run_folder: dev_url.map(|_| &run_folder as guard::RunFolder<'_>),
     };

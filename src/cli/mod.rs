@@ -128,12 +128,51 @@ pub struct Context {
     pub style: Style,
     /// Where relative paths in diagnostics are resolved from.
     pub base: PathBuf,
+    /// The process exits when the command returns ([`main`], [`main_with_schema`]).
+    pub exiting: bool,
+}
+
+/// The declared schema, for as long as a command needs it. When the process exits right after
+/// the command it is not freed object by object: the operating system takes the memory back
+/// at once, and freeing a large model's many small allocations is a visible share of a run.
+pub struct Declared {
+    schema: Option<Schema>,
+    exiting: bool,
+}
+
+impl Declared {
+    pub fn into_schema(mut self) -> Schema {
+        self.schema.take().expect("held until dropped")
+    }
+}
+
+impl std::ops::Deref for Declared {
+    type Target = Schema;
+
+    fn deref(&self) -> &Schema {
+        self.schema.as_ref().expect("held until dropped")
+    }
+}
+
+impl Drop for Declared {
+    fn drop(&mut self) {
+        if self.exiting {
+            std::mem::forget(self.schema.take());
+        }
+    }
 }
 
 impl Context {
     /// The declared schema: from the schema crate, or the SQL schema file (`--schema-sql` or
     /// the config's `schema_sql`), replayed into the model.
-    pub fn schema(&self) -> Result<Schema, Diagnostics> {
+    pub fn schema(&self) -> Result<Declared, Diagnostics> {
+        Ok(Declared {
+            schema: Some(self.build_schema()?),
+            exiting: self.exiting,
+        })
+    }
+
+    fn build_schema(&self) -> Result<Schema, Diagnostics> {
         if let Some(build) = self.schema_fn {
             return build();
         }
@@ -199,15 +238,34 @@ impl Context {
 
 /// Entry point for a schema crate's binary: `fn main() -> ExitCode { main_with_schema(build) }`.
 pub fn main_with_schema(schema: SchemaFn) -> ExitCode {
-    run(std::env::args_os(), Some(schema))
+    run_then_exit(std::env::args_os(), Some(schema))
 }
 
 /// Entry point of the plain `schemactl` binary.
 pub fn main() -> ExitCode {
-    run(std::env::args_os(), None)
+    run_then_exit(std::env::args_os(), None)
 }
 
+/// Runs one command line and frees all it used: for callers that go on afterwards.
 pub fn run<I, T>(args: I, schema_fn: Option<SchemaFn>) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    run_command(args, schema_fn, false)
+}
+
+/// [`run`] for a process that exits when it returns: the declared schema is left for the
+/// operating system to take back (see [`Declared`]).
+pub fn run_then_exit<I, T>(args: I, schema_fn: Option<SchemaFn>) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    run_command(args, schema_fn, true)
+}
+
+fn run_command<I, T>(args: I, schema_fn: Option<SchemaFn>, exiting: bool) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -272,6 +330,7 @@ where
         schema_fn,
         style,
         base,
+        exiting,
     };
     let code = match cli.command {
         Command::Generate(args) => generate::run(&ctx, &args),
@@ -318,7 +377,7 @@ fn print_model(ctx: &Context) -> u8 {
         Ok(s) => {
             println!(
                 "{}",
-                serde_json::to_string_pretty(&s).expect("the model serializes")
+                serde_json::to_string_pretty(&*s).expect("the model serializes")
             );
             EXIT_OK
         }

@@ -98,7 +98,7 @@ fn inner(ctx: &Context, args: &PullArgs) -> Result<u8, Diagnostics> {
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default();
-            (ctx.schema()?, source, ctx.config.dialect)
+            (ctx.schema()?.into_schema(), source, ctx.config.dialect)
         }
     };
     let schema = crate::apply::bookkeeping::without_bookkeeping(schema);
