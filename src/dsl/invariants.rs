@@ -58,8 +58,6 @@ pub enum Window {
     Optional,
 }
 
-/// The function append-only tables' triggers call.
-
 /// A no-overlap rule: no two qualifying rows share `keys` while their time windows overlap.
 #[derive(Debug, Clone)]
 pub struct OverlapSpec<'a> {
