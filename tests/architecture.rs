@@ -361,7 +361,8 @@ trait T { fn declared(&self); }
     assert!(over_long_functions("src/x.rs", &tests_only).is_empty());
 }
 
-/// The top-level modules of `src/` each production file names through `crate::`, by module.
+/// The top-level modules of `src/` each production file names through `crate::` (or by
+/// climbing to the crate root with `super::`), by module.
 /// Test-only code (from a file's first `#[cfg(test)]` on, and files declared as
 /// `#[cfg(test)] mod x;`) and comments do not count.
 fn module_uses() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
@@ -428,10 +429,50 @@ fn module_uses() -> std::collections::BTreeMap<String, std::collections::BTreeSe
                 named.insert(word);
             }
         }
+        named.extend(above_the_root(rel, &code));
         let entry = uses.entry(top.clone()).or_default();
         entry.extend(named.into_iter().filter(|w| !w.is_empty() && *w != top));
     }
     uses
+}
+
+/// The top-level modules a file at `rel` (under `src/`) names by climbing with `super::` up to
+/// the crate root: from `src/a/b/c.rs` (module `a::b::c`), `super::super::super::x` is `x`.
+fn above_the_root(rel: &Path, code: &str) -> Vec<String> {
+    let mut depth = rel.components().count();
+    if rel.file_name().is_some_and(|n| n == "mod.rs") {
+        depth -= 1;
+    }
+    let mut out = Vec::new();
+    for (i, _) in code.match_indices("super::") {
+        let before = code[..i].chars().next_back();
+        if before.is_some_and(|c| c == ':' || is_ident(c)) {
+            continue; // inside a chain counted from its start
+        }
+        let mut rest = &code[i..];
+        let mut up = 0;
+        while let Some(r) = rest.strip_prefix("super::") {
+            rest = r;
+            up += 1;
+        }
+        if up >= depth {
+            let word: String = rest.chars().take_while(|c| is_ident(*c)).collect();
+            out.push(word);
+        }
+    }
+    out
+}
+
+#[test]
+fn climbing_to_the_root_names_a_top_level_module() {
+    let deep = Path::new("guard/rules/x.rs");
+    assert_eq!(
+        above_the_root(deep, "use super::super::super::apply::Target;"),
+        ["apply"]
+    );
+    assert!(above_the_root(deep, "use super::super::config;").is_empty());
+    let module = Path::new("guard/mod.rs");
+    assert_eq!(above_the_root(module, "super::diff::diff(a, b)"), ["diff"]);
 }
 
 /// A cycle in `graph`, as the modules along it, if there is one.

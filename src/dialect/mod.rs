@@ -60,6 +60,13 @@ pub trait Dialect: Spelling {
         Cow::Borrowed(declared)
     }
 
+    /// The inverse of [`Dialect::stored`], for a schema read from SQL or from a database: the
+    /// objects `stored` writes for a fact, found exactly so, become the fact again (`pull`
+    /// writes it back as the DSL's call). Objects in any other shape stay as they are.
+    fn fold<'s>(&self, found: &'s Schema) -> Cow<'s, Schema> {
+        Cow::Borrowed(found)
+    }
+
     /// The statements that create `schema` in an empty database, in dependency order.
     fn create(&self, schema: &Schema) -> Result<Vec<Statement>, Diagnostics>;
 

@@ -6,8 +6,8 @@
 //! the catalog shows; a binary that calls `main_with_schema`. Where a table has exactly the
 //! shape one of our invariant helpers emits (names included), the helper is written instead
 //! of its parts: `tenant_scoped`, `tenant_ref`/`tenant_ref_opt`, `one_live_wrapper`,
-//! `audited`, `id_tagged`, `exclude` for exclusion constraints, `append_only` for the trigger
-//! and function PostgreSQL enforces it with. Everything else is written
+//! `audited`, `id_tagged`, `exclude` for exclusion constraints, `append_only` for the triggers
+//! (and PostgreSQL's function) a database enforces it with. Everything else is written
 //! plainly (columns, keys, checks, indexes, FKs, RLS, policies, triggers, partitions), with
 //! the database's own names wherever they differ from our convention. The output is
 //! deterministic: the same catalog gives a byte-identical crate.
@@ -1117,12 +1117,9 @@ pub fn pull(schema: &Schema, opts: &PullOptions) -> Result<Vec<(String, String)>
         .help("check the database URL (or the SQL file): pull reads the tables of every schema but the system ones")
         .into());
     }
-    // PostgreSQL enforces an append-only table with a trigger and a function; the DSL says it
-    // with `.append_only()`.
-    let folded = match opts.dialect {
-        DialectKind::Postgres => crate::dialect::postgres::append_only::fold(schema),
-        DialectKind::Sqlite => std::borrow::Cow::Borrowed(schema),
-    };
+    // A database enforces an append-only table with triggers (and PostgreSQL a function); the
+    // DSL says it with `.append_only()`.
+    let folded = opts.dialect.dialect().fold(schema);
     let schema = &*folded;
     let lib = opts.crate_name.replace('-', "_");
     let names_ = Names::new(schema);

@@ -14,7 +14,7 @@ const REJECT_MUTATION_FUNCTION: &str = "schemactl_reject_mutation";
 
 /// `declared` with the function and each append-only table's trigger added, unless an object
 /// of that name is declared already; `declared` itself when no table is append-only.
-pub fn stored(declared: &Schema) -> Cow<'_, Schema> {
+pub(super) fn stored(declared: &Schema) -> Cow<'_, Schema> {
     let Some(first) = declared.tables.iter().find(|t| t.meta.append_only) else {
         return Cow::Borrowed(declared);
     };
@@ -43,10 +43,9 @@ pub fn stored(declared: &Schema) -> Cow<'_, Schema> {
     Cow::Owned(s)
 }
 
-/// The inverse of [`stored`], for a schema read from SQL or a database (`pull` writes the fact
-/// back as `.append_only()`): each trigger spelled as `stored` writes it becomes the fact, and
-/// the function goes once no trigger is left that calls it. Objects in any other shape stay.
-pub fn fold(found: &Schema) -> Cow<'_, Schema> {
+/// The inverse of [`stored`] (`Dialect::fold`): each trigger spelled as `stored` writes it
+/// becomes the fact, and the function goes once no trigger is left that calls it.
+pub(super) fn fold(found: &Schema) -> Cow<'_, Schema> {
     let same = |a: &str, b: &str, name: &str| {
         let canonical = |sql: &str| crate::sql::postgres::definition::canonical(sql, Some(name));
         canonical(a).is_some_and(|a| Some(a) == canonical(b))

@@ -3,7 +3,7 @@
 //! Our own emitter rather than sea-query: sea-query has no DEFERRABLE, EXCLUDE, comments, RLS
 //! or policies, and one emitter gives one canonical spelling that diffs and snapshots rely on.
 
-pub mod append_only;
+mod append_only;
 pub mod plan;
 mod spelling;
 
@@ -367,6 +367,10 @@ impl Dialect for Postgres {
 
     fn stored<'s>(&self, declared: &'s Schema) -> std::borrow::Cow<'s, Schema> {
         append_only::stored(declared)
+    }
+
+    fn fold<'s>(&self, found: &'s Schema) -> std::borrow::Cow<'s, Schema> {
+        append_only::fold(found)
     }
 
     fn create(&self, schema: &Schema) -> Result<Vec<Statement>, Diagnostics> {

@@ -64,9 +64,7 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
     let swapped_out: Vec<QName> = changes
         .iter()
         .filter_map(|c| match c {
-            Change::SwapEnum { name, .. } => {
-                Some(swap_enum(&mut p.main, &mut p.why, &changes, from, to, name))
-            }
+            Change::SwapEnum { name, .. } => Some(p.swap_enum(name)),
             _ => None,
         })
         .collect();
@@ -913,54 +911,49 @@ impl Planner<'_> {
     }
 }
 
-/// Replaces enum `name` by a new type with the declared labels: the old type is renamed
-/// away, the new one created under the name, every column converted through text (a row that
-/// holds a removed label fails the migration), and what spells the old type in an expression
-/// (a check, a partial or expression index, a policy) dropped before and created after.
-/// Returns the old type's temporary name, dropped at the end of the file.
-fn swap_enum(
-    main: &mut Vec<String>,
-    why: &mut Vec<Accepted>,
-    changes: &[Change],
-    from: &Schema,
-    to: &Schema,
-    name: &QName,
-) -> QName {
-    let e = to.enum_type(name).expect("swapped enum exists");
-    let old_name = QName {
-        schema: name.schema.clone(),
-        name: crate::model::names::fit(format!("{}_old", name.name)),
-    };
-    push_accepted(
-        main,
-        why,
-        format!(
-            "ALTER TYPE {} RENAME TO {}",
-            quote_qname(name),
-            quote_ident(&old_name.name)
-        ),
-        "SG412",
-        format!(
-            "the type swap moves the old type aside in this transaction; the new one takes \
-             the name {} at once, so no reader sees it missing",
-            name.name
-        ),
-    );
-    main.push(create_enum(name, e));
-    for old in &from.tables {
-        let Some(new) = to.tables.iter().find(|t| t.name == old.name) else {
-            continue; // dropped with its table
+impl Planner<'_> {
+    /// Replaces enum `name` by a new type with the declared labels: the old type is renamed
+    /// away, the new one created under the name, every column converted through text (a row
+    /// that holds a removed label fails the migration), and what spells the old type in an
+    /// expression (a check, a partial or expression index, a policy) dropped before and
+    /// created after. Returns the old type's temporary name, dropped at the end of the file.
+    fn swap_enum(&mut self, name: &QName) -> QName {
+        let e = self.to.enum_type(name).expect("swapped enum exists");
+        let old_name = QName {
+            schema: name.schema.clone(),
+            name: crate::model::names::fit(format!("{}_old", name.name)),
         };
-        let columns = enum_columns(old, new, name);
-        if columns.is_empty() {
-            continue;
+        push_accepted(
+            &mut self.main,
+            &mut self.why,
+            format!(
+                "ALTER TYPE {} RENAME TO {}",
+                quote_qname(name),
+                quote_ident(&old_name.name)
+            ),
+            "SG412",
+            format!(
+                "the type swap moves the old type aside in this transaction; the new one takes \
+                 the name {} at once, so no reader sees it missing",
+                name.name
+            ),
+        );
+        self.main.push(create_enum(name, e));
+        for old in &self.from.tables {
+            let Some(new) = self.tables.get(&old.name).copied() else {
+                continue; // dropped with its table
+            };
+            let columns = enum_columns(old, new, name);
+            if columns.is_empty() {
+                continue;
+            }
+            let spellers = Spellers::of(old, &columns, self.changes);
+            spellers.drop(&mut self.main, &mut self.why, old);
+            convert_columns(&mut self.main, &mut self.why, &old.name, &columns, name);
+            spellers.recreate(&mut self.main, &mut self.why, self.changes, new);
         }
-        let spellers = Spellers::of(old, &columns, changes);
-        spellers.drop(main, why, old);
-        convert_columns(main, why, &old.name, &columns, name);
-        spellers.recreate(main, why, changes, new);
+        old_name
     }
-    old_name
 }
 
 /// Why what spells a swapped enum may be rebuilt as it is.

@@ -13,6 +13,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::diff::plan::Plan;
 use crate::graph::FkGraph;
 use crate::model::*;
+use std::borrow::Cow;
 use std::fmt::Write;
 
 pub struct Sqlite;
@@ -98,7 +99,16 @@ impl Dialect for Sqlite {
         "sqlite"
     }
 
+    fn stored<'s>(&self, declared: &'s Schema) -> Cow<'s, Schema> {
+        stored(declared)
+    }
+
+    fn fold<'s>(&self, found: &'s Schema) -> Cow<'s, Schema> {
+        fold(found)
+    }
+
     fn create(&self, schema: &Schema) -> Result<Vec<Statement>, Diagnostics> {
+        let schema = &*self.stored(schema);
         let mut errors = Diagnostics::default();
         for e in &schema.extensions {
             errors.push(unsupported(&format!("extension `{}`", e.name), &e.origin));
@@ -282,14 +292,11 @@ pub fn table_statements(
             Err(d) => errors.push(d),
         }
     }
-    let mut triggers: Vec<Statement> = t
+    let triggers: Vec<Statement> = t
         .triggers
         .iter()
         .map(|tr| Statement::new(tr.statement()))
         .collect();
-    if t.meta.append_only {
-        triggers.extend(append_only_triggers(&t.name.name));
-    }
     if errors.is_empty() {
         Ok(TableStatements {
             create,
@@ -365,24 +372,66 @@ fn prefix_args(args: &str) -> Option<(&str, &str, usize)> {
     Some((column, &literal[..close], used))
 }
 
-/// SQLite's form of `.append_only()`: one trigger per event (SQLite allows no `OR`), each
-/// aborting the statement.
-fn append_only_triggers(table: &str) -> Vec<Statement> {
-    ["UPDATE", "DELETE"]
-        .iter()
-        .map(|op| {
-            let name = crate::model::names::fit(format!(
-                "{table}_append_only_{}",
-                op.to_ascii_lowercase()
-            ));
-            let message = quote_literal(&format!("{op} on {table}: table is append-only"));
-            Statement::new(format!(
+/// SQLite's form of an append-only table: one trigger per event (SQLite allows no `OR`),
+/// each aborting the statement.
+fn append_only_triggers(t: &Table) -> [Trigger; 2] {
+    let table = &t.name.name;
+    ["UPDATE", "DELETE"].map(|op| {
+        let name =
+            crate::model::names::fit(format!("{table}_append_only_{}", op.to_ascii_lowercase()));
+        let message = quote_literal(&format!("{op} on {table}: table is append-only"));
+        Trigger {
+            sql: format!(
                 "CREATE TRIGGER {} BEFORE {op} ON {} BEGIN SELECT RAISE(ABORT, {message}); END",
                 quote_ident(&name),
                 quote_ident(table)
-            ))
+            ),
+            name,
+            written: AsWritten::default(),
+            origin: t.origin.clone(),
+        }
+    })
+}
+
+/// [`Dialect::stored`] for SQLite: each append-only table's two triggers.
+fn stored(declared: &Schema) -> Cow<'_, Schema> {
+    if !declared.tables.iter().any(|t| t.meta.append_only) {
+        return Cow::Borrowed(declared);
+    }
+    let mut s = declared.clone();
+    for t in s.tables.iter_mut().filter(|t| t.meta.append_only) {
+        for tr in append_only_triggers(t) {
+            if !t.triggers.iter().any(|x| x.name == tr.name) {
+                t.triggers.push(tr);
+            }
+        }
+    }
+    Cow::Owned(s)
+}
+
+/// [`Dialect::fold`] for SQLite: a table with both triggers, each as `stored` writes it (up
+/// to whitespace: SQLite keeps a trigger's text as written), is append-only.
+fn fold(found: &Schema) -> Cow<'_, Schema> {
+    let same = |a: &str, b: &str| a.split_whitespace().eq(b.split_whitespace());
+    let ours = |t: &Table| {
+        append_only_triggers(t).iter().all(|want| {
+            t.triggers
+                .iter()
+                .any(|tr| tr.name == want.name && same(&tr.sql, &want.sql))
         })
-        .collect()
+    };
+    if !found.tables.iter().any(ours) {
+        return Cow::Borrowed(found);
+    }
+    let mut s = found.clone();
+    for t in s.tables.iter_mut() {
+        if ours(t) {
+            let names = append_only_triggers(t).map(|tr| tr.name);
+            t.triggers.retain(|tr| !names.contains(&tr.name));
+            t.meta.append_only = true;
+        }
+    }
+    Cow::Owned(s)
 }
 
 #[cfg(test)]
@@ -420,6 +469,28 @@ mod tests {
             .execute_batch("INSERT INTO users VALUES ('org_1', 'b')")
             .unwrap_err();
         assert!(err.to_string().contains("users_id_tag_check"), "{err}");
+    }
+
+    #[test]
+    fn append_only_folds_back_from_its_triggers() {
+        let mut s = SchemaBuilder::new();
+        s.table(TableRef::new("log"))
+            .global("x")
+            .col("id", text())
+            .primary_key(["id"])
+            .append_only();
+        let declared = s.build().unwrap();
+        let stored = Sqlite.stored(&declared).into_owned();
+        assert_eq!(stored.tables[0].triggers.len(), 2);
+        let folded = Sqlite.fold(&stored);
+        assert!(folded.tables[0].meta.append_only);
+        assert!(folded.tables[0].triggers.is_empty());
+        let mut one = stored.clone();
+        one.tables[0].triggers.pop();
+        assert!(
+            matches!(Sqlite.fold(&one), Cow::Borrowed(_)),
+            "one trigger alone is not the fact"
+        );
     }
 
     #[test]
