@@ -471,15 +471,20 @@ mod tests {
         assert!(err.to_string().contains("users_id_tag_check"), "{err}");
     }
 
-    #[test]
-    fn append_only_folds_back_from_its_triggers() {
+    /// One append-only table, `log`.
+    fn append_only_log() -> Schema {
         let mut s = SchemaBuilder::new();
         s.table(TableRef::new("log"))
             .global("x")
             .col("id", text())
             .primary_key(["id"])
             .append_only();
-        let declared = s.build().unwrap();
+        s.build().unwrap()
+    }
+
+    #[test]
+    fn append_only_folds_back_from_its_triggers() {
+        let declared = append_only_log();
         let stored = Sqlite.stored(&declared).into_owned();
         assert_eq!(stored.tables[0].triggers.len(), 2);
         let folded = Sqlite.fold(&stored);
@@ -495,13 +500,7 @@ mod tests {
 
     #[test]
     fn append_only_tables_get_sqlite_triggers_and_no_plpgsql() {
-        let mut s = SchemaBuilder::new();
-        s.table(TableRef::new("log"))
-            .global("x")
-            .col("id", text())
-            .primary_key(["id"])
-            .append_only();
-        let schema = s.build().unwrap();
+        let schema = append_only_log();
         let sql: Vec<String> = Sqlite
             .create(&schema)
             .expect("renders")
