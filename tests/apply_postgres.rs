@@ -647,6 +647,33 @@ fn tls_modes_against_a_server_that_requires_tls() {
     assert_eq!(r.code, 0, "verify-ca:\n{}", r.stderr);
 }
 
+/// TLS never runs over a Unix socket: the default (prefer) connects without it, and require
+/// is refused with the reason.
+#[test]
+fn over_a_unix_socket_prefer_connects_plainly_and_require_is_refused() {
+    let db = db("unix_socket_tls");
+    assert!(db.conninfo.contains("host=/"), "{}", db.conninfo);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = folder(
+        tmp.path(),
+        &[("0001_init.sql", "CREATE TABLE t (id int);\n")],
+    );
+    let d = dir.to_str().unwrap();
+    let r = run(&["apply", "--migrations", d, "--database-url", &db.conninfo]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(table_exists(&db, "t"));
+    let require = format!("{} sslmode=require", db.conninfo);
+    let r = run(&["status", "--migrations", d, "--database-url", &require]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let msg = flat(&r.stderr);
+    assert!(msg.contains("does not support TLS"), "{}", r.stderr);
+    assert!(
+        msg.contains("over TCP"),
+        "the help names the fix:\n{}",
+        r.stderr
+    );
+}
+
 fn status(dir: &std::path::Path, db: &TestDb) -> Run {
     run(&[
         "status",

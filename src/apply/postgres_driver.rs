@@ -85,6 +85,8 @@ pub(crate) fn connect_client(target: &Target, timeout: Duration) -> Result<Clien
             "check the user and password (PGPASSWORD or the URL)".to_string()
         } else if msg.contains("does not exist") {
             "check the database name; schemactl does not create databases".to_string()
+        } else if msg.contains("does not support TLS") {
+            "the server takes no TLS on this connection (PostgreSQL never uses it over a Unix socket): connect over TCP (host=NAME) for TLS, or use sslmode=prefer or disable".to_string()
         } else if msg.contains("certificate") {
             "sslmode=verify-ca and verify-full check the server's certificate against the system's CAs and sslrootcert=FILE (the CA's PEM); sslmode=require encrypts without checking".to_string()
         } else if msg.contains("sslrootcert") {
@@ -163,7 +165,15 @@ fn describe(e: &postgres::Error) -> String {
 
 #[cfg(feature = "tls")]
 fn connect_with_tls(config: &Config, policy: &TlsPolicy) -> Result<Client, String> {
-    if config.get_ssl_mode() == postgres::config::SslMode::Disable {
+    // The server never takes TLS over a Unix socket (it answers the request with "no"), so
+    // none is set up for one: setting it up loads the system's CA certificates, which was
+    // most of the time and memory of a local connect.
+    let hosts = config.get_hosts();
+    let unix_only = !hosts.is_empty()
+        && hosts
+            .iter()
+            .all(|h| matches!(h, postgres::config::Host::Unix(_)));
+    if config.get_ssl_mode() == postgres::config::SslMode::Disable || unix_only {
         return config.connect(postgres::NoTls).map_err(|e| describe(&e));
     }
     let mut builder = native_tls::TlsConnector::builder();
