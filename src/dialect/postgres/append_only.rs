@@ -56,12 +56,14 @@ pub(super) fn fold(found: &Schema) -> Cow<'_, Schema> {
             .iter()
             .position(|tr| tr.name == name && same(&tr.sql, &trigger_sql(t, &name), &name))
     };
-    if !found.tables.iter().any(|t| ours(t).is_some()) {
+    // Each trigger is spelled canonically (a parse) once.
+    let positions: Vec<Option<usize>> = found.tables.iter().map(ours).collect();
+    if positions.iter().all(Option::is_none) {
         return Cow::Borrowed(found);
     }
     let mut s = found.clone();
-    for t in &mut s.tables {
-        if let Some(i) = ours(t) {
+    for (t, i) in s.tables.iter_mut().zip(positions) {
+        if let Some(i) = i {
             t.triggers.remove(i);
             t.meta.append_only = true;
         }

@@ -420,12 +420,13 @@ fn fold(found: &Schema) -> Cow<'_, Schema> {
                 .any(|tr| tr.name == want.name && same(&tr.sql, &want.sql))
         })
     };
-    if !found.tables.iter().any(ours) {
+    let folded: Vec<bool> = found.tables.iter().map(ours).collect();
+    if !folded.contains(&true) {
         return Cow::Borrowed(found);
     }
     let mut s = found.clone();
-    for t in s.tables.iter_mut() {
-        if ours(t) {
+    for (t, fold) in s.tables.iter_mut().zip(folded) {
+        if fold {
             let names = append_only_triggers(t).map(|tr| tr.name);
             t.triggers.retain(|tr| !names.contains(&tr.name));
             t.meta.append_only = true;
