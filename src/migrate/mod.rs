@@ -370,32 +370,35 @@ impl MigrationDir {
     fn write_owned(&mut self, files: Vec<(&str, String)>) -> Result<Vec<PathBuf>, Diagnostics> {
         fs::create_dir_all(&self.path).map_err(|e| io_error(&self.path, &e))?;
         let before = self.files.len();
-        let undo = |dir: &mut MigrationDir| {
-            for f in dir.files.drain(before..) {
-                let _ = fs::remove_file(&f.path);
-            }
-        };
         for (name, sql) in files {
             let version = self.next_version();
             let file_name = format!("{version:04}_{name}.sql");
-            let path = self.path.join(&file_name);
-            if let Err(e) = write_atomic(&path, sql.as_bytes()) {
-                undo(self);
-                return Err(io_error(&path, &e));
-            }
             self.files.push(MigrationFile {
                 version,
                 name: name.to_string(),
+                path: self.path.join(&file_name),
                 file_name,
-                path,
                 checksum: checksum(sql.as_bytes()),
                 sql,
             });
         }
-        if let Err(e) = self.write_sum() {
-            undo(self);
-            return Err(e);
+        let sum = self.expected_sum();
+        let sum_path = self.path.join(SUM_FILE);
+        let sum_text = sum.render();
+        // The sum goes last: until it is in place, the folder reads as the old one plus
+        // unrecorded files, never as a sum naming files that are missing.
+        let writes: Vec<(&Path, &[u8])> = self.files[before..]
+            .iter()
+            .map(|f| (f.path.as_path(), f.sql.as_bytes()))
+            .chain([(sum_path.as_path(), sum_text.as_bytes())])
+            .collect();
+        if let Err((path, e)) = write_atomic_all(&writes) {
+            for f in self.files.drain(before..) {
+                let _ = fs::remove_file(&f.path);
+            }
+            return Err(io_error(&path, &e));
         }
+        self.sum = Some(sum);
         Ok(self.files[before..]
             .iter()
             .map(|f| f.path.clone())
@@ -618,24 +621,82 @@ pub fn renumber(dir: &Path, file_name: &str) -> Result<PathBuf, Diagnostics> {
 
 /// Writes through a temporary file and a rename, so a crash never leaves half a file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_all(&[(path, bytes)]).map_err(|(_, e)| e)
+}
+
+/// [`write_atomic`] for several files: each is written to its temporary file and flushed to
+/// disk, the flushes side by side (each waits on the disk, not the processor), and only then
+/// are they renamed into place, in the order given. On failure no temporary file is left;
+/// files already renamed are the caller's to remove. The error names the file that failed.
+pub fn write_atomic_all(files: &[(&Path, &[u8])]) -> Result<(), (PathBuf, std::io::Error)> {
+    let tmps: Vec<PathBuf> = files.iter().map(|(path, _)| temporary_path(path)).collect();
+    let remove_tmps = || {
+        for tmp in &tmps {
+            let _ = fs::remove_file(tmp);
+        }
+    };
+    let mut written = Vec::with_capacity(files.len());
+    for ((path, bytes), tmp) in files.iter().zip(&tmps) {
+        let file = fs::File::create(tmp).and_then(|mut f| f.write_all(bytes).map(|()| f));
+        match file {
+            Ok(f) => written.push(f),
+            Err(e) => {
+                remove_tmps();
+                return Err((path.to_path_buf(), e));
+            }
+        }
+    }
+    let synced: Vec<std::io::Result<()>> = std::thread::scope(|scope| {
+        let Some((first, rest)) = written.split_first() else {
+            return Vec::new();
+        };
+        let others: Vec<_> = rest
+            .iter()
+            .map(|f| {
+                let flush = std::thread::Builder::new().spawn_scoped(scope, || f.sync_all());
+                (f, flush)
+            })
+            .collect();
+        let mut results = vec![first.sync_all()];
+        for (f, flush) in others {
+            results.push(match flush {
+                Ok(handle) => handle.join().unwrap_or_else(|_| {
+                    Err(std::io::Error::other("flushing the file to disk failed"))
+                }),
+                // No thread to spare: flush it here.
+                Err(_) => f.sync_all(),
+            });
+        }
+        results
+    });
+    drop(written);
+    for ((path, _), result) in files.iter().zip(synced) {
+        if let Err(e) = result {
+            remove_tmps();
+            return Err((path.to_path_buf(), e));
+        }
+    }
+    for (i, ((path, _), tmp)) in files.iter().zip(&tmps).enumerate() {
+        if let Err(e) = fs::rename(tmp, path) {
+            for tmp in &tmps[i..] {
+                let _ = fs::remove_file(tmp);
+            }
+            return Err((path.to_path_buf(), e));
+        }
+    }
+    Ok(())
+}
+
+/// The temporary file beside `path` that [`write_atomic_all`] renames into place.
+fn temporary_path(path: &Path) -> PathBuf {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
+    dir.join(format!(
         ".{}.tmp-{}",
         path.file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("schemactl"),
         std::process::id()
-    ));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    ))
 }
 
 pub fn io_error(path: &Path, e: &std::io::Error) -> Diagnostics {
