@@ -73,7 +73,7 @@ fn check_enums(out: &mut Diagnostics, schema: &Schema) {
 fn check_table_shape(out: &mut Diagnostics, schema: &Schema, lookups: &Lookups, t: &Table) {
     ident(out, &t.name.name, "table", &t.origin);
     if let Some(ns) = &t.name.schema {
-        if ns != "public" && !schema.namespaces.iter().any(|n| &n.name == ns) {
+        if ns != "public" && !schema.namespaces.iter().any(|n| n.name == ns) {
             out.push(
                 Diagnostic::error(
                     "schema::missing-schema",
@@ -239,14 +239,15 @@ fn unique_in_table<'a>(
     }
 }
 
-fn columns_exist<'c>(
+fn columns_exist<S: AsRef<str>>(
     out: &mut Diagnostics,
     t: &Table,
-    cols: impl IntoIterator<Item = &'c String>,
+    cols: impl IntoIterator<Item = S>,
     what: &str,
     origin: &Origin,
 ) {
     for c in cols {
+        let c = c.as_ref();
         if !t.has_column(c) {
             out.push(missing_column(t, c, what, origin));
         }

@@ -77,7 +77,7 @@ fn every_declared_object_exists_in_the_catalog() {
             .query(
                 "SELECT e.enumlabel::text FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid \
                  JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typname = $1 AND n.nspname = $2 ORDER BY e.enumsortorder",
-                &[&e.name.name, &e.name.schema_or_public()],
+                &[&e.name.name.as_str(), &e.name.schema_or_public()],
             )
             .unwrap()
             .iter()
@@ -258,7 +258,7 @@ fn every_declared_object_exists_in_the_catalog() {
                     "SELECT am.amname::text, i.indisunique, pg_get_expr(i.indpred, i.indrelid), pg_get_indexdef(i.indexrelid), i.indnkeyatts, i.indnatts, i.indnullsnotdistinct \
                      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam \
                      WHERE i.indrelid = $1 AND c.relname = $2",
-                    &[&oid, &ix.name],
+                    &[&oid, &ix.name.as_str()],
                 )
                 .unwrap_or_else(|e| panic!("{rel}: index {} missing: {e}", ix.name));
             assert_eq!(
@@ -305,7 +305,7 @@ fn every_declared_object_exists_in_the_catalog() {
             let row = db
                 .query_one(
                     "SELECT permissive, cmd, roles::text[], qual, with_check FROM pg_policies WHERE schemaname = $1 AND tablename = $2 AND policyname = $3",
-                    &[&t.name.schema_or_public(), &t.name.name, &p.name],
+                    &[&t.name.schema_or_public(), &t.name.name.as_str(), &p.name],
                 )
                 .unwrap_or_else(|e| panic!("{rel}: policy {} missing: {e}", p.name));
             assert_eq!(

@@ -36,12 +36,12 @@ pub fn fk_name(table: &str, cols: &[&str]) -> String {
         .find(|fk| {
             fk.columns
                 .iter()
-                .map(String::as_str)
+                .map(|c| c.as_str())
                 .eq(cols.iter().copied())
         })
         .unwrap_or_else(|| panic!("`{table}` has no foreign key over {cols:?}"))
         .name
-        .clone()
+        .to_string()
 }
 
 /// The name of the index on `table` whose key columns are exactly `cols`.
@@ -62,7 +62,7 @@ pub fn index_name(table: &str, cols: &[&str], unique: bool) -> String {
         })
         .unwrap_or_else(|| panic!("`{table}` has no index over {cols:?}"))
         .name
-        .clone()
+        .to_string()
 }
 
 /// The name of a CHECK on `table` whose name ends with `suffix`.
@@ -73,7 +73,7 @@ pub fn check_name(table: &str, suffix: &str) -> String {
         .find(|c| c.name.ends_with(suffix))
         .unwrap_or_else(|| panic!("`{table}` has no check ending in {suffix}"))
         .name
-        .clone()
+        .to_string()
 }
 
 /// The name of the exclusion constraint on `table`.

@@ -82,7 +82,7 @@ fn references_into_tenant_tables_are_composite_and_tenant_safe() {
                 continue;
             }
             assert!(
-                fk.ref_columns.first().map(String::as_str) == Some(TENANT),
+                fk.ref_columns.first().map(|c| c.as_str()) == Some(TENANT),
                 "`{}`.{} references tenant table `{}` without {TENANT}: {:?}",
                 t.name,
                 fk.name,

@@ -592,7 +592,7 @@ fn diff_table(out: &mut Vec<Change>, spelling: &dyn Spelling, old: &Table, new: 
         if !new.has_column(&c.name) && !renamed_from.contains(&c.name.as_str()) {
             out.push(Change::DropColumn {
                 table: new.name.clone(),
-                column: c.name.clone(),
+                column: c.name.to_string(),
             });
         }
     }
@@ -677,7 +677,7 @@ fn diff_columns<'o>(
             out.push(Change::RenameColumn {
                 table: name.clone(),
                 from: from.to_string(),
-                to: c.name.clone(),
+                to: c.name.to_string(),
             });
             Some(col)
         });
@@ -685,7 +685,7 @@ fn diff_columns<'o>(
             Some(o) => diff_column(out, spelling, (old, o), (new, c)),
             None => out.push(Change::AddColumn {
                 table: name.clone(),
-                column: c.name.clone(),
+                column: c.name.to_string(),
             }),
         }
     }
@@ -700,7 +700,7 @@ fn diff_column(
     (new, c): (&Table, &Column),
 ) {
     let table = || new.name.clone();
-    let column = || c.name.clone();
+    let column = || c.name.to_string();
     if o.generated != c.generated {
         out.push(match c.generated {
             Some(_) => Change::AlterGenerated {

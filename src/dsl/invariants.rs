@@ -116,7 +116,7 @@ impl TableBuilder<'_> {
             origin.clone(),
         );
         let table = self.table().name.name.clone();
-        let cols = vec![tc.to_string(), "id".to_string()];
+        let cols = vec![Name::from(tc), Name::from("id")];
         self.table_mut().uniques.push(UniqueConstraint {
             name: names::unique(&table, &cols),
             columns: cols,
@@ -304,7 +304,7 @@ impl TableBuilder<'_> {
             FkSpec::new(&local, parent, &[tc, "id", "kind"]),
             origin.clone(),
         );
-        let cols = vec![ref_col.to_string()];
+        let cols = vec![Name::from(ref_col)];
         let name = names::unique(&table, &cols);
         self.table_mut().uniques.push(UniqueConstraint {
             name,

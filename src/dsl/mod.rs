@@ -36,8 +36,8 @@ impl TableRef {
 
     pub fn qname(&self) -> QName {
         QName {
-            schema: self.schema.map(str::to_string),
-            name: self.name.to_string(),
+            schema: self.schema.map(Name::from),
+            name: self.name.into(),
         }
     }
 }
@@ -405,7 +405,7 @@ impl TableBuilder<'_> {
             return self;
         }
         table.columns.push(Column {
-            name: name.to_string(),
+            name: name.into(),
             ty: spec.ty,
             nullable: spec.nullable,
             default: spec.default,
@@ -416,7 +416,7 @@ impl TableBuilder<'_> {
             origin: origin.clone(),
         });
         if spec.unique {
-            let cols = vec![name.to_string()];
+            let cols = vec![Name::from(name)];
             table.uniques.push(UniqueConstraint {
                 name: names::unique(&table.name.name, &cols),
                 columns: cols,
@@ -473,7 +473,7 @@ impl TableBuilder<'_> {
         }
         table.primary_key = Some(PrimaryKey {
             name,
-            columns: strings(cols),
+            columns: name_list(cols),
             origin,
         });
         self
@@ -483,7 +483,7 @@ impl TableBuilder<'_> {
     #[track_caller]
     pub fn unique<const N: usize>(&mut self, cols: [&str; N]) -> &mut Self {
         let origin = Origin::caller();
-        let cols = strings(&cols);
+        let cols = name_list(&cols);
         let name = names::unique(&self.table().name.name, &cols);
         self.table_mut().uniques.push(UniqueConstraint {
             name,
@@ -501,7 +501,7 @@ impl TableBuilder<'_> {
         let origin = Origin::caller();
         self.primary_key_at(cols, origin);
         if let Some(pk) = &mut self.table_mut().primary_key {
-            pk.name = name.to_string();
+            pk.name = name.into();
         }
         self
     }
@@ -516,8 +516,8 @@ impl TableBuilder<'_> {
     ) -> &mut Self {
         let origin = Origin::caller();
         self.table_mut().uniques.push(UniqueConstraint {
-            name: name.to_string(),
-            columns: strings(cols),
+            name: name.into(),
+            columns: name_list(cols),
             nulls_not_distinct,
             origin,
         });
@@ -529,7 +529,7 @@ impl TableBuilder<'_> {
     pub fn check_named(&mut self, name: &str, expression: &str) -> &mut Self {
         let origin = Origin::caller();
         self.table_mut().checks.push(Check {
-            name: name.to_string(),
+            name: name.into(),
             expression: expression.trim().to_string(),
             origin,
         });
@@ -773,7 +773,7 @@ impl TableBuilder<'_> {
         self.table_mut().partitions.push(Partition {
             name: QName {
                 schema,
-                name: name.to_string(),
+                name: name.into(),
             },
             bound: bound.to_string(),
             origin,
@@ -802,12 +802,12 @@ impl TableBuilder<'_> {
 /// Options of an index being declared.
 #[derive(Debug, Clone, Default)]
 pub struct IndexSpec {
-    name: Option<String>,
+    name: Option<Name>,
     parts: Vec<IndexPart>,
     unique: bool,
     method: IndexMethod,
     predicate: Option<String>,
-    include: Vec<String>,
+    include: Vec<Name>,
     nulls_not_distinct: bool,
 }
 
@@ -817,7 +817,7 @@ impl IndexSpec {
             parts: cols
                 .iter()
                 .map(|c| IndexPart {
-                    key: IndexKey::Column(c.to_string()),
+                    key: IndexKey::Column(Name::from(*c)),
                     opclass: None,
                     descending: false,
                 })
@@ -839,7 +839,7 @@ impl IndexSpec {
     }
 
     pub fn named(mut self, name: &str) -> Self {
-        self.name = Some(name.to_string());
+        self.name = Some(Name::from(name));
         self
     }
     pub fn unique(mut self) -> Self {
@@ -856,7 +856,7 @@ impl IndexSpec {
         self
     }
     pub fn include(mut self, cols: &[&str]) -> Self {
-        self.include = strings(cols);
+        self.include = name_list(cols);
         self
     }
     pub fn nulls_not_distinct(mut self) -> Self {
@@ -890,7 +890,7 @@ impl IndexSpec {
     /// Appends a key column.
     pub fn then(mut self, col: &str) -> Self {
         self.parts.push(IndexPart {
-            key: IndexKey::Column(col.to_string()),
+            key: IndexKey::Column(col.into()),
             opclass: None,
             descending: false,
         });
@@ -901,10 +901,10 @@ impl IndexSpec {
 /// Options of a foreign key being declared.
 #[derive(Debug, Clone)]
 pub struct FkSpec {
-    name: Option<String>,
-    columns: Vec<String>,
+    name: Option<Name>,
+    columns: Vec<Name>,
     target: TableRef,
-    ref_columns: Vec<String>,
+    ref_columns: Vec<Name>,
     on_delete: FkAction,
     on_update: FkAction,
     deferrable: Deferrable,
@@ -914,16 +914,16 @@ impl FkSpec {
     pub fn new(cols: &[&str], target: TableRef, ref_cols: &[&str]) -> Self {
         FkSpec {
             name: None,
-            columns: strings(cols),
+            columns: name_list(cols),
             target,
-            ref_columns: strings(ref_cols),
+            ref_columns: name_list(ref_cols),
             on_delete: FkAction::NoAction,
             on_update: FkAction::NoAction,
             deferrable: Deferrable::NotDeferrable,
         }
     }
     pub fn named(mut self, name: &str) -> Self {
-        self.name = Some(name.to_string());
+        self.name = Some(Name::from(name));
         self
     }
     pub fn on_delete(mut self, action: FkAction) -> Self {
@@ -975,6 +975,10 @@ impl PolicySpec {
 
 pub(crate) fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
+}
+
+pub(crate) fn name_list(items: &[&str]) -> Vec<Name> {
+    items.iter().map(|&s| Name::from(s)).collect()
 }
 
 /// A name fragment for an expression index key: `lower(email)` becomes `lower_email`.

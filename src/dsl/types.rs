@@ -1,6 +1,6 @@
 //! Column type constructors and the column spec they start.
 
-use crate::model::{ColumnType, DefaultValue, Identity, QName, RangeKind};
+use crate::model::{ColumnType, DefaultValue, Identity, Name, QName, RangeKind};
 
 /// An enum type declared as a Rust constant; using it in a column registers it in the schema,
 /// so there is no separate list of enums to keep in sync.
@@ -34,8 +34,8 @@ impl EnumDef {
 
     pub fn qname(&self) -> QName {
         QName {
-            schema: self.schema.map(str::to_string),
-            name: self.name.to_string(),
+            schema: self.schema.map(Name::from),
+            name: self.name.into(),
         }
     }
 }

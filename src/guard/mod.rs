@@ -487,12 +487,12 @@ mod tests {
                 });
             }
             t.primary_key = Some(PrimaryKey {
-                name: format!("{name}_pkey"),
+                name: format!("{name}_pkey").into(),
                 columns: vec!["id".into()],
                 origin: Origin::default(),
             });
             t.foreign_keys.push(ForeignKey {
-                name: format!("{name}_parent_id_fk"),
+                name: format!("{name}_parent_id_fk").into(),
                 columns: vec!["parent_id".into()],
                 ref_table: QName::parse(&format!("t{}", (i + 1) % n)),
                 ref_columns: vec!["id".into()],
@@ -502,7 +502,7 @@ mod tests {
                 origin: Origin::default(),
             });
             t.indexes.push(Index {
-                name: format!("{name}_parent_id_idx"),
+                name: format!("{name}_parent_id_idx").into(),
                 parts: vec![IndexPart {
                     key: IndexKey::Column("parent_id".into()),
                     opclass: None,

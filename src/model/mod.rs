@@ -90,12 +90,16 @@ impl fmt::Display for Origin {
     }
 }
 
+/// An identifier as the model keeps it (a table, a column, a constraint): inline up to 24
+/// bytes, so the many short names of a large schema take no allocation each.
+pub type Name = compact_str::CompactString;
+
 /// A possibly schema-qualified name. `schema: None` means the default search path (`public`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct QName {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema: Option<String>,
-    pub name: String,
+    pub schema: Option<Name>,
+    pub name: Name,
 }
 
 impl QName {
@@ -103,12 +107,12 @@ impl QName {
     pub fn parse(s: &str) -> Self {
         match s.split_once('.') {
             Some((schema, name)) => QName {
-                schema: Some(schema.to_string()),
-                name: name.to_string(),
+                schema: Some(schema.into()),
+                name: name.into(),
             },
             None => QName {
                 schema: None,
-                name: s.to_string(),
+                name: s.into(),
             },
         }
     }

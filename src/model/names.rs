@@ -13,23 +13,24 @@
 //! A name longer than PostgreSQL's 63-byte limit is cut and given a short stable hash suffix,
 //! because PostgreSQL would otherwise truncate it silently and two names could collide.
 
+use super::Name;
 use sha2::{Digest, Sha256};
 
 pub const MAX_IDENT_BYTES: usize = 63;
 
-pub fn primary_key(table: &str) -> String {
-    fit(format!("{table}_pkey"))
+pub fn primary_key(table: &str) -> Name {
+    fit(format!("{table}_pkey")).into()
 }
 
-pub fn unique(table: &str, cols: &[String]) -> String {
+pub fn unique<S: AsRef<str>>(table: &str, cols: &[S]) -> Name {
     with_columns(table, cols, "unique")
 }
 
-pub fn index(table: &str, cols: &[String]) -> String {
+pub fn index<S: AsRef<str>>(table: &str, cols: &[S]) -> Name {
     with_columns(table, cols, "idx")
 }
 
-pub fn foreign_key(table: &str, cols: &[String]) -> String {
+pub fn foreign_key<S: AsRef<str>>(table: &str, cols: &[S]) -> Name {
     with_columns(table, cols, "fk")
 }
 
@@ -39,7 +40,7 @@ pub fn with_columns<S: AsRef<str>>(
     table: &str,
     cols: impl IntoIterator<Item = S>,
     suffix: &str,
-) -> String {
+) -> Name {
     let mut name = String::with_capacity(MAX_IDENT_BYTES);
     name.push_str(table);
     name.push('_');
@@ -51,11 +52,11 @@ pub fn with_columns<S: AsRef<str>>(
     }
     name.push('_');
     name.push_str(suffix);
-    fit(name)
+    fit(name).into()
 }
 
-pub fn check(table: &str, what: &str) -> String {
-    fit(format!("{table}_{what}_check"))
+pub fn check(table: &str, what: &str) -> Name {
+    fit(format!("{table}_{what}_check")).into()
 }
 
 pub fn exclude(table: &str, what: &str) -> String {
@@ -93,7 +94,7 @@ mod tests {
     fn short_names_are_kept() {
         assert_eq!(primary_key("users"), "users_pkey");
         assert_eq!(
-            foreign_key("resources", &["biz_id".into(), "asset_id".into()]),
+            foreign_key("resources", &["biz_id", "asset_id"]),
             "resources_biz_id_asset_id_fk"
         );
     }

@@ -1,4 +1,4 @@
-use super::{AsWritten, ColumnType, Origin, QName};
+use super::{AsWritten, ColumnType, Name, Origin, QName};
 use serde::{Deserialize, Serialize};
 
 /// How a table relates to tenancy; guard rules and invariant helpers read it.
@@ -104,14 +104,17 @@ impl Table {
 
     /// True when `columns` (in any order) is exactly the primary key, a unique constraint, or
     /// a full (non-partial, plain-column) unique index: what a foreign key may reference.
-    pub fn has_unique_key(&self, columns: &[String]) -> bool {
+    pub fn has_unique_key<S: AsRef<str>>(&self, columns: &[S]) -> bool {
         self.unique_key_kind(columns).is_some()
     }
 
     /// Which declared object makes `columns` a referenceable key.
-    pub fn unique_key_kind(&self, columns: &[String]) -> Option<KeyKind> {
-        let same = |other: &[String]| {
-            other.len() == columns.len() && columns.iter().all(|c| other.contains(c))
+    pub fn unique_key_kind<S: AsRef<str>>(&self, columns: &[S]) -> Option<KeyKind> {
+        let same = |other: &[Name]| {
+            other.len() == columns.len()
+                && columns
+                    .iter()
+                    .all(|c| other.iter().any(|o| o == c.as_ref()))
         };
         if self
             .primary_key
@@ -123,7 +126,7 @@ impl Table {
         if self.uniques.iter().any(|u| same(&u.columns)) {
             return Some(KeyKind::UniqueConstraint);
         }
-        let index_cols = |ix: &Index| -> Option<Vec<String>> {
+        let index_cols = |ix: &Index| -> Option<Vec<Name>> {
             ix.parts
                 .iter()
                 .map(|p| match &p.key {
@@ -150,7 +153,7 @@ pub enum KeyKind {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Column {
-    pub name: String,
+    pub name: Name,
     #[serde(rename = "type")]
     pub ty: ColumnType,
     pub nullable: bool,
@@ -197,16 +200,16 @@ pub enum DefaultValue {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrimaryKey {
-    pub name: String,
-    pub columns: Vec<String>,
+    pub name: Name,
+    pub columns: Vec<Name>,
     #[serde(skip)]
     pub origin: Origin,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UniqueConstraint {
-    pub name: String,
-    pub columns: Vec<String>,
+    pub name: Name,
+    pub columns: Vec<Name>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub nulls_not_distinct: bool,
     #[serde(skip)]
@@ -215,7 +218,7 @@ pub struct UniqueConstraint {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
-    pub name: String,
+    pub name: Name,
     /// The boolean expression, verbatim SQL.
     pub expression: String,
     #[serde(skip)]
@@ -263,10 +266,10 @@ pub enum Deferrable {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForeignKey {
-    pub name: String,
-    pub columns: Vec<String>,
+    pub name: Name,
+    pub columns: Vec<Name>,
     pub ref_table: QName,
-    pub ref_columns: Vec<String>,
+    pub ref_columns: Vec<Name>,
     #[serde(default)]
     pub on_delete: FkAction,
     #[serde(default)]
@@ -317,7 +320,7 @@ impl IndexMethod {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
 pub enum IndexKey {
-    Column(String),
+    Column(Name),
     /// An expression, verbatim SQL without the surrounding parentheses.
     Expression(String),
 }
@@ -333,7 +336,7 @@ pub struct IndexPart {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
-    pub name: String,
+    pub name: Name,
     pub parts: Vec<IndexPart>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unique: bool,
@@ -343,7 +346,7 @@ pub struct Index {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predicate: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub include: Vec<String>,
+    pub include: Vec<Name>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub nulls_not_distinct: bool,
     #[serde(skip)]

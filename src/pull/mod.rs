@@ -177,14 +177,18 @@ fn lit(s: &str) -> String {
     }
 }
 
-fn list(items: &[String]) -> String {
+fn list<S: AsRef<str>>(items: &[S]) -> String {
     format!(
         "[{}]",
-        items.iter().map(|s| lit(s)).collect::<Vec<_>>().join(", ")
+        items
+            .iter()
+            .map(|s| lit(s.as_ref()))
+            .collect::<Vec<_>>()
+            .join(", ")
     )
 }
 
-fn slice(items: &[String]) -> String {
+fn slice<S: AsRef<str>>(items: &[S]) -> String {
     format!("&{}", list(items))
 }
 
@@ -257,12 +261,14 @@ fn detect_conventions(schema: &Schema) -> Option<Conv> {
             {
                 continue;
             }
-            let cols = vec![c.clone(), "id".to_string()];
+            let cols = vec![c.clone(), "id".into()];
             if t.uniques
                 .iter()
                 .any(|u| u.columns == cols && u.name == names::unique(&t.name.name, &cols))
             {
-                *tenant.entry((c.clone(), fk.ref_table.clone())).or_default() += 1;
+                *tenant
+                    .entry((c.to_string(), fk.ref_table.clone()))
+                    .or_default() += 1;
             }
         }
     }
@@ -307,11 +313,11 @@ fn detect_conventions(schema: &Schema) -> Option<Conv> {
 /// What the helpers claimed of a table, and the calls that replace it.
 #[derive(Default)]
 struct Claimed {
-    columns: BTreeSet<String>,
-    fks: BTreeSet<String>,
-    uniques: BTreeSet<String>,
-    indexes: BTreeSet<String>,
-    checks: BTreeSet<String>,
+    columns: BTreeSet<Name>,
+    fks: BTreeSet<Name>,
+    uniques: BTreeSet<Name>,
+    indexes: BTreeSet<Name>,
+    checks: BTreeSet<Name>,
     primary_key: bool,
     /// (column position, call): helpers are written where their first column was.
     calls: Vec<(usize, String)>,
@@ -339,7 +345,7 @@ fn index_is(ix: &Index, name: &str, cols: &[&str], unique: bool) -> bool {
         && !ix.nulls_not_distinct
         && ix.parts.len() == cols.len()
         && ix.parts.iter().zip(cols).all(|(p, c)| {
-            p.key == IndexKey::Column(c.to_string()) && p.opclass.is_none() && !p.descending
+            p.key == IndexKey::Column(Name::from(*c)) && p.opclass.is_none() && !p.descending
         })
 }
 
@@ -406,7 +412,7 @@ fn claim_tenant_scoped(
     let short = &t.name.name;
     let key = conv.key_type();
     let (tc, _) = conv.tenant.as_ref().expect("scoped tables have a tenant");
-    cl.columns.insert(tc.clone());
+    cl.columns.insert(tc.into());
     cl.fks
         .insert(names::foreign_key(short, std::slice::from_ref(tc)));
     cl.uniques
@@ -704,7 +710,7 @@ fn method(m: IndexMethod) -> String {
 /// The shortest call that declares `ix`: `.index([..])` and `.unique_where([..], pred)` for
 /// plain conventional ones, `.index_on(IndexSpec ...)` otherwise.
 fn index_call(ix: &Index, short: &str) -> String {
-    let cols: Option<Vec<String>> = ix
+    let cols: Option<Vec<Name>> = ix
         .parts
         .iter()
         .map(|p| match (&p.key, &p.opclass, p.descending) {
@@ -761,7 +767,7 @@ fn index_spec(ix: &Index, short: &str) -> String {
     }
     // The name is stated unless the convention gives it (an expression's slug is never
     // assumed: the catalog may spell it otherwise).
-    let cols: Option<Vec<String>> = ix
+    let cols: Option<Vec<Name>> = ix
         .parts
         .iter()
         .map(|p| match &p.key {
@@ -784,17 +790,17 @@ fn index_spec(ix: &Index, short: &str) -> String {
 }
 
 /// `what` for a conventional `<table>_<what>_<suffix>` name.
-fn what_of<'a>(
+fn what_of<'a, N: AsRef<str>>(
     short: &str,
     name: &'a str,
     suffix: &str,
-    make: fn(&str, &str) -> String,
+    make: fn(&str, &str) -> N,
 ) -> Option<&'a str> {
     let what = name
         .strip_prefix(short)?
         .strip_prefix('_')?
         .strip_suffix(suffix)?;
-    (!what.is_empty() && make(short, what) == name).then_some(what)
+    (!what.is_empty() && make(short, what).as_ref() == name).then_some(what)
 }
 
 fn table_code(
@@ -1025,8 +1031,9 @@ fn module_code(
             .map(|t| &t.name)
             .chain(schema.enums.iter().map(|e| &e.name))
             .find(|q| module_of(q) == module)
-            .and_then(|q| q.schema.clone())
-            .unwrap_or_else(|| module.to_string())
+            .and_then(|q| q.schema.as_deref())
+            .unwrap_or(module)
+            .to_string()
     };
     out.push_str(&format!(
         "//! The `{schema_name}` schema, as `schemactl pull` read it.\n\nuse schemactl::prelude::*;\n#[allow(unused_imports)]\nuse schemactl::model::{{ColumnType, Identity}};\n\n"

@@ -347,7 +347,7 @@ fn bench_case(args: &[String]) -> ExitCode {
                 col.nullable = true;
                 t.columns.push(col);
                 let mut ix = t.indexes[0].clone();
-                ix.name = format!("{}_added_idx", t.name.name);
+                ix.name = format!("{}_added_idx", t.name.name).into();
                 ix.parts[0].key = schemactl::model::IndexKey::Column("added".into());
                 t.indexes.push(ix);
             }

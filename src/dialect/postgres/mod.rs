@@ -27,12 +27,12 @@ fn rendered(write: impl FnOnce(&mut String)) -> String {
     s
 }
 
-fn push_ident_list(out: &mut String, cols: &[String]) {
+fn push_ident_list<S: AsRef<str>>(out: &mut String, cols: &[S]) {
     for (i, c) in cols.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        push_ident(out, c);
+        push_ident(out, c.as_ref());
     }
 }
 

@@ -191,7 +191,7 @@ impl Planner<'_> {
             !self
                 .old_tables
                 .get(table)
-                .is_some_and(|t| t.foreign_keys.iter().any(|f| &f.name == *name))
+                .is_some_and(|t| t.foreign_keys.iter().any(|f| f.name == *name))
         });
         for (table, name) in drops {
             self.main.push(format!(
@@ -467,7 +467,7 @@ impl Planner<'_> {
                 let ix = self.tables[table]
                     .indexes
                     .iter()
-                    .find(|i| &i.name == name)
+                    .find(|i| i.name == name)
                     .expect("diffed index exists");
                 self.concurrent.push(pg::create_index(table, ix).replacen(
                     "INDEX ",
@@ -796,11 +796,11 @@ impl Planner<'_> {
 
 /// Whether a foreign key this plan adds (on its own or with a new table) references
 /// `table (columns)`.
-fn leaned_on(changes: &[Change], to: &Schema, table: &QName, columns: &[String]) -> bool {
-    let mut wanted: Vec<&String> = columns.iter().collect();
+fn leaned_on(changes: &[Change], to: &Schema, table: &QName, columns: &[Name]) -> bool {
+    let mut wanted: Vec<&Name> = columns.iter().collect();
     wanted.sort();
     let references = |fk: &ForeignKey| {
-        let mut cols: Vec<&String> = fk.ref_columns.iter().collect();
+        let mut cols: Vec<&Name> = fk.ref_columns.iter().collect();
         cols.sort();
         &fk.ref_table == table && cols == wanted
     };
@@ -810,7 +810,7 @@ fn leaned_on(changes: &[Change], to: &Schema, table: &QName, columns: &[String])
             .iter()
             .filter(|x| &x.name == t)
             .flat_map(|x| &x.foreign_keys)
-            .any(|fk| &fk.name == name && references(fk)),
+            .any(|fk| fk.name == name && references(fk)),
         Change::CreateTable { table: t } => to
             .tables
             .iter()
@@ -921,7 +921,7 @@ impl Planner<'_> {
         let e = self.to.enum_type(name).expect("swapped enum exists");
         let old_name = QName {
             schema: name.schema.clone(),
-            name: crate::model::names::fit(format!("{}_old", name.name)),
+            name: crate::model::names::fit(format!("{}_old", name.name)).into(),
         };
         push_accepted(
             &mut self.main,

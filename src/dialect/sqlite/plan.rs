@@ -84,20 +84,20 @@ fn renames(old: &Schema, target: &mut Schema) -> Renames {
     let mut out = Renames::new();
     for t in &mut target.tables {
         let before = old.table(&t.name);
-        let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+        let names: Vec<Name> = t.columns.iter().map(|c| c.name.clone()).collect();
         let mut taken: Vec<String> = Vec::new();
         for c in &mut t.columns {
             let Some(from) = c.renamed_from.take() else {
                 continue;
             };
             let holds = before.is_some_and(|b| b.has_column(&from) && !b.has_column(&c.name))
-                && !names.contains(&from)
+                && !names.iter().any(|n| *n == from)
                 && !taken.contains(&from);
             if holds {
                 taken.push(from.clone());
                 out.entry(t.name.clone())
                     .or_default()
-                    .push((from.clone(), c.name.clone()));
+                    .push((from.clone(), c.name.to_string()));
                 c.renamed_from = Some(from);
             }
         }
@@ -196,8 +196,8 @@ fn owners(target: &Schema) -> HashMap<&str, &QName> {
         for n in t
             .indexes
             .iter()
-            .map(|i| &i.name)
-            .chain(t.triggers.iter().map(|t| &t.name))
+            .map(|i| i.name.as_str())
+            .chain(t.triggers.iter().map(|t| t.name.as_str()))
         {
             owners.insert(n, &t.name);
         }

@@ -3,7 +3,7 @@
 
 use crate::guard::distribution::{placement, Placement, UNTESTED};
 use crate::guard::{Family, Finding, Level, RuleInfo, SchemaCx};
-use crate::model::IndexKey;
+use crate::model::{IndexKey, Name};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG501",
@@ -36,7 +36,7 @@ pub fn check(cx: &SchemaCx<'_>, out: &mut Vec<Finding>) {
         let help = || {
             format!("put `{dc}` in the key, e.g. ({dc}, ...); a sharded cluster checks uniqueness inside one tenant's shard only {UNTESTED}")
         };
-        let missing = |cols: &[String]| !cols.iter().any(|c| c == dc);
+        let missing = |cols: &[Name]| !cols.iter().any(|c| c == dc);
         if let Some(pk) = &t.primary_key {
             if missing(&pk.columns) {
                 out.push(
@@ -68,7 +68,7 @@ pub fn check(cx: &SchemaCx<'_>, out: &mut Vec<Finding>) {
             }
         }
         for ix in t.indexes.iter().filter(|ix| ix.unique) {
-            let cols: Vec<String> = ix
+            let cols: Vec<Name> = ix
                 .parts
                 .iter()
                 .filter_map(|p| match &p.key {

@@ -1,7 +1,7 @@
 //! SG111 fk-index: every foreign key's columns lead some index or key.
 
 use crate::guard::{Family, Finding, Level, RuleInfo, SchemaCx};
-use crate::model::{ForeignKey, IndexMethod, Table};
+use crate::model::{ForeignKey, IndexMethod, Name, Table};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG111",
@@ -21,15 +21,15 @@ pub const INFO: RuleInfo = RuleInfo {
 };
 
 /// True when `cols` (as a set) are the leading columns of `lead`.
-fn leads(lead: &[&str], cols: &[String]) -> bool {
+fn leads(lead: &[&str], cols: &[Name]) -> bool {
     lead.len() >= cols.len()
         && cols
             .iter()
             .all(|c| lead[..cols.len()].contains(&c.as_str()))
 }
 
-fn as_strs(v: &[String]) -> Vec<&str> {
-    v.iter().map(String::as_str).collect()
+fn as_strs(v: &[Name]) -> Vec<&str> {
+    v.iter().map(Name::as_str).collect()
 }
 
 fn served(t: &Table, fk: &ForeignKey) -> bool {
@@ -53,7 +53,7 @@ pub fn check(cx: &SchemaCx<'_>, out: &mut Vec<Finding>) {
                 || fk
                     .columns
                     .iter()
-                    .all(|c| cx.config.fk_index_ignore.contains(c))
+                    .all(|c| cx.config.fk_index_ignore.iter().any(|x| x == c))
             {
                 continue;
             }

@@ -92,7 +92,7 @@ mod tests {
                 parts: ["biz_id", "id"]
                     .iter()
                     .map(|c| crate::model::IndexPart {
-                        key: crate::model::IndexKey::Column(c.to_string()),
+                        key: crate::model::IndexKey::Column((*c).into()),
                         opclass: None,
                         descending: false,
                     })

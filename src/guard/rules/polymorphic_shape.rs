@@ -42,7 +42,7 @@ pub fn check(cx: &SchemaCx<'_>, out: &mut Vec<Finding>) {
             let by_fk = t
                 .foreign_keys
                 .iter()
-                .any(|fk| fk.columns.contains(&c.name) && fk.columns.contains(&id));
+                .any(|fk| fk.columns.contains(&c.name) && fk.columns.iter().any(|x| *x == id));
             let by_check = t
                 .checks
                 .iter()
@@ -53,7 +53,7 @@ pub fn check(cx: &SchemaCx<'_>, out: &mut Vec<Finding>) {
                 .iter()
                 .map(|u| &u.columns)
                 .chain(t.primary_key.as_ref().map(|pk| &pk.columns))
-                .any(|cols| cols.contains(&c.name) && cols.contains(&id));
+                .any(|cols| cols.contains(&c.name) && cols.iter().any(|x| *x == id));
             if !by_fk && !by_check && !by_key {
                 out.push(
                     Finding::new(format!(
@@ -129,7 +129,7 @@ pub fn check(cx: &SchemaCx<'_>, out: &mut Vec<Finding>) {
 fn nullable_refs<'a>(cx: &SchemaCx<'_>, t: &'a Table) -> Vec<&'a str> {
     t.columns
         .iter()
-        .filter(|c| c.nullable && !cx.config.fk_index_ignore.contains(&c.name))
+        .filter(|c| c.nullable && !cx.config.fk_index_ignore.iter().any(|x| *x == c.name))
         .filter(|c| t.foreign_keys.iter().any(|fk| fk.columns.contains(&c.name)))
         .map(|c| c.name.as_str())
         .collect()

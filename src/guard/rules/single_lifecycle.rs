@@ -22,7 +22,7 @@ pub fn check(cx: &SchemaCx<'_>, out: &mut Vec<Finding>) {
         let present: Vec<_> = t
             .columns
             .iter()
-            .filter(|c| cx.config.lifecycle_columns.contains(&c.name))
+            .filter(|c| cx.config.lifecycle_columns.iter().any(|x| *x == c.name))
             .collect();
         if present.len() > 1 {
             let names: Vec<String> = present.iter().map(|c| format!("`{}`", c.name)).collect();

@@ -7,7 +7,7 @@ use crate::sql::column_refs::rename_column_refs;
 
 /// Drops a column and, as PostgreSQL does, the keys and indexes that use it.
 pub fn drop_column(t: &mut Table, col: &str) {
-    let uses = |cols: &[String]| cols.iter().any(|c| c == col);
+    let uses = |cols: &[Name]| cols.iter().any(|c| c == col);
     t.columns.retain(|c| c.name != col);
     if t.primary_key.as_ref().is_some_and(|pk| uses(&pk.columns)) {
         t.primary_key = None;
@@ -22,10 +22,10 @@ pub fn drop_column(t: &mut Table, col: &str) {
     });
 }
 
-fn rename_in(cols: &mut [String], old: &str, new: &str) {
+fn rename_in<S: AsRef<str> + for<'a> From<&'a str>>(cols: &mut [S], old: &str, new: &str) {
     for c in cols {
-        if c == old {
-            *c = new.to_string();
+        if c.as_ref() == old {
+            *c = S::from(new);
         }
     }
 }
@@ -48,7 +48,7 @@ pub fn rename_column(t: &mut Table, old: &str, new: &str, dialect: DialectKind) 
     let refs = |e: &mut String| *e = renamed(e, old, new, dialect);
     for c in &mut t.columns {
         if c.name == old {
-            c.name = new.to_string();
+            c.name = new.into();
             // Remembered so a review of a range of migrations shows a rename, not a drop and an add.
             c.renamed_from.get_or_insert_with(|| old.to_string());
         }
@@ -69,7 +69,7 @@ pub fn rename_column(t: &mut Table, old: &str, new: &str, dialect: DialectKind) 
     for ix in &mut t.indexes {
         for p in &mut ix.parts {
             match &mut p.key {
-                IndexKey::Column(c) if c == old => *c = new.to_string(),
+                IndexKey::Column(c) if c == old => *c = new.into(),
                 IndexKey::Column(_) => {}
                 IndexKey::Expression(e) => refs(e),
             }
@@ -127,15 +127,15 @@ pub fn has_constraint(t: &Table, name: &str) -> bool {
 pub fn rename_constraint(t: &mut Table, old: &str, new: &str) -> bool {
     let new = new.to_string();
     if let Some(pk) = t.primary_key.as_mut().filter(|pk| pk.name == old) {
-        pk.name = new;
+        pk.name = new.into();
         return true;
     }
     if let Some(x) = t.uniques.iter_mut().find(|x| x.name == old) {
-        x.name = new;
+        x.name = new.into();
         return true;
     }
     if let Some(x) = t.checks.iter_mut().find(|x| x.name == old) {
-        x.name = new;
+        x.name = new.into();
         return true;
     }
     if let Some(x) = t.excludes.iter_mut().find(|x| x.name == old) {
@@ -143,7 +143,7 @@ pub fn rename_constraint(t: &mut Table, old: &str, new: &str) -> bool {
         return true;
     }
     if let Some(x) = t.foreign_keys.iter_mut().find(|x| x.name == old) {
-        x.name = new;
+        x.name = new.into();
         return true;
     }
     false

@@ -130,7 +130,7 @@ impl Replayer {
                 stmt,
                 text: &stmt.text,
                 origin: Origin {
-                    file: file.to_string().into(),
+                    file: file.to_owned().into(),
                     line: stmt.line,
                     column: stmt.column,
                 },
@@ -547,7 +547,7 @@ impl Replayer {
             if r.sub.is_none() {
                 let new = QName {
                     schema: object.schema.clone(),
-                    name: r.new_name.clone(),
+                    name: r.new_name.clone().into(),
                 };
                 if let Some(v) = self.schema.views.iter_mut().find(|v| v.name == object) {
                     v.name = new.clone();
@@ -570,14 +570,14 @@ impl Replayer {
                 self.rename_constraint(&object, old, &r.new_name, at)
             }
             (ObjectKind::Index, _, None) => match self.find_index(&object.name) {
-                Some((t, i)) => self.schema.tables[t].indexes[i].name = r.new_name.clone(),
+                Some((t, i)) => self.schema.tables[t].indexes[i].name = r.new_name.clone().into(),
                 None if r.if_exists => {}
                 None => self.unknown(at, &format!("index `{object}`")),
             },
             (ObjectKind::Type | ObjectKind::Domain, _, None) => {
                 let new = QName {
                     schema: object.schema.clone(),
-                    name: r.new_name.clone(),
+                    name: r.new_name.clone().into(),
                 };
                 if let Some(e) = self.schema.enums.iter_mut().find(|e| e.name == object) {
                     e.name = new.clone();
@@ -617,7 +617,7 @@ impl Replayer {
             }
             (ObjectKind::Function | ObjectKind::Procedure, _, None) => {
                 if let Some(f) = self.schema.functions.iter_mut().find(|f| f.name == object) {
-                    f.name.name = r.new_name.clone();
+                    f.name.name = r.new_name.clone().into();
                 }
             }
             (ObjectKind::Schema, _, None) => self.rename_schema(&r.object, &r.new_name),
@@ -635,7 +635,7 @@ impl Replayer {
         }
         let moved = |q: &mut QName| {
             if q.schema.as_deref() == Some(old) {
-                q.schema = Some(new.to_string());
+                q.schema = Some(new.into());
             }
         };
         for t in &mut self.schema.tables {
@@ -675,7 +675,7 @@ impl Replayer {
                 }
                 match self
                     .table_mut(&q)
-                    .and_then(|t| t.columns.iter_mut().find(|c| &c.name == column))
+                    .and_then(|t| t.columns.iter_mut().find(|c| c.name == column))
                 {
                     Some(c) => c.doc = doc,
                     None => self.unknown(at, &format!("column `{q}.{column}`")),

@@ -123,23 +123,23 @@ impl Replayer {
         }
         if like.indexes {
             let key_name =
-                |cols: &[String], suffix: &str| format!("{name}_{}_{suffix}", cols.join("_"));
+                |cols: &[Name], suffix: &str| format!("{name}_{}_{suffix}", cols.join("_"));
             if let Some(pk) = &src.primary_key {
                 t.primary_key = Some(PrimaryKey {
-                    name: format!("{name}_pkey"),
+                    name: format!("{name}_pkey").into(),
                     columns: pk.columns.clone(),
                     origin: at.origin.clone(),
                 });
             }
             for u in &src.uniques {
                 t.uniques.push(UniqueConstraint {
-                    name: key_name(&u.columns, "key"),
+                    name: key_name(&u.columns, "key").into(),
                     origin: at.origin.clone(),
                     ..u.clone()
                 });
             }
             for ix in &src.indexes {
-                let cols: Vec<String> = ix
+                let cols: Vec<Name> = ix
                     .parts
                     .iter()
                     .map(|p| match &p.key {
@@ -148,7 +148,7 @@ impl Replayer {
                     })
                     .collect();
                 t.indexes.push(Index {
-                    name: key_name(&cols, if ix.unique { "key" } else { "idx" }),
+                    name: key_name(&cols, if ix.unique { "key" } else { "idx" }).into(),
                     origin: at.origin.clone(),
                     ..ix.clone()
                 });
@@ -166,7 +166,7 @@ impl Replayer {
     pub(super) fn add_column(&mut self, t: &mut Table, col: &ast::ColumnDef, at: &At) {
         let ty = column_type(&col.ty, &self.schema.enums);
         let mut c = Column {
-            name: col.name.clone(),
+            name: col.name.clone().into(),
             ty,
             nullable: true,
             default: None,
@@ -245,7 +245,8 @@ impl Replayer {
                     name: c
                         .name
                         .clone()
-                        .unwrap_or_else(|| default_name(t, &cols, "check")),
+                        .unwrap_or_else(|| default_name(t, &cols, "check"))
+                        .into(),
                     expression: e.text.clone(),
                     origin: at.origin.clone(),
                 });
@@ -271,7 +272,8 @@ impl Replayer {
                     name: c
                         .name
                         .clone()
-                        .unwrap_or_else(|| default_name(t, &columns, "fkey")),
+                        .unwrap_or_else(|| default_name(t, &columns, "fkey"))
+                        .into(),
                     columns,
                     ref_table,
                     ref_columns,
@@ -318,7 +320,7 @@ impl Replayer {
                 let Some(pos) = t.indexes.iter().position(|ix| ix.name == index) else {
                     return self.unknown(at, &format!("index `{index}` on `{}`", t.name));
                 };
-                let cols: Option<Vec<String>> = t.indexes[pos]
+                let cols: Option<Vec<Name>> = t.indexes[pos]
                     .parts
                     .iter()
                     .map(|p| match &p.key {
@@ -333,19 +335,17 @@ impl Replayer {
                 let ix = t.indexes.remove(pos);
                 (
                     cols,
-                    c.name.clone().unwrap_or(ix.name),
+                    c.name.as_deref().map_or(ix.name, Name::from),
                     ix.nulls_not_distinct,
                 )
             }
             None => {
                 let cols = or_column(columns, column);
-                let name = c.name.clone().unwrap_or_else(|| {
-                    if primary {
-                        format!("{}_pkey", t.name.name)
-                    } else {
-                        default_name(t, &cols, "key")
-                    }
-                });
+                let name = match &c.name {
+                    Some(name) => Name::from(name.as_str()),
+                    None if primary => format!("{}_pkey", t.name.name).into(),
+                    None => default_name(t, &cols, "key").into(),
+                };
                 (cols, name, nulls_not_distinct)
             }
         };
@@ -412,9 +412,9 @@ impl Replayer {
         t: &Table,
         ref_table: &QName,
         ref_columns: &[String],
-    ) -> Option<Vec<String>> {
+    ) -> Option<Vec<Name>> {
         if !ref_columns.is_empty() {
-            return Some(ref_columns.to_vec());
+            return Some(ref_columns.iter().map(|c| Name::from(c.as_str())).collect());
         }
         let pk = if *ref_table == t.name {
             t.primary_key.as_ref()
@@ -443,7 +443,7 @@ impl Replayer {
             .iter()
             .map(|e| IndexPart {
                 key: match &e.key {
-                    KeyPart::Column(c) => IndexKey::Column(c.clone()),
+                    KeyPart::Column(c) => IndexKey::Column(Name::from(c.as_str())),
                     KeyPart::Expression(x) => IndexKey::Expression(x.text.clone()),
                 },
                 opclass: e.opclass.clone(),
@@ -453,23 +453,23 @@ impl Replayer {
         let name = match &ci.name {
             Some(n) => n.clone(),
             None => {
-                let cols: Vec<String> = parts
+                let cols: Vec<Name> = parts
                     .iter()
                     .map(|p| match &p.key {
                         IndexKey::Column(c) => c.clone(),
-                        IndexKey::Expression(_) => "expr".to_string(),
+                        IndexKey::Expression(_) => "expr".into(),
                     })
                     .collect();
                 format!("{}_{}_idx", table.name, cols.join("_"))
             }
         };
         let ix = Index {
-            name,
+            name: name.into(),
             parts,
             unique: ci.unique,
             method,
             predicate: ci.predicate.as_ref().map(|p| p.text.clone()),
-            include: ci.include.clone(),
+            include: ci.include.iter().map(|c| Name::from(c.as_str())).collect(),
             nulls_not_distinct: ci.nulls_not_distinct,
             origin: at.origin.clone(),
         };
@@ -537,7 +537,7 @@ impl Replayer {
             AlterOp::AlterType { column: c, ty, .. } => {
                 if self.column_exists(t, name, c, at) {
                     let ty = column_type(ty, &self.schema.enums);
-                    if let Some(col) = t.columns.iter_mut().find(|x| &x.name == c) {
+                    if let Some(col) = t.columns.iter_mut().find(|x| x.name == c) {
                         col.ty = ty;
                     }
                 }
@@ -551,7 +551,7 @@ impl Replayer {
             | AlterOp::DropExpression(c)
             | AlterOp::SetExpression(c, _) => {
                 if self.column_exists(t, name, c, at) {
-                    if let Some(col) = t.columns.iter_mut().find(|x| &x.name == c) {
+                    if let Some(col) = t.columns.iter_mut().find(|x| x.name == c) {
                         alter_column(col, op);
                     }
                 }
@@ -577,7 +577,7 @@ impl Replayer {
                 initially_deferred,
             } => {
                 let exists = has_constraint(t, cname);
-                match t.foreign_keys.iter_mut().find(|f| &f.name == cname) {
+                match t.foreign_keys.iter_mut().find(|f| f.name == cname) {
                     Some(fk) => fk.deferrable = deferrable(*d, *initially_deferred),
                     None if exists => {}
                     None => self.unknown(at, &format!("constraint `{cname}` on `{name}`")),
@@ -663,7 +663,7 @@ impl Replayer {
         };
         let new = QName {
             schema: old.schema.clone(),
-            name: new_name.to_string(),
+            name: new_name.into(),
         };
         for t in &mut self.schema.tables {
             for fk in &mut t.foreign_keys {
@@ -710,18 +710,22 @@ fn first_column_in(expr: &str, t: &Table) -> Option<String> {
 }
 
 /// PostgreSQL's name for an unnamed constraint: `<table>_<columns>_<suffix>`.
-fn default_name(t: &Table, cols: &[String], suffix: &str) -> String {
-    let mut parts = vec![t.name.name.clone()];
-    parts.extend(cols.iter().cloned());
-    parts.push(suffix.to_string());
-    parts.join("_")
+fn default_name<S: AsRef<str>>(t: &Table, cols: &[S], suffix: &str) -> String {
+    let mut name = t.name.name.to_string();
+    for c in cols {
+        name.push('_');
+        name.push_str(c.as_ref());
+    }
+    name.push('_');
+    name.push_str(suffix);
+    name
 }
 
 /// A constraint's columns; an inline column constraint names none and means its column.
-fn or_column(cols: &[String], column: Option<&str>) -> Vec<String> {
+fn or_column(cols: &[String], column: Option<&str>) -> Vec<Name> {
     match (cols.is_empty(), column) {
-        (true, Some(c)) => vec![c.to_string()],
-        _ => cols.to_vec(),
+        (true, Some(c)) => vec![Name::from(c)],
+        _ => cols.iter().map(|c| Name::from(c.as_str())).collect(),
     }
 }
 

@@ -34,8 +34,8 @@ pub fn column_type(ty: &ast::TypeName, enums: &[EnumType]) -> ColumnType {
 /// `schema.name` as the model keys it: `public` is the default schema, left implicit.
 pub fn qname(n: &ast::Name) -> QName {
     QName {
-        schema: n.schema().filter(|s| *s != "public").map(str::to_string),
-        name: n.last().to_string(),
+        schema: n.schema().filter(|s| *s != "public").map(Name::from),
+        name: n.last().into(),
     }
 }
 
