@@ -284,7 +284,7 @@ fn check_column_type(
         ty = element;
     }
     if let ColumnType::Enum { name } = ty {
-        match enums.get(name) {
+        match enums.get(&**name) {
             None => out.push(
                 Diagnostic::error(
                     "schema::missing-type",

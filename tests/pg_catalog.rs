@@ -161,8 +161,8 @@ fn every_declared_object_exists_in_the_catalog() {
             };
             assert_eq!(identity, expected_identity, "{rel}.{name} identity");
             assert_eq!(
-                row.get::<_, Option<String>>(6),
-                c.doc,
+                row.get::<_, Option<String>>(6).as_deref(),
+                c.doc.as_deref(),
                 "{rel}.{name} comment"
             );
         }

@@ -411,8 +411,8 @@ impl TableBuilder<'_> {
             default: spec.default,
             generated: spec.generated,
             identity: spec.identity,
-            doc: spec.doc,
-            renamed_from: spec.renamed_from,
+            doc: spec.doc.map(String::into_boxed_str),
+            renamed_from: spec.renamed_from.map(String::into_boxed_str),
             origin: origin.clone(),
         });
         if spec.unique {

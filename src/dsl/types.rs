@@ -224,7 +224,9 @@ pub fn tstzrange() -> ColumnSpec {
 }
 /// A column of a declared enum type; the enum is registered on first use.
 pub fn enum_of(def: EnumDef) -> ColumnSpec {
-    let mut spec = ColumnSpec::of(ColumnType::Enum { name: def.qname() });
+    let mut spec = ColumnSpec::of(ColumnType::Enum {
+        name: Box::new(def.qname()),
+    });
     spec.enum_def = Some(def);
     spec
 }

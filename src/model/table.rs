@@ -166,10 +166,10 @@ pub struct Column {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub doc: Option<String>,
+    pub doc: Option<Box<str>>,
     /// The column's previous name, so a diff renames instead of dropping and adding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub renamed_from: Option<String>,
+    pub renamed_from: Option<Box<str>>,
     #[serde(skip)]
     pub origin: Origin,
 }

@@ -38,9 +38,10 @@ pub enum ColumnType {
     Range {
         range: RangeKind,
     },
-    /// A declared enum type.
+    /// A declared enum type. Boxed: most columns are not enums, and the name would double
+    /// the size of every column's type.
     Enum {
-        name: QName,
+        name: Box<QName>,
     },
     /// Any other type, spelled verbatim (a domain, `citext`, `tsvector`, ...).
     Custom {

@@ -327,7 +327,7 @@ fn canonical_type(ty: &ColumnType, enums: &[EnumType]) -> ColumnType {
             let lower = sql.trim().to_ascii_lowercase();
             let q = QName::parse(&lower);
             if enums.iter().any(|e| e.name == q) {
-                ColumnType::Enum { name: q }
+                ColumnType::Enum { name: Box::new(q) }
             } else {
                 builtin_type(&lower).unwrap_or(ColumnType::Custom { sql: lower })
             }
@@ -410,7 +410,7 @@ mod tests {
     #[test]
     fn defaults_and_types_have_one_spelling() {
         let mood = ColumnType::Enum {
-            name: QName::parse("mood"),
+            name: Box::new(QName::parse("mood")),
         };
         let e = |s: &str| DefaultValue::Expression(s.into());
         assert_eq!(

@@ -965,9 +965,9 @@ const REBUILT_AROUND_SWAP: &str = "it spells the enum, so it is rebuilt around t
 /// name: a column whose type changes goes through AlterColumnType instead.
 fn enum_columns<'t>(old: &'t Table, new: &'t Table, name: &QName) -> Vec<(&'t Column, &'t Column)> {
     let is_it = |ty: &ColumnType| match ty {
-        ColumnType::Enum { name: n } => n == name,
+        ColumnType::Enum { name: n } => **n == *name,
         ColumnType::Array { element } => {
-            matches!(&**element, ColumnType::Enum { name: n } if n == name)
+            matches!(&**element, ColumnType::Enum { name: n } if **n == *name)
         }
         _ => false,
     };

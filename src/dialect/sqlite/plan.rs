@@ -85,19 +85,19 @@ fn renames(old: &Schema, target: &mut Schema) -> Renames {
     for t in &mut target.tables {
         let before = old.table(&t.name);
         let names: Vec<Name> = t.columns.iter().map(|c| c.name.clone()).collect();
-        let mut taken: Vec<String> = Vec::new();
+        let mut taken: Vec<Box<str>> = Vec::new();
         for c in &mut t.columns {
             let Some(from) = c.renamed_from.take() else {
                 continue;
             };
             let holds = before.is_some_and(|b| b.has_column(&from) && !b.has_column(&c.name))
-                && !names.iter().any(|n| *n == from)
+                && !names.iter().any(|n| *n == *from)
                 && !taken.contains(&from);
             if holds {
                 taken.push(from.clone());
                 out.entry(t.name.clone())
                     .or_default()
-                    .push((from.clone(), c.name.to_string()));
+                    .push((from.to_string(), c.name.to_string()));
                 c.renamed_from = Some(from);
             }
         }

@@ -50,7 +50,7 @@ pub fn rename_column(t: &mut Table, old: &str, new: &str, dialect: DialectKind) 
         if c.name == old {
             c.name = new.into();
             // Remembered so a review of a range of migrations shows a rename, not a drop and an add.
-            c.renamed_from.get_or_insert_with(|| old.to_string());
+            c.renamed_from.get_or_insert_with(|| old.into());
         }
         c.generated.as_mut().map(refs);
     }
@@ -151,7 +151,7 @@ pub fn rename_constraint(t: &mut Table, old: &str, new: &str) -> bool {
 
 pub fn rename_enum_in_type(ty: &mut ColumnType, old: &QName, new: &QName) {
     match ty {
-        ColumnType::Enum { name } if name == old => *name = new.clone(),
+        ColumnType::Enum { name } if **name == *old => **name = new.clone(),
         ColumnType::Array { element } => rename_enum_in_type(element, old, new),
         _ => {}
     }

@@ -30,9 +30,13 @@ fn types_map_back_to_the_model() {
             },
             ColumnType::Double,
             ColumnType::Timestamptz,
-            ColumnType::Enum { name: mood.clone() },
+            ColumnType::Enum {
+                name: Box::new(mood.clone())
+            },
             ColumnType::Array {
-                element: Box::new(ColumnType::Enum { name: mood })
+                element: Box::new(ColumnType::Enum {
+                    name: Box::new(mood)
+                })
             },
             ColumnType::Array {
                 element: Box::new(ColumnType::Text)

@@ -18,7 +18,7 @@ pub fn column_type(ty: &ast::TypeName, enums: &[EnumType]) -> ColumnType {
     }
     let q = qname(&ty.name);
     if ty.modifiers.is_empty() && enums.iter().any(|e| e.name == q) {
-        return ColumnType::Enum { name: q };
+        return ColumnType::Enum { name: Box::new(q) };
     }
     if ty.name.parts.len() == 1 {
         let args: Vec<Option<u32>> = ty.modifiers.iter().map(|m| m.parse().ok()).collect();
