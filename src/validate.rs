@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::fast_hash::{map_with_capacity, FastMap};
 use crate::model::names::MAX_IDENT_BYTES;
 use crate::model::*;
+use std::collections::hash_map::Entry;
 
 /// Tables and enums by name, and the names taken in each PostgreSQL schema's relation
 /// namespace, built once per validation.
@@ -20,8 +21,10 @@ struct Lookups<'s> {
 
 impl<'s> Lookups<'s> {
     fn new(schema: &'s Schema) -> Self {
-        let tables = schema.tables.iter().map(|t| (&t.name, t)).collect();
-        let enums = schema.enums.iter().map(|e| (&e.name, e)).collect();
+        let mut tables = map_with_capacity(schema.tables.len());
+        tables.extend(schema.tables.iter().map(|t| (&t.name, t)));
+        let mut enums = map_with_capacity(schema.enums.len());
+        enums.extend(schema.enums.iter().map(|e| (&e.name, e)));
         let relations: usize = schema
             .tables
             .iter()
@@ -181,20 +184,22 @@ fn relation<'s>(
     origin: &'s Origin,
 ) {
     ident(out, name, what, origin);
-    let key = (t.name.schema_or_public(), name);
-    if let Some(first) = names.get(&key) {
-        out.push(
+    let schema = t.name.schema_or_public();
+    match names.entry((schema, name)) {
+        Entry::Occupied(first) => out.push(
             Diagnostic::error(
                 "schema::duplicate",
-                format!("{what} name `{name}` is already used in schema `{}`", key.0),
+                format!("{what} name `{name}` is already used in schema `{schema}`"),
             )
             .at(origin)
             .help(format!(
-                "first used at {first}; give one of them another name"
+                "first used at {}; give one of them another name",
+                first.get()
             )),
-        );
-    } else {
-        names.insert(key, origin);
+        ),
+        Entry::Vacant(slot) => {
+            slot.insert(origin);
+        }
     }
 }
 

@@ -369,30 +369,60 @@ impl MigrationDir {
 
     fn write_owned(&mut self, files: Vec<(&str, String)>) -> Result<Vec<PathBuf>, Diagnostics> {
         fs::create_dir_all(&self.path).map_err(|e| io_error(&self.path, &e))?;
+        let first = self.next_version();
+        let named: Vec<(u64, String, PathBuf)> = (first..)
+            .zip(&files)
+            .map(|(version, (name, _))| {
+                let file_name = format!("{version:04}_{name}.sql");
+                let path = self.path.join(&file_name);
+                (version, file_name, path)
+            })
+            .collect();
+        // The files are hashed (for the sum) while they are written: a large initial
+        // migration takes as long to hash as to hand to the kernel.
+        let mut staged = Staged::default();
+        let checksums = std::thread::scope(|scope| {
+            let hash_all = || -> Vec<String> {
+                files
+                    .iter()
+                    .map(|(_, sql)| checksum(sql.as_bytes()))
+                    .collect()
+            };
+            let hashing = std::thread::Builder::new()
+                .spawn_scoped(scope, hash_all)
+                .ok();
+            for ((_, _, path), (_, sql)) in named.iter().zip(&files) {
+                staged.stage(path, sql.as_bytes())?;
+            }
+            Ok(match hashing {
+                Some(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => hash_all(),
+            })
+        })
+        .map_err(|(path, e): (PathBuf, std::io::Error)| io_error(&path, &e))?;
         let before = self.files.len();
-        for (name, sql) in files {
-            let version = self.next_version();
-            let file_name = format!("{version:04}_{name}.sql");
+        for (((version, file_name, path), (name, sql)), checksum) in
+            named.into_iter().zip(files).zip(checksums)
+        {
             self.files.push(MigrationFile {
                 version,
                 name: name.to_string(),
-                path: self.path.join(&file_name),
                 file_name,
-                checksum: checksum(sql.as_bytes()),
+                path,
+                checksum,
                 sql,
             });
         }
         let sum = self.expected_sum();
         let sum_path = self.path.join(SUM_FILE);
-        let sum_text = sum.render();
         // The sum goes last: until it is in place, the folder reads as the old one plus
         // unrecorded files, never as a sum naming files that are missing.
-        let writes: Vec<(&Path, &[u8])> = self.files[before..]
-            .iter()
-            .map(|f| (f.path.as_path(), f.sql.as_bytes()))
-            .chain([(sum_path.as_path(), sum_text.as_bytes())])
-            .collect();
-        if let Err((path, e)) = write_atomic_all(&writes) {
+        let committed = staged
+            .stage(&sum_path, sum.render().as_bytes())
+            .and_then(|()| staged.commit());
+        if let Err((path, e)) = committed {
             for f in self.files.drain(before..) {
                 let _ = fs::remove_file(&f.path);
             }
@@ -624,67 +654,91 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_all(&[(path, bytes)]).map_err(|(_, e)| e)
 }
 
-/// [`write_atomic`] for several files: each is written to its temporary file and flushed to
-/// disk, the flushes side by side (each waits on the disk, not the processor), and only then
-/// are they renamed into place, in the order given. On failure no temporary file is left;
-/// files already renamed are the caller's to remove. The error names the file that failed.
+/// [`write_atomic`] for several files, renamed into place in the order given. On failure no
+/// temporary file is left; files already renamed are the caller's to remove. The error names
+/// the file that failed.
 pub fn write_atomic_all(files: &[(&Path, &[u8])]) -> Result<(), (PathBuf, std::io::Error)> {
-    let tmps: Vec<PathBuf> = files.iter().map(|(path, _)| temporary_path(path)).collect();
-    let remove_tmps = || {
-        for tmp in &tmps {
+    let mut staged = Staged::default();
+    for (path, bytes) in files {
+        staged.stage(path, bytes)?;
+    }
+    staged.commit()
+}
+
+/// Files written under temporary names beside their targets, to be flushed to disk and
+/// renamed into place together by [`Staged::commit`]. What is not committed is removed when
+/// this drops.
+#[derive(Default)]
+struct Staged {
+    /// Target, temporary file, and the open file.
+    files: Vec<(PathBuf, PathBuf, fs::File)>,
+}
+
+impl Staged {
+    fn stage(&mut self, path: &Path, bytes: &[u8]) -> Result<(), (PathBuf, std::io::Error)> {
+        let tmp = temporary_path(path);
+        match fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes).map(|()| f)) {
+            Ok(file) => {
+                self.files.push((path.to_path_buf(), tmp, file));
+                Ok(())
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                Err((path.to_path_buf(), e))
+            }
+        }
+    }
+
+    /// Flushes every file to disk, side by side (each waits on the disk, not the processor),
+    /// and only then renames them, in the order staged.
+    fn commit(mut self) -> Result<(), (PathBuf, std::io::Error)> {
+        let synced: Vec<std::io::Result<()>> = std::thread::scope(|scope| {
+            let Some(((_, _, first), rest)) = self.files.split_first() else {
+                return Vec::new();
+            };
+            let others: Vec<_> = rest
+                .iter()
+                .map(|(_, _, f)| {
+                    let flush = std::thread::Builder::new().spawn_scoped(scope, || f.sync_all());
+                    (f, flush)
+                })
+                .collect();
+            let mut results = vec![first.sync_all()];
+            for (f, flush) in others {
+                results.push(match flush {
+                    Ok(handle) => handle.join().unwrap_or_else(|_| {
+                        Err(std::io::Error::other("flushing the file to disk failed"))
+                    }),
+                    // No thread to spare: flush it here.
+                    Err(_) => f.sync_all(),
+                });
+            }
+            results
+        });
+        for ((path, _, _), result) in self.files.iter().zip(synced) {
+            result.map_err(|e| (path.clone(), e))?;
+        }
+        let mut in_order = std::mem::take(&mut self.files).into_iter();
+        while let Some((path, tmp, file)) = in_order.next() {
+            drop(file);
+            if let Err(e) = fs::rename(&tmp, &path) {
+                let _ = fs::remove_file(&tmp);
+                for (_, later, _) in in_order {
+                    let _ = fs::remove_file(later);
+                }
+                return Err((path, e));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        for (_, tmp, _) in &self.files {
             let _ = fs::remove_file(tmp);
         }
-    };
-    let mut written = Vec::with_capacity(files.len());
-    for ((path, bytes), tmp) in files.iter().zip(&tmps) {
-        let file = fs::File::create(tmp).and_then(|mut f| f.write_all(bytes).map(|()| f));
-        match file {
-            Ok(f) => written.push(f),
-            Err(e) => {
-                remove_tmps();
-                return Err((path.to_path_buf(), e));
-            }
-        }
     }
-    let synced: Vec<std::io::Result<()>> = std::thread::scope(|scope| {
-        let Some((first, rest)) = written.split_first() else {
-            return Vec::new();
-        };
-        let others: Vec<_> = rest
-            .iter()
-            .map(|f| {
-                let flush = std::thread::Builder::new().spawn_scoped(scope, || f.sync_all());
-                (f, flush)
-            })
-            .collect();
-        let mut results = vec![first.sync_all()];
-        for (f, flush) in others {
-            results.push(match flush {
-                Ok(handle) => handle.join().unwrap_or_else(|_| {
-                    Err(std::io::Error::other("flushing the file to disk failed"))
-                }),
-                // No thread to spare: flush it here.
-                Err(_) => f.sync_all(),
-            });
-        }
-        results
-    });
-    drop(written);
-    for ((path, _), result) in files.iter().zip(synced) {
-        if let Err(e) = result {
-            remove_tmps();
-            return Err((path.to_path_buf(), e));
-        }
-    }
-    for (i, ((path, _), tmp)) in files.iter().zip(&tmps).enumerate() {
-        if let Err(e) = fs::rename(tmp, path) {
-            for tmp in &tmps[i..] {
-                let _ = fs::remove_file(tmp);
-            }
-            return Err((path.to_path_buf(), e));
-        }
-    }
-    Ok(())
 }
 
 /// The temporary file beside `path` that [`write_atomic_all`] renames into place.
@@ -705,4 +759,63 @@ pub fn io_error(path: &Path, e: &std::io::Error) -> Diagnostics {
         format!("cannot read or write `{}`: {e}", path.display()),
     )
     .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temporaries(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.contains(".tmp-"))
+            .collect()
+    }
+
+    #[test]
+    fn files_written_together_are_all_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.sql"), dir.path().join("b.sql"));
+        write_atomic_all(&[(&a, b"one"), (&b, b"two")]).unwrap();
+        assert_eq!(fs::read_to_string(&a).unwrap(), "one");
+        assert_eq!(fs::read_to_string(&b).unwrap(), "two");
+        assert_eq!(temporaries(dir.path()), Vec::<String>::new());
+    }
+
+    /// A rename that fails stops the ones after it and leaves no temporary file; what was
+    /// renamed before it stays for the caller to remove.
+    #[test]
+    fn a_failed_rename_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.sql");
+        let blocked = dir.path().join("b.sql");
+        fs::create_dir(&blocked).unwrap();
+        fs::write(blocked.join("inside"), "x").unwrap();
+        let c = dir.path().join("c.sql");
+        let (failed, _) = write_atomic_all(&[(&a, b"a"), (&blocked, b"b"), (&c, b"c")])
+            .expect_err("a file cannot replace a folder");
+        assert_eq!(failed, blocked);
+        assert_eq!(fs::read_to_string(&a).unwrap(), "a");
+        assert!(!c.exists());
+        assert_eq!(temporaries(dir.path()), Vec::<String>::new());
+    }
+
+    /// A file that cannot be written stops everything before any rename.
+    #[test]
+    fn a_failed_write_renames_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.sql");
+        let b = dir.path().join("b.sql");
+        fs::create_dir(temporary_path(&b)).unwrap();
+        let (failed, _) =
+            write_atomic_all(&[(&a, b"a"), (&b, b"b")]).expect_err("the temporary is a folder");
+        assert_eq!(failed, b);
+        assert!(!a.exists());
+        // Only the folder in the way is left.
+        assert_eq!(
+            temporaries(dir.path()),
+            vec![format!(".b.sql.tmp-{}", std::process::id())]
+        );
+    }
 }
