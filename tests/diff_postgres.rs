@@ -520,6 +520,34 @@ fn diff_compares_a_folder_with_live_databases() {
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
 
+/// The first migration, written as it is rendered, is also all or nothing: when its file
+/// cannot be written, neither it nor a sum is left, and the next run writes both.
+#[test]
+fn a_failed_first_write_leaves_the_folder_empty() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    std::fs::create_dir(&dir).unwrap();
+    let blocker = dir.join(format!(".0001_initial.sql.tmp-{}", std::process::id()));
+    std::fs::create_dir(&blocker).unwrap();
+    assert_eq!(
+        generate(&dir, schema_a, &[]),
+        std::process::ExitCode::from(2)
+    );
+    std::fs::remove_dir(&blocker).unwrap();
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(
+        generate(&dir, schema_a, &[]),
+        std::process::ExitCode::from(0)
+    );
+    assert!(dir.join("0001_initial.sql").is_file());
+    assert!(dir.join("schemactl.sum").is_file());
+    assert_eq!(
+        generate(&dir, schema_a, &["--check"]),
+        std::process::ExitCode::from(0)
+    );
+}
+
 /// A plan of several files is written all or nothing: when the second file cannot be
 /// written, the first one and the down file are removed again and the sum is untouched.
 #[test]

@@ -42,3 +42,28 @@ fn the_script_is_written_as_the_statements_join() {
     dialect.create_script(&tenant, &mut direct).unwrap();
     assert_eq!(direct, to_script(&dialect.create(&tenant).unwrap()));
 }
+
+/// The script a large initial migration is written from, handed over in pieces, is the
+/// script: the pieces join to it byte for byte, in both dialects.
+#[test]
+fn the_script_in_pieces_joins_to_the_script() {
+    let tenant = schemactl_testkit::synthetic::tenant_shaped_schema(600).unwrap();
+    for kind in [DialectKind::Postgres, DialectKind::Sqlite] {
+        let dialect = kind.dialect();
+        let mut whole = String::new();
+        dialect.create_script(&tenant, &mut whole).unwrap();
+        let mut pieces = Vec::new();
+        dialect
+            .create_script_in_pieces(&tenant, &mut |piece| pieces.push(piece.to_string()))
+            .unwrap();
+        assert_eq!(pieces.concat(), whole, "{kind:?}");
+        if kind == DialectKind::Postgres {
+            assert!(
+                pieces.len() > 2,
+                "{} bytes came in {} pieces",
+                whole.len(),
+                pieces.len()
+            );
+        }
+    }
+}

@@ -54,7 +54,7 @@ pub fn run(ctx: &Context, args: &GenerateArgs) -> u8 {
 
 fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
     let schema = ctx.schema()?;
-    let mut dir = pipeline::load_folder(&ctx.config.migrations)?;
+    let dir = pipeline::load_folder(&ctx.config.migrations)?;
     let folder = dir.path.display().to_string();
     let request = Request {
         schema: &schema,
@@ -93,7 +93,7 @@ fn generate(ctx: &Context, args: &GenerateArgs) -> Result<u8, Diagnostics> {
             }
         });
     }
-    let outcome = pipeline::generate(&mut dir, request, args.name.as_deref(), &mut notes);
+    let outcome = pipeline::generate(dir, request, args.name.as_deref(), &mut notes);
     print_notes(&notes);
     match outcome? {
         Outcome::Initial {

@@ -77,6 +77,19 @@ pub trait Dialect: Spelling {
         Ok(())
     }
 
+    /// [`Dialect::create_script`] handed to `spill` piece by piece as it is written, so a
+    /// large schema's script need not be held whole; the pieces joined are the script.
+    fn create_script_in_pieces(
+        &self,
+        schema: &Schema,
+        spill: &mut dyn FnMut(&str),
+    ) -> Result<(), Diagnostics> {
+        let mut out = String::new();
+        self.create_script(schema, &mut out)?;
+        spill(&out);
+        Ok(())
+    }
+
     /// The migration from `current` (the folder's state, normalized) to `declared`, written
     /// the safe way this database allows. What it cannot express is refused with diagnostics.
     fn plan(&self, current: &Schema, declared: &Schema) -> Result<Plan, Diagnostics>;

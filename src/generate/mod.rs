@@ -79,16 +79,21 @@ pub fn load_folder(path: &std::path::Path) -> Result<MigrationDir, Diagnostics> 
     Ok(dir)
 }
 
-/// Writes the next migration(s) for `req.schema` into `dir`, all or nothing.
+/// Writes the next migration(s) for `req.schema` into the folder `dir` read, all or nothing.
 pub fn generate(
-    dir: &mut MigrationDir,
+    mut dir: MigrationDir,
     req: Request,
     name: Option<&str>,
     notes: &mut Notes,
 ) -> Result<Outcome, Diagnostics> {
     if dir.files.is_empty() {
-        let script = render_script(req.schema, req.dialect)?;
-        let path = dir.write_migration_owned(name.unwrap_or("initial"), script)?;
+        // Written as it is rendered: the whole script is never held beside the model.
+        let path = dir.write_migration_in_pieces(name.unwrap_or("initial"), |spill| {
+            spill(HEADER);
+            req.dialect
+                .dialect()
+                .create_script_in_pieces(req.schema, spill)
+        })?;
         return Ok(Outcome::Initial {
             path,
             tables: req.schema.tables.len(),
@@ -100,17 +105,17 @@ pub fn generate(
         current,
         plan,
         desired,
-    } = planned(dir, &req, notes)?;
+    } = planned(&dir, &req, notes)?;
     if plan.is_empty() {
         return Ok(Outcome::UpToDate);
     }
-    prove(dir, &req, &mut source, &plan, desired.as_ref())?;
+    prove(&dir, &req, &mut source, &plan, desired.as_ref())?;
     let name = name.unwrap_or("schema_changes");
     // The inverse is written first and removed again if the migrations cannot be: a failure
     // leaves the folder as it was.
     let down = match &desired {
         Some(desired) => Some(down::write(
-            dir,
+            &dir,
             dir.next_version(),
             name,
             &current,
@@ -130,7 +135,7 @@ pub fn generate(
         .collect();
     let written = dir.write_migrations(&refs).inspect_err(|_| {
         if let Some(down) = &down {
-            down.remove(dir);
+            down.remove(&dir);
         }
     })?;
     Ok(Outcome::Written {

@@ -40,7 +40,12 @@ pub struct MigrationDir {
 }
 
 pub fn checksum(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    checksum_of(Sha256::new_with_prefix(bytes))
+}
+
+/// [`checksum`] of what `hasher` was given.
+fn checksum_of(hasher: Sha256) -> String {
+    let digest = hasher.finalize();
     let mut s = String::with_capacity(7 + 64);
     s.push_str("sha256:");
     for b in digest {
@@ -351,6 +356,50 @@ impl MigrationDir {
     ) -> Result<PathBuf, Diagnostics> {
         let mut paths = self.write_owned(vec![(name, sql)])?;
         Ok(paths.remove(0))
+    }
+
+    /// [`MigrationDir::write_migration`] for a script `render` hands over piece by piece (an
+    /// initial migration can be tens of megabytes): each piece goes to the file as it comes.
+    /// The folder is given up, as it would not hold the new file's text.
+    pub fn write_migration_in_pieces(
+        self,
+        name: &str,
+        render: impl FnOnce(&mut dyn FnMut(&str)) -> Result<(), Diagnostics>,
+    ) -> Result<PathBuf, Diagnostics> {
+        fs::create_dir_all(&self.path).map_err(|e| io_error(&self.path, &e))?;
+        let file_name = format!("{:04}_{name}.sql", self.next_version());
+        let path = self.path.join(&file_name);
+        let mut staged = Staged::default();
+        let mut hasher = Sha256::new();
+        let mut rendered = Ok(());
+        staged
+            .stage_with(&path, |file| {
+                let mut written = Ok(());
+                rendered = render(&mut |piece: &str| {
+                    if written.is_ok() {
+                        hasher.update(piece.as_bytes());
+                        written = file.write_all(piece.as_bytes());
+                    }
+                });
+                written
+            })
+            .map_err(|(path, e)| io_error(&path, &e))?;
+        rendered?;
+        let sum = SumFile::of(
+            self.files
+                .iter()
+                .map(|f| (f.file_name.clone(), f.checksum.clone()))
+                .chain([(file_name, checksum_of(hasher))]),
+        );
+        // The sum goes last, as in `write_owned`.
+        staged
+            .stage(&self.path.join(SUM_FILE), sum.render().as_bytes())
+            .and_then(|()| staged.commit())
+            .map_err(|(failed, e)| {
+                let _ = fs::remove_file(&path);
+                io_error(&failed, &e)
+            })?;
+        Ok(path)
     }
 
     /// Writes several new migrations (numbered in order) and then the sum file, all or
@@ -676,8 +725,17 @@ struct Staged {
 
 impl Staged {
     fn stage(&mut self, path: &Path, bytes: &[u8]) -> Result<(), (PathBuf, std::io::Error)> {
+        self.stage_with(path, |f| f.write_all(bytes))
+    }
+
+    /// Stages the file `write` writes.
+    fn stage_with(
+        &mut self,
+        path: &Path,
+        write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+    ) -> Result<(), (PathBuf, std::io::Error)> {
         let tmp = temporary_path(path);
-        match fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes).map(|()| f)) {
+        match fs::File::create(&tmp).and_then(|mut f| write(&mut f).map(|()| f)) {
             Ok(file) => {
                 self.files.push((path.to_path_buf(), tmp, file));
                 Ok(())

@@ -384,6 +384,19 @@ impl Dialect for Postgres {
         Ok(())
     }
 
+    fn create_script_in_pieces(
+        &self,
+        schema: &Schema,
+        spill: &mut dyn FnMut(&str),
+    ) -> Result<(), Diagnostics> {
+        let mut out = String::with_capacity(PIECE_BYTES + PIECE_BYTES / 4);
+        let mut script = Script::new(&mut out);
+        script.spill = Some(spill);
+        create_into(&self.stored(schema), &mut script);
+        script.finish();
+        Ok(())
+    }
+
     fn plan(&self, current: &Schema, declared: &Schema) -> Result<Plan, Diagnostics> {
         Ok(plan::plan(current, declared))
     }
@@ -425,7 +438,12 @@ struct Script<'a> {
     out: &'a mut String,
     heading: String,
     pending: bool,
+    /// Where the written part goes once it passes [`PIECE_BYTES`], if anywhere.
+    spill: Option<&'a mut dyn FnMut(&str)>,
 }
+
+/// How much of a script [`Script`] holds before it hands it to its `spill`.
+const PIECE_BYTES: usize = 256 * 1024;
 
 impl<'a> Script<'a> {
     fn new(out: &'a mut String) -> Self {
@@ -433,7 +451,23 @@ impl<'a> Script<'a> {
             out,
             heading: String::new(),
             pending: false,
+            spill: None,
         }
+    }
+
+    /// Hands what is held to `spill`, keeping the closing `;\n` of the last statement: the
+    /// next heading looks at how the script ends so far.
+    fn spill_held(&mut self, keep: usize) {
+        if let Some(spill) = &mut self.spill {
+            let cut = self.out.len() - keep;
+            spill(&self.out[..cut]);
+            self.out.drain(..cut);
+        }
+    }
+
+    /// Hands the rest to `spill`.
+    fn finish(mut self) {
+        self.spill_held(0);
     }
 }
 
@@ -455,6 +489,9 @@ impl Sink for Script<'_> {
         }
         body(self.out);
         self.out.push_str(";\n");
+        if self.out.len() >= PIECE_BYTES {
+            self.spill_held(";\n".len());
+        }
     }
 }
 
