@@ -7,16 +7,16 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::fast_hash::{map_with_capacity, FastMap};
 use crate::model::names::MAX_IDENT_BYTES;
 use crate::model::*;
-use std::collections::hash_map::Entry;
 
-/// Tables and enums by name, and the names taken in each PostgreSQL schema's relation
-/// namespace, built once per validation.
+mod relations;
+
+use relations::{Clashes, Slot};
+
+/// Tables and enums by name, and the relation names taken twice, found once per validation.
 struct Lookups<'s> {
     tables: FastMap<&'s QName, &'s Table>,
     enums: FastMap<&'s QName, &'s EnumType>,
-    /// Index, primary-key, unique and exclusion names share one namespace per PostgreSQL
-    /// schema with the tables: `(schema, name)` and where it was first declared.
-    relation_names: FastMap<(&'s str, &'s str), &'s Origin>,
+    clashes: Clashes<'s>,
 }
 
 impl<'s> Lookups<'s> {
@@ -25,36 +25,21 @@ impl<'s> Lookups<'s> {
         tables.extend(schema.tables.iter().map(|t| (&t.name, t)));
         let mut enums = map_with_capacity(schema.enums.len());
         enums.extend(schema.enums.iter().map(|e| (&e.name, e)));
-        let relations: usize = schema
-            .tables
-            .iter()
-            .map(|t| {
-                1 + usize::from(t.primary_key.is_some())
-                    + t.uniques.len()
-                    + t.excludes.len()
-                    + t.indexes.len()
-                    + t.partitions.len()
-            })
-            .sum();
-        let mut relation_names = map_with_capacity(relations);
-        for t in &schema.tables {
-            relation_names.insert((t.name.schema_or_public(), t.name.name.as_str()), &t.origin);
-        }
         Lookups {
             tables,
             enums,
-            relation_names,
+            clashes: Clashes::of(schema),
         }
     }
 }
 
 pub fn validate(schema: &Schema) -> Diagnostics {
     let mut out = Diagnostics::default();
-    let mut lookups = Lookups::new(schema);
+    let lookups = Lookups::new(schema);
     check_enums(&mut out, schema);
-    for t in &schema.tables {
+    for (i, t) in schema.tables.iter().enumerate() {
         check_table_shape(&mut out, schema, &lookups, t);
-        check_relations(&mut out, &mut lookups.relation_names, t);
+        check_relations(&mut out, &lookups.clashes, i, t);
         check_constraints(&mut out, &lookups, t);
     }
     out
@@ -107,13 +92,18 @@ fn check_table_shape(out: &mut Diagnostics, schema: &Schema, lookups: &Lookups, 
 
 /// The objects that take a name in the schema's relation namespace: primary key, uniques,
 /// exclusions, indexes and partitions, with the columns they name.
-fn check_relations<'s>(
-    out: &mut Diagnostics,
-    names: &mut FastMap<(&'s str, &'s str), &'s Origin>,
-    t: &'s Table,
-) {
+fn check_relations(out: &mut Diagnostics, clashes: &Clashes, i: usize, t: &Table) {
+    let at = |n: usize| u32::try_from(n).expect("fewer objects than slots");
     if let Some(pk) = &t.primary_key {
-        relation(out, names, t, &pk.name, "primary key", &pk.origin);
+        relation(
+            out,
+            clashes,
+            (i, Slot::PrimaryKey),
+            t,
+            &pk.name,
+            "primary key",
+            &pk.origin,
+        );
         columns_exist(out, t, &pk.columns, "primary key", &pk.origin);
         for c in &pk.columns {
             if t.column(c).is_some_and(|c| c.nullable) {
@@ -128,23 +118,43 @@ fn check_relations<'s>(
             }
         }
     }
-    for u in &t.uniques {
-        relation(out, names, t, &u.name, "unique constraint", &u.origin);
+    for (n, u) in t.uniques.iter().enumerate() {
+        let slot = (i, Slot::Unique(at(n)));
+        relation(
+            out,
+            clashes,
+            slot,
+            t,
+            &u.name,
+            "unique constraint",
+            &u.origin,
+        );
         columns_exist(out, t, &u.columns, "unique constraint", &u.origin);
     }
-    for x in &t.excludes {
-        relation(out, names, t, &x.name, "exclusion constraint", &x.origin);
+    for (n, x) in t.excludes.iter().enumerate() {
+        let slot = (i, Slot::Exclude(at(n)));
+        relation(
+            out,
+            clashes,
+            slot,
+            t,
+            &x.name,
+            "exclusion constraint",
+            &x.origin,
+        );
     }
-    for ix in &t.indexes {
-        relation(out, names, t, &ix.name, "index", &ix.origin);
+    for (n, ix) in t.indexes.iter().enumerate() {
+        let slot = (i, Slot::Index(at(n)));
+        relation(out, clashes, slot, t, &ix.name, "index", &ix.origin);
         let keys = ix.parts.iter().filter_map(|p| match &p.key {
             IndexKey::Column(c) => Some(c),
             IndexKey::Expression(_) => None,
         });
         columns_exist(out, t, keys.chain(&ix.include), "index", &ix.origin);
     }
-    for p in &t.partitions {
-        relation(out, names, t, &p.name.name, "partition", &p.origin);
+    for (n, p) in t.partitions.iter().enumerate() {
+        let slot = (i, Slot::Partition(at(n)));
+        relation(out, clashes, slot, t, &p.name.name, "partition", &p.origin);
     }
 }
 
@@ -174,32 +184,29 @@ fn check_constraints(out: &mut Diagnostics, lookups: &Lookups, t: &Table) {
     }
 }
 
-/// Records a name in its PostgreSQL schema's relation namespace, reporting a clash.
-fn relation<'s>(
+/// Checks a name in its PostgreSQL schema's relation namespace, reporting a clash.
+fn relation(
     out: &mut Diagnostics,
-    names: &mut FastMap<(&'s str, &'s str), &'s Origin>,
-    t: &'s Table,
-    name: &'s str,
+    clashes: &Clashes,
+    (table, slot): (usize, Slot),
+    t: &Table,
+    name: &str,
     what: &str,
-    origin: &'s Origin,
+    origin: &Origin,
 ) {
     ident(out, name, what, origin);
-    let schema = t.name.schema_or_public();
-    match names.entry((schema, name)) {
-        Entry::Occupied(first) => out.push(
+    if let Some(first) = clashes.first(table, slot) {
+        let schema = t.name.schema_or_public();
+        out.push(
             Diagnostic::error(
                 "schema::duplicate",
                 format!("{what} name `{name}` is already used in schema `{schema}`"),
             )
             .at(origin)
             .help(format!(
-                "first used at {}; give one of them another name",
-                first.get()
+                "first used at {first}; give one of them another name"
             )),
-        ),
-        Entry::Vacant(slot) => {
-            slot.insert(origin);
-        }
+        );
     }
 }
 
