@@ -33,6 +33,10 @@ impl Slot {
             Slot::Index(i) => (4, i),
             Slot::Partition(i) => (5, i),
         };
+        assert!(
+            at < 1 << KIND_SHIFT,
+            "a table's objects fit below the kind bits"
+        );
         (kind << KIND_SHIFT) | at
     }
 
