@@ -12,11 +12,10 @@ mod relations;
 
 use relations::{Clashes, Slot};
 
-/// Tables and enums by name, and the relation names taken twice, found once per validation.
+/// Tables and enums by name, built once per validation.
 struct Lookups<'s> {
     tables: FastMap<&'s QName, &'s Table>,
     enums: FastMap<&'s QName, &'s EnumType>,
-    clashes: Clashes<'s>,
 }
 
 impl<'s> Lookups<'s> {
@@ -25,22 +24,48 @@ impl<'s> Lookups<'s> {
         tables.extend(schema.tables.iter().map(|t| (&t.name, t)));
         let mut enums = map_with_capacity(schema.enums.len());
         enums.extend(schema.enums.iter().map(|e| (&e.name, e)));
-        Lookups {
-            tables,
-            enums,
-            clashes: Clashes::of(schema),
-        }
+        Lookups { tables, enums }
     }
 }
 
+/// From this many tables on, clashing relation names are looked for on a thread of their
+/// own while the tables are checked; below it the thread costs more than it saves.
+const CLASHES_BESIDE_FROM_TABLES: usize = 256;
+
 pub fn validate(schema: &Schema) -> Diagnostics {
-    let mut out = Diagnostics::default();
     let lookups = Lookups::new(schema);
+    if schema.tables.len() < CLASHES_BESIDE_FROM_TABLES {
+        return checked(schema, &lookups, &Clashes::of(schema));
+    }
+    // Names rarely clash: the tables are checked as if none did, beside the search for
+    // clashes, and checked again, in order, when some do.
+    std::thread::scope(|scope| {
+        let search = std::thread::Builder::new().spawn_scoped(scope, || Clashes::of(schema));
+        match search {
+            Ok(search) => {
+                let out = checked(schema, &lookups, &Clashes::none());
+                let clashes = search
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                if clashes.is_empty() {
+                    out
+                } else {
+                    checked(schema, &lookups, &clashes)
+                }
+            }
+            Err(_) => checked(schema, &lookups, &Clashes::of(schema)),
+        }
+    })
+}
+
+/// Every check, table by table, with the relation names that clash known.
+fn checked(schema: &Schema, lookups: &Lookups, clashes: &Clashes) -> Diagnostics {
+    let mut out = Diagnostics::default();
     check_enums(&mut out, schema);
     for (i, t) in schema.tables.iter().enumerate() {
-        check_table_shape(&mut out, schema, &lookups, t);
-        check_relations(&mut out, &lookups.clashes, i, t);
-        check_constraints(&mut out, &lookups, t);
+        check_table_shape(&mut out, schema, lookups, t);
+        check_relations(&mut out, clashes, i, t);
+        check_constraints(&mut out, lookups, t);
     }
     out
 }

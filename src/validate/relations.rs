@@ -105,6 +105,15 @@ impl<'s> Clashes<'s> {
         Clashes(clashes)
     }
 
+    /// No clash.
+    pub(super) fn none() -> Self {
+        Clashes(FastMap::default())
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Where the name of `table`'s object `slot` was taken before, if it was.
     pub(super) fn first(&self, table: usize, slot: Slot) -> Option<&'s Origin> {
         if self.0.is_empty() {
@@ -223,5 +232,49 @@ mod tests {
             "{first:?}"
         );
         assert_ne!(first[0], first[1]);
+    }
+}
+
+#[cfg(test)]
+mod large {
+    use crate::dsl::*;
+    use crate::model::Schema;
+
+    /// Enough tables for validation to look for clashes beside the table checks.
+    fn many_tables() -> Schema {
+        let mut s = SchemaBuilder::new();
+        for i in 0..super::super::CLASHES_BESIDE_FROM_TABLES + 10 {
+            let name: &'static str = Box::leak(format!("t{i:04}").into_boxed_str());
+            s.table(TableRef::new(name))
+                .global("test")
+                .id_uuid()
+                .col("name", text())
+                .index(["name"]);
+        }
+        s.build().expect("valid")
+    }
+
+    /// The findings of a large schema whose names clash are those of one pass in order.
+    #[test]
+    fn clashes_found_beside_the_table_checks_are_reported_in_order() {
+        let mut s = many_tables();
+        assert!(crate::validate::validate(&s).is_empty());
+        s.tables[200].indexes[0].name = "t0003_name_idx".into();
+        s.tables[7].primary_key.as_mut().unwrap().name = "t0100".into();
+        s.tables[250].columns[1].name = "x".repeat(70).into();
+        let found = crate::validate::validate(&s);
+        let in_one_pass =
+            super::super::checked(&s, &super::super::Lookups::new(&s), &super::Clashes::of(&s));
+        assert_eq!(found.0.len(), 4, "{found}");
+        assert_eq!(format!("{found}"), format!("{in_one_pass}"));
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages[0].starts_with("primary key name `t0100`"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].starts_with("index name `t0003_name_idx`"),
+            "{messages:?}"
+        );
     }
 }
