@@ -262,10 +262,16 @@ impl MigrationDir {
 
     /// The sum file this folder's files should have.
     pub fn expected_sum(&self) -> SumFile {
+        self.sum_with(None)
+    }
+
+    /// The sum file this folder's files and `new` (file name, checksum) should have.
+    fn sum_with(&self, new: Option<(String, String)>) -> SumFile {
         SumFile::of(
             self.files
                 .iter()
-                .map(|f| (f.file_name.clone(), f.checksum.clone())),
+                .map(|f| (f.file_name.clone(), f.checksum.clone()))
+                .chain(new),
         )
     }
 
@@ -344,17 +350,7 @@ impl MigrationDir {
 
     /// Writes a new migration and the updated sum file; on any failure nothing is left behind.
     pub fn write_migration(&mut self, name: &str, sql: &str) -> Result<PathBuf, Diagnostics> {
-        self.write_migration_owned(name, sql.to_string())
-    }
-
-    /// [`MigrationDir::write_migration`] for a script the caller no longer needs: the folder
-    /// keeps it without a copy (an initial migration can be tens of megabytes).
-    pub fn write_migration_owned(
-        &mut self,
-        name: &str,
-        sql: String,
-    ) -> Result<PathBuf, Diagnostics> {
-        let mut paths = self.write_owned(vec![(name, sql)])?;
+        let mut paths = self.write_owned(vec![(name, sql.to_string())])?;
         Ok(paths.remove(0))
     }
 
@@ -385,12 +381,7 @@ impl MigrationDir {
             })
             .map_err(|(path, e)| io_error(&path, &e))?;
         rendered?;
-        let sum = SumFile::of(
-            self.files
-                .iter()
-                .map(|f| (f.file_name.clone(), f.checksum.clone()))
-                .chain([(file_name, checksum_of(hasher))]),
-        );
+        let sum = self.sum_with(Some((file_name, checksum_of(hasher))));
         // The sum goes last, as in `write_owned`.
         staged
             .stage(&self.path.join(SUM_FILE), sum.render().as_bytes())
@@ -700,23 +691,17 @@ pub fn renumber(dir: &Path, file_name: &str) -> Result<PathBuf, Diagnostics> {
 
 /// Writes through a temporary file and a rename, so a crash never leaves half a file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomic_all(&[(path, bytes)]).map_err(|(_, e)| e)
-}
-
-/// [`write_atomic`] for several files, renamed into place in the order given. On failure no
-/// temporary file is left; files already renamed are the caller's to remove. The error names
-/// the file that failed.
-pub fn write_atomic_all(files: &[(&Path, &[u8])]) -> Result<(), (PathBuf, std::io::Error)> {
     let mut staged = Staged::default();
-    for (path, bytes) in files {
-        staged.stage(path, bytes)?;
-    }
-    staged.commit()
+    staged
+        .stage(path, bytes)
+        .and_then(|()| staged.commit())
+        .map_err(|(_, e)| e)
 }
 
 /// Files written under temporary names beside their targets, to be flushed to disk and
-/// renamed into place together by [`Staged::commit`]. What is not committed is removed when
-/// this drops.
+/// renamed into place together by [`Staged::commit`], in the order staged. On failure no
+/// temporary file is left; files already renamed are the caller's to remove. What is not
+/// committed is removed when this drops.
 #[derive(Default)]
 struct Staged {
     /// Target, temporary file, and the open file.
@@ -799,7 +784,7 @@ impl Drop for Staged {
     }
 }
 
-/// The temporary file beside `path` that [`write_atomic_all`] renames into place.
+/// The temporary file beside `path` that [`Staged::commit`] renames into place.
 fn temporary_path(path: &Path) -> PathBuf {
     let dir = path.parent().unwrap_or(Path::new("."));
     dir.join(format!(
@@ -823,6 +808,15 @@ pub fn io_error(path: &Path, e: &std::io::Error) -> Diagnostics {
 mod tests {
     use super::*;
 
+    /// Stages `files` in order and commits them; the error names the file that failed.
+    fn write_all(files: &[(&Path, &[u8])]) -> Result<(), (PathBuf, std::io::Error)> {
+        let mut staged = Staged::default();
+        for (path, bytes) in files {
+            staged.stage(path, bytes)?;
+        }
+        staged.commit()
+    }
+
     fn temporaries(dir: &Path) -> Vec<String> {
         fs::read_dir(dir)
             .unwrap()
@@ -835,7 +829,7 @@ mod tests {
     fn files_written_together_are_all_in_place() {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("a.sql"), dir.path().join("b.sql"));
-        write_atomic_all(&[(&a, b"one"), (&b, b"two")]).unwrap();
+        write_all(&[(&a, b"one"), (&b, b"two")]).unwrap();
         assert_eq!(fs::read_to_string(&a).unwrap(), "one");
         assert_eq!(fs::read_to_string(&b).unwrap(), "two");
         assert_eq!(temporaries(dir.path()), Vec::<String>::new());
@@ -851,7 +845,7 @@ mod tests {
         fs::create_dir(&blocked).unwrap();
         fs::write(blocked.join("inside"), "x").unwrap();
         let c = dir.path().join("c.sql");
-        let (failed, _) = write_atomic_all(&[(&a, b"a"), (&blocked, b"b"), (&c, b"c")])
+        let (failed, _) = write_all(&[(&a, b"a"), (&blocked, b"b"), (&c, b"c")])
             .expect_err("a file cannot replace a folder");
         assert_eq!(failed, blocked);
         assert_eq!(fs::read_to_string(&a).unwrap(), "a");
@@ -867,7 +861,7 @@ mod tests {
         let b = dir.path().join("b.sql");
         fs::create_dir(temporary_path(&b)).unwrap();
         let (failed, _) =
-            write_atomic_all(&[(&a, b"a"), (&b, b"b")]).expect_err("the temporary is a folder");
+            write_all(&[(&a, b"a"), (&b, b"b")]).expect_err("the temporary is a folder");
         assert_eq!(failed, b);
         assert!(!a.exists());
         // Only the folder in the way is left.
