@@ -79,14 +79,16 @@ pub trait Dialect: Spelling {
 
     /// [`Dialect::create_script`] handed to `spill` piece by piece as it is written, so a
     /// large schema's script need not be held whole; the pieces joined are the script.
+    /// `spill` may take a piece's `String` (leaving an empty one, ideally with room): the
+    /// text is then handed on without a copy.
     fn create_script_in_pieces(
         &self,
         schema: &Schema,
-        spill: &mut dyn FnMut(&str),
+        spill: &mut dyn FnMut(&mut String),
     ) -> Result<(), Diagnostics> {
         let mut out = String::new();
         self.create_script(schema, &mut out)?;
-        spill(&out);
+        spill(&mut out);
         Ok(())
     }
 

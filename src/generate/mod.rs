@@ -89,7 +89,7 @@ pub fn generate(
     if dir.files.is_empty() {
         // Written as it is rendered: the whole script is never held beside the model.
         let path = dir.write_migration_in_pieces(name.unwrap_or("initial"), |spill| {
-            spill(HEADER);
+            spill(&mut HEADER.to_string());
             req.dialect
                 .dialect()
                 .create_script_in_pieces(req.schema, spill)

@@ -355,32 +355,59 @@ impl MigrationDir {
     }
 
     /// [`MigrationDir::write_migration`] for a script `render` hands over piece by piece (an
-    /// initial migration can be tens of megabytes): each piece goes to the file as it comes.
-    /// The folder is given up, as it would not hold the new file's text.
+    /// initial migration can be tens of megabytes). The pieces are hashed and written on a
+    /// second thread while the next ones are rendered; the piece strings go back and forth,
+    /// so a few buffers carry the whole script. The folder is given up, as it would not hold
+    /// the new file's text.
     pub fn write_migration_in_pieces(
         self,
         name: &str,
-        render: impl FnOnce(&mut dyn FnMut(&str)) -> Result<(), Diagnostics>,
+        render: impl FnOnce(&mut dyn FnMut(&mut String)) -> Result<(), Diagnostics>,
     ) -> Result<PathBuf, Diagnostics> {
         fs::create_dir_all(&self.path).map_err(|e| io_error(&self.path, &e))?;
         let file_name = format!("{:04}_{name}.sql", self.next_version());
         let path = self.path.join(&file_name);
         let mut staged = Staged::default();
-        let mut hasher = Sha256::new();
+        let mut hashed = None;
         let mut rendered = Ok(());
         staged
             .stage_with(&path, |file| {
-                let mut written = Ok(());
-                rendered = render(&mut |piece: &str| {
-                    if written.is_ok() {
-                        hasher.update(piece.as_bytes());
-                        written = file.write_all(piece.as_bytes());
-                    }
-                });
-                written
+                let hasher = std::thread::scope(|scope| {
+                    let (to_write, written) = std::sync::mpsc::sync_channel::<String>(2);
+                    let (give_back, spare) = std::sync::mpsc::channel::<String>();
+                    let writer = scope.spawn(move || -> std::io::Result<Sha256> {
+                        let mut hasher = Sha256::new();
+                        for mut piece in written {
+                            hasher.update(piece.as_bytes());
+                            file.write_all(piece.as_bytes())?;
+                            piece.clear();
+                            // The renderer may be done and gone; the buffer is then freed.
+                            let _ = give_back.send(piece);
+                        }
+                        Ok(hasher)
+                    });
+                    rendered = render(&mut |piece: &mut String| {
+                        let room = piece.capacity();
+                        let next = spare
+                            .try_recv()
+                            .ok()
+                            .filter(|s| s.capacity() >= room)
+                            .unwrap_or_else(|| String::with_capacity(room));
+                        // A writer that failed has stopped taking pieces; its error is
+                        // what is reported, once it is joined.
+                        let _ = to_write.send(std::mem::replace(piece, next));
+                    });
+                    drop(to_write);
+                    writer
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })?;
+                hashed = Some(hasher);
+                Ok(())
             })
             .map_err(|(path, e)| io_error(&path, &e))?;
         rendered?;
+        let hasher = hashed.expect("a staged file was hashed");
         let sum = self.sum_with(Some((file_name, checksum_of(hasher))));
         // The sum goes last, as in `write_owned`.
         staged

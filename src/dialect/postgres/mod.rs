@@ -387,7 +387,7 @@ impl Dialect for Postgres {
     fn create_script_in_pieces(
         &self,
         schema: &Schema,
-        spill: &mut dyn FnMut(&str),
+        spill: &mut dyn FnMut(&mut String),
     ) -> Result<(), Diagnostics> {
         let mut out = String::with_capacity(PIECE_BYTES + PIECE_BYTES / 4);
         let mut script = Script::new(&mut out);
@@ -439,7 +439,7 @@ struct Script<'a> {
     heading: String,
     pending: bool,
     /// Where the written part goes once it passes [`PIECE_BYTES`], if anywhere.
-    spill: Option<&'a mut dyn FnMut(&str)>,
+    spill: Option<&'a mut dyn FnMut(&mut String)>,
 }
 
 /// How much of a script [`Script`] holds before it hands it to its `spill`.
@@ -459,9 +459,10 @@ impl<'a> Script<'a> {
     /// next heading looks at how the script ends so far.
     fn spill_held(&mut self, keep: usize) {
         if let Some(spill) = &mut self.spill {
-            let cut = self.out.len() - keep;
-            spill(&self.out[..cut]);
-            self.out.drain(..cut);
+            let kept = self.out.split_off(self.out.len() - keep);
+            spill(self.out);
+            self.out.clear();
+            self.out.push_str(&kept);
         }
     }
 
