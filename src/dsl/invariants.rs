@@ -3,7 +3,8 @@
 
 use super::names;
 use super::{
-    text, timestamptz, uuid, ColumnSpec, Deferred, FkSpec, IndexSpec, TableBuilder, TableRef,
+    text, timestamptz, uuid, ColumnSpec, Deferred, FkSpec, HelperColumns, HelperEnumLabels,
+    IndexSpec, TableBuilder, TableRef,
 };
 use crate::diag::Diagnostic;
 use crate::model::*;
@@ -70,17 +71,26 @@ pub struct OverlapSpec<'a> {
 }
 
 impl TableBuilder<'_> {
+    /// Adds a tenant-safe FK, and records that its target must turn out tenant-scoped.
+    fn push_tenant_safe_fk(&mut self, spec: FkSpec, origin: Origin) -> &mut Self {
+        let (table, fk) = (self.index, self.table().foreign_keys.len());
+        self.schema_builder()
+            .deferred
+            .push(Deferred::TenantScopedTarget { table, fk });
+        self.push_fk(spec, origin)
+    }
+
     /// Records that a helper's SQL names `columns`, checked when the schema is built.
     fn expect_columns(&mut self, helper: &'static str, columns: &[&str], origin: &Origin) {
         let table = self.table().name.clone();
         self.schema_builder()
             .deferred
-            .push(Deferred::HelperColumns {
+            .push(Deferred::HelperColumns(Box::new(HelperColumns {
                 table,
                 helper,
                 columns: columns.iter().map(|c| c.to_string()).collect(),
                 origin: origin.clone(),
-            });
+            })));
     }
 
     /// Records that a helper compares `column` with `labels`, checked when the schema is built.
@@ -94,13 +104,13 @@ impl TableBuilder<'_> {
         let table = self.table().name.clone();
         self.schema_builder()
             .deferred
-            .push(Deferred::HelperEnumLabels {
+            .push(Deferred::HelperEnumLabels(Box::new(HelperEnumLabels {
                 table,
                 helper,
                 column: column.to_string(),
                 labels: labels.iter().map(|l| l.to_string()).collect(),
                 origin: origin.clone(),
-            });
+            })));
     }
 
     /// Makes the table tenant-scoped: the tenant column, its FK to the tenant table, and the
@@ -168,19 +178,11 @@ impl TableBuilder<'_> {
         origin: Origin,
     ) -> &mut Self {
         let tc = self.schema_builder().conventions().tenant_column;
-        let by = self.table().name.clone();
-        self.schema_builder()
-            .deferred
-            .push(Deferred::TenantScopedTarget {
-                target: target.qname(),
-                by,
-                origin: origin.clone(),
-            });
         let mut local = vec![tc];
         local.extend_from_slice(cols);
         let mut remote = vec![tc];
         remote.extend_from_slice(ref_cols);
-        self.push_fk(FkSpec::new(&local, target, &remote), origin.clone());
+        self.push_tenant_safe_fk(FkSpec::new(&local, target, &remote), origin.clone());
         self.push_index(IndexSpec::columns(&local), origin)
     }
 
@@ -291,16 +293,8 @@ impl TableBuilder<'_> {
             expression: format!("{kind_col} = '{value}'"),
             origin: origin.clone(),
         });
-        let by = self.table().name.clone();
-        self.schema_builder()
-            .deferred
-            .push(Deferred::TenantScopedTarget {
-                target: parent.qname(),
-                by,
-                origin: origin.clone(),
-            });
         let local = [tc, ref_col, kind_col];
-        self.push_fk(
+        self.push_tenant_safe_fk(
             FkSpec::new(&local, parent, &[tc, "id", "kind"]),
             origin.clone(),
         );
@@ -485,7 +479,14 @@ pub(crate) fn check_deferred(
         schema.tables.iter().map(|t| (&t.name, t)).collect();
     for d in deferred {
         match d {
-            Deferred::TenantScopedTarget { target, by, origin } => {
+            &Deferred::TenantScopedTarget { table, fk } => {
+                let by = &schema.tables[table];
+                let ForeignKey {
+                    ref_table: target,
+                    origin,
+                    ..
+                } = &by.foreign_keys[fk];
+                let by = &by.name;
                 let Some(t) = tables.get(target) else {
                     continue; // the missing table itself is reported by validation
                 };
@@ -503,12 +504,13 @@ pub(crate) fn check_deferred(
                     );
                 }
             }
-            Deferred::HelperColumns {
-                table,
-                helper,
-                columns,
-                origin,
-            } => {
+            Deferred::HelperColumns(helper) => {
+                let HelperColumns {
+                    table,
+                    helper,
+                    columns,
+                    origin,
+                } = &**helper;
                 let Some(t) = schema.table(table) else {
                     continue;
                 };
@@ -526,13 +528,14 @@ pub(crate) fn check_deferred(
                     out.push(d);
                 }
             }
-            Deferred::HelperEnumLabels {
-                table,
-                helper,
-                column,
-                labels,
-                origin,
-            } => {
+            Deferred::HelperEnumLabels(helper) => {
+                let HelperEnumLabels {
+                    table,
+                    helper,
+                    column,
+                    labels,
+                    origin,
+                } = &**helper;
                 let Some(col) = schema.table(table).and_then(|t| t.column(column)) else {
                     continue; // reported by HelperColumns
                 };

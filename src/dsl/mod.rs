@@ -45,32 +45,40 @@ impl TableRef {
 /// A DSL handle's `(schema, name)`.
 type StaticName = (Option<&'static str>, &'static str);
 
-/// A requirement that can only be checked once every table is declared.
+/// A requirement that can only be checked once every table is declared. A large schema
+/// makes one per tenant-safe reference, so that kind is two indexes into the model; the
+/// rare helper kinds are boxed.
 #[derive(Debug, Clone)]
 pub(crate) enum Deferred {
-    /// `table` must be tenant-scoped with a `(tenant, id)` key, because `by` references it so.
+    /// The `fk`th foreign key of the `table`th table is tenant-safe: its target must be
+    /// tenant-scoped with a `(tenant, id)` key.
     TenantScopedTarget {
-        target: QName,
-        by: QName,
-        origin: Origin,
+        table: usize,
+        fk: usize,
     },
-    /// An invariant helper wrote SQL naming these columns of `table` (checks, predicates),
-    /// which the model cannot see inside expressions; each must exist once the table is done.
-    HelperColumns {
-        table: QName,
-        helper: &'static str,
-        columns: Vec<String>,
-        origin: Origin,
-    },
-    /// An invariant helper compares `column` with these labels; the column must be of an enum
-    /// type that has them, or the comparison silently never matches.
-    HelperEnumLabels {
-        table: QName,
-        helper: &'static str,
-        column: String,
-        labels: Vec<String>,
-        origin: Origin,
-    },
+    HelperColumns(Box<HelperColumns>),
+    HelperEnumLabels(Box<HelperEnumLabels>),
+}
+
+/// An invariant helper wrote SQL naming these columns of `table` (checks, predicates),
+/// which the model cannot see inside expressions; each must exist once the table is done.
+#[derive(Debug, Clone)]
+pub(crate) struct HelperColumns {
+    table: QName,
+    helper: &'static str,
+    columns: Vec<String>,
+    origin: Origin,
+}
+
+/// An invariant helper compares `column` with these labels; the column must be of an enum
+/// type that has them, or the comparison silently never matches.
+#[derive(Debug, Clone)]
+pub(crate) struct HelperEnumLabels {
+    table: QName,
+    helper: &'static str,
+    column: String,
+    labels: Vec<String>,
+    origin: Origin,
 }
 
 /// Collects a schema's declarations.
