@@ -13,6 +13,11 @@ pub struct FkGraph<'a> {
     pub nodes: FastMap<&'a QName, NodeIndex>,
     /// For each node, the index of its table in `Schema::tables`.
     pub tables: Vec<usize>,
+    /// The node each foreign key references (none outside the schema), every table's in
+    /// turn, so a renderer walking the keys need not look each target up by name again.
+    targets: Vec<Option<NodeIndex>>,
+    /// Where each table's keys start in `targets`, by index in `Schema::tables`.
+    first_target: Vec<usize>,
 }
 
 impl<'a> FkGraph<'a> {
@@ -26,19 +31,36 @@ impl<'a> FkGraph<'a> {
                 graph.add_node(&t.name)
             });
         }
+        let mut targets = Vec::new();
+        let mut first_target = Vec::with_capacity(schema.tables.len());
         for t in &schema.tables {
+            first_target.push(targets.len());
             let child = nodes[&t.name];
             for fk in &t.foreign_keys {
-                if let Some(&parent) = nodes.get(&fk.ref_table) {
+                let parent = nodes.get(&fk.ref_table).copied();
+                if let Some(parent) = parent {
                     graph.add_edge(parent, child, fk);
                 }
+                targets.push(parent);
             }
         }
         FkGraph {
             graph,
             nodes,
             tables,
+            targets,
+            first_target,
         }
+    }
+
+    /// The node each foreign key of the `table`th table references, in the table's order.
+    pub fn fk_targets(&self, table: usize) -> &[Option<NodeIndex>] {
+        let end = self
+            .first_target
+            .get(table + 1)
+            .copied()
+            .unwrap_or(self.targets.len());
+        &self.targets[self.first_target[table]..end]
     }
 
     /// The table a node stands for.

@@ -12,14 +12,15 @@ mod relations;
 
 use relations::{Clashes, Slot};
 
-/// Tables and enums by name, built once per validation.
-struct Lookups<'s> {
-    tables: FastMap<&'s QName, &'s Table>,
+/// Tables and enums by name (the last of a name wins), built once per validation; the
+/// DSL's deferred checks read the same maps.
+pub(crate) struct Lookups<'s> {
+    pub(crate) tables: FastMap<&'s QName, &'s Table>,
     enums: FastMap<&'s QName, &'s EnumType>,
 }
 
 impl<'s> Lookups<'s> {
-    fn new(schema: &'s Schema) -> Self {
+    pub(crate) fn new(schema: &'s Schema) -> Self {
         let mut tables = map_with_capacity(schema.tables.len());
         tables.extend(schema.tables.iter().map(|t| (&t.name, t)));
         let mut enums = map_with_capacity(schema.enums.len());
@@ -33,9 +34,13 @@ impl<'s> Lookups<'s> {
 const CLASHES_BESIDE_FROM_TABLES: usize = 256;
 
 pub fn validate(schema: &Schema) -> Diagnostics {
-    let lookups = Lookups::new(schema);
+    validate_using(schema, &Lookups::new(schema))
+}
+
+/// [`validate`] with the name lookups already built.
+pub(crate) fn validate_using(schema: &Schema, lookups: &Lookups) -> Diagnostics {
     if schema.tables.len() < CLASHES_BESIDE_FROM_TABLES {
-        return checked(schema, &lookups, &Clashes::of(schema));
+        return checked(schema, lookups, &Clashes::of(schema));
     }
     // Names rarely clash: the tables are checked as if none did, beside the search for
     // clashes, and checked again, in order, when some do.
@@ -43,17 +48,17 @@ pub fn validate(schema: &Schema) -> Diagnostics {
         let search = std::thread::Builder::new().spawn_scoped(scope, || Clashes::of(schema));
         match search {
             Ok(search) => {
-                let out = checked(schema, &lookups, &Clashes::none());
+                let out = checked(schema, lookups, &Clashes::none());
                 let clashes = search
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 if clashes.is_empty() {
                     out
                 } else {
-                    checked(schema, &lookups, &clashes)
+                    checked(schema, lookups, &clashes)
                 }
             }
-            Err(_) => checked(schema, &lookups, &Clashes::of(schema)),
+            Err(_) => checked(schema, lookups, &Clashes::of(schema)),
         }
     })
 }

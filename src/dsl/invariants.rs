@@ -471,12 +471,11 @@ impl TableBuilder<'_> {
 /// Checks the requirements that need every table declared.
 pub(crate) fn check_deferred(
     schema: &Schema,
+    lookups: &crate::validate::Lookups,
     deferred: &[Deferred],
     conv: &Conventions,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let tables: crate::model::fast_hash::FastMap<&QName, &Table> =
-        schema.tables.iter().map(|t| (&t.name, t)).collect();
     for d in deferred {
         match d {
             &Deferred::TenantScopedTarget { table, fk } => {
@@ -487,7 +486,7 @@ pub(crate) fn check_deferred(
                     ..
                 } = &by.foreign_keys[fk];
                 let by = &by.name;
-                let Some(t) = tables.get(target) else {
+                let Some(t) = lookups.tables.get(target) else {
                     continue; // the missing table itself is reported by validation
                 };
                 if !matches!(t.meta.scope, Scope::Tenant { .. }) {

@@ -90,8 +90,9 @@ pub struct SchemaBuilder {
     /// Position of each declared table in `schema.tables`, for constant-time duplicate
     /// checks; keyed by the handle's `(schema, name)`, which are static, so no key is built.
     table_index: FastMap<StaticName, usize>,
-    /// Position of each enum in `schema.enums`: every `enum_of` column registers its enum.
-    enum_index: FastMap<StaticName, usize>,
+    /// Position of each enum in `schema.enums`, and the values it was first declared with:
+    /// every `enum_of` column registers its enum, mostly from that same static list.
+    enum_index: FastMap<StaticName, (usize, &'static [&'static str])>,
     errors: Vec<Diagnostic>,
     pub(crate) deferred: Vec<Deferred>,
 }
@@ -160,10 +161,11 @@ impl SchemaBuilder {
     }
 
     fn register_enum(&mut self, def: EnumDef, origin: Origin) {
-        let existing = self
-            .enum_index
-            .get(&(def.schema, def.name))
-            .map(|&i| &self.schema.enums[i]);
+        let existing = self.enum_index.get(&(def.schema, def.name));
+        if existing.is_some_and(|&(_, first)| std::ptr::eq(first, def.values)) {
+            return;
+        }
+        let existing = existing.map(|&(i, _)| &self.schema.enums[i]);
         let same = |e: &EnumType| {
             e.values
                 .iter()
@@ -184,8 +186,10 @@ impl SchemaBuilder {
             ),
             Some(_) => {}
             None => {
-                self.enum_index
-                    .insert((def.schema, def.name), self.schema.enums.len());
+                self.enum_index.insert(
+                    (def.schema, def.name),
+                    (self.schema.enums.len(), def.values),
+                );
                 self.schema.enums.push(EnumType {
                     name: def.qname(),
                     values: def.values.iter().map(|v| v.to_string()).collect(),
@@ -331,10 +335,11 @@ impl SchemaBuilder {
             shrink_finished(last);
         }
         let mut all = Diagnostics(errors);
-        for d in crate::validate::validate(&schema).0 {
+        let lookups = crate::validate::Lookups::new(&schema);
+        for d in crate::validate::validate_using(&schema, &lookups).0 {
             all.push(d);
         }
-        for d in invariants::check_deferred(&schema, &deferred, &conventions) {
+        for d in invariants::check_deferred(&schema, &lookups, &deferred, &conventions) {
             all.push(d);
         }
         if all.is_empty() {

@@ -599,23 +599,21 @@ fn create_tables<'s>(schema: &'s Schema, sink: &mut impl Sink) -> Vec<(&'s QName
     let mut late_fks = Vec::new();
     for node in graph.creation_order() {
         let t = graph.table(schema, node);
-        let inline = |fk: &ForeignKey| {
+        let targets = graph.fk_targets(graph.tables[node.index()]);
+        let inline = |n: usize, fk: &ForeignKey| {
             if fk.ref_table == t.name {
                 !matches!(
                     t.unique_key_kind(&fk.ref_columns),
                     Some(KeyKind::UniqueIndex) | None
                 )
             } else {
-                graph
-                    .nodes
-                    .get(&fk.ref_table)
-                    .is_some_and(|n| created[n.index()])
+                targets[n].is_some_and(|parent| created[parent.index()])
             }
         };
         sink.section(format_args!("table {}", t.name));
         sink.statement(|s| {
-            create_table(s, t, |fk| {
-                let inline = inline(fk);
+            create_table(s, t, |n, fk| {
+                let inline = inline(n, fk);
                 if !inline {
                     late_fks.push((&t.name, fk));
                 }
@@ -629,11 +627,11 @@ fn create_tables<'s>(schema: &'s Schema, sink: &mut impl Sink) -> Vec<(&'s QName
 }
 
 /// `CREATE TABLE` with the columns and constraints; a foreign key is written only when
-/// `inline` says so.
+/// `inline` (given its position in the table's list) says so.
 fn create_table<'t>(
     out: &mut String,
     t: &'t Table,
-    mut inline: impl FnMut(&'t ForeignKey) -> bool,
+    mut inline: impl FnMut(usize, &'t ForeignKey) -> bool,
 ) {
     out.push_str("CREATE TABLE ");
     push_qname(out, &t.name);
@@ -663,8 +661,8 @@ fn create_table<'t>(
         line(out);
         push_exclude_def(out, x);
     }
-    for fk in &t.foreign_keys {
-        if inline(fk) {
+    for (n, fk) in t.foreign_keys.iter().enumerate() {
+        if inline(n, fk) {
             line(out);
             push_foreign_key_def(out, fk);
         }
