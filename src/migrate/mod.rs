@@ -377,9 +377,12 @@ impl MigrationDir {
                     let (give_back, spare) = std::sync::mpsc::channel::<String>();
                     let writer = scope.spawn(move || -> std::io::Result<Sha256> {
                         let mut hasher = Sha256::new();
+                        let mut offset = 0;
                         for mut piece in written {
                             hasher.update(piece.as_bytes());
                             file.write_all(piece.as_bytes())?;
+                            start_writeback(file, offset, piece.len());
+                            offset += piece.len() as u64;
                             piece.clear();
                             // The renderer may be done and gone; the buffer is then freed.
                             let _ = give_back.send(piece);
@@ -810,6 +813,25 @@ impl Drop for Staged {
         }
     }
 }
+
+/// Asks the kernel to start writing `len` bytes at `offset` of `file` to disk now, so the
+/// flush before the rename finds little left to write (a large first migration's flush
+/// otherwise waits for all of it). Only a hint: the flush is what makes the file durable.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &fs::File, offset: u64, len: usize) {
+    use std::os::fd::AsRawFd;
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return;
+    };
+    // SAFETY: the descriptor is open for the call's length (borrowed from `file`), and the
+    // call only schedules I/O on it; no memory is passed.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_: &fs::File, _: u64, _: usize) {}
 
 /// The temporary file beside `path` that [`Staged::commit`] renames into place.
 fn temporary_path(path: &Path) -> PathBuf {
