@@ -356,7 +356,7 @@ fn check_column_type(
             }
         }
     }
-    if c.generated.is_some() && c.default.is_some() {
+    if c.generated().is_some() && c.default.is_some() {
         out.push(
             Diagnostic::error(
                 "schema::generated-with-default",

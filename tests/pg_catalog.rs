@@ -140,7 +140,7 @@ fn every_declared_object_exists_in_the_catalog() {
             );
             let default: Option<String> = row.get(3);
             let generated: String = row.get(4);
-            if let Some(expr) = &c.generated {
+            if let Some(expr) = c.generated() {
                 assert_eq!(generated, "s", "{rel}.{name} is stored generated");
                 assert!(
                     default.as_deref().is_some_and(|d| d.contains("split_part")),
@@ -162,7 +162,7 @@ fn every_declared_object_exists_in_the_catalog() {
             assert_eq!(identity, expected_identity, "{rel}.{name} identity");
             assert_eq!(
                 row.get::<_, Option<String>>(6).as_deref(),
-                c.doc.as_deref(),
+                c.doc(),
                 "{rel}.{name} comment"
             );
         }

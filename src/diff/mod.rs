@@ -293,7 +293,7 @@ pub fn without_rename_hints(schema: &Schema) -> Schema {
     }
     for t in &mut s.tables {
         for c in &mut t.columns {
-            c.renamed_from = None;
+            c.set_renamed_from(None);
         }
     }
     s
@@ -313,7 +313,8 @@ pub fn restore_rename_hints(normalized: &mut Schema, source: &Schema) {
             continue;
         };
         for c in &mut t.columns {
-            c.renamed_from = src.column(&c.name).and_then(|s| s.renamed_from.clone());
+            let from = src.column(&c.name).and_then(|s| s.renamed_from());
+            c.set_renamed_from(from.map(Box::from));
         }
     }
 }
@@ -671,7 +672,7 @@ fn diff_columns<'o>(
     let mut renamed_from: Vec<&str> = Vec::new();
     for c in &new.columns {
         let previous = old.column(&c.name).or_else(|| {
-            let from = c.renamed_from.as_deref()?;
+            let from = c.renamed_from()?;
             let col = old.column(from)?;
             renamed_from.push(col.name.as_str());
             out.push(Change::RenameColumn {
@@ -701,8 +702,8 @@ fn diff_column(
 ) {
     let table = || new.name.clone();
     let column = || c.name.to_string();
-    if o.generated != c.generated {
-        out.push(match c.generated {
+    if o.generated() != c.generated() {
+        out.push(match c.generated() {
             Some(_) => Change::AlterGenerated {
                 table: table(),
                 column: column(),
@@ -713,7 +714,7 @@ fn diff_column(
             },
         });
         // Dropped and added again, the column takes the new type with it.
-        if c.generated.is_some() {
+        if c.generated().is_some() {
             return;
         }
     }
@@ -757,7 +758,7 @@ fn diff_column(
             },
         });
     }
-    if o.doc != c.doc {
+    if o.doc() != c.doc() {
         out.push(Change::SetColumnComment {
             table: table(),
             column: column(),

@@ -417,17 +417,13 @@ impl TableBuilder<'_> {
                 .push(Diagnostic::error("schema::duplicate", msg).at(&origin));
             return self;
         }
-        table.columns.push(Column {
-            name: name.into(),
-            ty: spec.ty,
-            nullable: spec.nullable,
-            default: spec.default,
-            generated: spec.generated,
-            identity: spec.identity,
-            doc: spec.doc.map(String::into_boxed_str),
-            renamed_from: spec.renamed_from.map(String::into_boxed_str),
-            origin: origin.clone(),
-        });
+        let mut column = Column::new(name, spec.ty, spec.nullable, origin.clone());
+        column.default = spec.default;
+        column.identity = spec.identity;
+        column.set_generated(spec.generated);
+        column.set_doc(spec.doc.map(String::into_boxed_str));
+        column.set_renamed_from(spec.renamed_from.map(String::into_boxed_str));
+        table.columns.push(column);
         if spec.unique {
             let cols = vec![Name::from(name)];
             table.uniques.push(UniqueConstraint {

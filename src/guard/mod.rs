@@ -474,17 +474,12 @@ mod tests {
             let name = format!("t{i}");
             let mut t = Table::new(name.as_str(), Origin::default());
             for c in ["id", "parent_id"] {
-                t.columns.push(Column {
-                    name: c.into(),
-                    ty: ColumnType::Text,
-                    nullable: c != "id",
-                    default: None,
-                    generated: None,
-                    identity: None,
-                    doc: None,
-                    renamed_from: None,
-                    origin: Origin::default(),
-                });
+                t.columns.push(Column::new(
+                    c,
+                    ColumnType::Text,
+                    c != "id",
+                    Origin::default(),
+                ));
             }
             t.primary_key = Some(PrimaryKey {
                 name: format!("{name}_pkey").into(),

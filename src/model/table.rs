@@ -151,27 +151,176 @@ pub enum KeyKind {
     UniqueIndex,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "ColumnFields", into = "ColumnFields")]
 pub struct Column {
     pub name: Name,
-    #[serde(rename = "type")]
     pub ty: ColumnType,
     pub nullable: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<DefaultValue>,
-    /// `GENERATED ALWAYS AS (<expr>) STORED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generated: Option<String>,
     /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub doc: Option<Box<str>>,
-    /// The column's previous name, so a diff renames instead of dropping and adding.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub renamed_from: Option<Box<str>>,
-    #[serde(skip)]
+    /// What few columns have: see [`Column::generated`], [`Column::doc`] and
+    /// [`Column::renamed_from`].
+    notes: ColumnNotes,
     pub origin: Origin,
+}
+
+/// A column's rarely set parts, kept out of line: a large schema's columns mostly have none,
+/// and every byte of a column is paid for tens of thousands of times.
+#[derive(Debug, Clone, Default)]
+struct ColumnNotes(Option<Box<Notes>>);
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Notes {
+    generated: Option<String>,
+    doc: Option<Box<str>>,
+    renamed_from: Option<Box<str>>,
+}
+
+impl ColumnNotes {
+    const NONE: &'static Notes = &Notes {
+        generated: None,
+        doc: None,
+        renamed_from: None,
+    };
+
+    fn get(&self) -> &Notes {
+        self.0.as_deref().unwrap_or(Self::NONE)
+    }
+
+    /// Changes the notes through `change`, and lets go of them when none is left.
+    fn change<T>(&mut self, change: impl FnOnce(&mut Notes) -> T) -> T {
+        let notes = self.0.get_or_insert_with(Box::default);
+        let out = change(notes);
+        if **notes == *Self::NONE {
+            self.0 = None;
+        }
+        out
+    }
+}
+
+impl PartialEq for ColumnNotes {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Column {
+    /// A column with no default, identity, generation expression, comment or previous name.
+    pub fn new(name: impl Into<Name>, ty: ColumnType, nullable: bool, origin: Origin) -> Self {
+        Column {
+            name: name.into(),
+            ty,
+            nullable,
+            default: None,
+            identity: None,
+            notes: ColumnNotes::default(),
+            origin,
+        }
+    }
+
+    /// `GENERATED ALWAYS AS (<expr>) STORED`: the expression.
+    pub fn generated(&self) -> Option<&str> {
+        self.notes.get().generated.as_deref()
+    }
+
+    pub fn set_generated(&mut self, expression: Option<String>) {
+        if expression.is_some() || self.generated().is_some() {
+            self.notes.change(|n| n.generated = expression);
+        }
+    }
+
+    /// Changes the generation expression in place, if there is one.
+    pub fn edit_generated<T>(&mut self, edit: impl FnOnce(&mut String) -> T) -> Option<T> {
+        self.generated()?;
+        self.notes.change(|n| n.generated.as_mut().map(edit))
+    }
+
+    /// The column's comment.
+    pub fn doc(&self) -> Option<&str> {
+        self.notes.get().doc.as_deref()
+    }
+
+    pub fn set_doc(&mut self, doc: Option<Box<str>>) {
+        if doc.is_some() || self.doc().is_some() {
+            self.notes.change(|n| n.doc = doc);
+        }
+    }
+
+    /// The column's previous name, so a diff renames instead of dropping and adding.
+    pub fn renamed_from(&self) -> Option<&str> {
+        self.notes.get().renamed_from.as_deref()
+    }
+
+    pub fn set_renamed_from(&mut self, from: Option<Box<str>>) {
+        if from.is_some() || self.renamed_from().is_some() {
+            self.notes.change(|n| n.renamed_from = from);
+        }
+    }
+}
+
+impl std::fmt::Debug for Column {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Column")
+            .field("name", &self.name)
+            .field("ty", &self.ty)
+            .field("nullable", &self.nullable)
+            .field("default", &self.default)
+            .field("generated", &self.generated())
+            .field("identity", &self.identity)
+            .field("doc", &self.doc())
+            .field("renamed_from", &self.renamed_from())
+            .field("origin", &self.origin)
+            .finish()
+    }
+}
+
+/// [`Column`] as it is read and written: every part a field of its own.
+#[derive(Serialize, Deserialize)]
+struct ColumnFields {
+    name: Name,
+    #[serde(rename = "type")]
+    ty: ColumnType,
+    nullable: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    default: Option<DefaultValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    generated: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    identity: Option<Identity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    doc: Option<Box<str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    renamed_from: Option<Box<str>>,
+}
+
+impl From<ColumnFields> for Column {
+    fn from(f: ColumnFields) -> Self {
+        let mut c = Column::new(f.name, f.ty, f.nullable, Origin::default());
+        c.default = f.default;
+        c.identity = f.identity;
+        c.set_generated(f.generated);
+        c.set_doc(f.doc);
+        c.set_renamed_from(f.renamed_from);
+        c
+    }
+}
+
+impl From<Column> for ColumnFields {
+    fn from(c: Column) -> Self {
+        let notes = c.notes.0.map(|n| *n).unwrap_or_default();
+        ColumnFields {
+            name: c.name,
+            ty: c.ty,
+            nullable: c.nullable,
+            default: c.default,
+            generated: notes.generated,
+            identity: c.identity,
+            doc: notes.doc,
+            renamed_from: notes.renamed_from,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -460,4 +609,56 @@ pub struct Partition {
     pub bound: String,
     #[serde(skip)]
     pub origin: Origin,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain() -> Column {
+        Column::new("total", ColumnType::Text, true, Origin::default())
+    }
+
+    /// Out of line or not, a column's rare parts are read and written as fields of their
+    /// own, absent when unset.
+    #[test]
+    fn a_column_reads_and_writes_its_rare_parts_as_fields() {
+        let mut c = plain();
+        c.set_generated(Some("price || qty".into()));
+        c.set_renamed_from(Some("sum".into()));
+        let json = serde_json::to_string(&c).unwrap();
+        assert!(json.contains(r#""generated":"price || qty""#), "{json}");
+        assert!(json.contains(r#""renamed_from":"sum""#), "{json}");
+        assert!(!json.contains("doc"), "{json}");
+        assert_eq!(serde_json::from_str::<Column>(&json).unwrap(), c);
+        let bare = serde_json::to_string(&plain()).unwrap();
+        assert!(
+            !bare.contains("generated") && !bare.contains("renamed_from"),
+            "{bare}"
+        );
+    }
+
+    /// A large schema holds tens of thousands of columns; a field added inline is paid for in
+    /// each (see `ColumnNotes` for the rarely set ones).
+    #[test]
+    fn a_column_stays_small() {
+        assert!(std::mem::size_of::<Column>() <= 128);
+    }
+
+    /// Clearing the last rare part lets go of the notes: the column equals one that never
+    /// had any, and holds nothing out of line.
+    #[test]
+    fn cleared_notes_are_no_notes() {
+        let mut c = plain();
+        c.set_doc(Some("what the row costs".into()));
+        c.set_generated(Some("1".into()));
+        assert_ne!(c, plain());
+        assert_eq!(c.edit_generated(|g| g.push('0')), Some(()));
+        assert_eq!(c.generated(), Some("10"));
+        c.set_doc(None);
+        c.set_generated(None);
+        assert_eq!(c, plain());
+        assert!(c.notes.0.is_none());
+        assert_eq!(c.edit_generated(|g| g.push('0')), None);
+    }
 }

@@ -326,9 +326,9 @@ struct Claimed {
 fn plain_column(c: &Column, ty: &ColumnType) -> bool {
     c.ty == *ty
         && c.default.is_none()
-        && c.generated.is_none()
+        && c.generated().is_none()
         && c.identity.is_none()
-        && c.doc.is_none()
+        && c.doc().is_none()
 }
 
 fn fk_plain(fk: &ForeignKey) -> bool {
@@ -471,9 +471,9 @@ fn claim_audited(t: &Table, conv: &Conv, cl: &mut Claimed) {
             c.ty == ColumnType::Timestamptz
                 && c.nullable == nullable
                 && c.default == if now { Some(DefaultValue::Now) } else { None }
-                && c.generated.is_none()
+                && c.generated().is_none()
                 && c.identity.is_none()
-                && c.doc.is_none()
+                && c.doc().is_none()
         })
     };
     let by = |n: &str| {
@@ -579,9 +579,9 @@ fn id_tagged(t: &Table, mut cl: Claimed) -> Claimed {
         c.ty == ColumnType::Text
             && !c.nullable
             && c.default.is_none()
-            && c.generated.is_none()
+            && c.generated().is_none()
             && c.identity.is_none()
-            && c.doc.as_deref() == Some(doc.as_str())
+            && c.doc() == Some(doc.as_str())
     });
     if !ok {
         return cl;
@@ -679,7 +679,7 @@ fn column_spec(c: &Column, names_: &Names, module: &str) -> String {
         Some(DefaultValue::EnumValue(v)) => s.push_str(&format!(".default_enum({})", lit(v))),
         Some(DefaultValue::Expression(e)) => s.push_str(&format!(".default_sql({})", lit(e))),
     }
-    if let Some(g) = &c.generated {
+    if let Some(g) = c.generated() {
         s.push_str(&format!(".generated({})", lit(g)));
     }
     match c.identity {
@@ -687,7 +687,7 @@ fn column_spec(c: &Column, names_: &Names, module: &str) -> String {
         Some(Identity::ByDefault) => s.push_str(".identity(Identity::ByDefault)"),
         None => {}
     }
-    if let Some(d) = &c.doc {
+    if let Some(d) = c.doc() {
         s.push_str(&format!(".doc({})", lit(d)));
     }
     s

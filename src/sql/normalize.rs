@@ -74,9 +74,7 @@ enum Slot<'a> {
 fn each_slot(s: &mut Schema, f: &mut impl FnMut(Slot<'_>)) {
     for t in &mut s.tables {
         for c in &mut t.columns {
-            if let Some(g) = &mut c.generated {
-                f(Slot::Expr(g));
-            }
+            c.edit_generated(|g| f(Slot::Expr(g)));
             if let Some(d) = &mut c.default {
                 if matches!(d, DefaultValue::Expression(_) | DefaultValue::Number(_)) {
                     f(Slot::Default(d, &c.ty));
@@ -134,7 +132,7 @@ pub fn normalize_schema(schema: &Schema, dialect: DialectKind) -> Schema {
         t.meta = TableMeta::default();
         for c in &mut t.columns {
             // A DSL hint for the differ; no SQL statement records it.
-            c.renamed_from = None;
+            c.set_renamed_from(None);
             c.ty = canonical_type(&c.ty, &schema.enums);
         }
         for ex in &mut t.excludes {

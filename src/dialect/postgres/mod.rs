@@ -108,7 +108,7 @@ fn push_column_def(out: &mut String, c: &Column) {
     push_ident(out, &c.name);
     out.push(' ');
     push_column_type(out, &c.ty);
-    if let Some(expr) = &c.generated {
+    if let Some(expr) = c.generated() {
         out.push_str(" GENERATED ALWAYS AS (");
         out.push_str(expr);
         out.push_str(") STORED");
@@ -702,7 +702,7 @@ fn create_table_extras(t: &Table, sink: &mut impl Sink) {
         });
     }
     for c in &t.columns {
-        if let Some(doc) = &c.doc {
+        if let Some(doc) = c.doc() {
             sink.statement(|s| {
                 s.push_str("COMMENT ON COLUMN ");
                 push_qname(s, &t.name);

@@ -363,7 +363,7 @@ impl Planner<'_> {
             .expect("diffed column exists");
         if !col.nullable
             && col.default.is_none()
-            && col.generated.is_none()
+            && col.generated().is_none()
             && col.identity.is_none()
         {
             // Added nullable; NOT NULL follows through a validated CHECK once rows are filled.
@@ -436,14 +436,12 @@ impl Planner<'_> {
     fn table_object(&mut self, c: &Change) {
         match c {
             Change::SetColumnComment { table, column } => {
-                let doc = self.tables[table]
-                    .column(column)
-                    .and_then(|c| c.doc.clone());
+                let doc = self.tables[table].column(column).and_then(|c| c.doc());
                 self.late.push(format!(
                     "COMMENT ON COLUMN {}.{} IS {}",
                     quote_qname(table),
                     quote_ident(column),
-                    doc.map_or("NULL".into(), |d| quote_literal(&d))
+                    doc.map_or("NULL".into(), quote_literal)
                 ));
             }
             Change::SetTableComment { table } => {
@@ -658,7 +656,7 @@ fn dropped_reason(what: &str) -> String {
 /// Why an added column's value is computed for every existing row (SG410), or why existing
 /// rows get the migration's time (SG420), when the declared column asks for it.
 fn accept_added_column(why: &mut Vec<Accepted>, statement: &str, col: &Column) {
-    let computed = if col.generated.is_some() {
+    let computed = if col.generated().is_some() {
         Some(
             "a stored generated column is computed for every existing row when it is added, \
               and there is no form that fills it later"
@@ -875,7 +873,7 @@ impl Planner<'_> {
         let add = format!("ALTER TABLE {q} ADD COLUMN {}", pg::column_def(col));
         accept_added_column(why, &add, col);
         main.push(add);
-        if let Some(doc) = &col.doc {
+        if let Some(doc) = col.doc() {
             main.push(format!(
                 "COMMENT ON COLUMN {q}.{} IS {}",
                 quote_ident(column),
@@ -978,7 +976,7 @@ fn enum_columns<'t>(old: &'t Table, new: &'t Table, name: &QName) -> Vec<(&'t Co
             let n = new.column(&o.name).or_else(|| {
                 new.columns
                     .iter()
-                    .find(|n| n.renamed_from.as_deref() == Some(o.name.as_str()))
+                    .find(|n| n.renamed_from() == Some(o.name.as_str()))
             })?;
             is_it(&n.ty).then_some((o, n))
         })

@@ -171,7 +171,7 @@ pub fn column_def(schema: &Schema, c: &Column) -> Result<String, Diagnostics> {
     let mut errors = Diagnostics::default();
     let ty = column_type(schema, &c.ty).map_err(|what| unsupported(&what, &c.origin))?;
     let mut s = format!("{} {ty}", quote_ident(&c.name));
-    if let Some(expr) = &c.generated {
+    if let Some(expr) = c.generated() {
         write!(s, " GENERATED ALWAYS AS ({expr}) STORED").unwrap();
     }
     if !c.nullable {

@@ -87,9 +87,10 @@ fn renames(old: &Schema, target: &mut Schema) -> Renames {
         let names: Vec<Name> = t.columns.iter().map(|c| c.name.clone()).collect();
         let mut taken: Vec<Box<str>> = Vec::new();
         for c in &mut t.columns {
-            let Some(from) = c.renamed_from.take() else {
+            let Some(from) = c.renamed_from().map(Box::<str>::from) else {
                 continue;
             };
+            c.set_renamed_from(None);
             let holds = before.is_some_and(|b| b.has_column(&from) && !b.has_column(&c.name))
                 && !names.iter().any(|n| *n == *from)
                 && !taken.contains(&from);
@@ -98,7 +99,7 @@ fn renames(old: &Schema, target: &mut Schema) -> Renames {
                 out.entry(t.name.clone())
                     .or_default()
                     .push((from.to_string(), c.name.to_string()));
-                c.renamed_from = Some(from);
+                c.set_renamed_from(Some(from));
             }
         }
     }
@@ -374,7 +375,7 @@ fn drop_trigger(tr: &Trigger) -> String {
 fn canonical(t: &Table) -> Table {
     let mut t = t.clone();
     for c in &mut t.columns {
-        c.renamed_from = None;
+        c.set_renamed_from(None);
     }
     t.columns.sort_by(|a, b| a.name.cmp(&b.name));
     t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
@@ -492,7 +493,7 @@ fn addable(t: &Table, c: &Column) -> bool {
                 | DefaultValue::EnumValue(_)
         ),
     };
-    !in_key && c.generated.is_none() && c.identity.is_none() && default_ok
+    !in_key && c.generated().is_none() && c.identity.is_none() && default_ok
 }
 
 /// SQLite's rules for ALTER TABLE DROP COLUMN: nothing that stays may use the column (keys,
@@ -523,7 +524,7 @@ fn droppable(before: &Table, after: &Table, col: &str) -> bool {
     let in_generated = after
         .columns
         .iter()
-        .filter_map(|c| c.generated.as_deref())
+        .filter_map(|c| c.generated())
         .any(mentions);
     let in_trigger = before
         .triggers
@@ -558,7 +559,7 @@ fn rebuild(
     let created = lite::table_statements(target, after, &temp)?;
     let mut out = vec![created.create.sql];
     let (mut into, mut from) = (Vec::new(), Vec::new());
-    for c in after.columns.iter().filter(|c| c.generated.is_none()) {
+    for c in after.columns.iter().filter(|c| c.generated().is_none()) {
         if !before.has_column(&c.name) {
             continue;
         }
@@ -944,7 +945,7 @@ mod tests {
             if t.name.name == "posts" {
                 let c = t.columns.iter_mut().find(|c| c.name == "size").unwrap();
                 c.name = "bytes".into();
-                c.renamed_from = Some("size".into());
+                c.set_renamed_from(Some("size".into()));
                 t.checks[0].expression = "bytes > 0".into();
                 t.indexes[0].parts[0].key = IndexKey::Column("bytes".into());
             }

@@ -50,9 +50,11 @@ pub fn rename_column(t: &mut Table, old: &str, new: &str, dialect: DialectKind) 
         if c.name == old {
             c.name = new.into();
             // Remembered so a review of a range of migrations shows a rename, not a drop and an add.
-            c.renamed_from.get_or_insert_with(|| old.into());
+            if c.renamed_from().is_none() {
+                c.set_renamed_from(Some(old.into()));
+            }
         }
-        c.generated.as_mut().map(refs);
+        c.edit_generated(refs);
     }
     if let Some(pk) = &mut t.primary_key {
         rename_in(&mut pk.columns, old, new);

@@ -677,7 +677,7 @@ impl Replayer {
                     .table_mut(&q)
                     .and_then(|t| t.columns.iter_mut().find(|c| c.name == column))
                 {
-                    Some(c) => c.doc = doc.map(String::into_boxed_str),
+                    Some(c) => c.set_doc(doc.map(String::into_boxed_str)),
                     None => self.unknown(at, &format!("column `{q}.{column}`")),
                 }
             }

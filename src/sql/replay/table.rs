@@ -98,7 +98,7 @@ impl Replayer {
         for c in &src.columns {
             let mut c = c.clone();
             c.origin = at.origin.clone();
-            c.renamed_from = None;
+            c.set_renamed_from(None);
             if !like.defaults {
                 c.default = None;
             }
@@ -106,10 +106,10 @@ impl Replayer {
                 c.identity = None;
             }
             if !like.generated {
-                c.generated = None;
+                c.set_generated(None);
             }
             if !like.comments {
-                c.doc = None;
+                c.set_doc(None);
             }
             t.columns.push(c);
         }
@@ -165,17 +165,7 @@ impl Replayer {
 
     pub(super) fn add_column(&mut self, t: &mut Table, col: &ast::ColumnDef, at: &At) {
         let ty = column_type(&col.ty, &self.schema.enums);
-        let mut c = Column {
-            name: col.name.clone().into(),
-            ty,
-            nullable: true,
-            default: None,
-            generated: None,
-            identity: None,
-            doc: None,
-            renamed_from: None,
-            origin: at.origin.clone(),
-        };
+        let mut c = Column::new(col.name.as_str(), ty, true, at.origin.clone());
         let mut later: Vec<&ast::Constraint> = Vec::new();
         for k in &col.constraints {
             match &k.kind {
@@ -186,7 +176,7 @@ impl Replayer {
                     c.identity = Some(identity(*kind));
                     c.nullable = false;
                 }
-                ConstraintKind::Generated(e) => c.generated = Some(e.text.clone()),
+                ConstraintKind::Generated(e) => c.set_generated(Some(e.text.clone())),
                 ConstraintKind::PrimaryKey { .. } => {
                     c.nullable = false;
                     later.push(k);
@@ -741,8 +731,8 @@ fn alter_column(col: &mut Column, op: &AlterOp) {
             col.nullable = false;
         }
         AlterOp::DropIdentity(_) => col.identity = None,
-        AlterOp::DropExpression(_) => col.generated = None,
-        AlterOp::SetExpression(_, e) => col.generated = Some(e.text.clone()),
+        AlterOp::DropExpression(_) => col.set_generated(None),
+        AlterOp::SetExpression(_, e) => col.set_generated(Some(e.text.clone())),
         _ => {}
     }
 }
