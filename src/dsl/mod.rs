@@ -51,7 +51,8 @@ type StaticName = (Option<&'static str>, &'static str);
 #[derive(Debug, Clone)]
 pub(crate) enum Deferred {
     /// The `fk`th foreign key of the `table`th table is tenant-safe: its target must be
-    /// tenant-scoped with a `(tenant, id)` key.
+    /// tenant-scoped with a `(tenant, id)` key. (The builder only ever appends tables and
+    /// foreign keys, so the indexes hold.)
     TenantScopedTarget {
         table: usize,
         fk: usize,

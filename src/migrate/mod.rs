@@ -375,20 +375,23 @@ impl MigrationDir {
                 let hasher = std::thread::scope(|scope| {
                     let (to_write, written) = std::sync::mpsc::sync_channel::<String>(2);
                     let (give_back, spare) = std::sync::mpsc::channel::<String>();
-                    let writer = scope.spawn(move || -> std::io::Result<Sha256> {
-                        let mut hasher = Sha256::new();
-                        let mut offset = 0;
-                        for mut piece in written {
-                            hasher.update(piece.as_bytes());
-                            file.write_all(piece.as_bytes())?;
-                            start_writeback(file, offset, piece.len());
-                            offset += piece.len() as u64;
-                            piece.clear();
-                            // The renderer may be done and gone; the buffer is then freed.
-                            let _ = give_back.send(piece);
-                        }
-                        Ok(hasher)
-                    });
+                    let writer = std::thread::Builder::new().spawn_scoped(
+                        scope,
+                        move || -> std::io::Result<Sha256> {
+                            let mut hasher = Sha256::new();
+                            let mut offset = 0;
+                            for mut piece in written {
+                                hasher.update(piece.as_bytes());
+                                file.write_all(piece.as_bytes())?;
+                                start_writeback(file, offset, piece.len());
+                                offset += piece.len() as u64;
+                                piece.clear();
+                                // The renderer may be done and gone; the buffer is then freed.
+                                let _ = give_back.send(piece);
+                            }
+                            Ok(hasher)
+                        },
+                    )?;
                     rendered = render(&mut |piece: &mut String| {
                         let room = piece.capacity();
                         let next = spare
