@@ -674,6 +674,38 @@ fn over_a_unix_socket_prefer_connects_plainly_and_require_is_refused() {
     );
 }
 
+/// TLS is set up only once a server takes it: under `prefer`, a server without TLS is reached
+/// in the clear and the CA file is never read (setting TLS up loads the system's
+/// certificates, which was most of a connection's time). Against a server that takes TLS,
+/// the same unreadable file is an error that names it.
+#[test]
+fn tls_is_set_up_only_when_the_server_takes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = folder(
+        tmp.path(),
+        &[("0001_init.sql", "CREATE TABLE t (id int);\n")],
+    );
+    let d = dir.to_str().unwrap();
+    let missing = tmp.path().join("no-such-ca.pem");
+    let params = format!("?sslmode=prefer&sslrootcert={}", missing.display());
+
+    let plain = db("tls_only_when_taken");
+    let url = format!("{}{params}", plain.url);
+    let r = run(&["apply", "--migrations", d, "--database-url", &url]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(table_exists(&plain, "t"));
+
+    let server = PgServer::start_tls().unwrap_or_else(|e| panic!("{e}"));
+    let encrypted = server.create_database("tls_only_when_taken");
+    let url = format!("{}{params}", encrypted.url);
+    let r = run(&["status", "--migrations", d, "--database-url", &url]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let msg = flat(&r.stderr);
+    assert!(msg.contains("cannot read sslrootcert"), "{}", r.stderr);
+    assert!(msg.contains("no-such-ca.pem"), "{}", r.stderr);
+    assert!(!r.stderr.contains(&server.password), "{}", r.stderr);
+}
+
 fn status(dir: &std::path::Path, db: &TestDb) -> Run {
     run(&[
         "status",

@@ -157,6 +157,9 @@ fn describe(e: &postgres::Error) -> String {
         Some(db) => db.message().to_string(),
         // The TLS layer's reason (an untrusted certificate, a wrong host) is in the source.
         None => match std::error::Error::source(e) {
+            // TLS could not be set up: no handshake was tried.
+            #[cfg(feature = "tls")]
+            Some(cause) if cause.is::<tls::SetupFailed>() => cause.to_string(),
             Some(cause) => format!("{e}: {cause}"),
             None => e.to_string(),
         },
@@ -166,8 +169,7 @@ fn describe(e: &postgres::Error) -> String {
 #[cfg(feature = "tls")]
 fn connect_with_tls(config: &Config, policy: &TlsPolicy) -> Result<Client, String> {
     // The server never takes TLS over a Unix socket (it answers the request with "no"), so
-    // none is set up for one: setting it up loads the system's CA certificates, which was
-    // most of the time and memory of a local connect.
+    // none is set up for one.
     let hosts = config.get_hosts();
     let unix_only = !hosts.is_empty()
         && hosts
@@ -176,29 +178,118 @@ fn connect_with_tls(config: &Config, policy: &TlsPolicy) -> Result<Client, Strin
     if config.get_ssl_mode() == postgres::config::SslMode::Disable || unix_only {
         return config.connect(postgres::NoTls).map_err(|e| describe(&e));
     }
-    let mut builder = native_tls::TlsConnector::builder();
-    if let Some(path) = &policy.root_cert {
-        let pem = crate::files::read_regular_file(path, 16 * 1024 * 1024)
-            .map_err(|e| format!("cannot read sslrootcert {}: {e}", path.display()))?;
-        let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| {
-            format!(
-                "sslrootcert {} is not a PEM certificate: {e}",
-                path.display()
-            )
-        })?;
-        builder.add_root_certificate(cert);
-    }
-    // libpq's rules: without verify-* or a CA file, TLS only encrypts.
-    let verify_chain = policy.verify_chain || policy.root_cert.is_some();
-    builder
-        .danger_accept_invalid_certs(!verify_chain)
-        .danger_accept_invalid_hostnames(!policy.verify_host);
-    let tls = builder
-        .build()
-        .map_err(|e| format!("cannot set up TLS: {e}"))?;
     config
-        .connect(postgres_native_tls::MakeTlsConnector::new(tls))
+        .connect(tls::OnAcceptance {
+            policy: policy.clone(),
+        })
         .map_err(|e| describe(&e))
+}
+
+/// TLS set up only once a server accepts it, and once per process for each policy.
+///
+/// Setting up a connector loads the system's CA certificates, whether or not they are used:
+/// about 40 ms, which was most of a connection's time. A server without TLS under the default
+/// `prefer` never needs it, and the connections of a fleet, or an apply's lock connection,
+/// share the first one's.
+#[cfg(feature = "tls")]
+mod tls {
+    use super::TlsPolicy;
+    use postgres::tls::{MakeTlsConnect, TlsConnect};
+    use postgres::Socket;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::Mutex;
+
+    type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+    /// The connectors made so far; a process sees one policy, or a few.
+    static MADE: Mutex<Vec<(TlsPolicy, native_tls::TlsConnector)>> = Mutex::new(Vec::new());
+
+    /// Why a connector could not be made (an unreadable `sslrootcert`, say).
+    #[derive(Debug)]
+    pub(super) struct SetupFailed(String);
+
+    impl std::fmt::Display for SetupFailed {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    impl std::error::Error for SetupFailed {}
+
+    pub(super) struct OnAcceptance {
+        pub(super) policy: TlsPolicy,
+    }
+
+    pub(super) struct Handshake {
+        policy: TlsPolicy,
+        domain: String,
+    }
+
+    impl MakeTlsConnect<Socket> for OnAcceptance {
+        type Stream = postgres_native_tls::TlsStream<Socket>;
+        type TlsConnect = Handshake;
+        type Error = BoxError;
+
+        fn make_tls_connect(&mut self, domain: &str) -> Result<Handshake, BoxError> {
+            Ok(Handshake {
+                policy: self.policy.clone(),
+                domain: domain.to_string(),
+            })
+        }
+    }
+
+    impl TlsConnect<Socket> for Handshake {
+        type Stream = postgres_native_tls::TlsStream<Socket>;
+        type Error = BoxError;
+        type Future = Pin<Box<dyn Future<Output = Result<Self::Stream, BoxError>> + Send>>;
+
+        fn connect(self, stream: Socket) -> Self::Future {
+            let connector = match connector(&self.policy) {
+                Ok(c) => c,
+                Err(e) => return Box::pin(std::future::ready(Err(SetupFailed(e).into()))),
+            };
+            let handshake = postgres_native_tls::TlsConnector::new(connector, &self.domain);
+            let handshake = TlsConnect::<Socket>::connect(handshake, stream);
+            Box::pin(async move { handshake.await.map_err(BoxError::from) })
+        }
+    }
+
+    /// The connector for `policy`: made on first use, then shared (it is reference counted).
+    fn connector(policy: &TlsPolicy) -> Result<native_tls::TlsConnector, String> {
+        // Held while a connector is made, so parallel connections wait for one rather than
+        // each loading the certificates.
+        let mut made = MADE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, c)) = made.iter().find(|(p, _)| p == policy) {
+            return Ok(c.clone());
+        }
+        let c = make(policy)?;
+        made.push((policy.clone(), c.clone()));
+        Ok(c)
+    }
+
+    fn make(policy: &TlsPolicy) -> Result<native_tls::TlsConnector, String> {
+        let mut builder = native_tls::TlsConnector::builder();
+        if let Some(path) = &policy.root_cert {
+            let pem = crate::files::read_regular_file(path, 16 * 1024 * 1024)
+                .map_err(|e| format!("cannot read sslrootcert {}: {e}", path.display()))?;
+            let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| {
+                format!(
+                    "sslrootcert {} is not a PEM certificate: {e}",
+                    path.display()
+                )
+            })?;
+            builder.add_root_certificate(cert);
+        }
+        // libpq's rules: without verify-* or a CA file, TLS only encrypts.
+        let verify_chain = policy.verify_chain || policy.root_cert.is_some();
+        builder
+            .danger_accept_invalid_certs(!verify_chain)
+            .danger_accept_invalid_hostnames(!policy.verify_host);
+        builder
+            .build()
+            .map_err(|e| format!("cannot set up TLS: {e}"))
+    }
 }
 
 #[cfg(not(feature = "tls"))]
