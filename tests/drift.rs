@@ -413,3 +413,74 @@ CREATE MATERIALIZED VIEW app.totals AS SELECT count(*) AS n, sum(balance) AS tot
     );
     assert_eq!(v["not_compared"][0], "1 sequence");
 }
+
+/// What a real database holds and the model has no place for (aggregates, operators, casts,
+/// collations and a column's own COLLATE, text search configurations, storage parameters,
+/// view options, indexes on materialized views) is named, kind by kind, by drift (not
+/// compared) and by pull (not in the crate), never dropped in silence.
+#[test]
+fn drift_and_pull_name_every_kind_the_model_does_not_hold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sql = "CREATE SCHEMA app;
+CREATE COLLATION app.bytewise FROM \"C\";
+CREATE TABLE app.accounts (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email text COLLATE app.bytewise NOT NULL,
+    code text COLLATE \"C\",
+    payload jsonb
+) WITH (fillfactor = 90);
+CREATE AGGREGATE app.merged(jsonb) (SFUNC = jsonb_concat, STYPE = jsonb, INITCOND = '{}');
+CREATE FUNCTION app.same_code(a text, b text) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT lower(a) = lower(b)';
+CREATE OPERATOR app.=~= (LEFTARG = text, RIGHTARG = text, FUNCTION = app.same_code);
+CREATE CAST (jsonb AS app.accounts) WITH INOUT;
+CREATE TEXT SEARCH CONFIGURATION app.plain (COPY = pg_catalog.simple);
+CREATE VIEW app.visible WITH (security_barrier) AS SELECT id, email FROM app.accounts;
+CREATE MATERIALIZED VIEW app.per_code AS SELECT code, count(*) AS n FROM app.accounts GROUP BY code WITH NO DATA;
+CREATE UNIQUE INDEX per_code_code ON app.per_code (code);
+";
+    let dir = folder(tmp.path(), &[("0001_unmodeled.sql", sql)]);
+    let d = dir.to_str().unwrap();
+    let db = PgServer::shared().create_database("unmodeled_kinds");
+    let dev = PgServer::shared().conninfo("postgres");
+    let r = run(&["apply", "--migrations", d, "--database-url", &db.url]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let named = "1 aggregate, 1 operator, 1 cast, 1 collation, 1 text search configuration, \
+                 2 column collations, 1 table with storage parameters, 1 view with options, \
+                 1 index on a materialized view";
+
+    let r = run(&[
+        "drift",
+        "--migrations",
+        d,
+        "--database-url",
+        &db.url,
+        "--dev-url",
+        &dev,
+    ]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!(
+            "not compared (schemactl does not model these kinds): {named}"
+        )),
+        "{}",
+        r.stdout
+    );
+
+    let out = tmp.path().join("pulled");
+    let r = run(&[
+        "pull",
+        "--database-url",
+        &db.url,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let said = r.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        said.contains(&format!(
+            "not in the crate, as schemactl does not model these kinds (keep the migrations that make them, and change them in migrations you write): {named}"
+        )),
+        "{}",
+        r.stderr
+    );
+}

@@ -74,13 +74,16 @@ fn inner(ctx: &Context, args: &PullArgs) -> Result<u8, Diagnostics> {
             .and_then(package_name)
             .unwrap_or_else(|| "pulled-schema".to_string()),
     };
+    // What the database holds that the model has no place for: said, not silently dropped.
+    let mut left_out = Vec::new();
     let (schema, source, dialect) = match &args.database_url {
         Some(url) => {
             let target =
                 Target::parse(url, &|k| std::env::var(k).ok()).map_err(Diagnostics::from)?;
             ctx.check_dialect(&target)?;
-            let schema =
-                crate::scratch::inspect_target(&target, Duration::from_secs(args.connect_timeout))?;
+            let timeout = Duration::from_secs(args.connect_timeout);
+            let schema = crate::scratch::inspect_target(&target, timeout)?;
+            left_out = crate::scratch::not_compared_target(&target, timeout)?;
             (schema, target.display(), target.dialect())
         }
         None => {
@@ -133,6 +136,12 @@ fn inner(ctx: &Context, args: &PullArgs) -> Result<u8, Diagnostics> {
         schema.enums.len(),
         args.out.display()
     );
+    if !left_out.is_empty() {
+        eprintln!(
+            "not in the crate, as schemactl does not model these kinds (keep the migrations that make them, and change them in migrations you write): {}",
+            left_out.join(", ")
+        );
+    }
     eprintln!(
         "next: put the migrations that built it in {0}/migrations (`schemactl import ...` or a copy), then `cd {0} && cargo schemactl generate --check`",
         args.out.display()

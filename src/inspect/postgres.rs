@@ -340,7 +340,7 @@ fn views(db: &mut Client, out: &mut String) -> Result<(), Diagnostics> {
 /// Objects of kinds the model does not describe, counted per kind (`2 sequences`): `drift`
 /// lists them as not compared.
 pub fn not_compared(db: &mut Client) -> Result<Vec<String>, Diagnostics> {
-    let queries: [(&str, &str, String); 6] = [
+    let queries: [(&str, &str, String); 16] = [
         (
             "sequence",
             "sequences",
@@ -372,11 +372,72 @@ pub fn not_compared(db: &mut Client) -> Result<Vec<String>, Diagnostics> {
             "publications",
             "SELECT count(*) FROM pg_publication".to_string(),
         ),
+        (
+            "aggregate",
+            "aggregates",
+            format!("SELECT count(*) FROM pg_proc c JOIN pg_namespace n ON n.oid = c.pronamespace WHERE c.prokind = 'a' AND {SYSTEM} AND {NOT_EXTENSION_MEMBER}"),
+        ),
+        (
+            "operator",
+            "operators",
+            format!("SELECT count(*) FROM pg_operator c JOIN pg_namespace n ON n.oid = c.oprnamespace WHERE {SYSTEM} AND {NOT_EXTENSION_MEMBER}"),
+        ),
+        (
+            "cast",
+            "casts",
+            // The built-in casts are the ones below the first object id a user gets.
+            format!("SELECT count(*) FROM pg_cast c WHERE c.oid >= 16384 AND {NOT_EXTENSION_MEMBER}"),
+        ),
+        (
+            "collation",
+            "collations",
+            format!("SELECT count(*) FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE {SYSTEM} AND {NOT_EXTENSION_MEMBER}"),
+        ),
+        (
+            "text search configuration",
+            "text search configurations",
+            format!("SELECT count(*) FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace WHERE {SYSTEM} AND {NOT_EXTENSION_MEMBER}"),
+        ),
+        (
+            "text search dictionary",
+            "text search dictionaries",
+            format!("SELECT count(*) FROM pg_ts_dict c JOIN pg_namespace n ON n.oid = c.dictnamespace WHERE {SYSTEM} AND {NOT_EXTENSION_MEMBER}"),
+        ),
+        (
+            "column collation",
+            "column collations",
+            // A column's own COLLATE: one that differs from its type's. A partition's columns
+            // are its parent's.
+            format!("SELECT count(*) FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped AND a.attcollation <> t.typcollation AND {SYSTEM} AND {NOT_EXTENSION_MEMBER}"),
+        ),
+        (
+            "table with storage parameters",
+            "tables with storage parameters",
+            format!("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL AND {SYSTEM} AND {NOT_EXTENSION_MEMBER}"),
+        ),
+        (
+            "view with options",
+            "views with options",
+            // security_barrier, security_invoker, check_option: the model keeps a view's query.
+            format!("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND c.reloptions IS NOT NULL AND {SYSTEM} AND {NOT_EXTENSION_MEMBER}"),
+        ),
+        (
+            "index on a materialized view",
+            "indexes on materialized views",
+            format!("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'm' AND {SYSTEM} AND {NOT_EXTENSION_MEMBER}"),
+        ),
     ];
+    // One round trip for every count: a far server costs its latency once.
+    let columns: Vec<String> = queries
+        .iter()
+        .map(|(_, _, sql)| format!("({sql})"))
+        .collect();
+    let row = db
+        .query_one(&format!("SELECT {}", columns.join(", ")), &[])
+        .map_err(db_err)?;
     let mut out = Vec::new();
-    for (one, many, sql) in queries {
-        let n: i64 = db.query_one(&sql, &[]).map_err(db_err)?.get(0);
-        match n {
+    for (i, (one, many, _)) in queries.iter().enumerate() {
+        match row.get::<_, i64>(i) {
             0 => {}
             1 => out.push(format!("1 {one}")),
             n => out.push(format!("{n} {many}")),
