@@ -416,8 +416,9 @@ CREATE MATERIALIZED VIEW app.totals AS SELECT count(*) AS n, sum(balance) AS tot
 
 /// What a real database holds and the model has no place for (aggregates, operators, casts,
 /// collations and a column's own COLLATE, text search configurations, storage parameters,
-/// view options, indexes on materialized views) is named, kind by kind, by drift (not
-/// compared) and by pull (not in the crate), never dropped in silence.
+/// indexes on materialized views) is named, kind by kind, by drift (not compared) and by pull
+/// (not in the crate), never dropped in silence. A view's options are read with the view:
+/// pulled with it, and a changed one is drift.
 #[test]
 fn drift_and_pull_name_every_kind_the_model_does_not_hold() {
     let tmp = tempfile::tempdir().unwrap();
@@ -435,7 +436,8 @@ CREATE OPERATOR app.=~= (LEFTARG = text, RIGHTARG = text, FUNCTION = app.same_co
 CREATE CAST (jsonb AS app.accounts) WITH INOUT;
 CREATE TEXT SEARCH CONFIGURATION app.plain (COPY = pg_catalog.simple);
 CREATE VIEW app.visible WITH (security_barrier) AS SELECT id, email FROM app.accounts;
-CREATE MATERIALIZED VIEW app.per_code AS SELECT code, count(*) AS n FROM app.accounts GROUP BY code WITH NO DATA;
+CREATE VIEW app.positive WITH (check_option = local, security_invoker = true) AS SELECT id FROM app.accounts WHERE id > 0;
+CREATE MATERIALIZED VIEW app.per_code WITH (fillfactor = 70) AS SELECT code, count(*) AS n FROM app.accounts GROUP BY code WITH NO DATA;
 CREATE UNIQUE INDEX per_code_code ON app.per_code (code);
 ";
     let dir = folder(tmp.path(), &[("0001_unmodeled.sql", sql)]);
@@ -445,18 +447,21 @@ CREATE UNIQUE INDEX per_code_code ON app.per_code (code);
     let r = run(&["apply", "--migrations", d, "--database-url", &db.url]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let named = "1 aggregate, 1 operator, 1 cast, 1 collation, 1 text search configuration, \
-                 2 column collations, 1 table with storage parameters, 1 view with options, \
+                 2 column collations, 1 table with storage parameters, \
                  1 index on a materialized view";
 
-    let r = run(&[
-        "drift",
-        "--migrations",
-        d,
-        "--database-url",
-        &db.url,
-        "--dev-url",
-        &dev,
-    ]);
+    let drift = || {
+        run(&[
+            "drift",
+            "--migrations",
+            d,
+            "--database-url",
+            &db.url,
+            "--dev-url",
+            &dev,
+        ])
+    };
+    let r = drift();
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stdout.contains(&format!(
@@ -482,5 +487,30 @@ CREATE UNIQUE INDEX per_code_code ON app.per_code (code);
         )),
         "{}",
         r.stderr
+    );
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    for with in [
+        "CREATE VIEW app.visible WITH (security_barrier=true) AS",
+        "CREATE VIEW app.positive WITH (check_option=local, security_invoker=true) AS",
+        "CREATE MATERIALIZED VIEW app.per_code WITH (fillfactor=70) AS",
+    ] {
+        assert!(lib.contains(with), "{with}:\n{lib}");
+    }
+
+    db.client()
+        .batch_execute("ALTER VIEW app.visible SET (security_barrier = false)")
+        .unwrap();
+    let r = drift();
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("changed    view app.visible"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("found    `CREATE VIEW app.visible WITH (security_barrier=false) AS"),
+        "{}",
+        r.stdout
     );
 }

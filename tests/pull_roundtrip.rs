@@ -1,7 +1,8 @@
 //! `schemactl pull`: a database built by a migration folder is pulled into a Rust DSL crate;
 //! the crate compiles (offline, against this checkout) and its `generate --check` over the
 //! same folder says "up to date". On the Bizing schema, the four other systems, the kitchen
-//! sink, and a database with RLS policies, partitions, an exclusion constraint and a domain.
+//! sink, and a database with RLS policies, partitions, an exclusion constraint, a domain and
+//! a view with an option.
 
 mod support;
 
@@ -76,7 +77,8 @@ fn sql_folder(root: &Path, name: &str, sql: &str) -> PathBuf {
     dir
 }
 
-/// RLS policies, a partitioned table, an exclusion constraint and a domain, by hand.
+/// RLS policies, a partitioned table, an exclusion constraint, a domain and a view with an
+/// option, by hand.
 const CATALOG_FEATURES: &str = "CREATE EXTENSION IF NOT EXISTS btree_gist;
 CREATE DOMAIN email_address AS text CHECK (VALUE ~ '^[^@]+@[^@]+$');
 CREATE TABLE tenants (id uuid PRIMARY KEY, name text NOT NULL, contact email_address);
@@ -103,6 +105,7 @@ CREATE TABLE events_log_2025 PARTITION OF events_log FOR VALUES FROM ('2025-01-0
 CREATE TABLE events_log_2026 PARTITION OF events_log FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 CREATE INDEX events_log_tenant_at ON events_log (tenant_id, at DESC);
 CREATE UNIQUE INDEX rooms_label_lower ON rooms (tenant_id, lower(label));
+CREATE VIEW rooms_visible WITH (security_barrier) AS SELECT id, label FROM rooms;
 ";
 
 #[test]
