@@ -415,10 +415,10 @@ CREATE MATERIALIZED VIEW app.totals AS SELECT count(*) AS n, sum(balance) AS tot
 }
 
 /// What a real database holds and the model has no place for (aggregates, operators, casts,
-/// collations and a column's own COLLATE, text search configurations, storage parameters,
-/// indexes on materialized views) is named, kind by kind, by drift (not compared) and by pull
-/// (not in the crate), never dropped in silence. A view's options are read with the view:
-/// pulled with it, and a changed one is drift.
+/// collations, text search configurations, storage parameters, indexes on materialized views)
+/// is named, kind by kind, by drift (not compared) and by pull (not in the crate), never
+/// dropped in silence. A view's options and a column's COLLATE are read with the view and the
+/// column: pulled with them, and a changed one is drift.
 #[test]
 fn drift_and_pull_name_every_kind_the_model_does_not_hold() {
     let tmp = tempfile::tempdir().unwrap();
@@ -428,6 +428,7 @@ CREATE TABLE app.accounts (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     email text COLLATE app.bytewise NOT NULL,
     code text COLLATE \"C\",
+    nick text,
     payload jsonb
 ) WITH (fillfactor = 90);
 CREATE AGGREGATE app.merged(jsonb) (SFUNC = jsonb_concat, STYPE = jsonb, INITCOND = '{}');
@@ -447,8 +448,7 @@ CREATE UNIQUE INDEX per_code_code ON app.per_code (code);
     let r = run(&["apply", "--migrations", d, "--database-url", &db.url]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let named = "1 aggregate, 1 operator, 1 cast, 1 collation, 1 text search configuration, \
-                 2 column collations, 1 table with storage parameters, \
-                 1 index on a materialized view";
+                 1 table with storage parameters, 1 index on a materialized view";
 
     let drift = || {
         run(&[
@@ -488,6 +488,13 @@ CREATE UNIQUE INDEX per_code_code ON app.per_code (code);
         "{}",
         r.stderr
     );
+    let app = std::fs::read_to_string(out.join("src/app.rs")).unwrap();
+    for collated in [
+        r#".col("email", text().collate("app.bytewise"))"#,
+        r#".col("code", text().null().collate("C"))"#,
+    ] {
+        assert!(app.contains(collated), "{collated}:\n{app}");
+    }
     let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
     for with in [
         "CREATE VIEW app.visible WITH (security_barrier=true) AS",
@@ -498,10 +505,18 @@ CREATE UNIQUE INDEX per_code_code ON app.per_code (code);
     }
 
     db.client()
-        .batch_execute("ALTER VIEW app.visible SET (security_barrier = false)")
+        .batch_execute(
+            "ALTER VIEW app.visible SET (security_barrier = false);
+             ALTER TABLE app.accounts ALTER COLUMN nick TYPE text COLLATE \"POSIX\";",
+        )
         .unwrap();
     let r = drift();
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("found    `nick text COLLATE \"POSIX\"`"),
+        "{}",
+        r.stdout
+    );
     assert!(
         r.stdout.contains("changed    view app.visible"),
         "{}",

@@ -107,6 +107,14 @@ pub enum Change {
         from: String,
         to: String,
     },
+    /// A new `COLLATE` on a column whose type stays: `from` and `to` name the collations
+    /// (`default` for the type's own).
+    AlterColumnCollation {
+        table: QName,
+        column: String,
+        from: String,
+        to: String,
+    },
     SetNotNull {
         table: QName,
         column: String,
@@ -204,7 +212,8 @@ impl Change {
             | Change::SetRls { .. }
             | Change::AddTrigger { .. }
             | Change::DropTrigger { .. }
-            | Change::AlterGenerated { .. } => Risk::Locking,
+            | Change::AlterGenerated { .. }
+            | Change::AlterColumnCollation { .. } => Risk::Locking,
             _ => Risk::Safe,
         }
     }
@@ -256,6 +265,12 @@ impl Change {
                 from,
                 to,
             } => format!("change type of {table}.{column} from {from} to {to}"),
+            Change::AlterColumnCollation {
+                table,
+                column,
+                from,
+                to,
+            } => format!("change the collation of {table}.{column} from {from} to {to}"),
             Change::SetNotNull { table, column } => format!("make {table}.{column} NOT NULL"),
             Change::DropNotNull { table, column } => format!("make {table}.{column} nullable"),
             Change::SetDefault { table, column } => format!("set the default of {table}.{column}"),
@@ -374,6 +389,12 @@ pub struct TableObject<'t> {
 pub trait Spelling: Sync {
     /// A column type as the dialect writes it (`numeric(12,2)`, `text[]`).
     fn column_type(&self, ty: &ColumnType) -> String;
+
+    /// A column's type with its own collation (`text COLLATE "C"`).
+    fn collated_type(&self, c: &Column) -> String;
+
+    /// A column's own collation (`"C"`), or `default` for its type's.
+    fn collation(&self, c: &Column) -> String;
 
     /// The columns, constraints, indexes, policies and triggers of `t` of the kinds `want`
     /// selects (only those are spelled), in declaration order by kind, with their definitions.
@@ -719,11 +740,19 @@ fn diff_column(
         }
     }
     if o.ty != c.ty {
+        // The new type takes the column's collation with it.
         out.push(Change::AlterColumnType {
             table: table(),
             column: column(),
-            from: spelling.column_type(&o.ty),
-            to: spelling.column_type(&c.ty),
+            from: spelling.collated_type(o),
+            to: spelling.collated_type(c),
+        });
+    } else if o.collation() != c.collation() {
+        out.push(Change::AlterColumnCollation {
+            table: table(),
+            column: column(),
+            from: spelling.collation(o),
+            to: spelling.collation(c),
         });
     }
     let pk = |t: &Table, col: &str| {

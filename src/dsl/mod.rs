@@ -422,6 +422,7 @@ impl TableBuilder<'_> {
         column.default = spec.default;
         column.identity = spec.identity;
         column.set_generated(spec.generated);
+        column.set_collation(spec.collation.as_deref().map(QName::parse));
         column.set_doc(spec.doc.map(String::into_boxed_str));
         column.set_renamed_from(spec.renamed_from.map(String::into_boxed_str));
         table.columns.push(column);

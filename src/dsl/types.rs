@@ -48,6 +48,7 @@ pub struct ColumnSpec {
     pub(crate) nullable: bool,
     pub(crate) default: Option<DefaultValue>,
     pub(crate) generated: Option<String>,
+    pub(crate) collation: Option<String>,
     pub(crate) identity: Option<Identity>,
     pub(crate) doc: Option<String>,
     pub(crate) unique: bool,
@@ -62,6 +63,7 @@ impl ColumnSpec {
             nullable: false,
             default: None,
             generated: None,
+            collation: None,
             identity: None,
             doc: None,
             unique: false,
@@ -118,6 +120,13 @@ impl ColumnSpec {
     /// `GENERATED ALWAYS AS (expr) STORED`.
     pub fn generated(mut self, expr: &str) -> Self {
         self.generated = Some(expr.to_string());
+        self
+    }
+
+    /// `COLLATE <collation>`: `"C"`, `"und-x-icu"`, or `"app.case_insensitive"` for one of a
+    /// schema's own (see `CREATE COLLATION`). SQLite has `"NOCASE"`, `"RTRIM"` and `"BINARY"`.
+    pub fn collate(mut self, collation: &str) -> Self {
+        self.collation = Some(collation.to_string());
         self
     }
 

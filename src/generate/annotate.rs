@@ -17,15 +17,17 @@ pub fn annotate(plan: &mut Plan, from: &Schema) {
         return;
     }
     let mut folder = FolderState::default();
-    // The lint needs the old column types only for the tables whose columns change type.
-    let retyped: Vec<&QName> = plan
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::AlterColumnType { table, .. } => Some(table),
-            _ => None,
-        })
-        .collect();
+    // The lint needs the old column types (and indexes) only for the tables whose columns
+    // change type or collation.
+    let retyped: Vec<&QName> =
+        plan.changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::AlterColumnType { table, .. }
+                | Change::AlterColumnCollation { table, .. } => Some(table),
+                _ => None,
+            })
+            .collect();
     let history = Schema {
         tables: from
             .tables

@@ -204,7 +204,9 @@ fn columns(
     let cols = db
         .query(
             "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid), \
-             a.attgenerated::text, a.attidentity::text, col_description(a.attrelid, a.attnum) \
+             a.attgenerated::text, a.attidentity::text, col_description(a.attrelid, a.attnum), \
+             (SELECT format('%I.%I', cn.nspname, co.collname) FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
+              WHERE co.oid = a.attcollation AND a.attcollation <> (SELECT t.typcollation FROM pg_type t WHERE t.oid = a.atttypid)) \
              FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
              WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
             &[&oid],
@@ -214,6 +216,10 @@ fn columns(
     for c in &cols {
         let name: String = c.get(0);
         let mut line = format!("{} {}", quote_ident(&name), c.get::<_, String>(1));
+        if let Some(collation) = c.get::<_, Option<String>>(7) {
+            line.push_str(" COLLATE ");
+            line.push_str(&collation);
+        }
         let default: Option<String> = c.get(3);
         let generated: String = c.get(4);
         match (generated.as_str(), &default) {
@@ -353,7 +359,7 @@ fn views(db: &mut Client, out: &mut String) -> Result<(), Diagnostics> {
 /// Objects of kinds the model does not describe, counted per kind (`2 sequences`): `drift`
 /// lists them as not compared.
 pub fn not_compared(db: &mut Client) -> Result<Vec<String>, Diagnostics> {
-    let queries: [(&str, &str, String); 15] = [
+    let queries: [(&str, &str, String); 14] = [
         (
             "sequence",
             "sequences",
@@ -415,13 +421,6 @@ pub fn not_compared(db: &mut Client) -> Result<Vec<String>, Diagnostics> {
             "text search dictionary",
             "text search dictionaries",
             format!("SELECT count(*) FROM pg_ts_dict c JOIN pg_namespace n ON n.oid = c.dictnamespace WHERE {SYSTEM} AND {NOT_EXTENSION_MEMBER}"),
-        ),
-        (
-            "column collation",
-            "column collations",
-            // A column's own COLLATE: one that differs from its type's. A partition's columns
-            // are its parent's.
-            format!("SELECT count(*) FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped AND a.attcollation <> t.typcollation AND {SYSTEM} AND {NOT_EXTENSION_MEMBER}"),
         ),
         (
             "table with storage parameters",

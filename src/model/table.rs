@@ -160,8 +160,8 @@ pub struct Column {
     pub default: Option<DefaultValue>,
     /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY`.
     pub identity: Option<Identity>,
-    /// What few columns have: see [`Column::generated`], [`Column::doc`] and
-    /// [`Column::renamed_from`].
+    /// What few columns have: see [`Column::generated`], [`Column::collation`],
+    /// [`Column::doc`] and [`Column::renamed_from`].
     notes: ColumnNotes,
     pub origin: Origin,
 }
@@ -174,6 +174,7 @@ struct ColumnNotes(Option<Box<Notes>>);
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Notes {
     generated: Option<String>,
+    collation: Option<QName>,
     doc: Option<Box<str>>,
     renamed_from: Option<Box<str>>,
 }
@@ -181,6 +182,7 @@ struct Notes {
 impl ColumnNotes {
     const NONE: &'static Notes = &Notes {
         generated: None,
+        collation: None,
         doc: None,
         renamed_from: None,
     };
@@ -237,6 +239,17 @@ impl Column {
         self.notes.change(|n| n.generated.as_mut().map(edit))
     }
 
+    /// `COLLATE <name>`: the column's own collation, when it is not its type's.
+    pub fn collation(&self) -> Option<&QName> {
+        self.notes.get().collation.as_ref()
+    }
+
+    pub fn set_collation(&mut self, collation: Option<QName>) {
+        if collation.is_some() || self.collation().is_some() {
+            self.notes.change(|n| n.collation = collation);
+        }
+    }
+
     /// The column's comment.
     pub fn doc(&self) -> Option<&str> {
         self.notes.get().doc.as_deref()
@@ -268,6 +281,7 @@ impl std::fmt::Debug for Column {
             .field("nullable", &self.nullable)
             .field("default", &self.default)
             .field("generated", &self.generated())
+            .field("collation", &self.collation())
             .field("identity", &self.identity)
             .field("doc", &self.doc())
             .field("renamed_from", &self.renamed_from())
@@ -288,6 +302,8 @@ struct ColumnFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     generated: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    collation: Option<QName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     identity: Option<Identity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     doc: Option<Box<str>>,
@@ -301,6 +317,7 @@ impl From<ColumnFields> for Column {
         c.default = f.default;
         c.identity = f.identity;
         c.set_generated(f.generated);
+        c.set_collation(f.collation);
         c.set_doc(f.doc);
         c.set_renamed_from(f.renamed_from);
         c
@@ -316,6 +333,7 @@ impl From<Column> for ColumnFields {
             nullable: c.nullable,
             default: c.default,
             generated: notes.generated,
+            collation: notes.collation,
             identity: c.identity,
             doc: notes.doc,
             renamed_from: notes.renamed_from,
@@ -626,14 +644,21 @@ mod tests {
         let mut c = plain();
         c.set_generated(Some("price || qty".into()));
         c.set_renamed_from(Some("sum".into()));
+        c.set_collation(Some(QName::parse("app.ci")));
         let json = serde_json::to_string(&c).unwrap();
         assert!(json.contains(r#""generated":"price || qty""#), "{json}");
+        assert!(
+            json.contains(r#""collation":{"schema":"app","name":"ci"}"#),
+            "{json}"
+        );
         assert!(json.contains(r#""renamed_from":"sum""#), "{json}");
         assert!(!json.contains("doc"), "{json}");
         assert_eq!(serde_json::from_str::<Column>(&json).unwrap(), c);
         let bare = serde_json::to_string(&plain()).unwrap();
         assert!(
-            !bare.contains("generated") && !bare.contains("renamed_from"),
+            !bare.contains("generated")
+                && !bare.contains("renamed_from")
+                && !bare.contains("collation"),
             "{bare}"
         );
     }

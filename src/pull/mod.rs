@@ -327,6 +327,7 @@ fn plain_column(c: &Column, ty: &ColumnType) -> bool {
     c.ty == *ty
         && c.default.is_none()
         && c.generated().is_none()
+        && c.collation().is_none()
         && c.identity.is_none()
         && c.doc().is_none()
 }
@@ -472,6 +473,7 @@ fn claim_audited(t: &Table, conv: &Conv, cl: &mut Claimed) {
                 && c.nullable == nullable
                 && c.default == if now { Some(DefaultValue::Now) } else { None }
                 && c.generated().is_none()
+                && c.collation().is_none()
                 && c.identity.is_none()
                 && c.doc().is_none()
         })
@@ -580,6 +582,7 @@ fn id_tagged(t: &Table, mut cl: Claimed) -> Claimed {
             && !c.nullable
             && c.default.is_none()
             && c.generated().is_none()
+            && c.collation().is_none()
             && c.identity.is_none()
             && c.doc() == Some(doc.as_str())
     });
@@ -681,6 +684,9 @@ fn column_spec(c: &Column, names_: &Names, module: &str) -> String {
     }
     if let Some(g) = c.generated() {
         s.push_str(&format!(".generated({})", lit(g)));
+    }
+    if let Some(collation) = c.collation() {
+        s.push_str(&format!(".collate({})", lit(&collation.to_string())));
     }
     match c.identity {
         Some(Identity::Always) => s.push_str(".identity(Identity::Always)"),

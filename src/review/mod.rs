@@ -14,6 +14,7 @@ pub fn lock_of(change: &Change) -> Option<&'static str> {
         Change::AddConstraint { .. } => "ACCESS EXCLUSIVE briefly to add NOT VALID, then SHARE UPDATE EXCLUSIVE while it validates",
         Change::SetNotNull { .. } => "ACCESS EXCLUSIVE briefly; the scan runs under a validated CHECK first",
         Change::AlterColumnType { .. } => "ACCESS EXCLUSIVE for a full table rewrite: blocks reads and writes",
+        Change::AlterColumnCollation { .. } => "ACCESS EXCLUSIVE while the indexes on the column are rebuilt (the rows are not rewritten)",
         Change::SwapEnum { .. } => "ACCESS EXCLUSIVE on every table with a column of the type, each rewritten: blocks reads and writes",
         Change::AlterGenerated { .. } => "ACCESS EXCLUSIVE for a full table rewrite (the column is dropped and computed again)",
         Change::AddColumn { .. } | Change::DropColumn { .. } | Change::RenameColumn { .. } | Change::DropNotNull { .. } | Change::DropGenerated { .. } | Change::SetDefault { .. } | Change::DropDefault { .. } | Change::DropConstraint { .. } | Change::SetRls { .. } | Change::AddTrigger { .. } | Change::DropTrigger { .. } | Change::AddPolicy { .. } | Change::DropPolicy { .. } => {
@@ -46,6 +47,7 @@ fn table_of(change: &Change) -> Option<&QName> {
         | Change::DropColumn { table, .. }
         | Change::RenameColumn { table, .. }
         | Change::AlterColumnType { table, .. }
+        | Change::AlterColumnCollation { table, .. }
         | Change::SetNotNull { table, .. }
         | Change::DropNotNull { table, .. }
         | Change::SetDefault { table, .. }
@@ -338,6 +340,7 @@ fn change_subjects(change: &Change) -> Vec<Subject> {
         Change::DropColumn { table, column }
         | Change::AddColumn { table, column }
         | Change::AlterColumnType { table, column, .. }
+        | Change::AlterColumnCollation { table, column, .. }
         | Change::AlterGenerated { table, column } => vec![part(table, column)],
         Change::RenameColumn { table, from, .. } => vec![part(table, from)],
         Change::AddConstraint { table, name } => vec![part(table, name)],

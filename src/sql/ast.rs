@@ -260,7 +260,9 @@ pub enum ConstraintKind {
         elements: Vec<ExcludeElement>,
         predicate: Option<Expr>,
     },
-    /// Anything else (a column's `COLLATE`, `COMPRESSION`, `ON CONFLICT` clause in SQLite).
+    /// A column's `COLLATE <name>`.
+    Collate(Name),
+    /// Anything else (a column's `COMPRESSION`, `ON CONFLICT` clause in SQLite).
     Other(String),
 }
 
@@ -361,6 +363,8 @@ pub enum AlterOp {
     AlterType {
         column: String,
         ty: TypeName,
+        /// `COLLATE <name>`; without it the column takes its new type's collation.
+        collation: Option<Name>,
         using: Option<Expr>,
     },
     SetNotNull(String),
@@ -859,16 +863,23 @@ impl Stmt {
         out
     }
 
-    /// `ALTER TABLE t ALTER COLUMN c TYPE ...`: (table, column, new type, USING).
+    /// `ALTER TABLE t ALTER COLUMN c TYPE ...`: (table, column, new type, COLLATE, USING).
     pub fn type_changes(&self) -> Vec<TypeChange<'_>> {
         let mut out = Vec::new();
         if let Stmt::AlterTable(at) = self {
             for op in &at.ops {
-                if let AlterOp::AlterType { column, ty, using } = op {
+                if let AlterOp::AlterType {
+                    column,
+                    ty,
+                    collation,
+                    using,
+                } = op
+                {
                     out.push(TypeChange {
                         table: &at.name,
                         column,
                         ty,
+                        collation: collation.as_ref(),
                         using: using.as_ref(),
                     });
                 }
@@ -892,6 +903,7 @@ pub struct TypeChange<'a> {
     pub table: &'a Name,
     pub column: &'a str,
     pub ty: &'a TypeName,
+    pub collation: Option<&'a Name>,
     pub using: Option<&'a Expr>,
 }
 

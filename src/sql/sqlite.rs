@@ -77,6 +77,17 @@ fn name(n: &ObjectName) -> Name {
     Name::new(n.0.iter().map(part).collect())
 }
 
+/// SQLite's own collations are named in any case; one spelling keeps a diff from seeing a change.
+fn collation(n: &ObjectName) -> Name {
+    let mut n = name(n);
+    if let [only] = n.parts.as_mut_slice() {
+        if ["binary", "nocase", "rtrim"].contains(&only.to_ascii_lowercase().as_str()) {
+            only.make_ascii_uppercase();
+        }
+    }
+    n
+}
+
 fn strip_parens(mut e: &SpExpr) -> &SpExpr {
     while let SpExpr::Nested(inner) = e {
         e = inner;
@@ -344,6 +355,7 @@ fn column_def(col: &sp::ColumnDef) -> ColumnDef {
                 ));
                 continue;
             }
+            ColumnOption::Collation(n) => ConstraintKind::Collate(collation(n)),
             other => ConstraintKind::Other(other.to_string()),
         };
         constraints.push(plain(kind, opt.name.as_ref()));
@@ -547,6 +559,7 @@ fn alter_table(at: &sp::AlterTable) -> Stmt {
                     } => AlterOp::AlterType {
                         column: c,
                         ty: type_name(data_type),
+                        collation: None,
                         using: using.as_ref().map(expr),
                     },
                     other => AlterOp::Other(other.to_string()),

@@ -330,6 +330,28 @@ pub fn cases() -> Vec<Case> {
         false,
     );
 
+    // A new collation (SQLite has no "C"): catalog only, or the indexes rebuilt.
+    for (name, indexed) in [
+        ("alter_column_collation", false),
+        ("alter_column_collation_indexed", true),
+    ] {
+        let with_code = |collation: Option<&str>| {
+            schema(
+                MOOD,
+                |t| {
+                    let code = text().null();
+                    t.col("code", collation.map_or(code.clone(), |c| code.collate(c)));
+                    if indexed {
+                        t.index(["code"]);
+                    }
+                },
+                |_| {},
+            )
+        };
+        let (a, b) = (with_code(None), with_code(Some("C")));
+        case("column_type", name, a, b, &["alter_column_collation"], true);
+    }
+
     // NOT NULL.
     let a = schema(
         MOOD,

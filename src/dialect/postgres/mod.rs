@@ -45,6 +45,21 @@ pub fn column_type(ty: &ColumnType) -> String {
     rendered(|s| push_column_type(s, ty))
 }
 
+/// A column's type with its own collation, as `ALTER COLUMN ... TYPE` takes them.
+pub fn collated_type(c: &Column) -> String {
+    rendered(|s| {
+        push_column_type(s, &c.ty);
+        push_collation(s, c);
+    })
+}
+
+fn push_collation(out: &mut String, c: &Column) {
+    if let Some(collation) = c.collation() {
+        out.push_str(" COLLATE ");
+        push_qname(out, collation);
+    }
+}
+
 fn push_column_type(out: &mut String, ty: &ColumnType) {
     let word = match ty {
         ColumnType::Text => "text",
@@ -108,6 +123,7 @@ fn push_column_def(out: &mut String, c: &Column) {
     push_ident(out, &c.name);
     out.push(' ');
     push_column_type(out, &c.ty);
+    push_collation(out, c);
     if let Some(expr) = c.generated() {
         out.push_str(" GENERATED ALWAYS AS (");
         out.push_str(expr);

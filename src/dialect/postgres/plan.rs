@@ -218,6 +218,7 @@ impl Planner<'_> {
             | Change::RenameColumn { .. }
             | Change::AddColumn { .. }
             | Change::AlterColumnType { .. }
+            | Change::AlterColumnCollation { .. }
             | Change::SetNotNull { .. }
             | Change::DropNotNull { .. }
             | Change::SetDefault { .. }
@@ -325,6 +326,9 @@ impl Planner<'_> {
             Change::AlterColumnType {
                 table, column, to, ..
             } => self.alter_column_type(table, column, to),
+            Change::AlterColumnCollation { table, column, .. } => {
+                self.alter_column_collation(table, column)
+            }
             Change::SetNotNull { table, column } => {
                 set_not_null(&mut self.concurrent, table, column)
             }
@@ -382,6 +386,35 @@ impl Planner<'_> {
                 pg::column_def(col)
             );
             accept_added_column(&mut self.why, &statement, col);
+            self.main.push(statement);
+        }
+    }
+
+    /// The values stay; the indexes on them sort anew, so they are rebuilt.
+    fn alter_column_collation(&mut self, table: &QName, column: &str) {
+        let col = self.tables[table]
+            .column(column)
+            .expect("diffed column exists");
+        let statement = format!(
+            "ALTER TABLE {} ALTER COLUMN {} TYPE {}",
+            quote_qname(table),
+            quote_ident(column),
+            pg::collated_type(col)
+        );
+        if indexed(self.old_tables[table], column) {
+            push_accepted(
+                &mut self.main,
+                &mut self.why,
+                statement,
+                "SG409",
+                format!(
+                    "a new collation sorts {column} differently, so PostgreSQL rebuilds the \
+                     indexes on it under the table's lock; a new index built CONCURRENTLY \
+                     with the collation, then a switch, spans application releases one \
+                     migration cannot hold"
+                ),
+            );
+        } else {
             self.main.push(statement);
         }
     }
@@ -830,6 +863,25 @@ fn or_replace(sql: &str) -> String {
     }
     let rest = sql.trim_start()["CREATE".len()..].to_string();
     format!("CREATE OR REPLACE{rest}")
+}
+
+/// Whether an index or key of `t` covers `column`: the columns it names, or those its
+/// expressions mention (as the lint reads them).
+fn indexed(t: &Table, column: &str) -> bool {
+    let part = |p: &IndexPart| match &p.key {
+        IndexKey::Column(c) => c == column,
+        IndexKey::Expression(e) => mentions(e, column),
+    };
+    t.primary_key
+        .as_ref()
+        .is_some_and(|k| k.columns.iter().any(|c| c == column))
+        || t.uniques
+            .iter()
+            .any(|u| u.columns.iter().any(|c| c == column))
+        || t.indexes.iter().any(|i| i.parts.iter().any(part))
+        || t.excludes
+            .iter()
+            .any(|x| x.elements.iter().any(|e| mentions(&e.expression, column)))
 }
 
 /// Whether `sql` names `column`.

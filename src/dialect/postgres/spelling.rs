@@ -2,11 +2,22 @@
 //! writes it, so two objects differ exactly when their DDL would.
 
 use crate::diff::{ObjectKind, Spelling, TableObject};
-use crate::model::{ColumnType, Table};
+use crate::model::{Column, ColumnType, Table};
 
 impl Spelling for super::Postgres {
     fn column_type(&self, ty: &ColumnType) -> String {
         super::column_type(ty)
+    }
+
+    fn collated_type(&self, c: &Column) -> String {
+        super::collated_type(c)
+    }
+
+    fn collation(&self, c: &Column) -> String {
+        c.collation().map_or_else(
+            || "default".to_string(),
+            crate::sql::postgres::ident::quote_qname,
+        )
     }
 
     fn table_objects<'t>(

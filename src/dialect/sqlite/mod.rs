@@ -81,6 +81,14 @@ impl crate::diff::Spelling for Sqlite {
         crate::diff::Spelling::column_type(&super::postgres::Postgres, ty)
     }
 
+    fn collated_type(&self, c: &Column) -> String {
+        crate::diff::Spelling::collated_type(&super::postgres::Postgres, c)
+    }
+
+    fn collation(&self, c: &Column) -> String {
+        crate::diff::Spelling::collation(&super::postgres::Postgres, c)
+    }
+
     fn table_objects<'t>(
         &self,
         t: &'t Table,
@@ -171,6 +179,17 @@ pub fn column_def(schema: &Schema, c: &Column) -> Result<String, Diagnostics> {
     let mut errors = Diagnostics::default();
     let ty = column_type(schema, &c.ty).map_err(|what| unsupported(&what, &c.origin))?;
     let mut s = format!("{} {ty}", quote_ident(&c.name));
+    if let Some(collation) = c.collation() {
+        // SQLite's collations (BINARY, NOCASE, RTRIM, or one the application registers)
+        // live in no schema.
+        if collation.schema.is_some() {
+            errors.push(unsupported(
+                &format!("the schema-qualified collation {collation}"),
+                &c.origin,
+            ));
+        }
+        write!(s, " COLLATE {}", quote_ident(&collation.name)).unwrap();
+    }
     if let Some(expr) = c.generated() {
         write!(s, " GENERATED ALWAYS AS ({expr}) STORED").unwrap();
     }
@@ -439,6 +458,24 @@ fn fold(found: &Schema) -> Cow<'_, Schema> {
 mod tests {
     use super::*;
     use crate::dsl::{enum_of, text, EnumDef, SchemaBuilder, TableRef};
+
+    /// SQLite's collations live in no schema: one named with a schema cannot be written.
+    #[test]
+    fn a_collation_is_written_bare_and_a_schema_qualified_one_refused() {
+        let s = Schema::default();
+        let mut c = Column::new("email", ColumnType::Text, false, Origin::default());
+        c.set_collation(Some(QName::parse("NOCASE")));
+        assert_eq!(
+            column_def(&s, &c).unwrap(),
+            r#"email TEXT COLLATE "NOCASE" NOT NULL"#
+        );
+        c.set_collation(Some(QName::parse("app.ci")));
+        let err = column_def(&s, &c).unwrap_err();
+        assert!(
+            err.to_string().contains("schema-qualified collation app.ci"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn id_tags_are_checked_with_what_sqlite_has() {

@@ -2,6 +2,7 @@
 
 use crate::guard::lint::ast::{changes_sort_order, keeps_stored_values, using_keeps_values};
 use crate::guard::lint::StmtCx;
+use crate::sql::ast::TypeName;
 use crate::guard::{Family, Finding, Level, RuleInfo};
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -17,7 +18,8 @@ pub const INFO: RuleInfo = RuleInfo {
             `varchar(m)` with m >= n or to unbounded `varchar`, `text` to `varchar`, `cidr` to \
             `inet`, `numeric(p,s)` to `numeric(q,s)` with q >= p or to `numeric`, `varbit(n)` \
             widened, a `timestamp`/`timestamptz`/`time`/`timetz` precision raised or dropped, \
-            `text`/`varchar` to `citext` and back on a column no index or key covers), \
+            `text`/`varchar` to `citext` and back, or a new `COLLATE`, on a column no index or \
+            key covers), \
             with no `USING` other than the column (or the column cast to the new type).",
     why: "Other type changes rewrite the table and rebuild its indexes under ACCESS EXCLUSIVE, \
           blocking reads and writes for minutes on a large table; old application code may also \
@@ -38,9 +40,12 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let old = cx.folder.column_type(table, t.column);
+        // A COLLATE sorts the values anew, as citext does.
+        let sorts_anew =
+            |old: &TypeName| changes_sort_order(old, t.ty) || t.collation.is_some();
         let free = old.is_some_and(|old| {
             keeps_stored_values(old, t.ty)
-                && !(changes_sort_order(old, t.ty) && cx.folder.indexed(table, t.column))
+                && !(sorts_anew(old) && cx.folder.indexed(table, t.column))
         }) && t
             .using
             .is_none_or(|u| using_keeps_values(u, t.column, t.ty));
@@ -127,6 +132,8 @@ mod tests {
             "ALTER TABLE t ALTER COLUMN i TYPE integer",
             "ALTER TABLE t ALTER COLUMN x TYPE citext",
             "ALTER TABLE t ALTER COLUMN w TYPE public.citext",
+            // No index covers `x`: a new collation only changes the catalog.
+            "ALTER TABLE t ALTER COLUMN x TYPE text COLLATE \"C\"",
         ] {
             let ds = after_history(&format!("{change};\n"));
             assert!(ds.is_empty(), "{change}: {}", snap(&ds));
@@ -153,6 +160,8 @@ mod tests {
             "ALTER TABLE unknown ALTER COLUMN v TYPE text",
             // The index on `v` sorts case-insensitively afterwards: it is rebuilt.
             "ALTER TABLE t ALTER COLUMN v TYPE citext",
+            // So it is under a new collation, of the same type.
+            "ALTER TABLE t ALTER COLUMN v TYPE varchar(20) COLLATE \"C\"",
         ] {
             let ds = after_history(&format!("{change};\n"));
             assert_eq!(ds.len(), 1, "{change}: {}", snap(&ds));

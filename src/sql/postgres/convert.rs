@@ -232,7 +232,7 @@ fn column_def(d: &protobuf::ColumnDef) -> ColumnDef {
     if let Some(coll) = &d.coll_clause {
         constraints.push(Constraint {
             name: None,
-            kind: ConstraintKind::Other(format!("COLLATE {}", strings(&coll.collname).join("."))),
+            kind: ConstraintKind::Collate(Name::new(strings(&coll.collname))),
             not_valid: false,
             deferrable: false,
             initially_deferred: false,
@@ -661,6 +661,10 @@ impl Cx<'_> {
                     .as_ref()
                     .map(type_name)
                     .unwrap_or_else(|| column_def(d).ty),
+                collation: d
+                    .coll_clause
+                    .as_ref()
+                    .map(|c| Name::new(strings(&c.collname))),
                 using: d.raw_default.as_deref().map(expr::read),
             },
             (T::AtSetNotNull, _) => AlterOp::SetNotNull(col),

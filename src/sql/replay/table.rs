@@ -4,7 +4,7 @@ use super::edits::{
     drop_column, drop_constraint, has_constraint, rename_column, rename_constraint,
     rename_ref_column,
 };
-use super::types::{column_type, default_value, qname};
+use super::types::{collation, column_type, default_value, qname};
 use super::{At, Replayer};
 use crate::model::*;
 use crate::sql::ast::{self, AlterOp, ConstraintKind, KeyPart};
@@ -185,7 +185,8 @@ impl Replayer {
                 | ConstraintKind::ForeignKey { .. }
                 | ConstraintKind::Check(_)
                 | ConstraintKind::Exclude { .. } => later.push(k),
-                // Collation, compression, storage: not described by the model.
+                ConstraintKind::Collate(n) => c.set_collation(collation(n)),
+                // Compression, storage: not described by the model.
                 ConstraintKind::Other(_) => {}
             }
         }
@@ -282,6 +283,7 @@ impl Replayer {
             | ConstraintKind::Default(_)
             | ConstraintKind::Identity(_)
             | ConstraintKind::Generated(_)
+            | ConstraintKind::Collate(_)
             | ConstraintKind::Other(_) => {}
         }
     }
@@ -524,11 +526,18 @@ impl Replayer {
                     self.unknown(at, &format!("column `{name}.{c}`"));
                 }
             }
-            AlterOp::AlterType { column: c, ty, .. } => {
+            AlterOp::AlterType {
+                column: c,
+                ty,
+                collation: coll,
+                ..
+            } => {
                 if self.column_exists(t, name, c, at) {
                     let ty = column_type(ty, &self.schema.enums);
                     if let Some(col) = t.columns.iter_mut().find(|x| x.name == c) {
                         col.ty = ty;
+                        // Without COLLATE the column takes its new type's.
+                        col.set_collation(coll.as_ref().and_then(collation));
                     }
                 }
             }

@@ -407,3 +407,45 @@ fn a_replaced_function_is_its_definition() {
         "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2'"
     );
 }
+
+/// A column's COLLATE: kept as named (a built-in one without `pg_catalog`), `default` is the
+/// type's own, and ALTER ... TYPE sets it anew (without COLLATE, back to the type's).
+#[test]
+fn collations_follow_create_and_alter() {
+    let s = replay(
+        r#"CREATE COLLATION app_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+         CREATE TABLE t (a text COLLATE "C", b text COLLATE app_ci, c text COLLATE "default",
+                         d text COLLATE pg_catalog."POSIX", e text, f text COLLATE "C");
+         ALTER TABLE t ALTER COLUMN e TYPE text COLLATE "C", ALTER COLUMN f TYPE varchar(10);"#,
+    )
+    .unwrap();
+    let collations: Vec<Option<String>> = s.tables[0]
+        .columns
+        .iter()
+        .map(|c| c.collation().map(|q| q.to_string()))
+        .collect();
+    let named = |n: &str| Some(n.to_string());
+    assert_eq!(
+        collations,
+        [
+            named("C"),
+            named("app_ci"),
+            None,
+            named("POSIX"),
+            named("C"),
+            None
+        ]
+    );
+    let sqlite = import_sql(
+        "CREATE TABLE u (a TEXT COLLATE nocase, b TEXT COLLATE RTrim, c TEXT COLLATE mine);",
+        "m.sql",
+        DialectKind::Sqlite,
+    )
+    .unwrap();
+    let collations: Vec<Option<String>> = sqlite.tables[0]
+        .columns
+        .iter()
+        .map(|c| c.collation().map(|q| q.to_string()))
+        .collect();
+    assert_eq!(collations, [named("NOCASE"), named("RTRIM"), named("mine")]);
+}

@@ -39,6 +39,22 @@ pub fn qname(n: &ast::Name) -> QName {
     }
 }
 
+/// A column's collation as the model keeps it: `default` (the type's own) is none, and the
+/// built-in ones (`pg_catalog."C"`) are named without their schema.
+pub fn collation(n: &ast::Name) -> Option<QName> {
+    let name = n.last();
+    if name == "default" {
+        return None;
+    }
+    Some(QName {
+        schema: n
+            .schema()
+            .filter(|s| *s != "public" && *s != "pg_catalog")
+            .map(Name::from),
+        name: name.into(),
+    })
+}
+
 /// Built-in type names (PostgreSQL's internal names, their SQL spellings and SQLite's)
 /// with their modifiers.
 pub fn builtin(base: &str, args: &[Option<u32>]) -> Option<ColumnType> {
