@@ -472,7 +472,8 @@ mod tests {
         c.set_collation(Some(QName::parse("app.ci")));
         let err = column_def(&s, &c).unwrap_err();
         assert!(
-            err.to_string().contains("schema-qualified collation app.ci"),
+            err.to_string()
+                .contains("schema-qualified collation app.ci"),
             "{err}"
         );
     }
