@@ -330,6 +330,36 @@ pub fn cases() -> Vec<Case> {
         false,
     );
 
+    // Under views (one reading another): PostgreSQL changes no column a view uses, so
+    // both are dropped first and created again after.
+    let viewed = |ty: ColumnSpec| {
+        schema(
+            MOOD,
+            |t| {
+                t.col("big", ty);
+            },
+            |s| {
+                s.view(
+                    "big_things",
+                    "CREATE VIEW big_things AS SELECT id, big FROM things WHERE big > 10",
+                );
+                s.view(
+                    "biggest_thing",
+                    "CREATE VIEW biggest_thing AS SELECT max(big) AS big FROM big_things",
+                );
+            },
+        )
+    };
+    let (a, b) = (viewed(integer().null()), viewed(bigint().null()));
+    case(
+        "column_type",
+        "alter_column_type_under_views",
+        a,
+        b,
+        &["alter_column_type"],
+        true,
+    );
+
     // A new collation (SQLite has no "C"): catalog only, or the indexes rebuilt.
     for (name, indexed) in [
         ("alter_column_collation", false),
