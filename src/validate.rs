@@ -117,6 +117,9 @@ fn check_table_shape(out: &mut Diagnostics, schema: &Schema, lookups: &Lookups, 
     for c in &t.columns {
         ident(out, &c.name, "column", &c.origin);
         check_column_type(out, &lookups.enums, t, c);
+        if c.collation().is_some() {
+            check_collation(out, t, c);
+        }
     }
 }
 
@@ -313,6 +316,41 @@ fn missing_column(t: &Table, col: &str, what: &str, origin: &Origin) -> Diagnost
         ));
     }
     d
+}
+
+/// A `COLLATE` names something, on a type that sorts text: PostgreSQL refuses one on a
+/// number, a date or an enum ("collations are not supported by type ...").
+fn check_collation(out: &mut Diagnostics, t: &Table, c: &Column) {
+    let Some(collation) = c.collation() else {
+        return;
+    };
+    let mut ty = &c.ty;
+    while let ColumnType::Array { element } = ty {
+        ty = element;
+    }
+    let text = matches!(
+        ty,
+        ColumnType::Text
+            | ColumnType::Varchar { .. }
+            | ColumnType::Char { .. }
+            // A domain over text, citext: the database knows.
+            | ColumnType::Custom { .. }
+    );
+    let problem = if collation.name.is_empty() {
+        "names no collation".to_string()
+    } else if !text {
+        "has a collation, but its type does not sort text".to_string()
+    } else {
+        return;
+    };
+    out.push(
+        Diagnostic::error(
+            "schema::bad-collation",
+            format!("column `{}.{}` {problem}", t.name, c.name),
+        )
+        .at(&c.origin)
+        .help("`.collate(\"C\")` and the like go on text, varchar and char columns (and domains over them)"),
+    );
 }
 
 fn check_column_type(

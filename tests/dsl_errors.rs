@@ -240,3 +240,43 @@ fn generate_writes_nothing_when_the_schema_is_invalid() {
     assert!(!migrations.exists(), "nothing may be written");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+/// A COLLATE names a collation, on a column that sorts text: both slips are named at their
+/// DSL lines, and a text column's collation passes.
+#[test]
+fn a_collation_on_a_number_or_naming_nothing_is_refused() {
+    let mut s = SchemaBuilder::new();
+    s.table(PARENTS)
+        .doc("parent")
+        .id_tagged("parent")
+        .col("code", integer().collate("C"))
+        .col("label", text().collate(""))
+        .col("tags", array(text()).collate("C"));
+    let (ds, text) = report(s.build());
+    let found: Vec<(&str, u32)> =
+        ds.0.iter()
+            .map(|d| (d.code.as_ref(), d.location.as_ref().unwrap().line))
+            .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "schema::bad-collation",
+                line_of(".col(\"code\", integer().collate")
+            ),
+            (
+                "schema::bad-collation",
+                line_of(".col(\"label\", text().collate")
+            ),
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains("column `parents.code` has a collation, but its type does not sort text"),
+        "{text}"
+    );
+    assert!(
+        text.contains("column `parents.label` names no collation"),
+        "{text}"
+    );
+}

@@ -612,6 +612,11 @@ pub const ALL: &[Code] = &[
     ),
     // The declared schema (the DSL and its checks).
     code(
+        "schema::bad-collation",
+        "A column's COLLATE is empty, or on a type that does not sort text.",
+        "Name a collation (`.collate(\"C\")`) on a text, varchar or char column, or a domain over one.",
+    ),
+    code(
         "schema::bad-default",
         "A column's default is not one of the values of its enum type.",
         "Use one of the enum's values (the report lists them), or add the value to the enum.",
