@@ -357,7 +357,7 @@ fn views(db: &mut Client, out: &mut String) -> Result<(), Diagnostics> {
 }
 
 /// Objects of kinds the model does not describe, counted per kind (`2 sequences`): `drift`
-/// lists them as not compared.
+/// lists them as not compared, and `pull` as not in the crate.
 pub fn not_compared(db: &mut Client) -> Result<Vec<String>, Diagnostics> {
     let queries: [(&str, &str, String); 14] = [
         (

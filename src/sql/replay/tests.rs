@@ -408,6 +408,15 @@ fn a_replaced_function_is_its_definition() {
     );
 }
 
+/// The collation of each column of the first table, as named.
+fn collations(s: &Schema) -> Vec<Option<String>> {
+    s.tables[0]
+        .columns
+        .iter()
+        .map(|c| c.collation().map(|q| q.to_string()))
+        .collect()
+}
+
 /// A column's COLLATE: kept as named (a built-in one without `pg_catalog`), `default` is the
 /// type's own, and ALTER ... TYPE sets it anew (without COLLATE, back to the type's).
 #[test]
@@ -419,14 +428,9 @@ fn collations_follow_create_and_alter() {
          ALTER TABLE t ALTER COLUMN e TYPE text COLLATE "C", ALTER COLUMN f TYPE varchar(10);"#,
     )
     .unwrap();
-    let collations: Vec<Option<String>> = s.tables[0]
-        .columns
-        .iter()
-        .map(|c| c.collation().map(|q| q.to_string()))
-        .collect();
     let named = |n: &str| Some(n.to_string());
     assert_eq!(
-        collations,
+        collations(&s),
         [
             named("C"),
             named("app_ci"),
@@ -442,10 +446,8 @@ fn collations_follow_create_and_alter() {
         DialectKind::Sqlite,
     )
     .unwrap();
-    let collations: Vec<Option<String>> = sqlite.tables[0]
-        .columns
-        .iter()
-        .map(|c| c.collation().map(|q| q.to_string()))
-        .collect();
-    assert_eq!(collations, [named("NOCASE"), named("RTRIM"), named("mine")]);
+    assert_eq!(
+        collations(&sqlite),
+        [named("NOCASE"), named("RTRIM"), named("mine")]
+    );
 }
