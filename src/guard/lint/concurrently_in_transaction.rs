@@ -2,7 +2,7 @@
 
 use crate::guard::lint::StmtCx;
 use crate::guard::{Family, Finding, Level, RuleInfo, Runner};
-use crate::sql::ast::{ObjectKind, Stmt};
+use crate::sql::ast::{AlterOp, ObjectKind, Stmt};
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "SG403",
@@ -10,8 +10,10 @@ pub const INFO: RuleInfo = RuleInfo {
     family: Family::Sql,
     default_level: Level::Error,
     dialects: crate::guard::POSTGRES_ONLY,
-    summary: "CREATE/DROP INDEX CONCURRENTLY in a file that runs inside a transaction",
-    flags: "`CREATE INDEX CONCURRENTLY` or `DROP INDEX CONCURRENTLY` in a file the runner wraps \
+    summary: "CREATE/DROP INDEX or DETACH PARTITION CONCURRENTLY in a file that runs inside a \
+              transaction",
+    flags: "`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY` or `ALTER TABLE ... DETACH \
+            PARTITION ... CONCURRENTLY` in a file the runner wraps \
             in a transaction (`guard.runner`; with schemactl's own, a file without \
             `-- schemactl:no-transaction`), after an explicit `BEGIN` that is not yet committed, \
             or inside a `DO` block.",
@@ -29,6 +31,19 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
         Some(Stmt::CreateIndex(ci)) if ci.concurrently => "CREATE INDEX CONCURRENTLY",
         Some(Stmt::Drop(d)) if d.kind == ObjectKind::Index && d.concurrently => {
             "DROP INDEX CONCURRENTLY"
+        }
+        Some(Stmt::AlterTable(at))
+            if at.ops.iter().any(|op| {
+                matches!(
+                    op,
+                    AlterOp::DetachPartition {
+                        concurrently: true,
+                        ..
+                    }
+                )
+            }) =>
+        {
+            "DETACH PARTITION CONCURRENTLY"
         }
         _ => return,
     };
@@ -81,6 +96,28 @@ mod tests {
         let ds = lint("SG403", sql);
         assert_eq!(ds.len(), 1, "{}", snap(&ds));
         assert!(ds[0].message.contains("explicit BEGIN"));
+    }
+
+    /// PostgreSQL refuses a concurrent detach in a transaction block too; the plain one and
+    /// FINALIZE run anywhere.
+    #[test]
+    fn a_concurrent_detach_fires_in_a_transaction_only() {
+        let detach = "ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY;\n";
+        let ds = lint("SG403", detach);
+        assert_eq!(ds.len(), 1, "{}", snap(&ds));
+        assert!(
+            ds[0].message.starts_with("DETACH PARTITION CONCURRENTLY fails inside a transaction block"),
+            "{}",
+            snap(&ds)
+        );
+        let own_file = format!("-- schemactl:no-transaction\n{detach}");
+        assert!(lint("SG403", &own_file).is_empty());
+        for anywhere in [
+            "ALTER TABLE events DETACH PARTITION events_2024;\n",
+            "ALTER TABLE events DETACH PARTITION events_2024 FINALIZE;\n",
+        ] {
+            assert!(lint("SG403", anywhere).is_empty(), "{anywhere}");
+        }
     }
 
     #[test]
