@@ -10,10 +10,10 @@ pub const INFO: RuleInfo = RuleInfo {
     family: Family::Sql,
     default_level: Level::Error,
     dialects: crate::guard::POSTGRES_ONLY,
-    summary: "CREATE/DROP INDEX or DETACH PARTITION CONCURRENTLY in a file that runs inside a \
-              transaction",
-    flags: "`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY` or `ALTER TABLE ... DETACH \
-            PARTITION ... CONCURRENTLY` in a file the runner wraps \
+    summary: "CREATE/DROP INDEX, REINDEX or DETACH PARTITION CONCURRENTLY in a file that runs \
+              inside a transaction",
+    flags: "`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX ... CONCURRENTLY` or \
+            `ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY` in a file the runner wraps \
             in a transaction (`guard.runner`; with schemactl's own, a file without \
             `-- schemactl:no-transaction`), after an explicit `BEGIN` that is not yet committed, \
             or inside a `DO` block.",
@@ -45,6 +45,7 @@ pub fn check(cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
         {
             "DETACH PARTITION CONCURRENTLY"
         }
+        Some(Stmt::Other { tag }) if tag == "REINDEX CONCURRENTLY" => "REINDEX CONCURRENTLY",
         _ => return,
     };
     if cx.embedded.is_some() {
@@ -98,10 +99,10 @@ mod tests {
         assert!(ds[0].message.contains("explicit BEGIN"));
     }
 
-    /// PostgreSQL refuses a concurrent detach in a transaction block too; the plain one and
-    /// FINALIZE run anywhere.
+    /// PostgreSQL refuses a concurrent detach or reindex in a transaction block too; the plain
+    /// ones and FINALIZE run anywhere.
     #[test]
-    fn a_concurrent_detach_fires_in_a_transaction_only() {
+    fn a_concurrent_detach_or_reindex_fires_in_a_transaction_only() {
         let detach = "ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY;\n";
         let ds = lint("SG403", detach);
         assert_eq!(ds.len(), 1, "{}", snap(&ds));
@@ -112,6 +113,18 @@ mod tests {
         );
         let own_file = format!("-- schemactl:no-transaction\n{detach}");
         assert!(lint("SG403", &own_file).is_empty());
+        let reindex = "REINDEX (CONCURRENTLY) INDEX events_at_idx;\n";
+        let ds = lint("SG403", reindex);
+        assert_eq!(ds.len(), 1, "{}", snap(&ds));
+        assert!(
+            ds[0]
+                .message
+                .starts_with("REINDEX CONCURRENTLY fails inside a transaction block"),
+            "{}",
+            snap(&ds)
+        );
+        assert!(lint("SG403", "REINDEX INDEX CONCURRENTLY events_at_idx;\n").len() == 1);
+        assert!(lint("SG403", "REINDEX INDEX events_at_idx;\n").is_empty());
         for anywhere in [
             "ALTER TABLE events DETACH PARTITION events_2024;\n",
             "ALTER TABLE events DETACH PARTITION events_2024 FINALIZE;\n",

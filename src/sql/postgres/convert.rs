@@ -1040,7 +1040,15 @@ fn other_tag(n: &NodeEnum, text: &str) -> String {
         NodeEnum::GrantRoleStmt(g) => Some(if g.is_grant { "GRANT" } else { "REVOKE" }),
         NodeEnum::AlterSeqStmt(_) => Some("ALTER SEQUENCE"),
         NodeEnum::CreateStatsStmt(_) => Some("CREATE STATISTICS"),
-        NodeEnum::ReindexStmt(_) => Some("REINDEX"),
+        NodeEnum::ReindexStmt(r) => Some(
+            if r.params.iter().any(|p| {
+                matches!(p.node.as_ref(), Some(NodeEnum::DefElem(d)) if d.defname == "concurrently")
+            }) {
+                "REINDEX CONCURRENTLY"
+            } else {
+                "REINDEX"
+            },
+        ),
         NodeEnum::VacuumStmt(v) => Some(if v.is_vacuumcmd { "VACUUM" } else { "ANALYZE" }),
         NodeEnum::RefreshMatViewStmt(_) => Some("REFRESH MATERIALIZED VIEW"),
         NodeEnum::AlterDefaultPrivilegesStmt(_) => Some("ALTER DEFAULT PRIVILEGES"),
