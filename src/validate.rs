@@ -117,9 +117,7 @@ fn check_table_shape(out: &mut Diagnostics, schema: &Schema, lookups: &Lookups, 
     for c in &t.columns {
         ident(out, &c.name, "column", &c.origin);
         check_column_type(out, &lookups.enums, t, c);
-        if c.collation().is_some() {
-            check_collation(out, t, c);
-        }
+        check_collation(out, t, c);
     }
 }
 

@@ -299,6 +299,21 @@ fn passwords_never_appear_in_drift_or_diff_output() {
     assert!(!r.stderr.contains(&server.password));
 }
 
+/// `drift` of the database at `url` against the folder `dir`, replayed on the server `dev`.
+fn drift_on_dev(dir: &str, url: &str, dev: &str, format: &str) -> Run {
+    run(&[
+        "drift",
+        "--migrations",
+        dir,
+        "--database-url",
+        url,
+        "--dev-url",
+        dev,
+        "--format",
+        format,
+    ])
+}
+
 /// Every kind of object a real database holds reads back (PL/pgSQL and SQL-standard
 /// functions, procedures, triggers, views, materialized views, sequences, domains, composite
 /// and range types, generated and identity columns, partitions): drift is clean after apply,
@@ -352,19 +367,7 @@ CREATE MATERIALIZED VIEW app.totals AS SELECT count(*) AS n, sum(balance) AS tot
     let dev = PgServer::shared().conninfo("postgres");
     let r = run(&["apply", "--migrations", d, "--database-url", &db.url]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let drift = |format: &str| {
-        run(&[
-            "drift",
-            "--migrations",
-            d,
-            "--database-url",
-            &db.url,
-            "--dev-url",
-            &dev,
-            "--format",
-            format,
-        ])
-    };
+    let drift = |format: &str| drift_on_dev(d, &db.url, &dev, format);
     let r = drift("text");
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("no drift"), "{}", r.stdout);
@@ -450,17 +453,7 @@ CREATE UNIQUE INDEX per_code_code ON app.per_code (code);
     let named = "1 aggregate, 1 operator, 1 cast, 1 collation, 1 text search configuration, \
                  1 table with storage parameters, 1 index on a materialized view";
 
-    let drift = || {
-        run(&[
-            "drift",
-            "--migrations",
-            d,
-            "--database-url",
-            &db.url,
-            "--dev-url",
-            &dev,
-        ])
-    };
+    let drift = || drift_on_dev(d, &db.url, &dev, "text");
     let r = drift();
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(

@@ -209,7 +209,8 @@ impl PartialEq for ColumnNotes {
 }
 
 impl Column {
-    /// A column with no default, identity, generation expression, comment or previous name.
+    /// A column with no default, identity, generation expression, collation, comment or
+    /// previous name.
     pub fn new(name: impl Into<Name>, ty: ColumnType, nullable: bool, origin: Origin) -> Self {
         Column {
             name: name.into(),
@@ -270,6 +271,12 @@ impl Column {
         if from.is_some() || self.renamed_from().is_some() {
             self.notes.change(|n| n.renamed_from = from);
         }
+    }
+
+    /// The previous name, taken off the column.
+    pub fn take_renamed_from(&mut self) -> Option<Box<str>> {
+        self.renamed_from()?;
+        self.notes.change(|n| n.renamed_from.take())
     }
 }
 

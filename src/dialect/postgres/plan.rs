@@ -57,9 +57,8 @@ pub fn plan(from: &Schema, to: &Schema) -> Plan {
         concurrent: Vec::new(),
         new_tables: Vec::new(),
         why: Vec::new(),
-        rebuilt_views: Vec::new(),
+        rebuilt_views: views_in_the_way(&changes, to),
     };
-    p.rebuilt_views = p.views_in_the_way();
     // Drops of changed or removed objects come first so their names are free again.
     p.drop_dependents();
     p.drop_constraints();
@@ -145,91 +144,84 @@ struct Planner<'a> {
     new_tables: Vec<Table>,
     why: Vec<Accepted>,
     /// Unchanged views dropped first and created again last, because a change below them
-    /// cannot go through while they stand (see [`Planner::views_in_the_way`]).
-    rebuilt_views: Vec<QName>,
+    /// cannot go through while they stand (see [`views_in_the_way`]).
+    rebuilt_views: Vec<&'a View>,
+}
+
+/// The unchanged views PostgreSQL would not let the plan past: those reading a table a column
+/// of which changes type or collation ("cannot alter type of a column used by a view"), or
+/// reading a view that is replaced, and the views reading those in turn. In the schema's
+/// order. A view is taken to read a table or view its text names.
+fn views_in_the_way<'s>(changes: &[Change], to: &'s Schema) -> Vec<&'s View> {
+    let mut names: Vec<&str> = Vec::new();
+    for c in changes {
+        match c {
+            Change::AlterColumnType { table, .. } | Change::AlterColumnCollation { table, .. } => {
+                names.push(&table.name)
+            }
+            Change::ReplaceView { name, .. } => names.push(&name.name),
+            _ => {}
+        }
+    }
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let touched = |name: &QName| {
+        changes.iter().any(|c| {
+            matches!(c, Change::CreateView { name: n }
+                | Change::ReplaceView { name: n, .. }
+                | Change::DropView { name: n, .. } if n == name)
+        })
+    };
+    let kept: Vec<(&View, Vec<String>)> = to
+        .views
+        .iter()
+        .filter(|v| !touched(&v.name))
+        .map(|v| (v, crate::sql::column_refs::column_refs(&v.sql)))
+        .collect();
+    let mut rebuilt = vec![false; kept.len()];
+    // Each round adds the views reading what the last one added, until none does.
+    loop {
+        let mut grew = false;
+        for (i, (v, words)) in kept.iter().enumerate() {
+            if !rebuilt[i] && words.iter().any(|w| names.contains(&w.as_str())) {
+                rebuilt[i] = true;
+                names.push(&v.name.name);
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    kept.into_iter()
+        .zip(rebuilt)
+        .filter_map(|((v, _), r)| r.then_some(v))
+        .collect()
+}
+
+fn drop_view(name: &QName, materialized: bool) -> String {
+    let kind = if materialized {
+        "MATERIALIZED VIEW"
+    } else {
+        "VIEW"
+    };
+    format!("DROP {kind} {}", quote_qname(name))
 }
 
 impl Planner<'_> {
-    /// The unchanged views PostgreSQL would not let the plan past: those reading a table a
-    /// column of which changes type or collation ("cannot alter type of a column used by a
-    /// view"), or reading a view that is replaced, and the views reading those in turn. In the
-    /// schema's order. A view is taken to read a table or view its text names.
-    fn views_in_the_way(&self) -> Vec<QName> {
-        let mut names: Vec<&str> = Vec::new();
-        for c in self.changes {
-            match c {
-                Change::AlterColumnType { table, .. }
-                | Change::AlterColumnCollation { table, .. } => names.push(&table.name),
-                Change::ReplaceView { name, .. } => names.push(&name.name),
-                _ => {}
-            }
-        }
-        if names.is_empty() {
-            return Vec::new();
-        }
-        let touched = |name: &QName| {
-            self.changes.iter().any(|c| {
-                matches!(c, Change::CreateView { name: n }
-                    | Change::ReplaceView { name: n, .. }
-                    | Change::DropView { name: n, .. } if n == name)
-            })
-        };
-        let kept: Vec<(&View, Vec<String>)> = self
-            .to
-            .views
-            .iter()
-            .filter(|v| !touched(&v.name))
-            .map(|v| (v, crate::sql::column_refs::column_refs(&v.sql)))
-            .collect();
-        let mut rebuilt = vec![false; kept.len()];
-        // Each round adds the views reading what the last one added, until none does.
-        loop {
-            let mut grew = false;
-            for (i, (v, words)) in kept.iter().enumerate() {
-                if !rebuilt[i] && words.iter().any(|w| names.contains(&w.as_str())) {
-                    rebuilt[i] = true;
-                    names.push(&v.name.name);
-                    grew = true;
-                }
-            }
-            if !grew {
-                break;
-            }
-        }
-        kept.iter()
-            .zip(rebuilt)
-            .filter(|(_, r)| *r)
-            .map(|((v, _), _)| v.name.clone())
-            .collect()
-    }
-
     /// Views first of all, since they hold on to the columns and tables they read (those in
     /// the way of a change last declared, first dropped); then the policies and triggers that
     /// go.
     fn drop_dependents(&mut self) {
-        for name in self.rebuilt_views.iter().rev() {
-            let materialized = self
-                .to
-                .views
-                .iter()
-                .any(|v| &v.name == name && v.materialized);
-            let kind = if materialized {
-                "MATERIALIZED VIEW"
-            } else {
-                "VIEW"
-            };
-            self.main.push(format!("DROP {kind} {}", quote_qname(name)));
+        for v in self.rebuilt_views.iter().rev() {
+            self.main.push(drop_view(&v.name, v.materialized));
         }
         for c in self.changes {
             if let Change::DropView { name, materialized }
             | Change::ReplaceView { name, materialized } = c
             {
-                let kind = if *materialized {
-                    "MATERIALIZED VIEW"
-                } else {
-                    "VIEW"
-                };
-                self.main.push(format!("DROP {kind} {}", quote_qname(name)));
+                self.main.push(drop_view(name, *materialized));
             }
         }
         for c in self.changes {
@@ -633,7 +625,7 @@ impl Planner<'_> {
     /// Views last, in the order the schema declares them (a view may read another).
     fn create_views(&mut self) {
         for v in &self.to.views {
-            let created = self.rebuilt_views.contains(&v.name)
+            let created = self.rebuilt_views.iter().any(|r| r.name == v.name)
                 || self.changes.iter().any(|c| {
                     matches!(c, Change::CreateView { name } | Change::ReplaceView { name, .. } if name == &v.name)
                 });

@@ -87,10 +87,9 @@ fn renames(old: &Schema, target: &mut Schema) -> Renames {
         let names: Vec<Name> = t.columns.iter().map(|c| c.name.clone()).collect();
         let mut taken: Vec<Box<str>> = Vec::new();
         for c in &mut t.columns {
-            let Some(from) = c.renamed_from().map(Box::<str>::from) else {
+            let Some(from) = c.take_renamed_from() else {
                 continue;
             };
-            c.set_renamed_from(None);
             let holds = before.is_some_and(|b| b.has_column(&from) && !b.has_column(&c.name))
                 && !names.iter().any(|n| *n == *from)
                 && !taken.contains(&from);
