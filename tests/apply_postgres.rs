@@ -695,15 +695,30 @@ fn tls_is_set_up_only_when_the_server_takes_it() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(table_exists(&plain, "t"));
 
+    // Hostile CA files, each named in its own diagnostic, with no password in sight: missing,
+    // a folder, and text that is not PEM.
     let server = PgServer::start_tls().unwrap_or_else(|e| panic!("{e}"));
     let encrypted = server.create_database("tls_only_when_taken");
-    let url = format!("{}{params}", encrypted.url);
-    let r = run(&["status", "--migrations", d, "--database-url", &url]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    let msg = flat(&r.stderr);
-    assert!(msg.contains("cannot read sslrootcert"), "{}", r.stderr);
-    assert!(msg.contains("no-such-ca.pem"), "{}", r.stderr);
-    assert!(!r.stderr.contains(&server.password), "{}", r.stderr);
+    let not_pem = tmp.path().join("not-pem.crt");
+    std::fs::write(&not_pem, "hello\n").unwrap();
+    for (ca, says) in [
+        (missing.clone(), "cannot read sslrootcert"),
+        (tmp.path().to_path_buf(), "cannot read sslrootcert"),
+        (not_pem, "is not a PEM certificate"),
+    ] {
+        let url = format!(
+            "{}?sslmode=prefer&sslrootcert={}",
+            encrypted.url,
+            ca.display()
+        );
+        let r = run(&["status", "--migrations", d, "--database-url", &url]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        let msg = flat(&r.stderr);
+        assert!(msg.contains(says), "{}", r.stderr);
+        let name = ca.file_name().unwrap().to_str().unwrap();
+        assert!(msg.contains(name), "{}", r.stderr);
+        assert!(!r.stderr.contains(&server.password), "{}", r.stderr);
+    }
 }
 
 fn status(dir: &std::path::Path, db: &TestDb) -> Run {
